@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * trampoline.h - what every wasmhook trampoline shares: the kfunc declarations exported by the
+ * wasmhook module and the maps a trampoline hands to the Wasm hook.
+ *
+ * wh_cfg[0] holds the slot id (from /dev/wasmhook LOAD); changing it switches the program that
+ * runs without re-attaching. The default map shapes below are what `bpftool prog load` gets; the
+ * loader replaces a map's definition with the one the Wasm hook declares.
+ */
+#ifndef WASMHOOK_TRAMPOLINE_H
+#define WASMHOOK_TRAMPOLINE_H
+
+#include <linux/bpf.h>
+#include <linux/types.h>
+#include <bpf/bpf_helpers.h>
+
+struct pt_regs;
+
+extern int wasmhook_xdp(struct xdp_md *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
+extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} wh_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, __u64);
+} wh_m0 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} wh_m1 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 256);
+	__type(key, __u32);
+	__type(value, __u64);
+} wh_m2 SEC(".maps");
+
+#endif

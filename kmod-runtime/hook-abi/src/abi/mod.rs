@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//! Hook ABI v1: what a Wasm hook imports from the `wasmhook` module, what it exports, and the
+//! `/dev/wasmhook` ioctl structures, shared byte-for-byte by the kernel module and userspace.
+//!
+//! This file is compiled twice: by cargo as part of the `wasmhook-hook-abi` crate, and by the
+//! kernel build, which includes it with `#[path]` next to the engine. So it uses `super::engine`
+//! for engine types and never `crate::`. It never panics and never allocates.
+//!
+//! The host-function semantics live here once ([`dispatch`]) over the [`HookEnv`] trait, which
+//! the kernel implements with real packets and BPF maps and `wasmload test` with user-space ones.
+
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+pub mod uapi;
+
+use super::engine::{Trap, Val, ValType};
+
+/// Version of this ABI; bumped on any incompatible change.
+pub const ABI_VERSION: u32 = 1;
+/// The import module name every host function lives in.
+pub const IMPORT_MODULE: &str = "wasmhook";
+/// Entry export of an XDP hook: `(packet_len: i32) -> verdict: i32`.
+pub const XDP_ENTRY: &str = "xdp";
+/// Entry export of a kprobe hook: `(reserved: i32) -> i32` (the argument is 0 in v1).
+pub const KPROBE_ENTRY: &str = "kprobe";
+/// How many maps one hook can use (map indices 0..MAX_MAPS).
+pub const MAX_MAPS: u32 = 3;
+/// Longest key or value a map used from Wasm may have, in bytes.
+pub const MAX_MAP_ENTRY: usize = 256;
+
+/// XDP verdicts (the kernel's `enum xdp_action`). Wasm hooks may return 0..=3;
+/// anything else is treated like a trap.
+pub mod verdict {
+    /// Drop and trace an exception.
+    pub const ABORTED: i32 = 0;
+    /// Drop the packet.
+    pub const DROP: i32 = 1;
+    /// Let the packet through.
+    pub const PASS: i32 = 2;
+    /// Bounce the packet out of the interface it came in on.
+    pub const TX: i32 = 3;
+    /// Highest verdict a Wasm XDP hook may return.
+    pub const MAX_WASM: i32 = TX;
+}
+
+/// The kind of hook a Wasm module is loaded for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HookKind {
+    /// An XDP program: entry `xdp`.
+    Xdp,
+    /// A kprobe program: entry `kprobe`.
+    Kprobe,
+}
+
+impl HookKind {
+    /// The wire value used in [`uapi::LoadReq::hook`].
+    pub const fn to_u32(self) -> u32 {
+        match self {
+            HookKind::Xdp => 1,
+            HookKind::Kprobe => 2,
+        }
+    }
+    /// Decodes a wire value.
+    pub const fn from_u32(v: u32) -> Option<HookKind> {
+        match v {
+            1 => Some(HookKind::Xdp),
+            2 => Some(HookKind::Kprobe),
+            _ => None,
+        }
+    }
+    /// The export the engine calls.
+    pub const fn entry(self) -> &'static str {
+        match self {
+            HookKind::Xdp => XDP_ENTRY,
+            HookKind::Kprobe => KPROBE_ENTRY,
+        }
+    }
+    /// Whether `v` is a verdict this hook kind may return.
+    pub const fn valid_result(self, v: i32) -> bool {
+        match self {
+            HookKind::Xdp => v >= verdict::ABORTED && v <= verdict::MAX_WASM,
+            HookKind::Kprobe => true,
+        }
+    }
+}
+
+/// One host function of ABI v1.
+#[derive(Debug)]
+pub struct HostFn {
+    /// Import name inside [`IMPORT_MODULE`].
+    pub name: &'static str,
+    /// Parameter types.
+    pub params: &'static [ValType],
+    /// Result types.
+    pub results: &'static [ValType],
+    /// One line for docs and `wasm2hook`.
+    pub doc: &'static str,
+}
+
+const I32: ValType = ValType::I32;
+const I64: ValType = ValType::I64;
+
+/// Every host function, indexed by host id (the engine's import id).
+pub const HOST_FNS: [HostFn; 12] = [
+    HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "packet length in bytes (0 outside XDP)" },
+    HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
+    HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
+    HostFn { name: "pkt_u8", params: &[I32], results: &[I32], doc: "pkt_u8(off): the byte at off, or -1 past the end" },
+    HostFn { name: "pkt_u16", params: &[I32], results: &[I32], doc: "pkt_u16(off): big-endian u16 at off, or -1 past the end" },
+    HostFn { name: "pkt_u32", params: &[I32], results: &[I64], doc: "pkt_u32(off): big-endian u32 at off, or -1 past the end" },
+    HostFn { name: "map_lookup", params: &[I32, I32, I32], results: &[I32], doc: "map_lookup(map, key, value): copy the value for key into memory; 0, -2 (ENOENT) or -22 (EINVAL)" },
+    HostFn { name: "map_update", params: &[I32, I32, I32, I64], results: &[I32], doc: "map_update(map, key, value, flags): BPF_ANY=0/NOEXIST=1/EXIST=2; 0 or -errno" },
+    HostFn { name: "map_delete", params: &[I32, I32], results: &[I32], doc: "map_delete(map, key): 0 or -errno" },
+    HostFn { name: "ktime_ns", params: &[], results: &[I64], doc: "monotonic clock in ns" },
+    HostFn { name: "trace", params: &[I32, I32], results: &[], doc: "trace(ptr, len): a rate-limited line in the kernel log" },
+    HostFn { name: "kprobe_arg", params: &[I32], results: &[I64], doc: "kprobe_arg(n): argument n (0..5) of the probed function, 0 outside kprobes" },
+];
+
+/// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
+pub mod id {
+    #![allow(missing_docs)]
+    pub const PKT_LEN: u32 = 0;
+    pub const PKT_READ: u32 = 1;
+    pub const PKT_WRITE: u32 = 2;
+    pub const PKT_U8: u32 = 3;
+    pub const PKT_U16: u32 = 4;
+    pub const PKT_U32: u32 = 5;
+    pub const MAP_LOOKUP: u32 = 6;
+    pub const MAP_UPDATE: u32 = 7;
+    pub const MAP_DELETE: u32 = 8;
+    pub const KTIME_NS: u32 = 9;
+    pub const TRACE: u32 = 10;
+    pub const KPROBE_ARG: u32 = 11;
+}
+
+/// Finds the host id for an import, checking its signature. `None` = not part of ABI v1.
+pub fn resolve(module: &str, name: &str, params: &[ValType], results: &[ValType]) -> Option<u32> {
+    if module != IMPORT_MODULE {
+        return None;
+    }
+    let mut i = 0u32;
+    for f in HOST_FNS.iter() {
+        if f.name == name {
+            return if f.params == params && f.results == results { Some(i) } else { None };
+        }
+        i = i.wrapping_add(1);
+    }
+    None
+}
+
+/// Looks a host function up by name (for error messages).
+pub fn host_fn(name: &str) -> Option<&'static HostFn> {
+    HOST_FNS.iter().find(|f| f.name == name)
+}
+
+/// `errno` values host functions return (negated).
+pub mod errno {
+    /// No such entry.
+    pub const ENOENT: i32 = 2;
+    /// Bad map index, bad sizes.
+    pub const EINVAL: i32 = 22;
+}
+
+/// What a hook run can touch. The kernel implements it over `struct xdp_buff`, `struct pt_regs`
+/// and `struct bpf_map`; `wasmload test` over a byte buffer and in-memory maps.
+pub trait HookEnv {
+    /// The packet bytes (empty outside XDP). Writable: `pkt_write` changes the packet.
+    fn packet(&mut self) -> &mut [u8];
+    /// `(key_size, value_size)` of map `idx`, or `None` if the hook has no such map.
+    fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)>;
+    /// Copies the value for `key` into `value` (exactly value_size bytes). 0 or -errno.
+    fn map_lookup(&mut self, idx: u32, key: &[u8], value: &mut [u8]) -> i32;
+    /// 0 or -errno.
+    fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32;
+    /// 0 or -errno.
+    fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32;
+    /// Monotonic nanoseconds.
+    fn ktime_ns(&mut self) -> u64;
+    /// A trace line (rate limiting is the environment's business).
+    fn trace(&mut self, msg: &[u8]);
+    /// Argument `n` of the probed function (0 outside kprobes).
+    fn kprobe_arg(&mut self, n: u32) -> u64;
+}
+
+fn arg_i32(args: &[Val], i: usize) -> Result<i32, Trap> {
+    match args.get(i) {
+        Some(Val::I32(v)) => Ok(*v),
+        _ => Err(Trap::Host(1)),
+    }
+}
+
+fn arg_i64(args: &[Val], i: usize) -> Result<i64, Trap> {
+    match args.get(i) {
+        Some(Val::I64(v)) => Ok(*v),
+        _ => Err(Trap::Host(1)),
+    }
+}
+
+fn set(results: &mut [Val], v: Val) -> Result<(), Trap> {
+    match results.first_mut() {
+        Some(slot) => {
+            *slot = v;
+            Ok(())
+        }
+        None => Err(Trap::Host(1)),
+    }
+}
+
+/// `mem[ptr..ptr+len]`, or a memory-out-of-bounds trap.
+fn mem_range(mem: &[u8], ptr: i32, len: usize) -> Result<core::ops::Range<usize>, Trap> {
+    let start = ptr as u32 as usize;
+    let end = start.checked_add(len).ok_or(Trap::MemoryOutOfBounds)?;
+    if end > mem.len() {
+        return Err(Trap::MemoryOutOfBounds);
+    }
+    Ok(start..end)
+}
+
+/// `off..off+len` inside a packet of `pkt_len` bytes, if it fits.
+fn pkt_range(pkt_len: usize, off: i32, len: i32) -> Option<core::ops::Range<usize>> {
+    if off < 0 || len < 0 {
+        return None;
+    }
+    let start = off as usize;
+    let end = start.checked_add(len as usize)?;
+    if end > pkt_len {
+        return None;
+    }
+    Some(start..end)
+}
+
+fn pkt_be(pkt: &[u8], off: i32, n: i32) -> i64 {
+    let Some(bytes) = pkt_range(pkt.len(), off, n).and_then(|r| pkt.get(r)) else {
+        return -1;
+    };
+    bytes.iter().fold(0i64, |v, b| (v << 8) | i64::from(*b))
+}
+
+/// Runs host function `id` for a hook: the one implementation of ABI v1 semantics.
+/// Wasm-memory ranges out of bounds trap; packet ranges out of bounds return -1; map errors
+/// return -errno. Never panics.
+pub fn dispatch<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+    match id {
+        id::PKT_LEN => {
+            let n = env.packet().len();
+            set(results, Val::I32(i32::try_from(n).unwrap_or(i32::MAX)))
+        }
+        id::PKT_READ | id::PKT_WRITE => {
+            let off = arg_i32(args, 0)?;
+            let ptr = arg_i32(args, 1)?;
+            let len = arg_i32(args, 2)?;
+            let pkt = env.packet();
+            let Some(pr) = pkt_range(pkt.len(), off, len) else { return set(results, Val::I32(-1)) };
+            let mr = mem_range(mem, ptr, pr.len())?;
+            let (Some(p), Some(m)) = (pkt.get_mut(pr), mem.get_mut(mr)) else {
+                return Err(Trap::MemoryOutOfBounds);
+            };
+            if id == id::PKT_READ {
+                m.copy_from_slice(p);
+            } else {
+                p.copy_from_slice(m);
+            }
+            set(results, Val::I32(len))
+        }
+        id::PKT_U8 => {
+            let v = pkt_be(env.packet(), arg_i32(args, 0)?, 1);
+            set(results, Val::I32(v as i32))
+        }
+        id::PKT_U16 => {
+            let v = pkt_be(env.packet(), arg_i32(args, 0)?, 2);
+            set(results, Val::I32(v as i32))
+        }
+        id::PKT_U32 => {
+            let v = pkt_be(env.packet(), arg_i32(args, 0)?, 4);
+            set(results, Val::I64(v))
+        }
+        id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => {
+            let map = arg_i32(args, 0)?;
+            let key_ptr = arg_i32(args, 1)?;
+            let Some((ks, vs)) = u32::try_from(map).ok().and_then(|m| env.map_sizes(m)) else {
+                return set(results, Val::I32(-errno::EINVAL));
+            };
+            if ks > MAX_MAP_ENTRY || vs > MAX_MAP_ENTRY {
+                return set(results, Val::I32(-errno::EINVAL));
+            }
+            let map = map as u32;
+            // Copy the key out of Wasm memory so that the value range may overlap it.
+            let mut key = [0u8; MAX_MAP_ENTRY];
+            let kr = mem_range(mem, key_ptr, ks)?;
+            let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
+                return Err(Trap::MemoryOutOfBounds);
+            };
+            kdst.copy_from_slice(k);
+            let key = key.get(..ks).unwrap_or(&[]);
+            let rc = match id {
+                id::MAP_LOOKUP => {
+                    let vr = mem_range(mem, arg_i32(args, 2)?, vs)?;
+                    let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_lookup(map, key, v)
+                }
+                id::MAP_UPDATE => {
+                    let vr = mem_range(mem, arg_i32(args, 2)?, vs)?;
+                    let flags = arg_i64(args, 3)? as u64;
+                    let v = mem.get(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_update(map, key, v, flags)
+                }
+                _ => env.map_delete(map, key),
+            };
+            set(results, Val::I32(rc))
+        }
+        id::KTIME_NS => {
+            let t = env.ktime_ns();
+            set(results, Val::I64(t as i64))
+        }
+        id::TRACE => {
+            let ptr = arg_i32(args, 0)?;
+            let len = arg_i32(args, 1)?;
+            let r = mem_range(mem, ptr, (len as u32).min(128) as usize)?;
+            let msg = mem.get(r).ok_or(Trap::MemoryOutOfBounds)?;
+            env.trace(msg);
+            Ok(())
+        }
+        id::KPROBE_ARG => {
+            let n = arg_i32(args, 0)?;
+            let v = if (0..6).contains(&n) { env.kprobe_arg(n as u32) } else { 0 };
+            set(results, Val::I64(v as i64))
+        }
+        _ => Err(Trap::Host(0)),
+    }
+}

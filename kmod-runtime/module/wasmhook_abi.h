@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * wasmhook_abi.h - constants the C kfunc shim shares with the Rust side.
+ *
+ * The authoritative definitions (ioctl layouts, host functions) are in
+ * kmod-runtime/hook-abi/src/abi/; keep these two numbers equal to uapi::MAX_SLOTS and MAX_MAPS
+ * (the module checks them at init).
+ */
+#ifndef WASMHOOK_ABI_H
+#define WASMHOOK_ABI_H
+
+#define WH_MAX_SLOTS 64
+#define WH_MAX_MAPS 3
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+
+struct wh_hook_ctx;
+
+/* Called by the Rust side (wasmhook_main.rs). */
+void wasmhook_c_publish(u32 id, void *slot);
+void wasmhook_c_unpublish(u32 id);
+void wasmhook_c_synchronize(void);
+u64 wasmhook_c_no_slot_runs(void);
+u32 wasmhook_c_nr_cpu_ids(void);
+u64 wasmhook_c_ktime_ns(void);
+int wasmhook_c_map_sizes(struct wh_hook_ctx *ctx, u32 idx, u32 *key_size, u32 *value_size);
+int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, void *value);
+int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, const void *value,
+			  u64 flags);
+int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key);
+u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n);
+void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
+int wasmhook_c_register(void);
+
+/* Implemented in Rust. */
+int wasmhook_rs_run(const void *slot, u32 cpu, struct wh_hook_ctx *ctx, u32 arg);
+#endif
+
+#endif

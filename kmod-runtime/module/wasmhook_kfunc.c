@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wasmhook_kfunc.c - the C side of the wasmhook module: the kfuncs BPF programs call, the RCU
+ * table of loaded Wasm slots, and the map/clock/trace helpers the Wasm host functions use.
+ *
+ * Rust code gets no BTF, and a kfunc needs a BTF FUNC, so the kfuncs live here and call into the
+ * Rust module (wasmhook_main.rs) through `wasmhook_rs_run()`. Rust owns module_init and calls
+ * wasmhook_c_register() from it. Userspace never calls anything here directly: BPF trampolines
+ * (bpf-trampoline/) call wasmhook_xdp()/wasmhook_kprobe() with a slot id that /dev/wasmhook
+ * returned from its LOAD ioctl.
+ */
+#include <linux/bpf.h>
+#include <linux/btf.h>
+#include <linux/btf_ids.h>
+#include <linux/filter.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/preempt.h>
+#include <linux/ptrace.h>
+#include <linux/rcupdate.h>
+#include <linux/ratelimit.h>
+#include <linux/timekeeping.h>
+#include <net/xdp.h>
+
+#include "wasmhook_abi.h"
+
+/* The hook context handed to Rust for one run; Rust reads packet bytes and maps through it. */
+struct wh_hook_ctx {
+	u8 *data;
+	u8 *data_end;
+	struct pt_regs *regs;
+	struct bpf_map *maps[WH_MAX_MAPS];
+};
+
+static void __rcu *wh_slots[WH_MAX_SLOTS];
+static atomic64_t wh_no_slot_runs = ATOMIC64_INIT(0);
+
+/* Publish a fully built slot; called by Rust in process context under its own lock. */
+void wasmhook_c_publish(u32 id, void *slot)
+{
+	if (id < WH_MAX_SLOTS)
+		rcu_assign_pointer(wh_slots[id], slot);
+}
+
+/* Unpublish a slot and wait until no CPU can still be running it; may sleep. */
+void wasmhook_c_unpublish(u32 id)
+{
+	if (id >= WH_MAX_SLOTS)
+		return;
+	RCU_INIT_POINTER(wh_slots[id], NULL);
+	synchronize_rcu();
+}
+
+/* Wait for an RCU grace period (after replacing a published slot); may sleep. */
+void wasmhook_c_synchronize(void)
+{
+	synchronize_rcu();
+}
+
+u64 wasmhook_c_no_slot_runs(void)
+{
+	return atomic64_read(&wh_no_slot_runs);
+}
+
+u32 wasmhook_c_nr_cpu_ids(void)
+{
+	return nr_cpu_ids;
+}
+
+u64 wasmhook_c_ktime_ns(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Helpers for the Wasm host functions (called from Rust inside a run).                       */
+
+static bool wh_map_ok(const struct bpf_map *map)
+{
+	switch (map->map_type) {
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static struct bpf_map *wh_map(struct wh_hook_ctx *ctx, u32 idx)
+{
+	struct bpf_map *map;
+
+	if (idx >= WH_MAX_MAPS)
+		return NULL;
+	map = ctx->maps[idx];
+	if (!map || !wh_map_ok(map))
+		return NULL;
+	return map;
+}
+
+/* Sizes of map `idx`, or -EINVAL. */
+int wasmhook_c_map_sizes(struct wh_hook_ctx *ctx, u32 idx, u32 *key_size, u32 *value_size)
+{
+	struct bpf_map *map = wh_map(ctx, idx);
+
+	if (!map)
+		return -EINVAL;
+	*key_size = map->key_size;
+	*value_size = map->value_size;
+	return 0;
+}
+
+/* Copy the value for `key` into `value` (value_size bytes, checked by the caller). */
+int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, void *value)
+{
+	struct bpf_map *map = wh_map(ctx, idx);
+	void *v;
+
+	if (!map)
+		return -EINVAL;
+	v = map->ops->map_lookup_elem(map, (void *)key);
+	if (!v)
+		return -ENOENT;
+	memcpy(value, v, map->value_size);
+	return 0;
+}
+
+int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, const void *value,
+			  u64 flags)
+{
+	struct bpf_map *map = wh_map(ctx, idx);
+
+	if (!map)
+		return -EINVAL;
+	if (flags > BPF_EXIST)
+		return -EINVAL;
+	return map->ops->map_update_elem(map, (void *)key, (void *)value, flags);
+}
+
+int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key)
+{
+	struct bpf_map *map = wh_map(ctx, idx);
+
+	if (!map)
+		return -EINVAL;
+	return map->ops->map_delete_elem(map, (void *)key);
+}
+
+/* Argument `n` (0-based) of the probed kernel function, or 0 outside a kprobe. */
+u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n)
+{
+	if (!ctx->regs || n >= 6)
+		return 0;
+	return regs_get_kernel_argument(ctx->regs, n);
+}
+
+static DEFINE_RATELIMIT_STATE(wh_trace_rs, 5 * HZ, 20);
+
+/* A rate-limited trace line from a Wasm program; `msg` is not NUL-terminated. */
+void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len)
+{
+	if (__ratelimit(&wh_trace_rs))
+		pr_info("wasmhook: slot %u: %.*s\n", slot, (int)min_t(u32, len, 128), msg);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* kfuncs                                                                                      */
+
+static __always_inline int wh_run(u32 slot, struct wh_hook_ctx *ctx, u32 arg, int no_slot_verdict)
+{
+	const void *s;
+	int ret;
+
+	if (slot >= WH_MAX_SLOTS) {
+		atomic64_inc(&wh_no_slot_runs);
+		return no_slot_verdict;
+	}
+	rcu_read_lock();
+	preempt_disable();
+	s = rcu_dereference(wh_slots[slot]);
+	if (s) {
+		ret = wasmhook_rs_run(s, smp_processor_id(), ctx, arg);
+	} else {
+		atomic64_inc(&wh_no_slot_runs);
+		ret = no_slot_verdict;
+	}
+	preempt_enable();
+	rcu_read_unlock();
+	return ret;
+}
+
+__bpf_kfunc_start_defs();
+
+/**
+ * wasmhook_xdp - run the Wasm XDP hook in slot @slot on this packet.
+ * @ctx: the XDP context (really a struct xdp_buff).
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @m0__map: map the Wasm program sees as map 0.
+ * @m1__map: map 1.
+ * @m2__map: map 2.
+ *
+ * Return: an XDP verdict (XDP_ABORTED..XDP_TX); the slot's trap verdict if the Wasm program
+ * trapped or ran out of fuel; XDP_PASS if no program is loaded in @slot.
+ */
+__bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *m1__map,
+			     void *m2__map)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx;
+	struct wh_hook_ctx hc = {
+		.data = xdp->data,
+		.data_end = xdp->data_end,
+		.regs = NULL,
+		.maps = { m0__map, m1__map, m2__map },
+	};
+
+	return wh_run(slot, &hc, (u32)(hc.data_end - hc.data), XDP_PASS);
+}
+
+/**
+ * wasmhook_kprobe - run the Wasm kprobe hook in slot @slot.
+ * @ctx: the probed function's registers.
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @m0__map: map the Wasm program sees as map 0.
+ * @m1__map: map 1.
+ * @m2__map: map 2.
+ *
+ * Return: the Wasm program's result, the slot's trap value on a trap, 0 if @slot is empty.
+ */
+__bpf_kfunc int wasmhook_kprobe(struct pt_regs *ctx, u32 slot, void *m0__map, void *m1__map,
+				void *m2__map)
+{
+	struct wh_hook_ctx hc = {
+		.data = NULL,
+		.data_end = NULL,
+		.regs = ctx,
+		.maps = { m0__map, m1__map, m2__map },
+	};
+
+	return wh_run(slot, &hc, 0, 0);
+}
+
+__bpf_kfunc_end_defs();
+
+BTF_KFUNCS_START(wasmhook_xdp_ids)
+BTF_ID_FLAGS(func, wasmhook_xdp)
+BTF_KFUNCS_END(wasmhook_xdp_ids)
+
+BTF_KFUNCS_START(wasmhook_kprobe_ids)
+BTF_ID_FLAGS(func, wasmhook_kprobe)
+BTF_KFUNCS_END(wasmhook_kprobe_ids)
+
+/* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */
+static int wasmhook_kprobe_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	if (!btf_id_set8_contains(&wasmhook_kprobe_ids, kfunc_id))
+		return 0;
+	return prog->sleepable ? -EACCES : 0;
+}
+
+static const struct btf_kfunc_id_set wasmhook_xdp_set = {
+	.owner = THIS_MODULE,
+	.set = &wasmhook_xdp_ids,
+};
+
+static const struct btf_kfunc_id_set wasmhook_kprobe_set = {
+	.owner = THIS_MODULE,
+	.set = &wasmhook_kprobe_ids,
+	.filter = wasmhook_kprobe_filter,
+};
+
+/* Called from the Rust module's init. Returns 0 or a negative errno. */
+int wasmhook_c_register(void)
+{
+	int ret;
+
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP, &wasmhook_xdp_set);
+	if (ret)
+		return ret;
+	return register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &wasmhook_kprobe_set);
+}

@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! wasmhook: runs WebAssembly hook programs inside the kernel, called from eBPF through kfuncs.
+//!
+//! Userspace (`wasmload`) opens `/dev/wasmhook` and LOADs a Wasm binary with its settings; the
+//! module validates and compiles it here, in the kernel, with the wasmhook engine, instantiates it
+//! once per CPU and answers with a slot id. A BPF trampoline then calls the `wasmhook_xdp` or
+//! `wasmhook_kprobe` kfunc (C, `wasmhook_kfunc.c`) with that slot id; the kfunc calls
+//! [`wasmhook_rs_run`], which runs this CPU's instance under a fuel bound and returns its verdict.
+//! The hook path never allocates, sleeps, locks or panics.
+
+use core::{
+    cell::UnsafeCell,
+    ffi::{c_int, c_void},
+    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+};
+use kernel::{
+    alloc::{KVVec, KVec, VVec},
+    fs::File,
+    miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration},
+    prelude::*,
+    sync::Mutex,
+    uaccess::{UserPtr, UserSlice},
+};
+
+#[allow(missing_docs, unreachable_pub, dead_code, clippy::all)]
+#[path = "../engine/src/engine/mod.rs"]
+mod engine;
+
+#[allow(missing_docs, unreachable_pub, dead_code, clippy::all)]
+#[path = "../hook-abi/src/abi/mod.rs"]
+mod abi;
+
+use abi::{uapi, HookKind};
+use engine::{Instance, Limits, Module, Trap, Val, ValType};
+
+module! {
+    type: WasmHookModule,
+    name: "wasmhook",
+    authors: ["wasmhook developers"],
+    description: "Runs WebAssembly hook programs for XDP and kprobes, called from eBPF via kfuncs",
+    license: "GPL",
+}
+
+/// Mirror of `struct wh_hook_ctx` in wasmhook_kfunc.c: one run's packet, registers and maps.
+#[repr(C)]
+struct HookCtx {
+    data: *mut u8,
+    data_end: *mut u8,
+    regs: *mut c_void,
+    maps: [*mut c_void; abi::MAX_MAPS as usize],
+}
+
+extern "C" {
+    fn wasmhook_c_register() -> c_int;
+    fn wasmhook_c_publish(id: u32, slot: *mut c_void);
+    fn wasmhook_c_unpublish(id: u32);
+    fn wasmhook_c_synchronize();
+    fn wasmhook_c_nr_cpu_ids() -> u32;
+    fn wasmhook_c_ktime_ns() -> u64;
+    fn wasmhook_c_map_sizes(ctx: *mut HookCtx, idx: u32, ks: *mut u32, vs: *mut u32) -> c_int;
+    fn wasmhook_c_map_lookup(ctx: *mut HookCtx, idx: u32, key: *const u8, value: *mut u8) -> c_int;
+    fn wasmhook_c_map_update(
+        ctx: *mut HookCtx,
+        idx: u32,
+        key: *const u8,
+        value: *const u8,
+        flags: u64,
+    ) -> c_int;
+    fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8) -> c_int;
+    fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
+    fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
+}
+
+/// A vmalloc'ed byte buffer given out as a `'static` slice; freed on drop.
+///
+/// The engine's `Module` and `Instance` borrow their buffers for their whole life; the slot that
+/// owns both drops the borrower first (field order), then this.
+struct RawBuf {
+    ptr: *mut u8,
+    len: usize,
+    cap: usize,
+}
+
+impl RawBuf {
+    fn zeroed(len: usize) -> Result<Self> {
+        let v = VVec::<u8>::from_elem(0u8, len, GFP_KERNEL)?;
+        let (ptr, len, cap) = v.into_raw_parts();
+        Ok(RawBuf { ptr, len, cap })
+    }
+
+    /// # Safety
+    ///
+    /// Call at most once; the slice must not outlive `self` (the owner drops borrowers first).
+    unsafe fn take_static(&mut self) -> &'static mut [u8] {
+        // SAFETY: `ptr` points to `len` initialised bytes owned by `self`; the caller promises the
+        // slice is the only access and ends before `self` is dropped.
+        unsafe { core::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+impl Drop for RawBuf {
+    fn drop(&mut self) {
+        // SAFETY: the parts came from `VVec::into_raw_parts` and nothing borrows them any more.
+        drop(unsafe { VVec::<u8>::from_raw_parts(self.ptr, self.len, self.cap) });
+    }
+}
+
+/// Per-CPU counters; written only by their CPU, read by STATS.
+#[derive(Default)]
+struct Counters {
+    runs: AtomicU64,
+    traps: AtomicU64,
+    out_of_fuel: AtomicU64,
+    busy: AtomicU64,
+    total_ns: AtomicU64,
+}
+
+fn bump(c: &AtomicU64, by: u64) {
+    // Only this CPU writes, with preemption off: a plain load + store is enough.
+    c.store(c.load(Ordering::Relaxed).wrapping_add(by), Ordering::Relaxed);
+}
+
+/// One CPU's instance of a slot.
+struct PerCpu {
+    busy: AtomicBool,
+    counters: Counters,
+    inst: UnsafeCell<Instance<'static, 'static>>,
+    _mem: RawBuf,
+}
+
+/// A loaded Wasm hook: compiled module, settings, and one instance per CPU.
+struct Slot {
+    id: u32,
+    hook: HookKind,
+    fuel: u64,
+    on_trap: i32,
+    mem_pages: u32,
+    wasm_len: u32,
+    name: [u8; uapi::NAME_LEN],
+    entry: u32,
+    module_bytes: usize,
+    instance_bytes: usize,
+    /// Dropped first: the instances borrow `module`.
+    cpus: KVec<PerCpu>,
+    /// Boxed so its address is stable for the instances' `&'static Module`.
+    module: KBox<Module<'static>>,
+    _code: RawBuf,
+}
+
+// SAFETY: a `Slot` is built and dropped in process context under `SLOTS`; while published, the
+// hook path touches only `cpus[this_cpu]` with preemption disabled and its `busy` flag held, and
+// everything else is immutable or atomic.
+unsafe impl Send for Slot {}
+// SAFETY: see `Send`: shared access is either to immutable fields, atomics, or a per-CPU
+// instance guarded by preemption-off plus the `busy` flag.
+unsafe impl Sync for Slot {}
+
+/// The kernel side of Hook ABI v1: the packet, BPF maps and registers of one run.
+struct KernelEnv {
+    ctx: *mut HookCtx,
+    slot: u32,
+}
+
+impl abi::HookEnv for KernelEnv {
+    fn packet(&mut self) -> &mut [u8] {
+        if self.ctx.is_null() {
+            return &mut [];
+        }
+        // SAFETY: `ctx` is the kfunc's on-stack context, valid for the whole run.
+        let ctx = unsafe { &*self.ctx };
+        if ctx.data.is_null() || (ctx.data_end as usize) < (ctx.data as usize) {
+            return &mut [];
+        }
+        let len = (ctx.data_end as usize).wrapping_sub(ctx.data as usize);
+        // SAFETY: `data..data_end` is the packet of the xdp_buff this run was called for; the
+        // packet stays in place and writable for the duration of the XDP program.
+        unsafe { core::slice::from_raw_parts_mut(ctx.data, len) }
+    }
+
+    fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
+        let (mut ks, mut vs) = (0u32, 0u32);
+        // SAFETY: `ctx` is valid for the run; the C side checks `idx` and the map type.
+        let rc = unsafe { wasmhook_c_map_sizes(self.ctx, idx, &mut ks, &mut vs) };
+        (rc == 0).then_some((ks as usize, vs as usize))
+    }
+
+    fn map_lookup(&mut self, idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
+        match self.map_sizes(idx) {
+            // SAFETY: `key` and `value` have exactly the map's key and value sizes.
+            Some((ks, vs)) if ks == key.len() && vs == value.len() => unsafe {
+                wasmhook_c_map_lookup(self.ctx, idx, key.as_ptr(), value.as_mut_ptr())
+            },
+            _ => -abi::errno::EINVAL,
+        }
+    }
+
+    fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32 {
+        match self.map_sizes(idx) {
+            // SAFETY: `key` and `value` have exactly the map's key and value sizes.
+            Some((ks, vs)) if ks == key.len() && vs == value.len() => unsafe {
+                wasmhook_c_map_update(self.ctx, idx, key.as_ptr(), value.as_ptr(), flags)
+            },
+            _ => -abi::errno::EINVAL,
+        }
+    }
+
+    fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32 {
+        match self.map_sizes(idx) {
+            // SAFETY: `key` has exactly the map's key size.
+            Some((ks, _)) if ks == key.len() => unsafe { wasmhook_c_map_delete(self.ctx, idx, key.as_ptr()) },
+            _ => -abi::errno::EINVAL,
+        }
+    }
+
+    fn ktime_ns(&mut self) -> u64 {
+        // SAFETY: NMI-safe clock read.
+        unsafe { wasmhook_c_ktime_ns() }
+    }
+
+    fn trace(&mut self, msg: &[u8]) {
+        let len = u32::try_from(msg.len()).unwrap_or(0);
+        // SAFETY: `msg` is valid for `len` bytes; the C side rate-limits and bounds the print.
+        unsafe { wasmhook_c_trace(self.slot, msg.as_ptr(), len) }
+    }
+
+    fn kprobe_arg(&mut self, n: u32) -> u64 {
+        // SAFETY: `ctx` is valid for the run; the C side checks for a NULL `regs` and `n`.
+        unsafe { wasmhook_c_kprobe_arg(self.ctx, n) }
+    }
+}
+
+/// The engine's view of the kernel environment.
+struct KernelHost(KernelEnv);
+
+impl engine::Host for KernelHost {
+    fn call(&mut self, id: u32, mem: &mut [u8], args: &[Val], results: &mut [Val]) -> core::result::Result<(), Trap> {
+        abi::dispatch(&mut self.0, id, mem, args, results)
+    }
+}
+
+/// Resolves imports against Hook ABI v1.
+struct AbiImports;
+
+impl engine::Imports for AbiImports {
+    fn resolve_func(&self, module: &str, name: &str, params: &[ValType], results: &[ValType]) -> Option<u32> {
+        abi::resolve(module, name, params, results)
+    }
+}
+
+impl Slot {
+    /// Runs this CPU's instance. Called by the kfunc with RCU held and preemption disabled.
+    fn run(&self, cpu: u32, ctx: *mut HookCtx, arg: u32) -> i32 {
+        let Some(pc) = self.cpus.get(cpu as usize) else {
+            return self.on_trap;
+        };
+        if pc.busy.swap(true, Ordering::Acquire) {
+            // Re-entered on this CPU (a kprobe inside a hook, an interrupt): refuse, count.
+            bump(&pc.counters.busy, 1);
+            return self.on_trap;
+        }
+        // SAFETY: NMI-safe clock read.
+        let t0 = unsafe { wasmhook_c_ktime_ns() };
+        // SAFETY: `busy` is held and preemption is off, so this CPU's instance is ours alone.
+        let inst = unsafe { &mut *pc.inst.get() };
+        let mut fuel = self.fuel;
+        let mut host = KernelHost(KernelEnv { ctx, slot: self.id });
+        let args = [Val::I32(arg as i32)];
+        let mut results = [Val::I32(0)];
+        let verdict = match inst.invoke(self.entry, &args, &mut results, &mut fuel, &mut host) {
+            Ok(()) => match results.first() {
+                Some(Val::I32(v)) if self.hook.valid_result(*v) => *v,
+                _ => {
+                    bump(&pc.counters.traps, 1);
+                    self.on_trap
+                }
+            },
+            Err(trap) => {
+                if matches!(trap, Trap::OutOfFuel) {
+                    bump(&pc.counters.out_of_fuel, 1);
+                }
+                bump(&pc.counters.traps, 1);
+                self.on_trap
+            }
+        };
+        // SAFETY: NMI-safe clock read.
+        let t1 = unsafe { wasmhook_c_ktime_ns() };
+        bump(&pc.counters.runs, 1);
+        bump(&pc.counters.total_ns, t1.wrapping_sub(t0));
+        pc.busy.store(false, Ordering::Release);
+        verdict
+    }
+
+    fn info(&self) -> uapi::SlotInfo {
+        uapi::SlotInfo {
+            slot: self.id,
+            hook: self.hook.to_u32(),
+            fuel: self.fuel,
+            on_trap: self.on_trap as u32,
+            mem_pages: self.mem_pages,
+            ncpus: u32::try_from(self.cpus.len()).unwrap_or(u32::MAX),
+            wasm_len: self.wasm_len,
+            module_bytes: self.module_bytes as u64,
+            instance_bytes: self.instance_bytes as u64,
+            name: self.name,
+        }
+    }
+
+    fn stats(&self) -> uapi::Stats {
+        let mut s = uapi::Stats { slot: self.id, ..Default::default() };
+        for pc in self.cpus.iter() {
+            let c = &pc.counters;
+            s.runs = s.runs.wrapping_add(c.runs.load(Ordering::Relaxed));
+            s.traps = s.traps.wrapping_add(c.traps.load(Ordering::Relaxed));
+            s.out_of_fuel = s.out_of_fuel.wrapping_add(c.out_of_fuel.load(Ordering::Relaxed));
+            s.busy = s.busy.wrapping_add(c.busy.load(Ordering::Relaxed));
+            s.total_ns = s.total_ns.wrapping_add(c.total_ns.load(Ordering::Relaxed));
+        }
+        s
+    }
+}
+
+/// Called by the kfuncs in wasmhook_kfunc.c.
+///
+/// # Safety
+///
+/// `slot` must be a pointer published with `wasmhook_c_publish` and read under `rcu_read_lock`;
+/// the caller has preemption disabled and `cpu` is this CPU; `ctx` is valid for the call.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wasmhook_rs_run(slot: *const c_void, cpu: u32, ctx: *mut c_void, arg: u32) -> i32 {
+    // SAFETY: per the contract above, `slot` is a live `Slot` until an RCU grace period after
+    // it is unpublished, and this call is inside the read-side section.
+    let slot = unsafe { &*slot.cast::<Slot>() };
+    slot.run(cpu, ctx.cast::<HookCtx>(), arg)
+}
+
+/// Why a LOAD was refused: an errno, a message and, for Wasm errors, the byte offset.
+struct Refusal {
+    errno: Error,
+    msg: &'static str,
+    offset: Option<usize>,
+}
+
+fn refuse(errno: Error, msg: &'static str) -> Refusal {
+    Refusal { errno, msg, offset: None }
+}
+
+impl From<engine::Error> for Refusal {
+    fn from(e: engine::Error) -> Self {
+        Refusal { errno: EINVAL, msg: e.message(), offset: Some(e.offset()) }
+    }
+}
+
+/// Builds a slot from a LOAD request (process context; may sleep and allocate).
+fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result<KBox<Slot>, Refusal> {
+    let hook = HookKind::from_u32(req.hook).ok_or_else(|| refuse(EINVAL, "unknown hook kind"))?;
+    if req.flags & !uapi::LOAD_REPLACE != 0 {
+        return Err(refuse(EINVAL, "unknown flags"));
+    }
+    let fuel = match req.fuel {
+        0 => uapi::DEFAULT_FUEL,
+        f if f > uapi::MAX_FUEL => return Err(refuse(EINVAL, "fuel per run above the module's maximum")),
+        f => f,
+    };
+    let mem_pages = match req.mem_pages {
+        0 => uapi::DEFAULT_MEM_PAGES,
+        p if p > uapi::MAX_MEM_PAGES => return Err(refuse(E2BIG, "memory limit above the module's maximum")),
+        p => p,
+    };
+    let on_trap = req.on_trap as i32;
+    if !hook.valid_result(on_trap) {
+        return Err(refuse(EINVAL, "trap verdict is not a valid result for this hook"));
+    }
+    let limits = Limits { max_memory_pages: mem_pages, ..Limits::DEFAULT };
+
+    let plan = engine::plan(wasm, &limits, &AbiImports)?;
+    let mut code = RawBuf::zeroed(plan.module_bytes).map_err(|_| refuse(ENOMEM, "out of memory for code"))?;
+    // SAFETY: taken once; `module` is dropped before `code` (field order in `Slot`).
+    let module = Module::compile(wasm, &limits, &AbiImports, unsafe { code.take_static() })?;
+    let module = KBox::new(module, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
+
+    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp or kprobe)"))?;
+    match module.func_type(entry) {
+        Some((p, r)) if p == [ValType::I32] && r == [ValType::I32] => {}
+        _ => return Err(refuse(EINVAL, "entry export must have type (i32) -> i32")),
+    }
+    let instance_bytes = module.instance_bytes();
+    // SAFETY: the box's contents never move and outlive the instances (field order in `Slot`).
+    let module_ref: &'static Module<'static> = unsafe { &*core::ptr::from_ref::<Module<'static>>(&*module) };
+
+    // SAFETY: plain read of a kernel variable.
+    let ncpus = unsafe { wasmhook_c_nr_cpu_ids() } as usize;
+    let mut cpus = KVec::with_capacity(ncpus, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
+    for _ in 0..ncpus {
+        let mut mem = RawBuf::zeroed(instance_bytes).map_err(|_| refuse(ENOMEM, "out of memory for instances"))?;
+        let mut fuel_left = fuel;
+        let mut host = KernelHost(KernelEnv { ctx: core::ptr::null_mut(), slot: id });
+        // SAFETY: taken once; the instance is dropped before `mem` (field order in `PerCpu`).
+        let inst = Instance::new(module_ref, unsafe { mem.take_static() }, &mut fuel_left, &mut host)
+            .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
+        cpus.push(
+            PerCpu { busy: AtomicBool::new(false), counters: Counters::default(), inst: UnsafeCell::new(inst), _mem: mem },
+            GFP_KERNEL,
+        )
+        .map_err(|_| refuse(ENOMEM, "out of memory"))?;
+    }
+    let slot = Slot {
+        id,
+        hook,
+        fuel,
+        on_trap,
+        mem_pages,
+        wasm_len: wasm.len() as u32,
+        name: req.name,
+        entry,
+        module_bytes: plan.module_bytes,
+        instance_bytes,
+        cpus,
+        module,
+        _code: code,
+    };
+    KBox::new(slot, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))
+}
+
+/// The loaded slots. Index = slot id.
+struct SlotTable {
+    slots: [Option<KBox<Slot>>; uapi::MAX_SLOTS as usize],
+}
+
+impl SlotTable {
+    const fn new() -> Self {
+        SlotTable { slots: [const { None }; uapi::MAX_SLOTS as usize] }
+    }
+}
+
+kernel::sync::global_lock! {
+    // SAFETY: initialised in `WasmHookModule::init` before the device exists.
+    unsafe(uninit) static SLOTS: Mutex<SlotTable> = SlotTable::new();
+}
+
+/// Removes slot `id` from the kfunc's view, waits for running hooks, then frees it.
+fn unpublish_and_free(table: &mut SlotTable, id: u32) -> bool {
+    let Some(entry) = table.slots.get_mut(id as usize) else { return false };
+    let Some(slot) = entry.take() else { return false };
+    // SAFETY: after this returns no CPU can still be inside `slot` (synchronize_rcu).
+    unsafe { wasmhook_c_unpublish(id) };
+    drop(slot);
+    true
+}
+
+fn do_load(arg: usize) -> Result<isize> {
+    let ptr = UserPtr::from_addr(arg);
+    let mut raw = [0u8; uapi::LoadReq::SIZE];
+    UserSlice::new(ptr, uapi::LoadReq::SIZE).reader().read_slice(&mut raw)?;
+    let mut req = uapi::LoadReq::decode(&raw);
+    let len = req.wasm_len as usize;
+
+    let answer = |req: &mut uapi::LoadReq, msg: &str, offset: Option<usize>| -> Result {
+        req.err = uapi::fixed_str(msg.as_bytes());
+        req.err_offset = offset.map_or(u32::MAX, |o| u32::try_from(o).unwrap_or(u32::MAX));
+        UserSlice::new(ptr, uapi::LoadReq::SIZE).writer().write_slice(&req.encode())
+    };
+
+    if len == 0 || req.wasm_len > uapi::MAX_WASM_BYTES {
+        pr_warn!("LOAD refused: wasm length {} not in 1..={}\n", req.wasm_len, uapi::MAX_WASM_BYTES);
+        answer(&mut req, "wasm length out of range", None)?;
+        return Err(E2BIG);
+    }
+    let mut wasm = KVVec::<u8>::with_capacity(len, GFP_KERNEL)?;
+    UserSlice::new(UserPtr::from_addr(req.wasm_ptr as usize), len).read_all(&mut wasm, GFP_KERNEL)?;
+
+    let mut table = SLOTS.lock();
+    let id = if req.flags & uapi::LOAD_REPLACE != 0 {
+        match table.slots.get(req.slot as usize) {
+            Some(Some(_)) => req.slot,
+            _ => {
+                pr_warn!("LOAD refused: replace of empty slot {}\n", req.slot);
+                answer(&mut req, "no such slot to replace", None)?;
+                return Err(ENOENT);
+            }
+        }
+    } else {
+        match table.slots.iter().position(|s| s.is_none()) {
+            Some(i) => i as u32,
+            None => {
+                answer(&mut req, "all slots in use", None)?;
+                return Err(ENOSPC);
+            }
+        }
+    };
+    match build_slot(id, &req, &wasm) {
+        Ok(slot) => {
+            let ptr = core::ptr::from_ref::<Slot>(&*slot).cast_mut().cast::<c_void>();
+            let old = table.slots.get_mut(id as usize).and_then(|e| e.replace(slot));
+            // SAFETY: `ptr` stays valid until it is unpublished and an RCU grace period passed.
+            unsafe { wasmhook_c_publish(id, ptr) };
+            if let Some(old) = old {
+                // The new slot is already visible; wait for CPUs still running the old one.
+                // SAFETY: waits for an RCU grace period; process context, may sleep.
+                unsafe { wasmhook_c_synchronize() };
+                drop(old);
+            }
+            req.slot = id;
+            answer(&mut req, "", None)?;
+            pr_info!("loaded slot {} ({} bytes of wasm)\n", id, len);
+            Ok(0)
+        }
+        Err(r) => {
+            match r.offset {
+                Some(o) => pr_warn!("LOAD refused: {} at offset {:#x}\n", r.msg, o),
+                None => pr_warn!("LOAD refused: {}\n", r.msg),
+            }
+            answer(&mut req, r.msg, r.offset)?;
+            Err(r.errno)
+        }
+    }
+}
+
+fn read_u32(arg: usize) -> Result<u32> {
+    let mut b = [0u8; 4];
+    UserSlice::new(UserPtr::from_addr(arg), 4).reader().read_slice(&mut b)?;
+    Ok(u32::from_le_bytes(b))
+}
+
+fn do_unload(arg: usize) -> Result<isize> {
+    let id = read_u32(arg)?;
+    let mut table = SLOTS.lock();
+    if unpublish_and_free(&mut table, id) {
+        pr_info!("unloaded slot {}\n", id);
+        Ok(0)
+    } else {
+        pr_warn!("UNLOAD refused: no slot {}\n", id);
+        Err(ENOENT)
+    }
+}
+
+fn do_info(arg: usize) -> Result<isize> {
+    let ptr = UserPtr::from_addr(arg);
+    let mut raw = [0u8; uapi::SlotInfo::SIZE];
+    UserSlice::new(ptr, uapi::SlotInfo::SIZE).reader().read_slice(&mut raw)?;
+    let id = uapi::SlotInfo::decode(&raw).slot;
+    let info = {
+        let table = SLOTS.lock();
+        match table.slots.get(id as usize) {
+            Some(Some(s)) => s.info(),
+            _ => return Err(ENOENT),
+        }
+    };
+    UserSlice::new(ptr, uapi::SlotInfo::SIZE).writer().write_slice(&info.encode())?;
+    Ok(0)
+}
+
+fn do_stats(arg: usize) -> Result<isize> {
+    let ptr = UserPtr::from_addr(arg);
+    let mut raw = [0u8; uapi::Stats::SIZE];
+    UserSlice::new(ptr, uapi::Stats::SIZE).reader().read_slice(&mut raw)?;
+    let id = uapi::Stats::decode(&raw).slot;
+    let stats = {
+        let table = SLOTS.lock();
+        match table.slots.get(id as usize) {
+            Some(Some(s)) => s.stats(),
+            _ => return Err(ENOENT),
+        }
+    };
+    UserSlice::new(ptr, uapi::Stats::SIZE).writer().write_slice(&stats.encode())?;
+    Ok(0)
+}
+
+fn do_list(arg: usize) -> Result<isize> {
+    let mut list = uapi::List { count: 0, slots: [0; uapi::MAX_SLOTS as usize] };
+    {
+        let table = SLOTS.lock();
+        for (i, s) in table.slots.iter().enumerate() {
+            if s.is_some() {
+                if let Some(dst) = list.slots.get_mut(list.count as usize) {
+                    *dst = i as u32;
+                    list.count = list.count.wrapping_add(1);
+                }
+            }
+        }
+    }
+    UserSlice::new(UserPtr::from_addr(arg), uapi::List::SIZE).writer().write_slice(&list.encode())?;
+    Ok(0)
+}
+
+/// One open file of `/dev/wasmhook`; all state is global, so it carries nothing.
+#[pin_data]
+struct WasmHookFile {}
+
+#[vtable]
+impl MiscDevice for WasmHookFile {
+    type Ptr = Pin<KBox<Self>>;
+
+    fn open(_file: &File, _misc: &MiscDeviceRegistration<Self>) -> Result<Pin<KBox<Self>>> {
+        KBox::try_pin_init(try_pin_init!(WasmHookFile {}), GFP_KERNEL)
+    }
+
+    fn ioctl(_me: Pin<&WasmHookFile>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        match cmd {
+            uapi::IOC_LOAD => do_load(arg),
+            uapi::IOC_UNLOAD => do_unload(arg),
+            uapi::IOC_INFO => do_info(arg),
+            uapi::IOC_STATS => do_stats(arg),
+            uapi::IOC_LIST => do_list(arg),
+            _ => {
+                pr_warn!("unknown ioctl {:#x}\n", cmd);
+                Err(ENOTTY)
+            }
+        }
+    }
+}
+
+#[pin_data(PinnedDrop)]
+struct WasmHookModule {
+    _kfuncs: (),
+    #[pin]
+    _dev: MiscDeviceRegistration<WasmHookFile>,
+}
+
+impl kernel::InPlaceModule for WasmHookModule {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        // SAFETY: called once, before anything can use `SLOTS`.
+        unsafe { SLOTS.init() };
+        // SAFETY: registers our static kfunc id sets; callable from module init.
+        let rc = unsafe { wasmhook_c_register() };
+        let registered = if rc == 0 { Ok(()) } else { Err(Error::from_errno(rc)) };
+        pr_info!(
+            "engine ready: abi v{}, {} slots, kfunc registration {}\n",
+            abi::ABI_VERSION,
+            uapi::MAX_SLOTS,
+            if rc == 0 { "ok" } else { "FAILED" }
+        );
+        try_pin_init!(Self {
+            _kfuncs: registered?,
+            _dev <- MiscDeviceRegistration::register(MiscDeviceOptions { name: c"wasmhook" }),
+        })
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for WasmHookModule {
+    fn drop(self: Pin<&mut Self>) {
+        let mut table = SLOTS.lock();
+        for id in 0..uapi::MAX_SLOTS {
+            unpublish_and_free(&mut table, id);
+        }
+    }
+}
