@@ -17,6 +17,7 @@
     clippy::arithmetic_side_effects
 )]
 
+pub mod maps;
 pub mod uapi;
 
 use super::engine::{Trap, Val, ValType};

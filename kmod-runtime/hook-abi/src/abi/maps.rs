@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+//! Map declarations: the custom section `wasmhook.maps` in which a hook names the BPF maps it
+//! uses (index = position = the `map` argument of `map_lookup`/`map_update`/`map_delete`).
+//!
+//! Layout (all integers little-endian):
+//! ```text
+//! u8  version            = 1
+//! u8  count              <= MAX_MAPS
+//! count times:
+//!   u8   name_len        1..=15
+//!   [u8] name            ASCII letters, digits, '_'
+//!   u32  map_type        a BPF map type: 1 hash, 2 array, 5 percpu_hash, 6 percpu_array,
+//!                        9 lru_hash, 10 lru_percpu_hash
+//!   u32  key_size        1..=MAX_MAP_ENTRY
+//!   u32  value_size      1..=MAX_MAP_ENTRY
+//!   u32  max_entries     >= 1
+//! ```
+//! The loader creates and pins these maps, or binds existing pinned maps after checking that
+//! type and sizes match; `wasm2hook check` validates the section; the SDK's macro emits it.
+
+use super::{MAX_MAPS, MAX_MAP_ENTRY};
+
+/// Name of the custom section.
+pub const SECTION: &str = "wasmhook.maps";
+/// Version byte of the section layout.
+pub const VERSION: u8 = 1;
+/// Longest map name (BPF object names are 15 bytes plus NUL).
+pub const MAX_NAME: usize = 15;
+
+/// BPF map types a hook may declare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapType {
+    /// `BPF_MAP_TYPE_HASH`
+    Hash,
+    /// `BPF_MAP_TYPE_ARRAY`
+    Array,
+    /// `BPF_MAP_TYPE_PERCPU_HASH`
+    PercpuHash,
+    /// `BPF_MAP_TYPE_PERCPU_ARRAY`
+    PercpuArray,
+    /// `BPF_MAP_TYPE_LRU_HASH`
+    LruHash,
+    /// `BPF_MAP_TYPE_LRU_PERCPU_HASH`
+    LruPercpuHash,
+}
+
+impl MapType {
+    /// The kernel's `enum bpf_map_type` value.
+    pub const fn to_u32(self) -> u32 {
+        match self {
+            MapType::Hash => 1,
+            MapType::Array => 2,
+            MapType::PercpuHash => 5,
+            MapType::PercpuArray => 6,
+            MapType::LruHash => 9,
+            MapType::LruPercpuHash => 10,
+        }
+    }
+    /// From the kernel's value.
+    pub const fn from_u32(v: u32) -> Option<MapType> {
+        Some(match v {
+            1 => MapType::Hash,
+            2 => MapType::Array,
+            5 => MapType::PercpuHash,
+            6 => MapType::PercpuArray,
+            9 => MapType::LruHash,
+            10 => MapType::LruPercpuHash,
+            _ => return None,
+        })
+    }
+    /// bpftool's spelling.
+    pub const fn name(self) -> &'static str {
+        match self {
+            MapType::Hash => "hash",
+            MapType::Array => "array",
+            MapType::PercpuHash => "percpu_hash",
+            MapType::PercpuArray => "percpu_array",
+            MapType::LruHash => "lru_hash",
+            MapType::LruPercpuHash => "lru_percpu_hash",
+        }
+    }
+    /// Array maps need 4-byte keys.
+    pub const fn is_array(self) -> bool {
+        matches!(self, MapType::Array | MapType::PercpuArray)
+    }
+}
+
+/// One declared map.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapDecl {
+    name: [u8; MAX_NAME],
+    name_len: u8,
+    /// Map type.
+    pub map_type: MapType,
+    /// Key size in bytes.
+    pub key_size: u32,
+    /// Value size in bytes.
+    pub value_size: u32,
+    /// Capacity.
+    pub max_entries: u32,
+}
+
+impl MapDecl {
+    /// A declaration; `None` if the name or sizes are out of range.
+    pub fn new(name: &str, map_type: MapType, key_size: u32, value_size: u32, max_entries: u32) -> Option<Self> {
+        let b = name.as_bytes();
+        if b.is_empty() || b.len() > MAX_NAME || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+            return None;
+        }
+        let max = MAX_MAP_ENTRY as u32;
+        if key_size == 0 || key_size > max || value_size == 0 || value_size > max || max_entries == 0 {
+            return None;
+        }
+        if map_type.is_array() && key_size != 4 {
+            return None;
+        }
+        let mut n = [0u8; MAX_NAME];
+        for (d, s) in n.iter_mut().zip(b) {
+            *d = *s;
+        }
+        Some(MapDecl { name: n, name_len: b.len() as u8, map_type, key_size, value_size, max_entries })
+    }
+
+    /// The map's name.
+    pub fn name(&self) -> &str {
+        let n = self.name.get(..usize::from(self.name_len)).unwrap_or(&[]);
+        core::str::from_utf8(n).unwrap_or("")
+    }
+}
+
+/// Why a `wasmhook.maps` section is not valid. `offset` is relative to the section payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapsError {
+    /// Byte offset inside the section payload.
+    pub offset: usize,
+    /// What is wrong.
+    pub msg: &'static str,
+}
+
+/// The parsed section: up to [`MAX_MAPS`] declarations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MapDecls {
+    maps: [Option<MapDecl>; MAX_MAPS as usize],
+    count: usize,
+}
+
+impl Default for MapDecls {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl MapDecls {
+    /// No maps.
+    pub const fn new() -> Self {
+        MapDecls { maps: [None; MAX_MAPS as usize], count: 0 }
+    }
+
+    /// Number of maps.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Map `i`.
+    pub fn get(&self, i: usize) -> Option<&MapDecl> {
+        self.maps.get(i).and_then(|m| m.as_ref())
+    }
+
+    /// All maps in index order.
+    pub fn iter(&self) -> impl Iterator<Item = &MapDecl> {
+        self.maps.iter().filter_map(|m| m.as_ref())
+    }
+
+    /// Adds a map; `false` if full or the name is taken.
+    pub fn push(&mut self, m: MapDecl) -> bool {
+        if self.iter().any(|o| o.name() == m.name()) {
+            return false;
+        }
+        match self.maps.get_mut(self.count) {
+            Some(slot) => {
+                *slot = Some(m);
+                self.count = self.count.saturating_add(1);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Parses a section payload.
+    pub fn parse(b: &[u8]) -> Result<Self, MapsError> {
+        let mut pos = 0usize;
+        let err = |offset: usize, msg: &'static str| MapsError { offset, msg };
+        let byte = |pos: &mut usize| -> Result<u8, MapsError> {
+            let v = *b.get(*pos).ok_or(err(*pos, "section ends early"))?;
+            *pos = pos.saturating_add(1);
+            Ok(v)
+        };
+        let word = |pos: &mut usize| -> Result<u32, MapsError> {
+            let end = pos.saturating_add(4);
+            let s = b.get(*pos..end).ok_or(err(*pos, "section ends early"))?;
+            let mut a = [0u8; 4];
+            a.copy_from_slice(s);
+            *pos = end;
+            Ok(u32::from_le_bytes(a))
+        };
+        if byte(&mut pos)? != VERSION {
+            return Err(err(0, "unknown wasmhook.maps version (want 1)"));
+        }
+        let count = byte(&mut pos)?;
+        if u32::from(count) > MAX_MAPS {
+            return Err(err(1, "more than 3 maps declared"));
+        }
+        let mut out = MapDecls::new();
+        for _ in 0..count {
+            let start = pos;
+            let n = usize::from(byte(&mut pos)?);
+            let end = pos.saturating_add(n);
+            let name = b.get(pos..end).ok_or(err(pos, "section ends early"))?;
+            let name = core::str::from_utf8(name).map_err(|_| err(pos, "map name is not ASCII"))?;
+            pos = end;
+            let ty_at = pos;
+            let ty = word(&mut pos)?;
+            let map_type = MapType::from_u32(ty).ok_or(err(ty_at, "unsupported map type"))?;
+            let (k, v, e) = (word(&mut pos)?, word(&mut pos)?, word(&mut pos)?);
+            let m = MapDecl::new(name, map_type, k, v, e)
+                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, entries >= 1)"))?;
+            if !out.push(m) {
+                return Err(err(start, "duplicate map name"));
+            }
+        }
+        if pos != b.len() {
+            return Err(err(pos, "trailing bytes after the map declarations"));
+        }
+        Ok(out)
+    }
+
+    /// Encodes into `out`; returns the length, or `None` if `out` is too small.
+    pub fn encode(&self, out: &mut [u8]) -> Option<usize> {
+        let mut pos = 0usize;
+        let mut put = |bytes: &[u8]| -> Option<()> {
+            let end = pos.checked_add(bytes.len())?;
+            out.get_mut(pos..end)?.copy_from_slice(bytes);
+            pos = end;
+            Some(())
+        };
+        put(&[VERSION, self.count as u8])?;
+        for m in self.iter() {
+            put(&[m.name_len])?;
+            put(m.name().as_bytes())?;
+            put(&m.map_type.to_u32().to_le_bytes())?;
+            put(&m.key_size.to_le_bytes())?;
+            put(&m.value_size.to_le_bytes())?;
+            put(&m.max_entries.to_le_bytes())?;
+        }
+        Some(pos)
+    }
+}
