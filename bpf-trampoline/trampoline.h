@@ -12,7 +12,13 @@
 
 #include <linux/bpf.h>
 #include <linux/types.h>
-#include <bpf/bpf_helpers.h>
+
+/* The few libbpf conventions we use, spelled out so the build needs only clang and uapi headers. */
+#define SEC(name) __attribute__((section(name), used))
+#define __uint(name, val) int(*name)[val]
+#define __type(name, val) typeof(val) *name
+#define __ksym __attribute__((section(".ksyms")))
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)BPF_FUNC_map_lookup_elem;
 
 struct pt_regs;
 
