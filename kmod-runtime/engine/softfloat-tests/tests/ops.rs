@@ -37,7 +37,7 @@ fn cases() -> u64 {
     std::env::var("SOFTFLOAT_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(200_000)
+        .unwrap_or(500_000)
 }
 
 const F32_EDGE: &[u32] = &[
@@ -676,6 +676,42 @@ fn f64_unary_random() {
     }
 }
 
+/// Near-exact quotients, roots and sums: operands built from host products so results sit on or
+/// right next to representable values and rounding ties.
+#[test]
+fn near_exact_random() {
+    let mut r = Rng::new(5);
+    for _ in 0..cases() / 2 {
+        let (a, b) = gen_f64_pair(&mut r);
+        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        let p = (x * y).to_bits();
+        check_f64_binary(p, b);
+        check_f64_binary(p, a);
+        check_f64_unary(p);
+        let sq = (x * x).to_bits();
+        check_f64_unary(sq);
+        check_f64_unary(sq.wrapping_add(1));
+        check_f64_unary(sq.wrapping_sub(1));
+        let s = (x + y).to_bits();
+        check_f64_binary(s, a);
+        check_f64_binary(s, b);
+
+        let (a, b) = gen_f32_pair(&mut r);
+        let (x, y) = (f32::from_bits(a), f32::from_bits(b));
+        let p = (x * y).to_bits();
+        check_f32_binary(p, b);
+        check_f32_binary(p, a);
+        let sq = (x * x).to_bits();
+        check_f32_unary(sq.wrapping_add(1));
+        let s = (x + y).to_bits();
+        check_f32_binary(s, a);
+        check_f32_binary(s, b);
+        // f64 values that are near f32 rounding boundaries (demote ties).
+        let w = ((x as f64).to_bits() ^ (r.next() & 0x1FFF_FFFF)) | (1 << 28);
+        check_f64_unary(w);
+    }
+}
+
 #[test]
 fn edge_cross_products() {
     for &a in F32_EDGE {
@@ -771,4 +807,80 @@ fn f32_unary_exhaustive() {
     for h in handles {
         h.join().expect("worker panicked");
     }
+}
+
+/// Rough per-op cost (ns/op) of the soft-float routines on typical (normal, finite) operands.
+/// Run with `cargo test --release -p softfloat-tests -- --ignored --nocapture bench`.
+#[test]
+#[ignore]
+fn bench_ns_per_op() {
+    use std::hint::black_box;
+    use std::time::Instant;
+    const N: usize = 4096;
+    const ROUNDS: usize = 2000;
+    let mut r = Rng::new(99);
+    // Finite normals in a moderate range, both signs.
+    let a32: Vec<u32> = (0..N)
+        .map(|_| ((r.next() as u32) & 0x807F_FFFF) | ((100 + r.below(56) as u32) << 23))
+        .collect();
+    let b32: Vec<u32> = (0..N)
+        .map(|_| ((r.next() as u32) & 0x807F_FFFF) | ((100 + r.below(56) as u32) << 23))
+        .collect();
+    let a64: Vec<u64> = (0..N)
+        .map(|_| (r.next() & 0x800F_FFFF_FFFF_FFFF) | ((1000 + r.below(48)) << 52))
+        .collect();
+    let b64: Vec<u64> = (0..N)
+        .map(|_| (r.next() & 0x800F_FFFF_FFFF_FFFF) | ((1000 + r.below(48)) << 52))
+        .collect();
+    macro_rules! bench2 {
+        ($name:expr, $f:path, $a:expr, $b:expr) => {{
+            let t = Instant::now();
+            let mut acc = 0u64;
+            for _ in 0..ROUNDS {
+                for (x, y) in $a.iter().zip($b.iter()) {
+                    acc = acc.wrapping_add($f(black_box(*x), black_box(*y)) as u64);
+                }
+            }
+            black_box(acc);
+            let ns = t.elapsed().as_nanos() as f64 / (ROUNDS * N) as f64;
+            println!("{:<22} {:6.2} ns/op", $name, ns);
+        }};
+    }
+    macro_rules! bench1 {
+        ($name:expr, $f:path, $a:expr) => {{
+            let t = Instant::now();
+            let mut acc = 0u64;
+            for _ in 0..ROUNDS {
+                for x in $a.iter() {
+                    acc = acc.wrapping_add($f(black_box(*x)) as u64);
+                }
+            }
+            black_box(acc);
+            let ns = t.elapsed().as_nanos() as f64 / (ROUNDS * N) as f64;
+            println!("{:<22} {:6.2} ns/op", $name, ns);
+        }};
+    }
+    bench2!("f32_add", sf::f32_add, a32, b32);
+    bench2!("f32_sub", sf::f32_sub, a32, b32);
+    bench2!("f32_mul", sf::f32_mul, a32, b32);
+    bench2!("f32_div", sf::f32_div, a32, b32);
+    bench1!("f32_sqrt", sf::f32_sqrt, a32);
+    bench1!("f32_nearest", sf::f32_nearest, a32);
+    bench2!("f32_lt", sf::f32_lt, a32, b32);
+    bench2!("f32_min", sf::f32_min, a32, b32);
+    bench2!("f64_add", sf::f64_add, a64, b64);
+    bench2!("f64_sub", sf::f64_sub, a64, b64);
+    bench2!("f64_mul", sf::f64_mul, a64, b64);
+    bench2!("f64_div", sf::f64_div, a64, b64);
+    bench1!("f64_sqrt", sf::f64_sqrt, a64);
+    bench1!("f64_nearest", sf::f64_nearest, a64);
+    bench2!("f64_lt", sf::f64_lt, a64, b64);
+    bench1!("f32_demote_f64", sf::f32_demote_f64, a64);
+    bench1!("f64_promote_f32", sf::f64_promote_f32, a32);
+    bench1!("i64_trunc_sat_f64_s", sf::i64_trunc_sat_f64_s, a64);
+    bench1!(
+        "f64_convert_i64_s",
+        sf::f64_convert_i64_s,
+        a64.iter().map(|&x| x as i64).collect::<Vec<_>>()
+    );
 }

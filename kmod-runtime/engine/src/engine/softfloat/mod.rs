@@ -16,9 +16,10 @@
 //! * float -> int truncations report [`FloatToIntError`]; the `_sat` variants saturate and map NaN
 //!   to 0.
 //!
-//! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure) and fdlibm
-//! (bit-by-bit square root); `f64` division uses a 128/64 -> 64 long division built only from
-//! `u64` divisions (no `u128` division, which would call a panicking compiler intrinsic).
+//! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
+//! division uses a 128/64 -> 64 long division built only from `u64` divisions (no `u128`
+//! division, which would call a panicking compiler intrinsic); square roots use a table-seeded
+//! Newton iteration for `1/sqrt` (multiplications only) followed by an exact integer fix-up.
 
 #![deny(
     clippy::indexing_slicing,
@@ -143,6 +144,102 @@ fn div_f64_sig(a: u64, b: u64, shift: u32) -> (u64, bool) {
     div128by64(hi, n as u64, b)
 }
 
+/// Bits of `x = m / 2^52` (beyond the leading ones) used to index the reciprocal-sqrt table.
+const RSQRT_INDEX_BITS: u32 = 6;
+/// Table entries: `x` in `[1, 4)` in steps of `2^-RSQRT_INDEX_BITS`.
+const RSQRT_LEN: usize = 3 << RSQRT_INDEX_BITS;
+
+/// `floor(sqrt(n))`, compile-time only (used to build [`RSQRT_TAB`]).
+const fn isqrt_const(n: u64) -> u64 {
+    let mut x = n;
+    let mut res: u64 = 0;
+    let mut bit: u64 = 1 << 62;
+    while bit > n {
+        bit >>= 2;
+    }
+    while bit != 0 {
+        let t = res.wrapping_add(bit);
+        if x >= t {
+            x = x.wrapping_sub(t);
+            res = (res >> 1).wrapping_add(bit);
+        } else {
+            res >>= 1;
+        }
+        bit >>= 2;
+    }
+    res
+}
+
+/// Entry `i`: `1/sqrt(x_mid)` in Q16 where `x_mid = (2j + 1) / 2^(RSQRT_INDEX_BITS + 1)`,
+/// `j = i + 2^RSQRT_INDEX_BITS` (the midpoint of the i-th interval of `[1, 4)`).
+#[allow(clippy::indexing_slicing)] // compile-time evaluation only: out of bounds is a build error
+const fn build_rsqrt_tab() -> [u16; RSQRT_LEN] {
+    let mut t = [0u16; RSQRT_LEN];
+    let mut i = 0;
+    while i < RSQRT_LEN {
+        let j = (i as u64).wrapping_add(1 << RSQRT_INDEX_BITS);
+        let den = j.wrapping_mul(2).wrapping_add(1);
+        let num: u64 = 1 << (32 + RSQRT_INDEX_BITS + 1);
+        let q = match num.checked_div(den) {
+            Some(q) => q,
+            None => 0,
+        };
+        t[i] = isqrt_const(q) as u16;
+        i = i.wrapping_add(1);
+    }
+    t
+}
+
+static RSQRT_TAB: [u16; RSQRT_LEN] = build_rsqrt_tab();
+
+/// `floor(sqrt(m * 2^54))` for `m` in `[2^52, 2^54)` (result in `[2^53, 2^54)`).
+///
+/// Table-seeded Newton iteration for `1/sqrt(x)` in Q62 fixed point (multiplications only,
+/// ~60 correct bits after three steps), `sqrt(x) = x * (1/sqrt(x))`, then an exact
+/// integer fix-up against `m * 2^54` so the result is the exact floor whatever the
+/// approximation error.
+#[inline]
+fn sqrt_sig(m: u64) -> u64 {
+    const THREE_Q62: u128 = 3 << 62;
+    let idx = shr64(m, 52 - RSQRT_INDEX_BITS).wrapping_sub(1 << RSQRT_INDEX_BITS) as usize;
+    let r16 = RSQRT_TAB.get(idx).copied().unwrap_or(1 << 15);
+    let m128 = u128::from(m);
+    // r: 1/sqrt(x) in Q62 (x = m / 2^52 in [1, 4), r in (1/2, 1]).
+    let mut r = u128::from(r16) << 46;
+    let mut k: u32 = 0;
+    while k < 3 {
+        let r2 = r.wrapping_mul(r) >> 62; // r^2, Q62
+        let t = m128.wrapping_mul(r2) >> 52; // x r^2, Q62 (close to 1)
+        let u = THREE_Q62.wrapping_sub(t); // 3 - x r^2, Q62
+        r = r.wrapping_mul(u) >> 63; // r (3 - x r^2) / 2, Q62
+        k = k.wrapping_add(1);
+    }
+    // sqrt(x) * 2^53 = x r 2^53 = m r / 2^61.
+    let mut q = (m128.wrapping_mul(r) >> 61) as u64;
+    let n = m128 << 54;
+    // Exact correction (the estimate is within a few units).
+    let mut k: u32 = 0;
+    while k < 8 && u128::from(q).wrapping_mul(u128::from(q)) > n {
+        q = q.wrapping_sub(1);
+        k = k.wrapping_add(1);
+    }
+    let mut k: u32 = 0;
+    while k < 8 && {
+        let q1 = u128::from(q.wrapping_add(1));
+        q1.wrapping_mul(q1) <= n
+    } {
+        q = q.wrapping_add(1);
+        k = k.wrapping_add(1);
+    }
+    q
+}
+
+/// `floor(sqrt(m * 2^25))` for `m` in `[2^23, 2^25)`, via [`sqrt_sig`].
+#[inline]
+fn sqrt_sig_f32(m: u32) -> u32 {
+    (sqrt_sig(u64::from(m) << 29) >> 29) as u32
+}
+
 macro_rules! impl_float {
     (
         uint = $U:ty,
@@ -150,7 +247,8 @@ macro_rules! impl_float {
         bits = $BITS:expr,
         sig_bits = $SIG:expr,
         exp_max = $EXPMAX:expr,
-        div = $div:path $(,)?
+        div = $div:path,
+        sqrt_sig = $sqrt_sig:path $(,)?
     ) => {
         use super::{IntMode, TruncMag};
 
@@ -542,21 +640,8 @@ macro_rules! impl_float {
                 m = shl(m, 1);
                 e = e.wrapping_sub(1);
             }
-            // fdlibm-style bit-by-bit root of m * 2^(SIG_BITS + 2): q has SIG_BITS + 2 bits.
-            let mut ix = shl(m, 1);
-            let mut q: $U = 0;
-            let mut s: $U = 0;
-            let mut r: $U = 1 << (SIG_BITS + 1);
-            while r != 0 {
-                let t = s.wrapping_add(r);
-                if t <= ix {
-                    s = t.wrapping_add(r);
-                    ix = ix.wrapping_sub(t);
-                    q = q.wrapping_add(r);
-                }
-                ix = shl(ix, 1);
-                r >>= 1;
-            }
+            // q = floor(sqrt(m * 2^(SIG_BITS + 2))): SIG_BITS + 2 bits, the last one the round bit.
+            let q = $sqrt_sig(m);
             // The exact root is never a tie, so rounding up on the round bit is RNE.
             let sig_z = shr(q, 1).wrapping_add(q & 1);
             let exp_z = (e >> 1).wrapping_add(BIAS).wrapping_sub(1);
@@ -810,6 +895,7 @@ mod binary32 {
         sig_bits = 23,
         exp_max = 0xFF,
         div = super::div_f32_sig,
+        sqrt_sig = super::sqrt_sig_f32,
     );
 }
 
@@ -822,6 +908,7 @@ mod binary64 {
         sig_bits = 52,
         exp_max = 0x7FF,
         div = super::div_f64_sig,
+        sqrt_sig = super::sqrt_sig,
     );
 }
 
