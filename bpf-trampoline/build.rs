@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
-    let src = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let src =
+        PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let clang = std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang".to_owned());
     println!("cargo:rerun-if-changed=trampoline.h");
@@ -14,15 +15,28 @@ fn main() {
         let c = src.join(format!("{name}.bpf.c"));
         println!("cargo:rerun-if-changed={}", c.display());
         let status = Command::new(&clang)
-            .args(["-O2", "-g", "-target", "bpf", "-Wall", "-Werror", "-I/usr/include/x86_64-linux-gnu"])
+            .args([
+                "-O2",
+                "-g",
+                "-target",
+                "bpf",
+                "-Wall",
+                "-Werror",
+                "-I/usr/include/x86_64-linux-gnu",
+            ])
             .arg(format!("-I{}", src.display()))
-            .arg(format!("-fdebug-prefix-map={}=/wasmhook/bpf-trampoline", src.display()))
+            .arg(format!(
+                "-fdebug-prefix-map={}=/wasmhook/bpf-trampoline",
+                src.display()
+            ))
             .arg("-c")
             .arg(&c)
             .arg("-o")
             .arg(out.join(format!("{name}.bpf.o")))
             .status()
-            .unwrap_or_else(|e| panic!("cannot run {clang} (install clang: scripts/kernel-lab does): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("cannot run {clang} (install clang: scripts/kernel-lab does): {e}")
+            });
         assert!(status.success(), "{clang} failed on {}", c.display());
     }
 }

@@ -13,14 +13,27 @@ use wasmhook_hook_abi::{HookKind, uapi};
 #[derive(Debug, thiserror::Error)]
 pub enum DevError {
     /// The device node is missing or cannot be opened.
-    #[error("cannot open {path}: {source} (is the wasmhook module loaded? try `insmod wasmhook.ko`)")]
-    Open { path: PathBuf, source: std::io::Error },
+    #[error(
+        "cannot open {path}: {source} (is the wasmhook module loaded? try `insmod wasmhook.ko`)"
+    )]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The module refused a LOAD and said why.
     #[error("the kernel refused {file}: {msg}{}", .offset.map(|o| format!(" at byte offset {o:#x}")).unwrap_or_default())]
-    Refused { file: String, msg: String, offset: Option<u32>, errno: i32 },
+    Refused {
+        file: String,
+        msg: String,
+        offset: Option<u32>,
+        errno: i32,
+    },
     /// Any other ioctl failure.
     #[error("{what}: {source}")]
-    Ioctl { what: &'static str, source: std::io::Error },
+    Ioctl {
+        what: &'static str,
+        source: std::io::Error,
+    },
 }
 
 /// Settings of a LOAD.
@@ -56,7 +69,10 @@ impl Device {
             .read(true)
             .write(true)
             .open(path)
-            .map_err(|source| DevError::Open { path: path.to_owned(), source })?;
+            .map_err(|source| DevError::Open {
+                path: path.to_owned(),
+                source,
+            })?;
         Ok(Device { file })
     }
 
@@ -66,7 +82,11 @@ impl Device {
         // (callers pass the fixed-size encodings from `uapi`), or is deliberately bogus in the
         // garbage tests, which the kernel must reject without touching our memory.
         let rc = unsafe { libc::ioctl(self.file.as_raw_fd(), cmd as libc::c_ulong, buf) };
-        if rc < 0 { Err(std::io::Error::last_os_error()) } else { Ok(()) }
+        if rc < 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
     }
 
     /// Loads `wasm` (named `file` in errors) and returns the slot id.
@@ -92,7 +112,12 @@ impl Device {
                 let msg = String::from_utf8_lossy(uapi::fixed_str_get(&ans.err)).into_owned();
                 let msg = if msg.is_empty() { e.to_string() } else { msg };
                 let offset = (ans.err_offset != u32::MAX).then_some(ans.err_offset);
-                Err(DevError::Refused { file: file.to_owned(), msg, offset, errno: e.raw_os_error().unwrap_or(0) })
+                Err(DevError::Refused {
+                    file: file.to_owned(),
+                    msg,
+                    offset,
+                    errno: e.raw_os_error().unwrap_or(0),
+                })
             }
         }
     }
@@ -100,27 +125,51 @@ impl Device {
     /// Unloads slot `slot`.
     pub fn unload(&self, slot: u32) -> Result<(), DevError> {
         let mut b = slot.to_le_bytes();
-        self.ioctl_raw(uapi::IOC_UNLOAD, b.as_mut_ptr()).map_err(|source| DevError::Ioctl { what: "unload", source })
+        self.ioctl_raw(uapi::IOC_UNLOAD, b.as_mut_ptr())
+            .map_err(|source| DevError::Ioctl {
+                what: "unload",
+                source,
+            })
     }
 
     /// Settings and sizes of `slot`.
     pub fn info(&self, slot: u32) -> Result<uapi::SlotInfo, DevError> {
-        let mut b = uapi::SlotInfo { slot, ..Default::default() }.encode();
-        self.ioctl_raw(uapi::IOC_INFO, b.as_mut_ptr()).map_err(|source| DevError::Ioctl { what: "info", source })?;
+        let mut b = uapi::SlotInfo {
+            slot,
+            ..Default::default()
+        }
+        .encode();
+        self.ioctl_raw(uapi::IOC_INFO, b.as_mut_ptr())
+            .map_err(|source| DevError::Ioctl {
+                what: "info",
+                source,
+            })?;
         Ok(uapi::SlotInfo::decode(&b))
     }
 
     /// Counters of `slot`.
     pub fn stats(&self, slot: u32) -> Result<uapi::Stats, DevError> {
-        let mut b = uapi::Stats { slot, ..Default::default() }.encode();
-        self.ioctl_raw(uapi::IOC_STATS, b.as_mut_ptr()).map_err(|source| DevError::Ioctl { what: "stats", source })?;
+        let mut b = uapi::Stats {
+            slot,
+            ..Default::default()
+        }
+        .encode();
+        self.ioctl_raw(uapi::IOC_STATS, b.as_mut_ptr())
+            .map_err(|source| DevError::Ioctl {
+                what: "stats",
+                source,
+            })?;
         Ok(uapi::Stats::decode(&b))
     }
 
     /// Ids of the loaded slots.
     pub fn list(&self) -> Result<Vec<u32>, DevError> {
         let mut b = [0u8; uapi::List::SIZE];
-        self.ioctl_raw(uapi::IOC_LIST, b.as_mut_ptr()).map_err(|source| DevError::Ioctl { what: "list", source })?;
+        self.ioctl_raw(uapi::IOC_LIST, b.as_mut_ptr())
+            .map_err(|source| DevError::Ioctl {
+                what: "list",
+                source,
+            })?;
         let l = uapi::List::decode(&b);
         Ok(l.slots.iter().take(l.count as usize).copied().collect())
     }

@@ -122,13 +122,25 @@ pub fn read_module(path: &Path) -> Result<Vec<u8>> {
 }
 
 fn name_of(path: &Path, name: Option<String>) -> String {
-    name.unwrap_or_else(|| path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
+    name.unwrap_or_else(|| {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    })
 }
 
 fn slot_cmd(cmd: SlotCmd) -> Result<()> {
     let dev = dev::Device::open()?;
     match cmd {
-        SlotCmd::Load { file, hook, fuel, on_trap, mem_pages, name, replace } => {
+        SlotCmd::Load {
+            file,
+            hook,
+            fuel,
+            on_trap,
+            mem_pages,
+            name,
+            replace,
+        } => {
             let wasm = read_module(&file)?;
             let hook = match hook {
                 Hook::Xdp => HookKind::Xdp,
@@ -140,7 +152,14 @@ fn slot_cmd(cmd: SlotCmd) -> Result<()> {
                 (_, OnTrap::Drop) => verdict::DROP,
                 (_, OnTrap::Pass) => verdict::PASS,
             } as u32;
-            let opts = dev::LoadOpts { hook, fuel, on_trap, mem_pages, name: name_of(&file, name), replace };
+            let opts = dev::LoadOpts {
+                hook,
+                fuel,
+                on_trap,
+                mem_pages,
+                name: name_of(&file, name),
+                replace,
+            };
             let slot = dev.load(&file.display().to_string(), &wasm, &opts)?;
             println!("{slot}");
         }
@@ -164,18 +183,24 @@ fn slot_cmd(cmd: SlotCmd) -> Result<()> {
         SlotCmd::Info { slot } => {
             let i = dev.info(slot)?;
             println!("slot {slot}");
-            println!("  name            {}", String::from_utf8_lossy(uapi::fixed_str_get(&i.name)));
+            println!(
+                "  name            {}",
+                String::from_utf8_lossy(uapi::fixed_str_get(&i.name))
+            );
             println!("  hook            {}", hook_name(i.hook));
             println!("  fuel per run    {}", i.fuel);
             println!("  trap verdict    {}", i.on_trap);
             println!("  memory limit    {} pages", i.mem_pages);
             println!("  wasm size       {} bytes", i.wasm_len);
             println!("  code            {} bytes (shared)", i.module_bytes);
-            println!("  instance        {} bytes per CPU x {} CPUs", i.instance_bytes, i.ncpus);
+            println!(
+                "  instance        {} bytes per CPU x {} CPUs",
+                i.instance_bytes, i.ncpus
+            );
         }
         SlotCmd::Stats { slot } => {
             let s = dev.stats(slot)?;
-            let avg = if s.runs == 0 { 0 } else { s.total_ns / s.runs };
+            let avg = s.total_ns.checked_div(s.runs).unwrap_or(0);
             println!(
                 "slot {slot}: runs {} traps {} out_of_fuel {} busy {} total_ns {} avg_ns {avg}",
                 s.runs, s.traps, s.out_of_fuel, s.busy, s.total_ns
@@ -206,19 +231,39 @@ fn garbage_ioctls() -> Result<()> {
     };
     let mut big = [0u8; 4096];
     // Unknown commands, including ones with our magic and other sizes.
-    for cmd in [0u32, 0xdead_beef, 0xc0b7_0063, uapi::IOC_LOAD ^ (1 << 16), uapi::IOC_INFO + 100] {
-        check(&format!("unknown cmd {cmd:#x}"), dev.ioctl_raw(cmd, big.as_mut_ptr()));
+    for cmd in [
+        0u32,
+        0xdead_beef,
+        0xc0b7_0063,
+        uapi::IOC_LOAD ^ (1 << 16),
+        uapi::IOC_INFO + 100,
+    ] {
+        check(
+            &format!("unknown cmd {cmd:#x}"),
+            dev.ioctl_raw(cmd, big.as_mut_ptr()),
+        );
     }
     // Bad argument pointers.
     for ptr in [0usize, 1, 0xffff_ffff_8100_0000, usize::MAX - 7] {
-        check(&format!("LOAD with arg {ptr:#x}"), dev.ioctl_raw(uapi::IOC_LOAD, ptr as *mut u8));
-        check(&format!("INFO with arg {ptr:#x}"), dev.ioctl_raw(uapi::IOC_INFO, ptr as *mut u8));
+        check(
+            &format!("LOAD with arg {ptr:#x}"),
+            dev.ioctl_raw(uapi::IOC_LOAD, ptr as *mut u8),
+        );
+        check(
+            &format!("INFO with arg {ptr:#x}"),
+            dev.ioctl_raw(uapi::IOC_INFO, ptr as *mut u8),
+        );
     }
     // LOAD with bad lengths and wasm pointers.
     let wasm = [0u8, b'a', b's', b'm', 1, 0, 0, 0];
     let cases: [(&str, u64, u32, u32); 6] = [
         ("zero length", wasm.as_ptr() as u64, 0, 1),
-        ("length over the maximum", wasm.as_ptr() as u64, uapi::MAX_WASM_BYTES + 1, 1),
+        (
+            "length over the maximum",
+            wasm.as_ptr() as u64,
+            uapi::MAX_WASM_BYTES + 1,
+            1,
+        ),
         ("length u32::MAX", wasm.as_ptr() as u64, u32::MAX, 1),
         ("wasm pointer into the kernel", 0xffff_ffff_8100_0000, 8, 1),
         ("wasm pointer NULL", 0, 8, 1),
@@ -230,12 +275,21 @@ fn garbage_ioctls() -> Result<()> {
         req.wasm_len = len;
         req.hook = hook;
         let mut b = req.encode();
-        check(&format!("LOAD {what}"), dev.ioctl_raw(uapi::IOC_LOAD, b.as_mut_ptr()));
+        check(
+            &format!("LOAD {what}"),
+            dev.ioctl_raw(uapi::IOC_LOAD, b.as_mut_ptr()),
+        );
     }
     // Settings out of range on a valid (empty) module.
     for (what, fuel, pages, flags, on_trap) in [
         ("fuel over the maximum", uapi::MAX_FUEL + 1, 1, 0, 2),
-        ("memory over the maximum", 1000, uapi::MAX_MEM_PAGES + 1, 0, 2),
+        (
+            "memory over the maximum",
+            1000,
+            uapi::MAX_MEM_PAGES + 1,
+            0,
+            2,
+        ),
         ("unknown flags", 1000, 1, 0x80, 2),
         ("invalid trap verdict", 1000, 1, 0, 99),
     ] {
@@ -248,14 +302,27 @@ fn garbage_ioctls() -> Result<()> {
         req.flags = flags;
         req.on_trap = on_trap;
         let mut b = req.encode();
-        check(&format!("LOAD {what}"), dev.ioctl_raw(uapi::IOC_LOAD, b.as_mut_ptr()));
+        check(
+            &format!("LOAD {what}"),
+            dev.ioctl_raw(uapi::IOC_LOAD, b.as_mut_ptr()),
+        );
     }
     // Slot ids that do not exist.
     for slot in [uapi::MAX_SLOTS - 1, uapi::MAX_SLOTS, u32::MAX] {
         let mut b = slot.to_le_bytes();
-        check(&format!("UNLOAD slot {slot}"), dev.ioctl_raw(uapi::IOC_UNLOAD, b.as_mut_ptr()));
-        let mut b = uapi::Stats { slot, ..Default::default() }.encode();
-        check(&format!("STATS slot {slot}"), dev.ioctl_raw(uapi::IOC_STATS, b.as_mut_ptr()));
+        check(
+            &format!("UNLOAD slot {slot}"),
+            dev.ioctl_raw(uapi::IOC_UNLOAD, b.as_mut_ptr()),
+        );
+        let mut b = uapi::Stats {
+            slot,
+            ..Default::default()
+        }
+        .encode();
+        check(
+            &format!("STATS slot {slot}"),
+            dev.ioctl_raw(uapi::IOC_STATS, b.as_mut_ptr()),
+        );
     }
     if failures > 0 {
         bail!("{failures} malformed requests were accepted");
@@ -267,7 +334,12 @@ fn garbage_ioctls() -> Result<()> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.cmd {
-        Cmd::Run { file, invoke, fuel, args } => return run::run(&file, &invoke, fuel, &args),
+        Cmd::Run {
+            file,
+            invoke,
+            fuel,
+            args,
+        } => return run::run(&file, &invoke, fuel, &args),
         Cmd::Slot(cmd) => slot_cmd(cmd),
         Cmd::Debug(DebugCmd::GarbageIoctls) => garbage_ioctls(),
     };

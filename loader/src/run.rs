@@ -48,7 +48,13 @@ impl abi::HookEnv for UserEnv {
 pub struct AbiHost<E>(pub E);
 
 impl<E: abi::HookEnv> Host for AbiHost<E> {
-    fn call(&mut self, id: u32, mem: &mut [u8], args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+    fn call(
+        &mut self,
+        id: u32,
+        mem: &mut [u8],
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
         abi::dispatch(&mut self.0, id, mem, args, results)
     }
 }
@@ -58,7 +64,13 @@ impl<E: abi::HookEnv> Host for AbiHost<E> {
 pub struct AbiImports;
 
 impl Imports for AbiImports {
-    fn resolve_func(&self, module: &str, name: &str, params: &[ValType], results: &[ValType]) -> Option<u32> {
+    fn resolve_func(
+        &self,
+        module: &str,
+        name: &str,
+        params: &[ValType],
+        results: &[ValType],
+    ) -> Option<u32> {
         abi::resolve(module, name, params, results)
     }
 }
@@ -148,7 +160,11 @@ pub fn run(path: &Path, invoke: &str, fuel: u64, args: &[String]) -> ExitCode {
         return ExitCode::from(1);
     };
     if params.len() != args.len() {
-        eprintln!("{file}: `{invoke}` takes {} arguments ({params:?}), {} given", params.len(), args.len());
+        eprintln!(
+            "{file}: `{invoke}` takes {} arguments ({params:?}), {} given",
+            params.len(),
+            args.len()
+        );
         return ExitCode::from(1);
     }
     let mut vals = Vec::with_capacity(args.len());

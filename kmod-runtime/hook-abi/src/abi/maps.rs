@@ -102,13 +102,27 @@ pub struct MapDecl {
 
 impl MapDecl {
     /// A declaration; `None` if the name or sizes are out of range.
-    pub fn new(name: &str, map_type: MapType, key_size: u32, value_size: u32, max_entries: u32) -> Option<Self> {
+    pub fn new(
+        name: &str,
+        map_type: MapType,
+        key_size: u32,
+        value_size: u32,
+        max_entries: u32,
+    ) -> Option<Self> {
         let b = name.as_bytes();
-        if b.is_empty() || b.len() > MAX_NAME || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+        if b.is_empty()
+            || b.len() > MAX_NAME
+            || !b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
             return None;
         }
         let max = MAX_MAP_ENTRY as u32;
-        if key_size == 0 || key_size > max || value_size == 0 || value_size > max || max_entries == 0 {
+        if key_size == 0
+            || key_size > max
+            || value_size == 0
+            || value_size > max
+            || max_entries == 0
+        {
             return None;
         }
         if map_type.is_array() && key_size != 4 {
@@ -118,7 +132,14 @@ impl MapDecl {
         for (d, s) in n.iter_mut().zip(b) {
             *d = *s;
         }
-        Some(MapDecl { name: n, name_len: b.len() as u8, map_type, key_size, value_size, max_entries })
+        Some(MapDecl {
+            name: n,
+            name_len: b.len() as u8,
+            map_type,
+            key_size,
+            value_size,
+            max_entries,
+        })
     }
 
     /// The map's name.
@@ -153,7 +174,10 @@ impl Default for MapDecls {
 impl MapDecls {
     /// No maps.
     pub const fn new() -> Self {
-        MapDecls { maps: [None; MAX_MAPS as usize], count: 0 }
+        MapDecls {
+            maps: [None; MAX_MAPS as usize],
+            count: 0,
+        }
     }
 
     /// Number of maps.

@@ -148,7 +148,11 @@ pub fn resolve(module: &str, name: &str, params: &[ValType], results: &[ValType]
     let mut i = 0u32;
     for f in HOST_FNS.iter() {
         if f.name == name {
-            return if f.params == params && f.results == results { Some(i) } else { None };
+            return if f.params == params && f.results == results {
+                Some(i)
+            } else {
+                None
+            };
         }
         i = i.wrapping_add(1);
     }
@@ -246,7 +250,13 @@ fn pkt_be(pkt: &[u8], off: i32, n: i32) -> i64 {
 /// Runs host function `id` for a hook: the one implementation of ABI v1 semantics.
 /// Wasm-memory ranges out of bounds trap; packet ranges out of bounds return -1; map errors
 /// return -errno. Never panics.
-pub fn dispatch<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], args: &[Val], results: &mut [Val]) -> Result<(), Trap> {
+pub fn dispatch<E: HookEnv>(
+    env: &mut E,
+    id: u32,
+    mem: &mut [u8],
+    args: &[Val],
+    results: &mut [Val],
+) -> Result<(), Trap> {
     match id {
         id::PKT_LEN => {
             let n = env.packet().len();
@@ -257,7 +267,9 @@ pub fn dispatch<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], args: &[Val], 
             let ptr = arg_i32(args, 1)?;
             let len = arg_i32(args, 2)?;
             let pkt = env.packet();
-            let Some(pr) = pkt_range(pkt.len(), off, len) else { return set(results, Val::I32(-1)) };
+            let Some(pr) = pkt_range(pkt.len(), off, len) else {
+                return set(results, Val::I32(-1));
+            };
             let mr = mem_range(mem, ptr, pr.len())?;
             let (Some(p), Some(m)) = (pkt.get_mut(pr), mem.get_mut(mr)) else {
                 return Err(Trap::MemoryOutOfBounds);
@@ -329,7 +341,11 @@ pub fn dispatch<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], args: &[Val], 
         }
         id::KPROBE_ARG => {
             let n = arg_i32(args, 0)?;
-            let v = if (0..6).contains(&n) { env.kprobe_arg(n as u32) } else { 0 };
+            let v = if (0..6).contains(&n) {
+                env.kprobe_arg(n as u32)
+            } else {
+                0
+            };
             set(results, Val::I64(v as i64))
         }
         _ => Err(Trap::Host(0)),

@@ -141,7 +141,10 @@ impl LoadReq {
     /// Encodes the wire form.
     pub fn encode(&self) -> [u8; Self::SIZE] {
         let mut out = [0u8; Self::SIZE];
-        let mut w = LeW { buf: &mut out, pos: 0 };
+        let mut w = LeW {
+            buf: &mut out,
+            pos: 0,
+        };
         w.u64(self.wasm_ptr);
         w.u32(self.wasm_len);
         w.u32(self.hook);
@@ -225,7 +228,10 @@ impl SlotInfo {
     /// Encodes the wire form.
     pub fn encode(&self) -> [u8; Self::SIZE] {
         let mut out = [0u8; Self::SIZE];
-        let mut w = LeW { buf: &mut out, pos: 0 };
+        let mut w = LeW {
+            buf: &mut out,
+            pos: 0,
+        };
         w.u32(self.slot);
         w.u32(self.hook);
         w.u64(self.fuel);
@@ -280,7 +286,10 @@ impl Stats {
     /// Encodes the wire form.
     pub fn encode(&self) -> [u8; Self::SIZE] {
         let mut out = [0u8; Self::SIZE];
-        let mut w = LeW { buf: &mut out, pos: 0 };
+        let mut w = LeW {
+            buf: &mut out,
+            pos: 0,
+        };
         w.u32(self.slot);
         w.u32(self.pad);
         w.u64(self.runs);
@@ -320,7 +329,10 @@ impl List {
     /// Encodes the wire form.
     pub fn encode(&self) -> [u8; Self::SIZE] {
         let mut out = [0u8; Self::SIZE];
-        let mut w = LeW { buf: &mut out, pos: 0 };
+        let mut w = LeW {
+            buf: &mut out,
+            pos: 0,
+        };
         w.u32(self.count);
         w.u32(0);
         for s in self.slots.iter() {
