@@ -1,0 +1,298 @@
+//! Hook ABI v1: host-function semantics on a fake environment, ioctl layouts, map declarations.
+
+use wasmhook_hook_abi::maps::{MapDecl, MapDecls, MapType};
+use wasmhook_hook_abi::{dispatch, id, resolve, uapi, HookEnv, Trap, Val, ValType, HOST_FNS};
+
+#[derive(Default)]
+struct FakeEnv {
+    packet: Vec<u8>,
+    map: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+    traces: Vec<Vec<u8>>,
+}
+
+impl HookEnv for FakeEnv {
+    fn packet(&mut self) -> &mut [u8] {
+        &mut self.packet
+    }
+    fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
+        (idx == 0).then_some((4, 8))
+    }
+    fn map_lookup(&mut self, _idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
+        match self.map.get(key) {
+            Some(v) => {
+                value.copy_from_slice(v);
+                0
+            }
+            None => -2,
+        }
+    }
+    fn map_update(&mut self, _idx: u32, key: &[u8], value: &[u8], _flags: u64) -> i32 {
+        self.map.insert(key.to_vec(), value.to_vec());
+        0
+    }
+    fn map_delete(&mut self, _idx: u32, key: &[u8]) -> i32 {
+        if self.map.remove(key).is_some() {
+            0
+        } else {
+            -2
+        }
+    }
+    fn ktime_ns(&mut self) -> u64 {
+        42
+    }
+    fn trace(&mut self, msg: &[u8]) {
+        self.traces.push(msg.to_vec());
+    }
+    fn kprobe_arg(&mut self, n: u32) -> u64 {
+        u64::from(n) * 10
+    }
+}
+
+fn call(env: &mut FakeEnv, mem: &mut [u8], id: u32, args: &[Val]) -> Result<Val, Trap> {
+    let mut out = [Val::I32(-99)];
+    dispatch(env, id, mem, args, &mut out)?;
+    Ok(out[0])
+}
+
+#[test]
+fn every_host_fn_resolves_with_its_own_type_only() {
+    for (i, f) in HOST_FNS.iter().enumerate() {
+        assert_eq!(
+            resolve("wasmhook", f.name, f.params, f.results),
+            Some(i as u32),
+            "{}",
+            f.name
+        );
+        assert_eq!(resolve("env", f.name, f.params, f.results), None);
+        assert_eq!(resolve("wasmhook", f.name, f.params, &[ValType::F64]), None);
+    }
+    assert_eq!(resolve("wasmhook", "no_such_fn", &[], &[]), None);
+}
+
+#[test]
+fn packet_access_is_bounds_checked() {
+    let mut env = FakeEnv {
+        packet: vec![0x08, 0x00, 0x45, 0x01, 0xff],
+        ..Default::default()
+    };
+    let mut mem = vec![0u8; 64];
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_LEN, &[]).unwrap(),
+        Val::I32(5)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_U16, &[Val::I32(0)]).unwrap(),
+        Val::I32(0x0800)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_U8, &[Val::I32(4)]).unwrap(),
+        Val::I32(0xff)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_U8, &[Val::I32(5)]).unwrap(),
+        Val::I32(-1)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_U16, &[Val::I32(4)]).unwrap(),
+        Val::I32(-1)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_U32, &[Val::I32(1)]).unwrap(),
+        Val::I64(0x004501ff)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PKT_U8, &[Val::I32(-1)]).unwrap(),
+        Val::I32(-1)
+    );
+    // Copy out and back in.
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::PKT_READ,
+            &[Val::I32(1), Val::I32(10), Val::I32(3)]
+        )
+        .unwrap(),
+        Val::I32(3)
+    );
+    assert_eq!(&mem[10..13], &[0x00, 0x45, 0x01]);
+    mem[20] = 0xaa;
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::PKT_WRITE,
+            &[Val::I32(4), Val::I32(20), Val::I32(1)]
+        )
+        .unwrap(),
+        Val::I32(1)
+    );
+    assert_eq!(env.packet[4], 0xaa);
+    // Packet range out of bounds: -1; memory range out of bounds: trap.
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::PKT_READ,
+            &[Val::I32(3), Val::I32(0), Val::I32(3)]
+        )
+        .unwrap(),
+        Val::I32(-1)
+    );
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::PKT_READ,
+            &[Val::I32(0), Val::I32(63), Val::I32(2)]
+        ),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::PKT_READ,
+            &[Val::I32(0), Val::I32(-1), Val::I32(2)]
+        ),
+        Err(Trap::MemoryOutOfBounds)
+    );
+}
+
+#[test]
+fn maps_round_trip_through_memory() {
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0u8; 64];
+    mem[0..4].copy_from_slice(&7u32.to_le_bytes());
+    mem[8..16].copy_from_slice(&1234u64.to_le_bytes());
+    let lookup = |env: &mut FakeEnv, mem: &mut [u8]| {
+        call(
+            env,
+            mem,
+            id::MAP_LOOKUP,
+            &[Val::I32(0), Val::I32(0), Val::I32(32)],
+        )
+    };
+    assert_eq!(lookup(&mut env, &mut mem).unwrap(), Val::I32(-2));
+    let upd = [Val::I32(0), Val::I32(0), Val::I32(8), Val::I64(0)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_UPDATE, &upd).unwrap(),
+        Val::I32(0)
+    );
+    assert_eq!(lookup(&mut env, &mut mem).unwrap(), Val::I32(0));
+    assert_eq!(u64::from_le_bytes(mem[32..40].try_into().unwrap()), 1234);
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::MAP_DELETE,
+            &[Val::I32(0), Val::I32(0)]
+        )
+        .unwrap(),
+        Val::I32(0)
+    );
+    assert_eq!(lookup(&mut env, &mut mem).unwrap(), Val::I32(-2));
+    // Unknown map: -EINVAL; value range past memory: trap.
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::MAP_LOOKUP,
+            &[Val::I32(1), Val::I32(0), Val::I32(0)]
+        )
+        .unwrap(),
+        Val::I32(-22)
+    );
+    assert_eq!(
+        call(
+            &mut env,
+            &mut mem,
+            id::MAP_LOOKUP,
+            &[Val::I32(0), Val::I32(0), Val::I32(60)]
+        ),
+        Err(Trap::MemoryOutOfBounds)
+    );
+}
+
+#[test]
+fn clock_trace_and_kprobe_args() {
+    let mut env = FakeEnv::default();
+    let mut mem = b"hello from wasm".to_vec();
+    assert_eq!(
+        call(&mut env, &mut mem, id::KTIME_NS, &[]).unwrap(),
+        Val::I64(42)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::KPROBE_ARG, &[Val::I32(2)]).unwrap(),
+        Val::I64(20)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::KPROBE_ARG, &[Val::I32(6)]).unwrap(),
+        Val::I64(0)
+    );
+    let mut none = [];
+    dispatch(
+        &mut env,
+        id::TRACE,
+        &mut mem,
+        &[Val::I32(0), Val::I32(5)],
+        &mut none,
+    )
+    .unwrap();
+    assert_eq!(env.traces, vec![b"hello".to_vec()]);
+    // Wrong argument types or an unknown id trap instead of panicking.
+    assert!(call(&mut env, &mut mem, id::PKT_U8, &[Val::I64(0)]).is_err());
+    assert!(call(&mut env, &mut mem, 99, &[]).is_err());
+}
+
+#[test]
+fn ioctl_layouts_round_trip_and_have_fixed_sizes() {
+    assert_eq!(uapi::LoadReq::SIZE, 160);
+    assert_eq!(uapi::SlotInfo::SIZE, 64);
+    assert_eq!(uapi::Stats::SIZE, 48);
+    assert_eq!(uapi::List::SIZE, 264);
+    let mut req = uapi::LoadReq::zeroed();
+    req.wasm_ptr = 0x1122_3344_5566_7788;
+    req.wasm_len = 99;
+    req.fuel = 5;
+    req.name = uapi::fixed_str(b"filter");
+    req.err = uapi::fixed_str(b"bad");
+    assert_eq!(uapi::LoadReq::decode(&req.encode()), req);
+    assert_eq!(uapi::fixed_str_get(&req.name), b"filter");
+    let s = uapi::Stats {
+        slot: 3,
+        runs: 10,
+        traps: 2,
+        out_of_fuel: 1,
+        busy: 0,
+        total_ns: 77,
+        pad: 0,
+    };
+    assert_eq!(uapi::Stats::decode(&s.encode()), s);
+    // The command numbers encode the sizes the way _IOWR does.
+    assert_eq!(uapi::IOC_LOAD >> 16 & 0x3fff, 160);
+    assert_eq!(uapi::IOC_LOAD >> 30, 3);
+}
+
+#[test]
+fn map_declarations_parse_and_encode() {
+    let mut d = MapDecls::new();
+    assert!(d.push(MapDecl::new("policy", MapType::Array, 4, 4, 1).unwrap()));
+    assert!(d.push(MapDecl::new("counts", MapType::PercpuArray, 4, 8, 256).unwrap()));
+    assert!(
+        !d.push(MapDecl::new("counts", MapType::Hash, 4, 8, 1).unwrap()),
+        "duplicate name"
+    );
+    let mut buf = [0u8; 128];
+    let n = d.encode(&mut buf).unwrap();
+    let back = MapDecls::parse(&buf[..n]).unwrap();
+    assert_eq!(back, d);
+    assert_eq!(back.get(1).unwrap().name(), "counts");
+    // Bad inputs are errors with offsets.
+    assert_eq!(MapDecls::parse(&[2, 0]).unwrap_err().offset, 0);
+    assert!(MapDecls::parse(&[1, 4]).is_err());
+    assert!(MapDecls::parse(&buf[..n - 1]).is_err());
+    assert!(MapDecl::new("bad name", MapType::Hash, 4, 4, 1).is_none());
+    assert!(MapDecl::new("arr", MapType::Array, 8, 4, 1).is_none());
+    assert!(MapDecl::new("big", MapType::Hash, 4, 4096, 1).is_none());
+}
