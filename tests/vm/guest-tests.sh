@@ -175,6 +175,13 @@ else
 fi
 rmmod wasmhook 2>/dev/null
 
+# Attach tests (wasmload attach/list/stats/detach on veth, maps shared with BPF), if present.
+if [ -f /attach-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /attach-tests.sh
+	rmmod wasmhook 2>/dev/null
+fi
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
