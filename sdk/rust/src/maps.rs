@@ -256,8 +256,9 @@ macro_rules! maps {
         ),*];
 
         /// The `wasmhook.maps` custom section (Hook ABI v1 map declarations).
+        // Not `#[used]`: on wasm32 that would also keep a copy in the data segment.
         #[cfg_attr(target_arch = "wasm32", unsafe(link_section = "wasmhook.maps"))]
-        #[used]
+        #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
         static __WASMHOOK_MAPS: [u8; $crate::maps_section_len(__WASMHOOK_MAP_DECLS)] =
             $crate::maps_section(__WASMHOOK_MAP_DECLS);
 
