@@ -171,7 +171,14 @@ struct Collect {
 
 impl Collect {
     fn problem(&mut self, offset: Option<u64>, msg: impl Into<String>, ctx: Ctx) {
-        let p = Problem { offset, msg: msg.into(), ctx };
+        let msg: String = msg.into();
+        // wasmparser's messages are sometimes multi-line (bad magic); every problem is one line.
+        let msg = if msg.starts_with("magic header not detected") {
+            "not a Wasm module (no \\0asm magic number)".to_owned()
+        } else {
+            msg.split_whitespace().collect::<Vec<_>>().join(" ")
+        };
+        let p = Problem { offset, msg, ctx };
         // One problem per offset: the validator and our own reading may trip over the same bytes.
         if p.offset.is_some() && self.r.problems.iter().any(|q| q.offset == p.offset) {
             return;
@@ -366,6 +373,10 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
     };
     if bytes.len() > MAX_WASM_BYTES as usize {
         c.problem(None, format!("module is {} bytes; LOAD accepts at most {MAX_WASM_BYTES}", bytes.len()), Ctx::None);
+    }
+    if bytes.starts_with(b"\x7fELF") {
+        c.problem(Some(0), "not a Wasm module: an ELF object (`wasm2hook inspect` reads hook objects)", Ctx::None);
+        return c.r;
     }
     let mut validator = Validator::new_with_features(engine_features());
     let mut validating = true;
