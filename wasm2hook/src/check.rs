@@ -6,9 +6,12 @@ use std::fmt;
 
 use wasmhook_hook_abi::maps::{self, MapDecls};
 use wasmhook_hook_abi::uapi::{MAX_MEM_PAGES, MAX_WASM_BYTES};
-use wasmhook_hook_abi::{host_fn, HookKind, ValType, IMPORT_MODULE, KPROBE_ENTRY, MAX_MAPS, XDP_ENTRY};
+use wasmhook_hook_abi::{
+    host_fn, HookKind, ValType, IMPORT_MODULE, KPROBE_ENTRY, MAX_MAPS, XDP_ENTRY,
+};
 use wasmparser::{
-    CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
+    CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, ValidPayload, Validator,
+    WasmFeatures,
 };
 
 /// Wasm 2.0 without SIMD: what `wasmhook-engine` executes.
@@ -222,7 +225,7 @@ impl Collect {
                         self.r.memory_max = m.maximum;
                         if m.initial > u64::from(MAX_MEM_PAGES) {
                             self.problem(
-                                Some(off as u64),
+                                Some(off),
                                 format!(
                                     "memory needs {} pages of 64 KiB initially; LOAD allows at most {MAX_MEM_PAGES}",
                                     m.initial
@@ -236,7 +239,7 @@ impl Collect {
             Payload::ExportSection(s) => {
                 for e in s.clone().into_iter_with_offsets() {
                     let (off, e) = e?;
-                    self.exports.push((e.name.to_owned(), e.kind, e.index, off as u64));
+                    self.exports.push((e.name.to_owned(), e.kind, e.index, off));
                     let kind = match e.kind {
                         ExternalKind::Func => "func",
                         ExternalKind::Memory => "memory",
@@ -252,17 +255,21 @@ impl Collect {
                 self.maps_sections += 1;
                 let ctx = Ctx::Section(maps::SECTION.to_owned());
                 if self.maps_sections > 1 {
-                    self.problem(Some(c.range().start as u64), "more than one wasmhook.maps section", ctx);
+                    self.problem(
+                        Some(c.range().start),
+                        "more than one wasmhook.maps section",
+                        ctx,
+                    );
                     return Ok(());
                 }
                 match MapDecls::parse(c.data()) {
                     Ok(d) => {
                         if d.len() > MAX_MAPS as usize {
-                            self.problem(Some(c.data_offset() as u64), "more than 3 maps declared", ctx);
+                            self.problem(Some(c.data_offset()), "more than 3 maps declared", ctx);
                         }
                         self.r.maps = Some(d);
                     }
-                    Err(e) => self.problem(Some(c.data_offset() as u64 + e.offset as u64), e.msg, ctx),
+                    Err(e) => self.problem(Some(c.data_offset() + e.offset as u64), e.msg, ctx),
                 }
             }
             _ => {}
@@ -275,36 +282,66 @@ impl Collect {
         let ty = match imp.ty {
             TypeRef::Func(t) | TypeRef::FuncExact(t) => {
                 self.func_types.push(t);
-                self.func_type(t).map(fmt_func).unwrap_or_else(|| "func".to_owned())
+                self.func_type(t)
+                    .map(fmt_func)
+                    .unwrap_or_else(|| "func".to_owned())
             }
             TypeRef::Memory(_) => "memory".to_owned(),
             TypeRef::Table(_) => "table".to_owned(),
             TypeRef::Global(_) => "global".to_owned(),
             TypeRef::Tag(_) => "tag".to_owned(),
         };
-        self.r.imports.push(ImportInfo { module: imp.module.to_owned(), name: imp.name.to_owned(), ty: ty.clone() });
+        self.r.imports.push(ImportInfo {
+            module: imp.module.to_owned(),
+            name: imp.name.to_owned(),
+            ty: ty.clone(),
+        });
         let off = Some(off);
         if imp.module != IMPORT_MODULE {
-            self.problem(off, format!("import from module `{}`: hooks may import only from `{IMPORT_MODULE}`", imp.module), ctx);
+            self.problem(
+                off,
+                format!(
+                    "import from module `{}`: hooks may import only from `{IMPORT_MODULE}`",
+                    imp.module
+                ),
+                ctx,
+            );
             return;
         }
         let t = match imp.ty {
             TypeRef::Func(t) | TypeRef::FuncExact(t) => t,
             _ => {
-                let what = if ty == "memory" { "; the module must define its own memory" } else { "" };
-                self.problem(off, format!("imported {ty}: a hook may import only functions{what}"), ctx);
+                let what = if ty == "memory" {
+                    "; the module must define its own memory"
+                } else {
+                    ""
+                };
+                self.problem(
+                    off,
+                    format!("imported {ty}: a hook may import only functions{what}"),
+                    ctx,
+                );
                 return;
             }
         };
         let Some(h) = host_fn(imp.name) else {
-            self.problem(off, format!("unknown host function `{}` (not in Hook ABI v1)", imp.name), ctx);
+            self.problem(
+                off,
+                format!("unknown host function `{}` (not in Hook ABI v1)", imp.name),
+                ctx,
+            );
             return;
         };
         let Some(f) = self.func_type(t) else { return };
         let params: Option<Vec<ValType>> = f.params().iter().map(vt).collect();
         let results: Option<Vec<ValType>> = f.results().iter().map(vt).collect();
         if params.as_deref() != Some(h.params) || results.as_deref() != Some(h.results) {
-            let msg = format!("host function `{}` has type {}, Hook ABI v1 says {}", h.name, fmt_func(f), fmt_abi(h.params, h.results));
+            let msg = format!(
+                "host function `{}` has type {}, Hook ABI v1 says {}",
+                h.name,
+                fmt_func(f),
+                fmt_abi(h.params, h.results)
+            );
             self.problem(off, msg, ctx);
         }
     }
@@ -315,7 +352,11 @@ impl Collect {
             Some(k) => Some(k),
             None if has(XDP_ENTRY) && has(KPROBE_ENTRY) => {
                 if complete {
-                    self.problem(None, "exports both `xdp` and `kprobe`: choose the hook kind with --hook", Ctx::None);
+                    self.problem(
+                        None,
+                        "exports both `xdp` and `kprobe`: choose the hook kind with --hook",
+                        Ctx::None,
+                    );
                 }
                 None
             }
@@ -323,7 +364,11 @@ impl Collect {
             None if has(KPROBE_ENTRY) => Some(HookKind::Kprobe),
             None => {
                 if complete {
-                    self.problem(None, "no entry point: a hook exports `xdp` or `kprobe` with type (i32) -> i32", Ctx::None);
+                    self.problem(
+                        None,
+                        "no entry point: a hook exports `xdp` or `kprobe` with type (i32) -> i32",
+                        Ctx::None,
+                    );
                 }
                 None
             }
@@ -334,22 +379,38 @@ impl Collect {
             match self.exports.iter().find(|e| e.0 == entry).cloned() {
                 None if complete => self.problem(
                     None,
-                    format!("no `{entry}` export: the entry of a {} hook, type (i32) -> i32", kind_name(k)),
+                    format!(
+                        "no `{entry}` export: the entry of a {} hook, type (i32) -> i32",
+                        kind_name(k)
+                    ),
                     Ctx::None,
                 ),
                 None => {}
                 Some((name, ExternalKind::Func, idx, off)) => {
-                    let ft = self.func_types.get(idx as usize).copied().and_then(|t| self.func_type(t)).cloned();
+                    let ft = self
+                        .func_types
+                        .get(idx as usize)
+                        .copied()
+                        .and_then(|t| self.func_type(t))
+                        .cloned();
                     if let Some(f) = ft {
-                        let ok = matches!(f.params(), [wasmparser::ValType::I32]) && matches!(f.results(), [wasmparser::ValType::I32]);
+                        let ok = matches!(f.params(), [wasmparser::ValType::I32])
+                            && matches!(f.results(), [wasmparser::ValType::I32]);
                         if !ok {
-                            let msg = format!("entry `{entry}` has type {}, Hook ABI v1 wants (i32) -> i32", fmt_func(&f));
+                            let msg = format!(
+                                "entry `{entry}` has type {}, Hook ABI v1 wants (i32) -> i32",
+                                fmt_func(&f)
+                            );
                             self.problem(Some(off), msg, Ctx::Export(name));
                         }
                     }
                 }
                 Some((name, _, _, off)) => {
-                    self.problem(Some(off), format!("entry `{entry}` is not a function"), Ctx::Export(name));
+                    self.problem(
+                        Some(off),
+                        format!("entry `{entry}` is not a function"),
+                        Ctx::Export(name),
+                    );
                 }
             }
         }
@@ -365,17 +426,31 @@ impl Collect {
 /// Checks `bytes` as a hook of kind `hook` (inferred from the exports when `None`).
 pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
     let mut c = Collect {
-        r: Report { total_size: bytes.len() as u64, ..Report::default() },
+        r: Report {
+            total_size: bytes.len() as u64,
+            ..Report::default()
+        },
         types: Vec::new(),
         func_types: Vec::new(),
         exports: Vec::new(),
         maps_sections: 0,
     };
     if bytes.len() > MAX_WASM_BYTES as usize {
-        c.problem(None, format!("module is {} bytes; LOAD accepts at most {MAX_WASM_BYTES}", bytes.len()), Ctx::None);
+        c.problem(
+            None,
+            format!(
+                "module is {} bytes; LOAD accepts at most {MAX_WASM_BYTES}",
+                bytes.len()
+            ),
+            Ctx::None,
+        );
     }
     if bytes.starts_with(b"\x7fELF") {
-        c.problem(Some(0), "not a Wasm module: an ELF object (`wasm2hook inspect` reads hook objects)", Ctx::None);
+        c.problem(
+            Some(0),
+            "not a Wasm module: an ELF object (`wasm2hook inspect` reads hook objects)",
+            Ctx::None,
+        );
         return c.r;
     }
     let mut validator = Validator::new_with_features(engine_features());
@@ -385,7 +460,7 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
         let payload = match payload {
             Ok(p) => p,
             Err(e) => {
-                c.problem(Some(e.offset() as u64), e.message(), Ctx::None);
+                c.problem(Some(e.offset()), e.message(), Ctx::None);
                 break;
             }
         };
@@ -394,14 +469,14 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
                 Ok(ValidPayload::Func(fv, body)) => {
                     let mut fv = fv.into_validator(Default::default());
                     if let Err(e) = fv.validate(&body) {
-                        c.problem(Some(e.offset() as u64), e.message(), Ctx::None);
+                        c.problem(Some(e.offset()), e.message(), Ctx::None);
                         validating = false;
                     }
                 }
                 Ok(ValidPayload::End(_)) => complete = true,
                 Ok(_) => {}
                 Err(e) => {
-                    c.problem(Some(e.offset() as u64), e.message(), Ctx::None);
+                    c.problem(Some(e.offset()), e.message(), Ctx::None);
                     validating = false;
                 }
             }
@@ -409,7 +484,7 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
             complete = true;
         }
         if let Err(e) = c.payload(&payload) {
-            c.problem(Some(e.offset() as u64), e.message(), Ctx::None);
+            c.problem(Some(e.offset()), e.message(), Ctx::None);
         }
     }
     c.finish(hook, complete);

@@ -72,30 +72,48 @@ impl<'a> Elf<'a> {
         if u16_at(b, 0x3a)? as usize != SHDR {
             return err("unexpected ELF section header size");
         }
-        let shoff = usize::try_from(u64_at(b, 0x28)?).map_err(|_| ElfError("bad e_shoff".into()))?;
+        let shoff =
+            usize::try_from(u64_at(b, 0x28)?).map_err(|_| ElfError("bad e_shoff".into()))?;
         let shnum = usize::from(u16_at(b, 0x3c)?);
         let shstrndx = usize::from(u16_at(b, 0x3e)?);
         if shnum == 0 || shstrndx >= shnum {
             return err("ELF file has no section name table");
         }
-        shoff.checked_add(shnum * SHDR).filter(|end| *end <= b.len()).ok_or(ElfError("ELF section headers are truncated".into()))?;
-        Ok(Elf { b, shoff, shnum, shstrndx })
+        shoff
+            .checked_add(shnum * SHDR)
+            .filter(|end| *end <= b.len())
+            .ok_or(ElfError("ELF section headers are truncated".into()))?;
+        Ok(Elf {
+            b,
+            shoff,
+            shnum,
+            shstrndx,
+        })
     }
 
     fn shdr(&self, i: usize) -> Result<Shdr, ElfError> {
         let at = self.shoff + i * SHDR;
-        Ok(Shdr { name: u32_at(self.b, at)?, offset: u64_at(self.b, at + 24)?, size: u64_at(self.b, at + 32)? })
+        Ok(Shdr {
+            name: u32_at(self.b, at)?,
+            offset: u64_at(self.b, at + 24)?,
+            size: u64_at(self.b, at + 32)?,
+        })
     }
 
     fn data(&self, s: Shdr) -> Result<&'a [u8], ElfError> {
         let start = usize::try_from(s.offset).map_err(|_| ElfError("bad section offset".into()))?;
         let len = usize::try_from(s.size).map_err(|_| ElfError("bad section size".into()))?;
-        start.checked_add(len).and_then(|end| self.b.get(start..end)).ok_or(ElfError("ELF section data is truncated".into()))
+        start
+            .checked_add(len)
+            .and_then(|end| self.b.get(start..end))
+            .ok_or(ElfError("ELF section data is truncated".into()))
     }
 
     fn name(&self, s: Shdr) -> Result<&'a [u8], ElfError> {
         let strtab = self.data(self.shdr(self.shstrndx)?)?;
-        let rest = strtab.get(s.name as usize..).ok_or(ElfError("bad section name offset".into()))?;
+        let rest = strtab
+            .get(s.name as usize..)
+            .ok_or(ElfError("bad section name offset".into()))?;
         Ok(&rest[..rest.iter().position(|c| *c == 0).unwrap_or(rest.len())])
     }
 
@@ -131,7 +149,7 @@ pub struct NewSection<'a> {
 }
 
 fn pad_to(out: &mut Vec<u8>, align: usize) {
-    while out.len() % align != 0 {
+    while !out.len().is_multiple_of(align) {
         out.push(0);
     }
 }
@@ -143,7 +161,10 @@ pub fn append_sections(elf: &[u8], new: &[NewSection<'_>]) -> Result<Vec<u8>, El
     let e = Elf::parse(elf)?;
     for n in new {
         if e.find(n.name)?.is_some() {
-            return Err(ElfError(format!("the object already has a section `{}`", n.name)));
+            return Err(ElfError(format!(
+                "the object already has a section `{}`",
+                n.name
+            )));
         }
     }
     let mut out = elf.to_vec();
@@ -153,7 +174,9 @@ pub fn append_sections(elf: &[u8], new: &[NewSection<'_>]) -> Result<Vec<u8>, El
     let mut strtab = old_strtab.to_vec();
     let mut name_offs = Vec::new();
     for n in new {
-        name_offs.push(u32::try_from(strtab.len()).map_err(|_| ElfError("string table too large".into()))?);
+        name_offs.push(
+            u32::try_from(strtab.len()).map_err(|_| ElfError("string table too large".into()))?,
+        );
         strtab.extend_from_slice(n.name.as_bytes());
         strtab.push(0);
     }
@@ -187,7 +210,8 @@ pub fn append_sections(elf: &[u8], new: &[NewSection<'_>]) -> Result<Vec<u8>, El
         h[48..56].copy_from_slice(&n.align.max(1).to_le_bytes());
         out.extend_from_slice(&h);
     }
-    let shnum = u16::try_from(e.shnum + new.len()).map_err(|_| ElfError("too many sections".into()))?;
+    let shnum =
+        u16::try_from(e.shnum + new.len()).map_err(|_| ElfError("too many sections".into()))?;
     out[0x28..0x30].copy_from_slice(&shoff.to_le_bytes());
     out[0x3c..0x3e].copy_from_slice(&shnum.to_le_bytes());
     Ok(out)
@@ -200,15 +224,41 @@ mod tests {
     #[test]
     fn appended_sections_are_found_and_old_ones_kept() {
         let t = wasmhook_bpf_trampoline::XDP_OBJ;
-        let out = append_sections(t, &[NewSection { name: "wasmhook.wasm", data: b"\0asm\x01\0\0\0", align: 8 }]).unwrap();
-        assert_eq!(section(&out, "wasmhook.wasm").unwrap(), Some(&b"\0asm\x01\0\0\0"[..]));
+        let out = append_sections(
+            t,
+            &[NewSection {
+                name: "wasmhook.wasm",
+                data: b"\0asm\x01\0\0\0",
+                align: 8,
+            }],
+        )
+        .unwrap();
+        assert_eq!(
+            section(&out, "wasmhook.wasm").unwrap(),
+            Some(&b"\0asm\x01\0\0\0"[..])
+        );
         for name in ["xdp", ".maps", ".BTF", "license", ".symtab"] {
-            assert_eq!(section(&out, name).unwrap(), section(t, name).unwrap(), "{name}");
+            assert_eq!(
+                section(&out, name).unwrap(),
+                section(t, name).unwrap(),
+                "{name}"
+            );
         }
         let g = goblin::elf::Elf::parse(&out).unwrap();
-        assert!(g.section_headers.iter().any(|s| g.shdr_strtab.get_at(s.sh_name) == Some("wasmhook.wasm")));
+        assert!(g
+            .section_headers
+            .iter()
+            .any(|s| g.shdr_strtab.get_at(s.sh_name) == Some("wasmhook.wasm")));
         assert_eq!(g.syms.len(), goblin::elf::Elf::parse(t).unwrap().syms.len());
-        assert!(append_sections(&out, &[NewSection { name: "wasmhook.wasm", data: b"", align: 1 }]).is_err());
+        assert!(append_sections(
+            &out,
+            &[NewSection {
+                name: "wasmhook.wasm",
+                data: b"",
+                align: 1
+            }]
+        )
+        .is_err());
         assert!(append_sections(b"\x7fELF", &[]).is_err());
     }
 }

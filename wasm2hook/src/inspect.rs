@@ -29,27 +29,50 @@ fn json_str(s: &str) -> String {
 }
 
 fn object_info(bytes: &[u8]) -> Result<(ObjInfo, &[u8]), String> {
-    let e = goblin::elf::Elf::parse(bytes).map_err(|e| format!("not a readable ELF object: {e}"))?;
-    let name_of = |i: usize| e.section_headers.get(i).and_then(|s| e.shdr_strtab.get_at(s.sh_name)).unwrap_or("");
+    let e =
+        goblin::elf::Elf::parse(bytes).map_err(|e| format!("not a readable ELF object: {e}"))?;
+    let name_of = |i: usize| {
+        e.section_headers
+            .get(i)
+            .and_then(|s| e.shdr_strtab.get_at(s.sh_name))
+            .unwrap_or("")
+    };
     let wasm = e
         .section_headers
         .iter()
         .find(|s| e.shdr_strtab.get_at(s.sh_name) == Some(crate::WASM_SECTION))
-        .ok_or_else(|| format!("no `{}` section: not a hook object made by `wasm2hook build`", crate::WASM_SECTION))?;
-    let range = wasm.file_range().ok_or("section `wasmhook.wasm` has no data")?;
-    let wasm_bytes = bytes.get(range).ok_or("section `wasmhook.wasm` is truncated")?;
+        .ok_or_else(|| {
+            format!(
+                "no `{}` section: not a hook object made by `wasm2hook build`",
+                crate::WASM_SECTION
+            )
+        })?;
+    let range = wasm
+        .file_range()
+        .ok_or("section `wasmhook.wasm` has no data")?;
+    let wasm_bytes = bytes
+        .get(range)
+        .ok_or("section `wasmhook.wasm` is truncated")?;
     let mut programs = Vec::new();
     let mut maps = Vec::new();
     for s in e.syms.iter() {
         let name = e.strtab.get_at(s.st_name).unwrap_or("");
         let sec = name_of(s.st_shndx);
-        if s.st_type() == goblin::elf::sym::STT_FUNC && s.st_bind() == goblin::elf::sym::STB_GLOBAL {
+        if s.st_type() == goblin::elf::sym::STT_FUNC && s.st_bind() == goblin::elf::sym::STB_GLOBAL
+        {
             programs.push((name.to_owned(), sec.to_owned()));
         } else if sec == ".maps" && !name.is_empty() {
             maps.push(name.to_owned());
         }
     }
-    Ok((ObjInfo { programs, maps, wasm_size: wasm_bytes.len() }, wasm_bytes))
+    Ok((
+        ObjInfo {
+            programs,
+            maps,
+            wasm_size: wasm_bytes.len(),
+        },
+        wasm_bytes,
+    ))
 }
 
 /// Renders the report; the bool is false if the module has problems (printed to stderr).
@@ -69,7 +92,11 @@ pub fn inspect(file: &Path, bytes: &[u8], json: bool) -> Result<(String, bool), 
     let mut o = String::new();
     if json {
         o.push('{');
-        let _ = write!(o, "\"file\":{},\"valid\":{ok},", json_str(&file.display().to_string()));
+        let _ = write!(
+            o,
+            "\"file\":{},\"valid\":{ok},",
+            json_str(&file.display().to_string())
+        );
         match kind {
             Some(k) => {
                 let _ = write!(o, "\"hook\":\"{k}\",\"entry\":\"{k}\",");
@@ -115,12 +142,21 @@ pub fn inspect(file: &Path, bytes: &[u8], json: bool) -> Result<(String, bool), 
             }
             None => o.push_str("\"memory_max_pages\":null,"),
         }
-        let _ = write!(o, "\"functions\":{},\"code_size\":{},\"wasm_size\":{}", r.functions, r.code_size, r.total_size);
+        let _ = write!(
+            o,
+            "\"functions\":{},\"code_size\":{},\"wasm_size\":{}",
+            r.functions, r.code_size, r.total_size
+        );
         if let Some(obj) = &obj {
             let _ = write!(o, ",\"object_size\":{},\"programs\":[", bytes.len());
             for (i, (n, s)) in obj.programs.iter().enumerate() {
                 let sep = if i > 0 { "," } else { "" };
-                let _ = write!(o, "{sep}{{\"name\":{},\"section\":{}}}", json_str(n), json_str(s));
+                let _ = write!(
+                    o,
+                    "{sep}{{\"name\":{},\"section\":{}}}",
+                    json_str(n),
+                    json_str(s)
+                );
             }
             o.push_str("],\"object_maps\":[");
             let names: Vec<String> = obj.maps.iter().map(|m| json_str(m)).collect();
@@ -130,13 +166,24 @@ pub fn inspect(file: &Path, bytes: &[u8], json: bool) -> Result<(String, bool), 
         o.push_str("}\n");
         return Ok((o, ok));
     }
-    let _ = writeln!(o, "{}: {} hook, entry `{}`", file.display(), kind.unwrap_or("unknown"), kind.unwrap_or("?"));
+    let _ = writeln!(
+        o,
+        "{}: {} hook, entry `{}`",
+        file.display(),
+        kind.unwrap_or("unknown"),
+        kind.unwrap_or("?")
+    );
     if let Some(obj) = &obj {
         for (n, s) in &obj.programs {
             let _ = writeln!(o, "  program: {n} (section {s})");
         }
         let _ = writeln!(o, "  object maps: {}", obj.maps.join(", "));
-        let _ = writeln!(o, "  wasm: section {} ({} bytes)", crate::WASM_SECTION, obj.wasm_size);
+        let _ = writeln!(
+            o,
+            "  wasm: section {} ({} bytes)",
+            crate::WASM_SECTION,
+            obj.wasm_size
+        );
     }
     for imp in &r.imports {
         let _ = writeln!(o, "  import: {}.{} {}", imp.module, imp.name, imp.ty);
@@ -166,10 +213,19 @@ pub fn inspect(file: &Path, bytes: &[u8], json: bool) -> Result<(String, bool), 
         }
         _ => o.push_str("  memory: none\n"),
     }
-    let _ = writeln!(o, "  code: {} bytes in {} functions", r.code_size, r.functions);
+    let _ = writeln!(
+        o,
+        "  code: {} bytes in {} functions",
+        r.code_size, r.functions
+    );
     match &obj {
         Some(_) => {
-            let _ = writeln!(o, "  size: {} bytes wasm, {} bytes object", r.total_size, bytes.len());
+            let _ = writeln!(
+                o,
+                "  size: {} bytes wasm, {} bytes object",
+                r.total_size,
+                bytes.len()
+            );
         }
         None => {
             let _ = writeln!(o, "  size: {} bytes", r.total_size);

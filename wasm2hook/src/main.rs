@@ -21,7 +21,11 @@ use wasmhook_hook_abi::HookKind;
 pub const WASM_SECTION: &str = "wasmhook.wasm";
 
 #[derive(Parser, Debug)]
-#[command(name = "wasm2hook", version, about = "Check, package and inspect wasmhook hooks (Hook ABI v1)")]
+#[command(
+    name = "wasm2hook",
+    version,
+    about = "Check, package and inspect wasmhook hooks (Hook ABI v1)"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -93,15 +97,26 @@ fn run(cli: Cli) -> Result<(), String> {
             if !report_problems(&file, &r) {
                 return Err(String::new());
             }
-            let kind = r.kind.ok_or_else(|| format!("{}: error: hook kind unknown", file.display()))?;
-            let obj = build_object(&bytes, kind).map_err(|e| format!("{}: error: {e}", file.display()))?;
-            std::fs::write(&output, &obj).map_err(|e| format!("{}: error: cannot write: {e}", output.display()))?;
-            println!("{}: wrote {} ({}, {} bytes)", file.display(), output.display(), summary(&r), obj.len());
+            let kind = r
+                .kind
+                .ok_or_else(|| format!("{}: error: hook kind unknown", file.display()))?;
+            let obj = build_object(&bytes, kind)
+                .map_err(|e| format!("{}: error: {e}", file.display()))?;
+            std::fs::write(&output, &obj)
+                .map_err(|e| format!("{}: error: cannot write: {e}", output.display()))?;
+            println!(
+                "{}: wrote {} ({}, {} bytes)",
+                file.display(),
+                output.display(),
+                summary(&r),
+                obj.len()
+            );
             Ok(())
         }
         Cmd::Inspect { file, json } => {
             let bytes = read(&file)?;
-            let (out, ok) = inspect::inspect(&file, &bytes, json).map_err(|e| format!("{}: error: {e}", file.display()))?;
+            let (out, ok) = inspect::inspect(&file, &bytes, json)
+                .map_err(|e| format!("{}: error: {e}", file.display()))?;
             print!("{out}");
             if ok {
                 Ok(())
@@ -119,9 +134,17 @@ pub fn build_object(wasm: &[u8], kind: HookKind) -> Result<Vec<u8>, elf::ElfErro
         HookKind::Xdp => wasmhook_bpf_trampoline::XDP_OBJ,
         HookKind::Kprobe => wasmhook_bpf_trampoline::KPROBE_OBJ,
     };
-    let mut new = vec![elf::NewSection { name: WASM_SECTION, data: wasm, align: 8 }];
+    let mut new = vec![elf::NewSection {
+        name: WASM_SECTION,
+        data: wasm,
+        align: 8,
+    }];
     if elf::section(tramp, "license")?.is_none() {
-        new.push(elf::NewSection { name: "license", data: b"GPL\0", align: 1 });
+        new.push(elf::NewSection {
+            name: "license",
+            data: b"GPL\0",
+            align: 1,
+        });
     }
     elf::append_sections(tramp, &new)
 }

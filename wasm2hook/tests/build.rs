@@ -17,11 +17,18 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn w2h(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_wasm2hook")).args(args).current_dir(dir).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_wasm2hook"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
 }
 
 fn section<'a>(elf: &goblin::elf::Elf<'_>, bytes: &'a [u8], name: &str) -> Option<&'a [u8]> {
-    let s = elf.section_headers.iter().find(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(name))?;
+    let s = elf
+        .section_headers
+        .iter()
+        .find(|s| elf.shdr_strtab.get_at(s.sh_name) == Some(name))?;
     bytes.get(s.file_range()?)
 }
 
@@ -35,7 +42,11 @@ fn build_is_deterministic_and_keeps_the_trampoline() {
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     }
     let a = std::fs::read(d.join("a.o")).unwrap();
-    assert_eq!(a, std::fs::read(d.join("b.o")).unwrap(), "build output differs between runs");
+    assert_eq!(
+        a,
+        std::fs::read(d.join("b.o")).unwrap(),
+        "build output differs between runs"
+    );
 
     let e = goblin::elf::Elf::parse(&a).unwrap();
     assert_eq!(section(&e, &a, "wasmhook.wasm"), Some(&wasm[..]));
@@ -43,24 +54,65 @@ fn build_is_deterministic_and_keeps_the_trampoline() {
     let t = wasmhook_bpf_trampoline::XDP_OBJ;
     let te = goblin::elf::Elf::parse(t).unwrap();
     for name in ["xdp", ".maps", ".BTF", ".BTF.ext", ".relxdp"] {
-        assert_eq!(section(&e, &a, name), section(&te, t, name), "section {name} changed");
+        assert_eq!(
+            section(&e, &a, name),
+            section(&te, t, name),
+            "section {name} changed"
+        );
     }
-    let syms = |e: &goblin::elf::Elf<'_>| e.syms.iter().map(|s| (e.strtab.get_at(s.st_name).map(str::to_owned), s.st_shndx, s.st_value)).collect::<Vec<_>>();
+    let syms = |e: &goblin::elf::Elf<'_>| {
+        e.syms
+            .iter()
+            .map(|s| {
+                (
+                    e.strtab.get_at(s.st_name).map(str::to_owned),
+                    s.st_shndx,
+                    s.st_value,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     assert_eq!(syms(&e), syms(&te));
 
     // Optional tools: run them if present so a broken object shows up where they exist.
-    if let Ok(o) = Command::new("llvm-readelf").args(["-S", "a.o"]).current_dir(&d).output() {
+    if let Ok(o) = Command::new("llvm-readelf")
+        .args(["-S", "a.o"])
+        .current_dir(&d)
+        .output()
+    {
         assert!(o.status.success());
         assert!(String::from_utf8_lossy(&o.stdout).contains("wasmhook.wasm"));
     }
-    for bpftool in [std::env::var("BPFTOOL").unwrap_or_default().as_str(), "bpftool", "/usr/sbin/bpftool"] {
+    for bpftool in [
+        std::env::var("BPFTOOL").unwrap_or_default().as_str(),
+        "bpftool",
+        "/usr/sbin/bpftool",
+    ] {
         if bpftool.is_empty() {
             continue;
         }
-        let Ok(o) = Command::new(bpftool).args(["btf", "dump", "file", "a.o"]).current_dir(&d).output() else { continue };
-        assert!(o.status.success(), "bpftool btf dump: {}", String::from_utf8_lossy(&o.stderr));
-        let o = Command::new(bpftool).args(["gen", "skeleton", "a.o", "name", "hook"]).current_dir(&d).output().unwrap();
-        assert!(o.status.success(), "libbpf cannot open the object: {}", String::from_utf8_lossy(&o.stderr));
+        let Ok(o) = Command::new(bpftool)
+            .args(["btf", "dump", "file", "a.o"])
+            .current_dir(&d)
+            .output()
+        else {
+            continue;
+        };
+        assert!(
+            o.status.success(),
+            "bpftool btf dump: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let o = Command::new(bpftool)
+            .args(["gen", "skeleton", "a.o", "name", "hook"])
+            .current_dir(&d)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "libbpf cannot open the object: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         break;
     }
 
@@ -69,20 +121,31 @@ fn build_is_deterministic_and_keeps_the_trampoline() {
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("program: wasm_xdp (section xdp)"), "{text}");
-    assert!(text.contains("import: wasmhook.pkt_len () -> i32"), "{text}");
+    assert!(
+        text.contains("import: wasmhook.pkt_len () -> i32"),
+        "{text}"
+    );
 }
 
 #[test]
 fn kprobe_uses_the_kprobe_trampoline_and_bad_modules_write_nothing() {
     let d = scratch("build-kprobe");
-    let k = wat::parse_str(r#"(module (memory 1) (func (export "kprobe") (param i32) (result i32) i32.const 0))"#).unwrap();
+    let k = wat::parse_str(
+        r#"(module (memory 1) (func (export "kprobe") (param i32) (result i32) i32.const 0))"#,
+    )
+    .unwrap();
     std::fs::write(d.join("k.wasm"), k).unwrap();
     let o = w2h(&d, &["build", "k.wasm", "-o", "k.o"]);
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&w2h(&d, &["inspect", "k.o"]).stdout).into_owned();
-    assert!(text.contains("program: wasm_kprobe (section kprobe)"), "{text}");
+    assert!(
+        text.contains("program: wasm_kprobe (section kprobe)"),
+        "{text}"
+    );
 
-    let bad = wat::parse_str(r#"(module (func (export "xdp") (param i32) (result i32) i32.const 2))"#).unwrap();
+    let bad =
+        wat::parse_str(r#"(module (func (export "xdp") (param i32) (result i32) i32.const 2))"#)
+            .unwrap();
     std::fs::write(d.join("bad.wasm"), bad).unwrap();
     let _ = std::fs::remove_file(d.join("bad.o"));
     let o = w2h(&d, &["build", "bad.wasm", "-o", "bad.o"]);
@@ -100,7 +163,18 @@ mod sdk_encoding {
     #[test]
     fn sdk_maps_section_parses_with_hook_abi() {
         let d = wasmhook_hook_abi::maps::MapDecls::parse(&__WASMHOOK_MAPS).unwrap();
-        let got: Vec<_> = d.iter().map(|m| (m.name().to_owned(), m.map_type.name(), m.key_size, m.value_size, m.max_entries)).collect();
+        let got: Vec<_> = d
+            .iter()
+            .map(|m| {
+                (
+                    m.name().to_owned(),
+                    m.map_type.name(),
+                    m.key_size,
+                    m.value_size,
+                    m.max_entries,
+                )
+            })
+            .collect();
         assert_eq!(
             got,
             [

@@ -22,8 +22,15 @@ fn run_case(wat_path: &Path, scratch: &Path) -> Result<(String, String), String>
     let bytes = wat::parse_str(&src).map_err(|e| format!("{name}: bad .wat: {e}"))?;
     let wasm = format!("{name}.wasm");
     std::fs::write(scratch.join(&wasm), bytes).map_err(|e| e.to_string())?;
-    let args: Vec<String> = args.split_whitespace().map(|a| a.replace("{}", &wasm)).collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_wasm2hook")).args(&args).current_dir(scratch).output().map_err(|e| e.to_string())?;
+    let args: Vec<String> = args
+        .split_whitespace()
+        .map(|a| a.replace("{}", &wasm))
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_wasm2hook"))
+        .args(&args)
+        .current_dir(scratch)
+        .output()
+        .map_err(|e| e.to_string())?;
     let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
     got.push_str(&String::from_utf8_lossy(&out.stderr));
     let _ = writeln!(got, "[exit {}]", out.status.code().unwrap_or(-1));
@@ -31,7 +38,8 @@ fn run_case(wat_path: &Path, scratch: &Path) -> Result<(String, String), String>
     if std::env::var_os("GOLDEN_BLESS").is_some() {
         std::fs::write(&expected_path, &got).map_err(|e| e.to_string())?;
     }
-    let want = std::fs::read_to_string(&expected_path).map_err(|e| format!("{name}: {}: {e}", expected_path.display()))?;
+    let want = std::fs::read_to_string(&expected_path)
+        .map_err(|e| format!("{name}: {}: {e}", expected_path.display()))?;
     Ok((want, got))
 }
 

@@ -35,15 +35,19 @@ fn icmp_type(pkt: &Packet) -> Option<u8> {
     pkt.u8(l3 + ip.header_len)
 }
 
-xdp!(fn filter(pkt: &Packet) -> Verdict {
-    let Some(t) = icmp_type(pkt) else { return Verdict::Pass };
-    counts.add(&u32::from(t), 1);
-    if t == ICMP_ECHO && policy.lookup(&0) == Some(1) {
-        Verdict::Drop
-    } else {
-        Verdict::Pass
+xdp!(
+    fn filter(pkt: &Packet) -> Verdict {
+        let Some(t) = icmp_type(pkt) else {
+            return Verdict::Pass;
+        };
+        counts.add(&u32::from(t), 1);
+        if t == ICMP_ECHO && policy.lookup(&0) == Some(1) {
+            Verdict::Drop
+        } else {
+            Verdict::Pass
+        }
     }
-});
+);
 
 wasmhook_sdk::panic_handler!();
 
@@ -92,8 +96,14 @@ mod tests {
 
     #[test]
     fn vlan_tagged_pings_are_seen() {
-        assert_eq!(run(&frame(&[0x8100], 1, 0, 8), Some(1)), (DROP, Some(1), None));
-        assert_eq!(run(&frame(&[0x88a8, 0x8100], 1, 0, 8), Some(1)), (DROP, Some(1), None));
+        assert_eq!(
+            run(&frame(&[0x8100], 1, 0, 8), Some(1)),
+            (DROP, Some(1), None)
+        );
+        assert_eq!(
+            run(&frame(&[0x88a8, 0x8100], 1, 0, 8), Some(1)),
+            (DROP, Some(1), None)
+        );
     }
 
     #[test]
@@ -101,7 +111,10 @@ mod tests {
         // Non-first fragment (offset 185 * 8): no ICMP header, passed and not counted.
         assert_eq!(run(&frame(&[], 1, 185, 8), Some(1)), (PASS, None, None));
         // First fragment with MF set still has the header.
-        assert_eq!(run(&frame(&[], 1, 0x2000, 8), Some(1)), (DROP, Some(1), None));
+        assert_eq!(
+            run(&frame(&[], 1, 0x2000, 8), Some(1)),
+            (DROP, Some(1), None)
+        );
         assert_eq!(run(&frame(&[], 17, 0, 8), Some(1)), (PASS, None, None));
         let f = frame(&[], 1, 0, 8);
         assert_eq!(run(&f[..34], Some(1)), (PASS, None, None));

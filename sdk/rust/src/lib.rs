@@ -98,7 +98,10 @@ pub struct TraceBuf {
 impl TraceBuf {
     /// An empty line.
     pub const fn new() -> Self {
-        TraceBuf { buf: [0; 128], len: 0 }
+        TraceBuf {
+            buf: [0; 128],
+            len: 0,
+        }
     }
     /// The text so far.
     pub fn as_bytes(&self) -> &[u8] {

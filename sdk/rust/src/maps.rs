@@ -76,30 +76,57 @@ pub struct MapDecl {
 impl MapDecl {
     /// A declaration, checked at compile time when used in a constant: panics (a compile error
     /// in const context) on names or sizes Hook ABI v1 refuses.
-    pub const fn new(name: &'static str, map_type: MapType, key_size: usize, value_size: usize, max_entries: u32) -> Self {
+    pub const fn new(
+        name: &'static str,
+        map_type: MapType,
+        key_size: usize,
+        value_size: usize,
+        max_entries: u32,
+    ) -> Self {
         let b = name.as_bytes();
-        assert!(!b.is_empty() && b.len() <= 15, "map name must be 1 to 15 bytes");
+        assert!(
+            !b.is_empty() && b.len() <= 15,
+            "map name must be 1 to 15 bytes"
+        );
         let mut i = 0;
         while i < b.len() {
             let c = b[i];
-            assert!(c.is_ascii_alphanumeric() || c == b'_', "map name may only use [A-Za-z0-9_]");
+            assert!(
+                c.is_ascii_alphanumeric() || c == b'_',
+                "map name may only use [A-Za-z0-9_]"
+            );
             i += 1;
         }
-        assert!(key_size >= 1 && key_size <= crate::MAX_MAP_ENTRY, "map key must be 1 to 256 bytes");
-        assert!(value_size >= 1 && value_size <= crate::MAX_MAP_ENTRY, "map value must be 1 to 256 bytes");
+        assert!(
+            key_size >= 1 && key_size <= crate::MAX_MAP_ENTRY,
+            "map key must be 1 to 256 bytes"
+        );
+        assert!(
+            value_size >= 1 && value_size <= crate::MAX_MAP_ENTRY,
+            "map value must be 1 to 256 bytes"
+        );
         assert!(max_entries >= 1, "map needs at least one entry");
         assert!(
             !matches!(map_type, MapType::Array | MapType::PercpuArray) || key_size == 4,
             "array maps need 4-byte (u32) keys"
         );
-        MapDecl { name, map_type, key_size, value_size, max_entries }
+        MapDecl {
+            name,
+            map_type,
+            key_size,
+            value_size,
+            max_entries,
+        }
     }
 }
 
 /// Bytes of the encoded `wasmhook.maps` section for `decls` (panics in const context if there
 /// are more than [`crate::MAX_MAPS`]).
 pub const fn maps_section_len(decls: &[MapDecl]) -> usize {
-    assert!(decls.len() <= crate::MAX_MAPS, "a hook can use at most 3 maps");
+    assert!(
+        decls.len() <= crate::MAX_MAPS,
+        "a hook can use at most 3 maps"
+    );
     let mut n = 2;
     let mut i = 0;
     while i < decls.len() {
@@ -163,10 +190,22 @@ impl<K: Pod, V: Pod> Copy for Map<K, V> {}
 impl<K: Pod, V: Pod> Map<K, V> {
     /// A handle to map `index`; the key and value types must have the map's sizes.
     pub const fn new(index: u32) -> Self {
-        assert!(index < crate::MAX_MAPS as u32, "map index must be 0, 1 or 2");
-        assert!(size_of::<K>() >= 1 && size_of::<K>() <= crate::MAX_MAP_ENTRY, "key must be 1 to 256 bytes");
-        assert!(size_of::<V>() >= 1 && size_of::<V>() <= crate::MAX_MAP_ENTRY, "value must be 1 to 256 bytes");
-        Map { index, _kv: PhantomData }
+        assert!(
+            index < crate::MAX_MAPS as u32,
+            "map index must be 0, 1 or 2"
+        );
+        assert!(
+            size_of::<K>() >= 1 && size_of::<K>() <= crate::MAX_MAP_ENTRY,
+            "key must be 1 to 256 bytes"
+        );
+        assert!(
+            size_of::<V>() >= 1 && size_of::<V>() <= crate::MAX_MAP_ENTRY,
+            "value must be 1 to 256 bytes"
+        );
+        Map {
+            index,
+            _kv: PhantomData,
+        }
     }
 
     /// The map index passed to the host.
@@ -179,7 +218,13 @@ impl<K: Pod, V: Pod> Map<K, V> {
         let mut v = MaybeUninit::<V>::uninit();
         // SAFETY: `key` is size_of::<K>() readable bytes and `v` size_of::<V>() writable bytes,
         // which are the map's sizes (checked by `wasm2hook check` against the declaration).
-        let rc = unsafe { sys::map_lookup(self.index as i32, (key as *const K).cast(), v.as_mut_ptr().cast()) };
+        let rc = unsafe {
+            sys::map_lookup(
+                self.index as i32,
+                (key as *const K).cast(),
+                v.as_mut_ptr().cast(),
+            )
+        };
         // SAFETY: rc == 0 means the host wrote all bytes of `v`, and `V: Pod` accepts any bytes.
         (rc == 0).then(|| unsafe { v.assume_init() })
     }
@@ -188,7 +233,12 @@ impl<K: Pod, V: Pod> Map<K, V> {
     pub fn update(&self, key: &K, value: &V, flags: UpdateFlags) -> Result<(), MapError> {
         // SAFETY: `key`/`value` are readable for their sizes.
         let rc = unsafe {
-            sys::map_update(self.index as i32, (key as *const K).cast(), (value as *const V).cast(), flags as i64)
+            sys::map_update(
+                self.index as i32,
+                (key as *const K).cast(),
+                (value as *const V).cast(),
+                flags as i64,
+            )
         };
         if rc == 0 {
             Ok(())

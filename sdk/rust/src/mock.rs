@@ -76,7 +76,9 @@ impl MockEnv {
     }
     pub(crate) fn be(&self, off: i32, n: i32) -> i64 {
         match self.range(off, n) {
-            Some(r) => self.packet[r].iter().fold(0i64, |v, b| (v << 8) | i64::from(*b)),
+            Some(r) => self.packet[r]
+                .iter()
+                .fold(0i64, |v, b| (v << 8) | i64::from(*b)),
             None => -1,
         }
     }
@@ -96,7 +98,14 @@ pub fn reset(packet: &[u8], maps: &[(usize, usize)]) {
     with(|e| {
         *e = MockEnv {
             packet: packet.to_vec(),
-            maps: maps.iter().map(|&(key_size, value_size)| MockMap { key_size, value_size, entries: Vec::new() }).collect(),
+            maps: maps
+                .iter()
+                .map(|&(key_size, value_size)| MockMap {
+                    key_size,
+                    value_size,
+                    entries: Vec::new(),
+                })
+                .collect(),
             ..MockEnv::default()
         }
     });

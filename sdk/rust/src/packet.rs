@@ -20,7 +20,9 @@ fn off_i32(off: usize) -> Option<i32> {
 impl Packet {
     /// The packet of the current run, with the length the entry function received.
     pub fn from_entry(len: i32) -> Self {
-        Packet { len: usize::try_from(len).unwrap_or(0) }
+        Packet {
+            len: usize::try_from(len).unwrap_or(0),
+        }
     }
 
     /// The packet of the current run, asking the kernel for its length.
@@ -62,7 +64,10 @@ impl Packet {
 
     /// Copies `dst.len()` bytes starting at `off` into `dst`.
     pub fn read(&self, off: usize, dst: &mut [u8]) -> Result<(), OutOfBounds> {
-        let (off, len) = (off_i32(off).ok_or(OutOfBounds)?, i32::try_from(dst.len()).map_err(|_| OutOfBounds)?);
+        let (off, len) = (
+            off_i32(off).ok_or(OutOfBounds)?,
+            i32::try_from(dst.len()).map_err(|_| OutOfBounds)?,
+        );
         // SAFETY: `dst` is `len` writable bytes.
         let rc = unsafe { sys::pkt_read(off, dst.as_mut_ptr(), len) };
         if rc == len {
@@ -81,7 +86,10 @@ impl Packet {
 
     /// Overwrites packet bytes at `off` with `src` (the packet does not grow).
     pub fn write(&mut self, off: usize, src: &[u8]) -> Result<(), OutOfBounds> {
-        let (off, len) = (off_i32(off).ok_or(OutOfBounds)?, i32::try_from(src.len()).map_err(|_| OutOfBounds)?);
+        let (off, len) = (
+            off_i32(off).ok_or(OutOfBounds)?,
+            i32::try_from(src.len()).map_err(|_| OutOfBounds)?,
+        );
         // SAFETY: `src` is `len` readable bytes.
         let rc = unsafe { sys::pkt_write(off, src.as_ptr(), len) };
         if rc == len {

@@ -38,7 +38,10 @@ extern "C" {
 pub use host::*;
 
 #[cfg(not(target_arch = "wasm32"))]
-#[allow(clippy::missing_safety_doc, reason = "same contract as the wasm32 imports")]
+#[allow(
+    clippy::missing_safety_doc,
+    reason = "same contract as the wasm32 imports"
+)]
 mod host {
     #[cfg(any(test, feature = "mock"))]
     use crate::mock::with as m;
@@ -119,7 +122,9 @@ mod host {
     pub unsafe fn map_lookup(map: i32, key: *const u8, value: *mut u8) -> i32 {
         #[cfg(any(test, feature = "mock"))]
         return m(|e| {
-            let Some(mp) = e.maps.get(map as usize) else { return -22 };
+            let Some(mp) = e.maps.get(map as usize) else {
+                return -22;
+            };
             // SAFETY: the caller passes key_size readable bytes at `key`.
             let k = unsafe { core::slice::from_raw_parts(key, mp.key_size) };
             match mp.entries.iter().find(|(ek, _)| ek == k) {
@@ -141,10 +146,15 @@ mod host {
     pub unsafe fn map_update(map: i32, key: *const u8, value: *const u8, flags: i64) -> i32 {
         #[cfg(any(test, feature = "mock"))]
         return m(|e| {
-            let Some(mp) = e.maps.get_mut(map as usize) else { return -22 };
+            let Some(mp) = e.maps.get_mut(map as usize) else {
+                return -22;
+            };
             // SAFETY: the caller passes key_size / value_size readable bytes.
             let (k, v) = unsafe {
-                (core::slice::from_raw_parts(key, mp.key_size), core::slice::from_raw_parts(value, mp.value_size))
+                (
+                    core::slice::from_raw_parts(key, mp.key_size),
+                    core::slice::from_raw_parts(value, mp.value_size),
+                )
             };
             mp.update(k, v, flags as u64)
         });
@@ -158,7 +168,9 @@ mod host {
     pub unsafe fn map_delete(map: i32, key: *const u8) -> i32 {
         #[cfg(any(test, feature = "mock"))]
         return m(|e| {
-            let Some(mp) = e.maps.get_mut(map as usize) else { return -22 };
+            let Some(mp) = e.maps.get_mut(map as usize) else {
+                return -22;
+            };
             // SAFETY: the caller passes key_size readable bytes at `key`.
             let k = unsafe { core::slice::from_raw_parts(key, mp.key_size) };
             mp.delete(k)
@@ -182,7 +194,8 @@ mod host {
         m(|e| {
             // SAFETY: the caller passes `len` readable bytes at `ptr`.
             let s = unsafe { core::slice::from_raw_parts(ptr, (len.max(0) as usize).min(128)) };
-            e.trace.push(std::string::String::from_utf8_lossy(s).into_owned());
+            e.trace
+                .push(std::string::String::from_utf8_lossy(s).into_owned());
         });
         #[cfg(not(any(test, feature = "mock")))]
         let _ = (ptr, len);
@@ -190,7 +203,13 @@ mod host {
     /// Argument `n` of the probed function.
     pub unsafe fn kprobe_arg(n: i32) -> i64 {
         #[cfg(any(test, feature = "mock"))]
-        return m(|e| if (0..6).contains(&n) { e.kprobe_args[n as usize] as i64 } else { 0 });
+        return m(|e| {
+            if (0..6).contains(&n) {
+                e.kprobe_args[n as usize] as i64
+            } else {
+                0
+            }
+        });
         #[cfg(not(any(test, feature = "mock")))]
         {
             let _ = n;

@@ -8,7 +8,10 @@ use crate::*;
 
 #[test]
 fn section_bytes_match_the_documented_layout() {
-    const D: &[MapDecl] = &[MapDecl::new("policy", MapType::Array, 4, 4, 1), MapDecl::new("c", MapType::LruHash, 12, 8, 4096)];
+    const D: &[MapDecl] = &[
+        MapDecl::new("policy", MapType::Array, 4, 4, 1),
+        MapDecl::new("c", MapType::LruHash, 12, 8, 4096),
+    ];
     const S: [u8; maps_section_len(D)] = maps_section(D);
     let mut want = vec![1u8, 2, 6];
     want.extend_from_slice(b"policy");
@@ -78,12 +81,22 @@ fn maps_lookup_update_delete_add() {
 fn vlan_tags_are_skipped() {
     let mut f = vec![0u8; 12];
     f.extend_from_slice(&[0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2, 0x08, 0x00]);
-    f.extend_from_slice(&[0x45, 0, 0, 28, 0, 0, 0x20, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2]);
+    f.extend_from_slice(&[
+        0x45, 0, 0, 28, 0, 0, 0x20, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ]);
     mock::reset(&f, &[]);
     let p = Packet::current();
     assert_eq!(ethertype(&p), Some((net::ETH_P_IP, 22)));
     let ip = Ipv4::parse(&p, 22).unwrap();
-    assert_eq!((ip.protocol, ip.frag_offset, ip.more_fragments, ip.header_len), (1, 0, true, 20));
+    assert_eq!(
+        (
+            ip.protocol,
+            ip.frag_offset,
+            ip.more_fragments,
+            ip.header_len
+        ),
+        (1, 0, true, 20)
+    );
     assert_eq!(ip.src, 0x0a00_0001);
 }
 
@@ -95,7 +108,10 @@ fn trace_kprobe_ktime() {
         e.ktime_ns = 99;
     });
     crate::trace!("n={} x={:#x}", 3, 255);
-    assert_eq!(mock::with(|e| e.trace.clone()), vec!["n=3 x=0xff".to_string()]);
+    assert_eq!(
+        mock::with(|e| e.trace.clone()),
+        vec!["n=3 x=0xff".to_string()]
+    );
     assert_eq!(Kprobe::current().arg(5), 15);
     assert_eq!(Kprobe::current().arg(6), 0);
     assert_eq!(ktime_ns(), 99);
@@ -106,7 +122,15 @@ fn trace_kprobe_ktime() {
 
 mod entry {
     use crate::{Packet, Verdict};
-    crate::xdp!(fn f(pkt: &Packet) -> Verdict { if pkt.len() > 3 { Verdict::Drop } else { Verdict::Pass } });
+    crate::xdp!(
+        fn f(pkt: &Packet) -> Verdict {
+            if pkt.len() > 3 {
+                Verdict::Drop
+            } else {
+                Verdict::Pass
+            }
+        }
+    );
     #[test]
     fn xdp_entry_returns_the_wire_verdict() {
         assert_eq!(xdp(4), 1);
