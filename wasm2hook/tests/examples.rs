@@ -245,6 +245,37 @@ fn xdp_icmp_runs_on_the_engine() {
 }
 
 #[test]
+fn native_twin_compiles_for_bpf() {
+    let out = scratch().join("icmp_native.bpf.o");
+    let mut cmd = Command::new("clang");
+    cmd.args([
+        "-O2",
+        "-g",
+        "-target",
+        "bpf",
+        "-Wall",
+        "-Werror",
+        "-I/usr/include/x86_64-linux-gnu",
+        "-c",
+    ])
+    .arg(root().join("examples/xdp-icmp/native/icmp_native.bpf.c"))
+    .arg("-o")
+    .arg(&out);
+    let Some(obj) = build("icmp_native.bpf.c", &mut cmd, &out) else {
+        return;
+    };
+    let e = goblin::elf::Elf::parse(&obj).unwrap();
+    let names: Vec<&str> = e
+        .syms
+        .iter()
+        .filter_map(|s| e.strtab.get_at(s.st_name))
+        .collect();
+    for want in ["icmp_native", "policy", "counts"] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+}
+
+#[test]
 fn c_drop_udp_runs_on_the_engine() {
     let out = scratch().join("c-drop-udp.wasm");
     let mut cmd = Command::new(root().join("examples/c-drop-udp/build.sh"));

@@ -139,3 +139,22 @@ mod entry {
         assert_eq!(Verdict::from_i32(4), None);
     }
 }
+
+mod kprobe_entry {
+    use crate::Kprobe;
+    std::thread_local! {
+        static SEEN: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+    }
+    crate::kprobe!(
+        fn probe(ctx: &Kprobe) {
+            SEEN.with(|s| s.set(ctx.arg(1)));
+        }
+    );
+    #[test]
+    fn kprobe_entry_passes_the_arguments_and_returns_0() {
+        crate::mock::reset(&[], &[]);
+        crate::mock::with(|e| e.kprobe_args[1] = 77);
+        assert_eq!(kprobe(0), 0);
+        assert_eq!(SEEN.with(|s| s.get()), 77);
+    }
+}
