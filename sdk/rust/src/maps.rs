@@ -292,6 +292,27 @@ counter!(u32, u64);
 /// ```
 /// Map types: `Hash`, `Array`, `PercpuHash`, `PercpuArray`, `LruHash`, `LruPercpuHash`. Names,
 /// sizes and the count (at most 3) are checked at compile time. Use it once per hook.
+///
+/// Array maps are indexed by `u32`:
+/// ```compile_fail
+/// wasmhook_sdk::maps! { a: Array<u64, u64> [4]; }
+/// # fn main() { let _ = a; }
+/// ```
+/// Names are at most 15 bytes (BPF object names):
+/// ```compile_fail
+/// wasmhook_sdk::maps! { a_much_too_long_name: Hash<u32, u64> [4]; }
+/// # fn main() { let _ = a_much_too_long_name; }
+/// ```
+/// At most three maps:
+/// ```compile_fail
+/// wasmhook_sdk::maps! { a: Hash<u32, u8> [1]; b: Hash<u32, u8> [1]; c: Hash<u32, u8> [1]; d: Hash<u32, u8> [1]; }
+/// # fn main() { let _ = (a, b, c, d); }
+/// ```
+/// Values are at most 256 bytes:
+/// ```compile_fail
+/// wasmhook_sdk::maps! { big: Hash<u32, [u8; 300]> [1]; }
+/// # fn main() { let _ = big; }
+/// ```
 #[macro_export]
 macro_rules! maps {
     ($($(#[$m:meta])* $vis:vis $name:ident : $kind:ident < $k:ty , $v:ty > [ $n:expr ]);* $(;)?) => {
