@@ -81,6 +81,8 @@ struct Map {
 struct Env {
     packet: Vec<u8>,
     maps: Vec<Map>,
+    args: [u64; 6],
+    now: u64,
 }
 
 impl HookEnv for Env {
@@ -117,11 +119,11 @@ impl HookEnv for Env {
         }
     }
     fn ktime_ns(&mut self) -> u64 {
-        0
+        self.now
     }
     fn trace(&mut self, _msg: &[u8]) {}
-    fn kprobe_arg(&mut self, _n: u32) -> u64 {
-        0
+    fn kprobe_arg(&mut self, n: u32) -> u64 {
+        self.args[n as usize]
     }
 }
 
@@ -161,32 +163,36 @@ fn maps_of(wasm: &[u8]) -> Vec<Map> {
 /// Runs `xdp(len)` once on `packet`; map 0 key 0 is set to `cfg` first. Returns the verdict and
 /// the environment afterwards.
 fn run(wasm: &[u8], packet: &[u8], cfg: u32) -> (i32, Env) {
+    let mut env = Env {
+        packet: packet.to_vec(),
+        maps: maps_of(wasm),
+        ..Env::default()
+    };
+    env.map_update(0, &0u32.to_le_bytes(), &cfg.to_le_bytes(), 0);
+    let v = run_entry(wasm, "xdp", packet.len() as i32, 1, &mut env);
+    (v, env)
+}
+
+/// Instantiates `wasm` once and calls `entry(arg)` `times` times; returns the last result.
+fn run_entry(wasm: &[u8], entry: &str, arg: i32, times: u32, env: &mut Env) -> i32 {
     let limits = Limits::DEFAULT;
     let p = plan(wasm, &limits, &Abi).unwrap();
     let mut mbuf = vec![0u8; p.module_bytes];
     let module = Module::compile(wasm, &limits, &Abi, &mut mbuf).unwrap();
-    let mut env = Env {
-        packet: packet.to_vec(),
-        maps: maps_of(wasm),
-    };
-    env.map_update(0, &0u32.to_le_bytes(), &cfg.to_le_bytes(), 0);
     let mut ibuf = vec![0u8; module.instance_bytes()];
     let mut fuel = 100_000u64;
-    let mut inst = Instance::new(&module, &mut ibuf, &mut fuel, &mut env).unwrap();
-    let f = module.export_func("xdp").unwrap();
+    let mut inst = Instance::new(&module, &mut ibuf, &mut fuel, env).unwrap();
+    let f = module.export_func(entry).unwrap();
     let mut out = [Val::I32(0)];
-    inst.invoke(
-        f,
-        &[Val::I32(packet.len() as i32)],
-        &mut out,
-        &mut fuel,
-        &mut env,
-    )
-    .unwrap();
+    for _ in 0..times {
+        let mut fuel = 100_000u64;
+        inst.invoke(f, &[Val::I32(arg)], &mut out, &mut fuel, env)
+            .unwrap();
+    }
     let Val::I32(v) = out[0] else {
         panic!("bad result")
     };
-    (v, env)
+    v
 }
 
 fn frame(vlans: &[u16], proto: u8, frag: u16, l4: &[u8]) -> Vec<u8> {
@@ -242,6 +248,35 @@ fn xdp_icmp_runs_on_the_engine() {
     assert_eq!((v, counter(&env, 1, 8)), (PASS, None));
     let (v, env) = run(&wasm, &ping[..20], 1);
     assert_eq!((v, env.maps[1].entries.len()), (PASS, 0));
+}
+
+#[test]
+fn kprobe_count_runs_on_the_engine() {
+    let out = scratch().join("kprobe-count.wasm");
+    let mut cmd = Command::new(root().join("scripts/build-hook"));
+    cmd.arg(root().join("examples/kprobe-count"))
+        .arg("-o")
+        .arg(&out);
+    cmd.env("CARGO_TARGET_DIR", scratch().join("target"));
+    let Some(wasm) = build("kprobe-count", &mut cmd, &out) else {
+        return;
+    };
+    check_ok(&out);
+
+    let mut env = Env {
+        maps: maps_of(&wasm),
+        args: [7, 0, 0, 0, 0, 0],
+        now: 5000,
+        ..Env::default()
+    };
+    assert_eq!(run_entry(&wasm, "kprobe", 0, 3, &mut env), 0);
+    assert_eq!(counter(&env, 0, 0), Some(3));
+    assert_eq!(counter(&env, 0, 1), Some(5000));
+    let by_arg = env.maps[1]
+        .entries
+        .get(&7u64.to_le_bytes()[..])
+        .map(|v| u64::from_le_bytes(v[..8].try_into().unwrap()));
+    assert_eq!(by_arg, Some(3));
 }
 
 #[test]
