@@ -445,6 +445,10 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
             Ctx::None,
         );
     }
+    if bytes.is_empty() {
+        c.problem(Some(0), "empty file, not a Wasm module", Ctx::None);
+        return c.r;
+    }
     if bytes.starts_with(b"\x7fELF") {
         c.problem(
             Some(0),
