@@ -79,6 +79,18 @@ b=$(xdp_run $PIN/xdp/wasm_xdp /pkts/echo_reply.bin)
 c=$(xdp_run $PIN/xdp/wasm_xdp /pkts/udp.bin)
 if [ "$a" = 1 ] && [ "$b" = 2 ] && [ "$c" = 2 ]; then pass $t; else fail $t "req=$a reply=$b udp=$c (want 1 2 2)"; fi
 
+# 3b. INFO reports the slot's settings and memory: code shared, one instance per CPU.
+t=slot_info_sizes
+info=$(wasmload slot info "$si")
+echo "$info" | while read -r line; do log "$line"; done
+ncpu=$(grep -c ^processor /proc/cpuinfo)
+if echo "$info" | grep -q "x $ncpu CPUs" && echo "$info" | grep -Eq "instance +[1-9][0-9]* bytes" &&
+	wasmload slot list | grep -q "^$si: xdp name icmp "; then
+	pass $t
+else
+	fail $t "info/list do not show the icmp slot on $ncpu CPUs"
+fi
+
 # 4. A verdict from a BPF map written by bpftool; the Wasm program counts runs in the same map.
 t=xdp_map_shared_with_bpf
 sm=$(load $W/mapdrop.wat --hook xdp --name mapdrop)
