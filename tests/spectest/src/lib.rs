@@ -77,7 +77,9 @@ pub fn run_version(v: SpecVersion, dir: &str) -> Vec<FileReport> {
 /// Runs one `.wast` source.
 pub fn run_file(name: &str, src: &str) -> FileReport {
     let mut outcomes = Vec::new();
-    let buf = match wast::parser::ParseBuffer::new(src) {
+    let mut lexer = wast::lexer::Lexer::new(src);
+    lexer.allow_confusing_unicode(true);
+    let buf = match wast::parser::ParseBuffer::new_with_lexer(lexer) {
         Ok(b) => b,
         Err(e) => {
             outcomes.push(Outcome {
@@ -255,15 +257,15 @@ impl Imports for Linker<'_> {
         elem: ValType,
         min: u32,
         max: Option<u32>,
-    ) -> bool {
+    ) -> Option<Option<u32>> {
         let Some((i, idx)) = self.export(module, name, 1) else {
-            return false;
+            return None;
         };
         let Some(inst) = self.store.insts.get(i) else {
-            return false;
+            return None;
         };
         let Some((et, _, _)) = inst.module().table_type(idx) else {
-            return false;
+            return None;
         };
         let key = self.store.share(i, Link::Table(idx, (i, idx)));
         let cur = self
@@ -273,19 +275,26 @@ impl Imports for Linker<'_> {
             .tables
             .get(&key)
             .map_or(0, |t| t.len() as u32);
-        if et != elem || !limits_match(cur, inst.module().table_declared_max(idx), min, max) {
-            return false;
+        let actual = inst.module().table_declared_max(idx);
+        if et != elem || !limits_match(cur, actual, min, max) {
+            return None;
         }
         self.links.borrow_mut().push(Link::Table(0, key));
-        true
+        Some(actual)
     }
 
-    fn resolve_memory(&self, module: &str, name: &str, min: u32, max: Option<u32>) -> bool {
+    fn resolve_memory(
+        &self,
+        module: &str,
+        name: &str,
+        min: u32,
+        max: Option<u32>,
+    ) -> Option<Option<u32>> {
         let Some((i, _)) = self.export(module, name, 2) else {
-            return false;
+            return None;
         };
         let Some(inst) = self.store.insts.get(i) else {
-            return false;
+            return None;
         };
         let key = self.store.share(i, Link::Memory((i, 0)));
         let cur = self
@@ -295,11 +304,12 @@ impl Imports for Linker<'_> {
             .memories
             .get(&key)
             .map_or(0, |m| (m.len() / 65536) as u32);
-        if !limits_match(cur, inst.module().memory_declared_max(), min, max) {
-            return false;
+        let actual = inst.module().memory_declared_max();
+        if !limits_match(cur, actual, min, max) {
+            return None;
         }
         self.links.borrow_mut().push(Link::Memory(key));
-        true
+        Some(actual)
     }
 }
 
@@ -422,7 +432,13 @@ impl Store {
     fn to_global(&self, v: Val, from: usize) -> Val {
         match v {
             Val::FuncRef(Some(f)) if f & FOREIGN_FUNC == 0 => {
-                Val::FuncRef(Some(FOREIGN_FUNC | self.host_id(HostFn(from, f))))
+                // an imported function is the function it was linked to
+                let imported = self
+                    .insts
+                    .get(from)
+                    .and_then(|x| x.module().func_host_id(f));
+                let id = imported.unwrap_or_else(|| self.host_id(HostFn(from, f)));
+                Val::FuncRef(Some(FOREIGN_FUNC | id))
             }
             v => v,
         }
@@ -656,17 +672,14 @@ impl Store {
         let r = x.initialize(&mut fuel, &mut StoreHost { store: self });
         self.active.borrow_mut().pop();
         self.push(index, &x);
+        // a failed instantiation stays in the store: its functions may already sit in
+        // shared tables (the spec keeps partial initialization visible)
+        if let Some(slot) = self.insts.get_mut(index) {
+            slot.inst = Some(RefCell::new(x));
+        }
         match r {
-            Ok(()) => {
-                if let Some(slot) = self.insts.get_mut(index) {
-                    slot.inst = Some(RefCell::new(x));
-                }
-                Ok(index)
-            }
-            Err(e) => {
-                self.insts.pop();
-                Err(format!("instantiate: {e}"))
-            }
+            Ok(()) => Ok(index),
+            Err(e) => Err(format!("instantiate: {e}")),
         }
     }
 

@@ -206,6 +206,15 @@ impl<'a> Module<'a> {
         self.type_sig(self.func_type_idx(func))
     }
 
+    /// Host-function id of function `func` if it is imported.
+    pub fn func_host_id(&self, func: u32) -> Option<u32> {
+        if func as usize >= self.h.n_funcs {
+            return None;
+        }
+        let id = self.rec(self.h.o_funcs, FUNC_REC, func as usize, 1);
+        (id != NO_HOST).then_some(id)
+    }
+
     /// Type and mutability of global `g`.
     pub fn global_type(&self, g: u32) -> Option<(ValType, bool)> {
         if g as usize >= self.h.n_globals {
