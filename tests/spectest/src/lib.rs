@@ -258,15 +258,9 @@ impl Imports for Linker<'_> {
         min: u32,
         max: Option<u32>,
     ) -> Option<Option<u32>> {
-        let Some((i, idx)) = self.export(module, name, 1) else {
-            return None;
-        };
-        let Some(inst) = self.store.insts.get(i) else {
-            return None;
-        };
-        let Some((et, _, _)) = inst.module().table_type(idx) else {
-            return None;
-        };
+        let (i, idx) = self.export(module, name, 1)?;
+        let inst = self.store.insts.get(i)?;
+        let (et, _, _) = inst.module().table_type(idx)?;
         let key = self.store.share(i, Link::Table(idx, (i, idx)));
         let cur = self
             .store
@@ -290,12 +284,8 @@ impl Imports for Linker<'_> {
         min: u32,
         max: Option<u32>,
     ) -> Option<Option<u32>> {
-        let Some((i, _)) = self.export(module, name, 2) else {
-            return None;
-        };
-        let Some(inst) = self.store.insts.get(i) else {
-            return None;
-        };
+        let (i, _) = self.export(module, name, 2)?;
+        let inst = self.store.insts.get(i)?;
         let key = self.store.share(i, Link::Memory((i, 0)));
         let cur = self
             .store
