@@ -359,6 +359,13 @@ macro_rules! for_each_internal_op {
             0x156 BR_UNLESS_I32_LE_U_SI 2,
             0x157 BR_UNLESS_I32_GE_S_SI 2,
             0x158 BR_UNLESS_I32_GE_U_SI 2,
+            // fused: local.get x; <load> offset  (x offset)
+            0x159 I32_LOAD_L 2,
+            0x15a I64_LOAD_L 2,
+            0x15b I32_LOAD8_U_L 2,
+            0x15c I32_LOAD16_U_L 2,
+            // fused: local.get a; local.get v; i32.store offset  (a v offset)
+            0x15d I32_STORE_LL 3,
         }
     };
 }
@@ -470,4 +477,12 @@ pub const I32_IF_FUSABLE: &[(u32, u32, u32, u32)] = &[
         I32_GE_U_SI,
         BR_UNLESS_I32_GE_U_SI,
     ),
+];
+
+/// Loads with a fused local-address form: (op, fused op).
+pub const LOAD_LOCAL_FUSABLE: &[(u32, u32)] = &[
+    (I32_LOAD, I32_LOAD_L),
+    (I64_LOAD, I64_LOAD_L),
+    (I32_LOAD8_U, I32_LOAD8_U_L),
+    (I32_LOAD16_U, I32_LOAD16_U_L),
 ];

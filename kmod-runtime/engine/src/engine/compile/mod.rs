@@ -654,7 +654,23 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.pop_vt(ValType::I32)?;
                 c.push_vt(vt)?;
             }
-            c.op(u32::from(opcode), &[offset])?;
+            let op = u32::from(opcode);
+            if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                let end = c.pc();
+                let x = c.code_get(at.wrapping_add(1));
+                let y = c.code_get(at.wrapping_add(2));
+                if let Some(f) = ops::LOAD_LOCAL_FUSABLE.iter().find(|f| f.0 == op) {
+                    if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                        c.bld.code_len = at;
+                        return c.op(f.1, &[x, offset]);
+                    }
+                }
+                if op == ops::I32_STORE && last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
+                    c.bld.code_len = at;
+                    return c.op(ops::I32_STORE_LL, &[x, y, offset]);
+                }
+            }
+            c.op(op, &[offset])?;
         }
         0x3f | 0x40 => {
             if r.u8()? != 0 {

@@ -150,6 +150,15 @@ impl Instance<'_, '_> {
                 pc = pc.wrapping_add(2);
             }};
         }
+        macro_rules! loadop_l {
+            ($n:literal, $conv:expr) => {{
+                let addr = local!(imm!(1));
+                let a = ea(addr, imm!(2), $n, mem_len)?;
+                let bytes = load::<$n>(mem, a)?;
+                push!(($conv)(bytes));
+                pc = pc.wrapping_add(3);
+            }};
+        }
         macro_rules! storeop {
             ($n:literal, $conv:expr) => {{
                 let v = pop!();
@@ -814,6 +823,17 @@ impl Instance<'_, '_> {
                     pc = pc.wrapping_add(1);
                 }
                 // memory access
+                I32_LOAD_L => loadop_l!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I64_LOAD_L => loadop_l!(8, u64::from_le_bytes),
+                I32_LOAD8_U_L => loadop_l!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD16_U_L => loadop_l!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I32_STORE_LL => {
+                    let addr = local!(imm!(1));
+                    let v = local!(imm!(2)) as u32;
+                    let a = ea(addr, imm!(3), 4, mem_len)?;
+                    store(mem, a, &v.to_le_bytes())?;
+                    pc = pc.wrapping_add(4);
+                }
                 I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
                 I64_LOAD => loadop!(8, u64::from_le_bytes),
                 F32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
