@@ -39,6 +39,8 @@ pub(super) struct Ctx<'b, 'x> {
     fuel_at: usize,
     /// Position and op of the last emitted instruction (for fusion), if fusable.
     last: Option<(usize, u32)>,
+    /// The instruction before `last` (same block), if known.
+    prev: Option<(usize, u32)>,
 }
 
 impl Ctx<'_, '_> {
@@ -76,6 +78,8 @@ impl Ctx<'_, '_> {
         for w in imms {
             self.emit(*w)?;
         }
+        let before = |x: Option<(usize, u32)>| x.filter(|&(p, _)| p < at);
+        self.prev = before(self.last).or_else(|| before(self.prev));
         self.last = Some((at, op));
         Ok(())
     }
@@ -89,6 +93,7 @@ impl Ctx<'_, '_> {
         self.fuel_at = self.pc();
         self.emit(0)?;
         self.last = None;
+        self.prev = None;
         Ok(())
     }
 
@@ -173,6 +178,7 @@ impl Ctx<'_, '_> {
             self.emit(arity as u32)?;
         }
         self.last = None;
+        self.prev = None;
         Ok(())
     }
 
@@ -297,6 +303,7 @@ pub(super) fn compile_body(
         max_h: total,
         fuel_at: 0,
         last: None,
+        prev: None,
     };
     c.push_ctrl(K_BLOCK, t, NONE)?;
     c.new_block()?;
@@ -491,6 +498,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     c.emit(newh as u32)?;
                 }
                 c.last = None;
+                c.prev = None;
             }
             r.set_pos(end_at);
             c.pop_label(default)?;
@@ -605,6 +613,20 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.push(t)?;
                 c.op(ops::LOCAL_TEE, &[x])?;
             } else {
+                if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                    if at.wrapping_add(3) == c.pc() {
+                        let a = c.code_get(at.wrapping_add(1));
+                        let b = c.code_get(at.wrapping_add(2));
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.li == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.li_l, &[a, b, x]);
+                        }
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.ll == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.ll_l, &[a, b, x]);
+                        }
+                    }
+                }
                 c.op(ops::LOCAL_SET, &[x])?;
             }
         }
@@ -775,24 +797,29 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
         c.pop_vt(*p)?;
     }
     c.push_vt(result)?;
-    if let (Some(&(_, si, sl, ll)), Some((at, last))) =
-        (ops::I32_FUSABLE.iter().find(|f| f.0 == op), c.last)
-    {
+    if let (Some(f), Some((at, last))) = (ops::I32_FUSABLE.iter().find(|f| f.op == op), c.last) {
         if c.reachable() {
             let x = c.code_get(at.wrapping_add(1));
             let y = c.code_get(at.wrapping_add(2));
             let end = c.pc();
             if last == ops::CONST32 && at.wrapping_add(2) == end {
+                if let Some((p, ops::LOCAL_GET)) = c.prev {
+                    if p.wrapping_add(2) == at {
+                        let a = c.code_get(p.wrapping_add(1));
+                        c.bld.code_len = p;
+                        return c.op(f.li, &[a, x]);
+                    }
+                }
                 c.bld.code_len = at;
-                return c.op(si, &[x]);
+                return c.op(f.si, &[x]);
             }
             if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
                 c.bld.code_len = at;
-                return c.op(sl, &[x]);
+                return c.op(f.sl, &[x]);
             }
             if last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
                 c.bld.code_len = at;
-                return c.op(ll, &[x, y]);
+                return c.op(f.ll, &[x, y]);
             }
         }
     }

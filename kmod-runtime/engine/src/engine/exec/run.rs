@@ -312,6 +312,35 @@ impl Instance<'_, '_> {
             }};
         }
 
+        macro_rules! li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                push!(u64::from(($f)(a, imm!(2))));
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! li_l {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let v = u64::from(($f)(a, imm!(2)));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(3) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(4);
+            }};
+        }
+        macro_rules! ll_l {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let b = local!(imm!(2)) as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(3) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(4);
+            }};
+        }
+
         // Enter `func`.
         {
             let f = func as usize;
@@ -484,6 +513,63 @@ impl Instance<'_, '_> {
                         pc = pc.wrapping_add(3);
                     }
                 }
+                I32_ADD_LI => li!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LI_L => li_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_LI => li!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LI_L => li_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_LI => li!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_LI => li!(|a: u32, b: u32| a & b),
+                I32_AND_LI_L => li_l!(|a: u32, b: u32| a & b),
+                I32_AND_LL_L => ll_l!(|a: u32, b: u32| a & b),
+                I32_OR_LI => li!(|a: u32, b: u32| a | b),
+                I32_OR_LI_L => li_l!(|a: u32, b: u32| a | b),
+                I32_OR_LL_L => ll_l!(|a: u32, b: u32| a | b),
+                I32_XOR_LI => li!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LI_L => li_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LL_L => ll_l!(|a: u32, b: u32| a ^ b),
+                I32_SHL_LI => li!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_LI => li!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LI_L => li_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_LI => li!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_LI => li!(|a: u32, b: u32| a == b),
+                I32_EQ_LI_L => li_l!(|a: u32, b: u32| a == b),
+                I32_EQ_LL_L => ll_l!(|a: u32, b: u32| a == b),
+                I32_NE_LI => li!(|a: u32, b: u32| a != b),
+                I32_NE_LI_L => li_l!(|a: u32, b: u32| a != b),
+                I32_NE_LL_L => ll_l!(|a: u32, b: u32| a != b),
+                I32_LT_S_LI => li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_LI => li!(|a: u32, b: u32| a < b),
+                I32_LT_U_LI_L => li_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_LL_L => ll_l!(|a: u32, b: u32| a < b),
+                I32_GT_S_LI => li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_LI => li!(|a: u32, b: u32| a > b),
+                I32_GT_U_LI_L => li_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_LL_L => ll_l!(|a: u32, b: u32| a > b),
+                I32_LE_S_LI => li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_LI => li!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LI_L => li_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LL_L => ll_l!(|a: u32, b: u32| a <= b),
+                I32_GE_S_LI => li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_LI => li!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LI_L => li_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LL_L => ll_l!(|a: u32, b: u32| a >= b),
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
