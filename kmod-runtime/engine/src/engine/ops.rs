@@ -424,6 +424,27 @@ macro_rules! for_each_internal_op {
             0x194 I32_LE_U_LL_L 3,
             0x195 I32_GE_S_LL_L 3,
             0x196 I32_GE_U_LL_L 3,
+            // fused: local op imm compare and branch (a c target [newh arity])
+            0x197 BR_IF_I32_EQ_LI 5,
+            0x198 BR_IF_I32_NE_LI 5,
+            0x199 BR_IF_I32_LT_S_LI 5,
+            0x19a BR_IF_I32_LT_U_LI 5,
+            0x19b BR_IF_I32_GT_S_LI 5,
+            0x19c BR_IF_I32_GT_U_LI 5,
+            0x19d BR_IF_I32_LE_S_LI 5,
+            0x19e BR_IF_I32_LE_U_LI 5,
+            0x19f BR_IF_I32_GE_S_LI 5,
+            0x1a0 BR_IF_I32_GE_U_LI 5,
+            0x1a1 BR_UNLESS_I32_EQ_LI 3,
+            0x1a2 BR_UNLESS_I32_NE_LI 3,
+            0x1a3 BR_UNLESS_I32_LT_S_LI 3,
+            0x1a4 BR_UNLESS_I32_LT_U_LI 3,
+            0x1a5 BR_UNLESS_I32_GT_S_LI 3,
+            0x1a6 BR_UNLESS_I32_GT_U_LI 3,
+            0x1a7 BR_UNLESS_I32_LE_S_LI 3,
+            0x1a8 BR_UNLESS_I32_LE_U_LI 3,
+            0x1a9 BR_UNLESS_I32_GE_S_LI 3,
+            0x1aa BR_UNLESS_I32_GE_U_LI 3,
         }
     };
 }
@@ -714,4 +735,18 @@ pub const LOAD_LOCAL_FUSABLE: &[(u32, u32)] = &[
     (I64_LOAD, I64_LOAD_L),
     (I32_LOAD8_U, I32_LOAD8_U_L),
     (I32_LOAD16_U, I32_LOAD16_U_L),
+];
+
+/// i32 compares (local op imm form) with fused branch forms: (li op, br_if, br_unless).
+pub const I32_LI_BRANCH: &[(u32, u32, u32)] = &[
+    (I32_EQ_LI, BR_IF_I32_EQ_LI, BR_UNLESS_I32_EQ_LI),
+    (I32_NE_LI, BR_IF_I32_NE_LI, BR_UNLESS_I32_NE_LI),
+    (I32_LT_S_LI, BR_IF_I32_LT_S_LI, BR_UNLESS_I32_LT_S_LI),
+    (I32_LT_U_LI, BR_IF_I32_LT_U_LI, BR_UNLESS_I32_LT_U_LI),
+    (I32_GT_S_LI, BR_IF_I32_GT_S_LI, BR_UNLESS_I32_GT_S_LI),
+    (I32_GT_U_LI, BR_IF_I32_GT_U_LI, BR_UNLESS_I32_GT_U_LI),
+    (I32_LE_S_LI, BR_IF_I32_LE_S_LI, BR_UNLESS_I32_LE_S_LI),
+    (I32_LE_U_LI, BR_IF_I32_LE_U_LI, BR_UNLESS_I32_LE_U_LI),
+    (I32_GE_S_LI, BR_IF_I32_GE_S_LI, BR_UNLESS_I32_GE_S_LI),
+    (I32_GE_U_LI, BR_IF_I32_GE_U_LI, BR_UNLESS_I32_GE_U_LI),
 ];

@@ -144,6 +144,7 @@ impl Ctx<'_, '_> {
             op = ops::JUMP;
         }
         let mut imm: Option<u32> = None;
+        let mut imm2: Option<(u32, u32)> = None;
         if kind == ops::BR_IF {
             if let Some((at, last)) = self.last {
                 let end = self.pc();
@@ -165,12 +166,22 @@ impl Ctx<'_, '_> {
                         self.bld.code_len = at;
                         op = f.3;
                     }
+                } else if let Some(f) = ops::I32_LI_BRANCH.iter().find(|f| f.0 == last) {
+                    if at.wrapping_add(3) == end {
+                        imm2 = Some((
+                            self.code_get(at.wrapping_add(1)),
+                            self.code_get(at.wrapping_add(2)),
+                        ));
+                        self.bld.code_len = at;
+                        op = f.1;
+                    }
                 }
             }
         }
-        match imm {
-            Some(c) => self.op(op, &[c])?,
-            None => self.op(op, &[])?,
+        match (imm, imm2) {
+            (_, Some((a, c))) => self.op(op, &[a, c])?,
+            (Some(c), None) => self.op(op, &[c])?,
+            (None, None) => self.op(op, &[])?,
         }
         self.target(depth)?;
         if op != ops::JUMP {
@@ -367,6 +378,13 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                         if at.wrapping_add(2) == end {
                             c.bld.code_len = at;
                             c.op(f.3, &[x])?;
+                            fused = true;
+                        }
+                    } else if let Some(f) = ops::I32_LI_BRANCH.iter().find(|f| f.0 == last) {
+                        if at.wrapping_add(3) == end {
+                            let y = c.code_get(at.wrapping_add(2));
+                            c.bld.code_len = at;
+                            c.op(f.2, &[x, y])?;
                             fused = true;
                         }
                     }

@@ -341,6 +341,27 @@ impl Instance<'_, '_> {
             }};
         }
 
+        macro_rules! brc_li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                if ($f)(a, imm!(2)) {
+                    branch!(2);
+                } else {
+                    pc = pc.wrapping_add(6);
+                }
+            }};
+        }
+        macro_rules! brc_not_li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                if ($f)(a, imm!(2)) {
+                    pc = pc.wrapping_add(4);
+                } else {
+                    pc = imm!(3) as usize;
+                }
+            }};
+        }
+
         // Enter `func`.
         {
             let f = func as usize;
@@ -570,6 +591,26 @@ impl Instance<'_, '_> {
                 I32_GE_U_LI => li!(|a: u32, b: u32| a >= b),
                 I32_GE_U_LI_L => li_l!(|a: u32, b: u32| a >= b),
                 I32_GE_U_LL_L => ll_l!(|a: u32, b: u32| a >= b),
+                BR_IF_I32_EQ_LI => brc_li!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_EQ_LI => brc_not_li!(|a: u32, b: u32| a == b),
+                BR_IF_I32_NE_LI => brc_li!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_NE_LI => brc_not_li!(|a: u32, b: u32| a != b),
+                BR_IF_I32_LT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_IF_I32_LT_U_LI => brc_li!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_LT_U_LI => brc_not_li!(|a: u32, b: u32| a < b),
+                BR_IF_I32_GT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_IF_I32_GT_U_LI => brc_li!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_GT_U_LI => brc_not_li!(|a: u32, b: u32| a > b),
+                BR_IF_I32_LE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_IF_I32_LE_U_LI => brc_li!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_LE_U_LI => brc_not_li!(|a: u32, b: u32| a <= b),
+                BR_IF_I32_GE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
