@@ -44,7 +44,7 @@ impl we::Host for H {
         for r in res.iter_mut() {
             *r = we::Val::default_of(r.ty());
         }
-        if id % 3 == 0 {
+        if id.is_multiple_of(3) {
             Err(we::Trap::Host(id))
         } else {
             Ok(())
