@@ -238,7 +238,6 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
         return Err(Error::new(ErrorKind::BadVersion, 4));
     }
     let mut last_rank = 0u8;
-    let mut saw_func = false;
     let mut saw_code = false;
     let mut n_func_decls = 0usize;
     while !r.eof() {
@@ -266,7 +265,6 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
                 }
                 2 => imports::decode(&mut s, bld)?,
                 3 => {
-                    saw_func = true;
                     n_func_decls = functions::decode(&mut s, bld)?;
                 }
                 4 => tables::decode(&mut s, bld)?,
@@ -292,7 +290,6 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
         }
         r.set_pos(end);
     }
-    let _ = saw_func;
     if !saw_code && n_func_decls != 0 {
         return Err(Error::new(ErrorKind::FuncCodeMismatch, wasm.len()));
     }
@@ -365,14 +362,9 @@ pub(super) fn const_expr(
         }
         _ => return Err(r.err(ErrorKind::BadOpcode)),
     };
-    let end = r.u8()?;
-    if end != 0x0b {
-        if end == 0x0b
-            || super::ops::numeric_sig(u32::from(end)).is_some()
-            || matches!(end, 0x41..=0x44 | 0x23 | 0x20 | 0xd0 | 0xd2 | 0x6a)
-        {
-            return Err(r.err(ErrorKind::ConstantExprRequired));
-        }
+    // exactly one instruction, then `end` (a second instruction is either non-constant or
+    // leaves two values: both invalid)
+    if r.u8()? != 0x0b {
         return Err(r.err(ErrorKind::ConstantExprRequired));
     }
     Ok(res)
