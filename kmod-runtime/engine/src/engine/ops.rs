@@ -445,6 +445,8 @@ macro_rules! for_each_internal_op {
             0x1a8 BR_UNLESS_I32_LE_U_LI 3,
             0x1a9 BR_UNLESS_I32_GE_S_LI 3,
             0x1aa BR_UNLESS_I32_GE_U_LI 3,
+            0x1ab LOCAL_COPY 2,       // fused: local.get x; local.set y  (x y)
+            0x1ac LOCAL_SET_CONST 2,  // fused: i32/f32.const c; local.set y  (c y)
         }
     };
 }

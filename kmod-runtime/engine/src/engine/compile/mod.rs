@@ -632,6 +632,17 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.op(ops::LOCAL_TEE, &[x])?;
             } else {
                 if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                    if at.wrapping_add(2) == c.pc() {
+                        let a = c.code_get(at.wrapping_add(1));
+                        if last == ops::LOCAL_GET {
+                            c.bld.code_len = at;
+                            return c.op(ops::LOCAL_COPY, &[a, x]);
+                        }
+                        if last == ops::CONST32 {
+                            c.bld.code_len = at;
+                            return c.op(ops::LOCAL_SET_CONST, &[a, x]);
+                        }
+                    }
                     if at.wrapping_add(3) == c.pc() {
                         let a = c.code_get(at.wrapping_add(1));
                         let b = c.code_get(at.wrapping_add(2));

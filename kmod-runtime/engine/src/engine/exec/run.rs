@@ -611,6 +611,20 @@ impl Instance<'_, '_> {
                 BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
                 BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
+                LOCAL_COPY => {
+                    let v = local!(imm!(1));
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(2) as usize))
+                        .ok_or(VSE)? = v;
+                    pc = pc.wrapping_add(3);
+                }
+                LOCAL_SET_CONST => {
+                    let v = u64::from(imm!(1));
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(2) as usize))
+                        .ok_or(VSE)? = v;
+                    pc = pc.wrapping_add(3);
+                }
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
