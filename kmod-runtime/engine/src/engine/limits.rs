@@ -10,7 +10,7 @@ pub const MAX_VALUE_STACK: u32 = 1 << 24;
 /// Hard ceiling on table elements.
 pub const MAX_TABLE_ELEMS: u32 = 1 << 20;
 /// Maximum number of types.
-pub const MAX_TYPES: u32 = 100_000;
+pub const MAX_TYPES: u32 = 10_000;
 /// Maximum number of functions (imported + defined).
 pub const MAX_FUNCTIONS: u32 = 100_000;
 /// Maximum params or results of one function type.
@@ -24,7 +24,7 @@ pub const MAX_TABLES: u32 = 100;
 /// Maximum globals.
 pub const MAX_GLOBALS: u32 = 100_000;
 /// Maximum exports.
-pub const MAX_EXPORTS: u32 = 100_000;
+pub const MAX_EXPORTS: u32 = 10_000;
 /// Maximum element or data segments.
 pub const MAX_SEGMENTS: u32 = 100_000;
 /// Maximum nesting of blocks inside one function body.

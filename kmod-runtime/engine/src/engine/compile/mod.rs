@@ -206,14 +206,23 @@ impl Ctx<'_, '_> {
         if x >= self.nlocals {
             return None;
         }
-        for i in 0..self.n_runs {
-            let end = self.bld.get(self.runs_o.wrapping_add(i.wrapping_mul(2))) as usize;
-            if x < end {
-                return Some(
-                    self.bld
-                        .get(self.runs_o.wrapping_add(i.wrapping_mul(2)).wrapping_add(1)),
-                );
+        // runs are sorted by their (exclusive) end index: binary search for the first run
+        // whose end is above x (runs with count 0 have equal ends and are skipped over)
+        let end_of = |i: usize| self.bld.get(self.runs_o.wrapping_add(i.wrapping_mul(2))) as usize;
+        let (mut lo, mut hi) = (0usize, self.n_runs);
+        while lo < hi {
+            let mid = lo.wrapping_add(hi.wrapping_sub(lo) / 2);
+            if end_of(mid) > x {
+                hi = mid;
+            } else {
+                lo = mid.wrapping_add(1);
             }
+        }
+        if lo < self.n_runs {
+            return Some(
+                self.bld
+                    .get(self.runs_o.wrapping_add(lo.wrapping_mul(2)).wrapping_add(1)),
+            );
         }
         None
     }
