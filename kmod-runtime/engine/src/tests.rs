@@ -236,7 +236,7 @@ fn memory_is_bounds_checked_and_grow_is_limited() {
         Err(Trap::MemoryOutOfBounds)
     );
     assert_eq!(
-        run1(src, "grow", &[Val::I32(1)], 1, 100).unwrap(),
+        run1(src, "grow", &[Val::I32(1)], 1, 10_000).unwrap(),
         vec![Val::I32(1)]
     );
     let max = Limits::DEFAULT.max_memory_pages as i32;
@@ -393,4 +393,17 @@ fn zero_limits_are_errors_or_traps() {
         plan(&wasm, &limits, &TestImports).unwrap_err().kind(),
         ErrorKind::LimitExceeded
     );
+}
+
+#[test]
+fn bulk_operations_are_charged_fuel() {
+    let src = r#"(module (memory 1)
+      (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0))))"#;
+    // 64 KiB fill costs 1024 extra fuel units
+    assert_eq!(
+        run1(src, "fill", &[Val::I32(65536)], 0, 1000),
+        Err(Trap::OutOfFuel)
+    );
+    assert_eq!(run1(src, "fill", &[Val::I32(65536)], 0, 2000), Ok(vec![]));
+    assert_eq!(run1(src, "fill", &[Val::I32(64)], 0, 100), Ok(vec![]));
 }

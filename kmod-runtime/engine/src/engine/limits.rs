@@ -31,6 +31,9 @@ pub const MAX_SEGMENTS: u32 = 100_000;
 pub const MAX_CONTROL_DEPTH: u32 = 1024;
 /// Maximum parameters + results of a host function call.
 pub const MAX_HOST_VALUES: usize = 16;
+/// Bulk memory/table instructions (`memory.fill/copy/init/grow`, `table.*`) cost one extra
+/// fuel unit per this many bytes or elements, so fuel also bounds their work.
+pub const BULK_UNITS_PER_FUEL: u64 = 64;
 /// Bytes per Wasm page.
 pub const PAGE_SIZE: usize = 65536;
 

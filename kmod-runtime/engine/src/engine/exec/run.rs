@@ -2,7 +2,7 @@
 //! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
 //! per basic block, every access bounds-checked.
 
-use super::super::limits::PAGE_SIZE;
+use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
@@ -140,6 +140,16 @@ impl Instance<'_, '_> {
             () => {
                 stack.get_mut(sp.wrapping_sub(1)).ok_or(VSE)?
             };
+        }
+        // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
+        macro_rules! charge {
+            ($n:expr) => {{
+                let c = ($n as u64) / BULK_UNITS_PER_FUEL;
+                if *fuel < c {
+                    return Err(Trap::OutOfFuel);
+                }
+                *fuel = fuel.wrapping_sub(c);
+            }};
         }
         macro_rules! loadop {
             ($n:literal, $conv:expr) => {{
@@ -797,6 +807,7 @@ impl Instance<'_, '_> {
                     let old = *mem_pages;
                     match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
                         Some(new) => {
+                            charge!((delta as usize).wrapping_mul(PAGE_SIZE));
                             let new_len = (new as usize).wrapping_mul(PAGE_SIZE);
                             mem.get_mut(mem_len..new_len)
                                 .ok_or(Trap::MemoryOutOfBounds)?
@@ -811,6 +822,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_INIT => {
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
@@ -825,6 +837,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_COPY => {
                     let n = pop!() as u32 as usize;
+                    charge!(n);
                     let s = pop!() as u32 as usize;
                     let d = pop!() as u32 as usize;
                     if s.saturating_add(n) > mem_len || d.saturating_add(n) > mem_len {
@@ -836,6 +849,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_FILL => {
                     let n = pop!() as u32 as usize;
+                    charge!(n);
                     let v = pop!() as u8;
                     let d = pop!() as u32 as usize;
                     if d.saturating_add(n) > mem_len {
@@ -881,6 +895,7 @@ impl Instance<'_, '_> {
                     let t = imm!(1);
                     let (base, size) = super::table_bounds(table_hdr, t);
                     let n = pop!() as u32;
+                    charge!(n);
                     let init = pop!() as u32;
                     let cap = m.rec(m.h.o_tables, super::super::module::TABLE_REC, t as usize, 2);
                     match size.checked_add(n).filter(|&s| s <= cap) {
@@ -906,6 +921,7 @@ impl Instance<'_, '_> {
                 TABLE_FILL => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
                     let n = pop!() as u32;
+                    charge!(n);
                     let v = pop!() as u32;
                     let i = pop!() as u32;
                     if u64::from(i).wrapping_add(u64::from(n)) > u64::from(size) {
@@ -922,6 +938,7 @@ impl Instance<'_, '_> {
                     let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
                     let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     if u64::from(s).wrapping_add(u64::from(n)) > u64::from(ssize)
@@ -940,6 +957,7 @@ impl Instance<'_, '_> {
                 }
                 TABLE_INIT => {
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     super::table_init(
