@@ -447,6 +447,65 @@ macro_rules! for_each_internal_op {
             0x1aa BR_UNLESS_I32_GE_U_LI 3,
             0x1ab LOCAL_COPY 2,       // fused: local.get x; local.set y  (x y)
             0x1ac LOCAL_SET_CONST 2,  // fused: i32/f32.const c; local.set y  (c y)
+            // fused: binop whose result goes to a local: _S_L (stack op stack -> x),
+            // _SI_L (stack op imm -> x: c x), _SL_L (stack op local -> x: b x)
+            0x1ad I32_ADD_S_L 1,
+            0x1ae I32_SUB_S_L 1,
+            0x1af I32_MUL_S_L 1,
+            0x1b0 I32_AND_S_L 1,
+            0x1b1 I32_OR_S_L 1,
+            0x1b2 I32_XOR_S_L 1,
+            0x1b3 I32_SHL_S_L 1,
+            0x1b4 I32_SHR_S_S_L 1,
+            0x1b5 I32_SHR_U_S_L 1,
+            0x1b6 I32_EQ_S_L 1,
+            0x1b7 I32_NE_S_L 1,
+            0x1b8 I32_LT_S_S_L 1,
+            0x1b9 I32_LT_U_S_L 1,
+            0x1ba I32_GT_S_S_L 1,
+            0x1bb I32_GT_U_S_L 1,
+            0x1bc I32_LE_S_S_L 1,
+            0x1bd I32_LE_U_S_L 1,
+            0x1be I32_GE_S_S_L 1,
+            0x1bf I32_GE_U_S_L 1,
+            0x1c0 I32_ADD_SI_L 2,
+            0x1c1 I32_SUB_SI_L 2,
+            0x1c2 I32_MUL_SI_L 2,
+            0x1c3 I32_AND_SI_L 2,
+            0x1c4 I32_OR_SI_L 2,
+            0x1c5 I32_XOR_SI_L 2,
+            0x1c6 I32_SHL_SI_L 2,
+            0x1c7 I32_SHR_S_SI_L 2,
+            0x1c8 I32_SHR_U_SI_L 2,
+            0x1c9 I32_EQ_SI_L 2,
+            0x1ca I32_NE_SI_L 2,
+            0x1cb I32_LT_S_SI_L 2,
+            0x1cc I32_LT_U_SI_L 2,
+            0x1cd I32_GT_S_SI_L 2,
+            0x1ce I32_GT_U_SI_L 2,
+            0x1cf I32_LE_S_SI_L 2,
+            0x1d0 I32_LE_U_SI_L 2,
+            0x1d1 I32_GE_S_SI_L 2,
+            0x1d2 I32_GE_U_SI_L 2,
+            0x1d3 I32_ADD_SL_L 2,
+            0x1d4 I32_SUB_SL_L 2,
+            0x1d5 I32_MUL_SL_L 2,
+            0x1d6 I32_AND_SL_L 2,
+            0x1d7 I32_OR_SL_L 2,
+            0x1d8 I32_XOR_SL_L 2,
+            0x1d9 I32_SHL_SL_L 2,
+            0x1da I32_SHR_S_SL_L 2,
+            0x1db I32_SHR_U_SL_L 2,
+            0x1dc I32_EQ_SL_L 2,
+            0x1dd I32_NE_SL_L 2,
+            0x1de I32_LT_S_SL_L 2,
+            0x1df I32_LT_U_SL_L 2,
+            0x1e0 I32_GT_S_SL_L 2,
+            0x1e1 I32_GT_U_SL_L 2,
+            0x1e2 I32_LE_S_SL_L 2,
+            0x1e3 I32_LE_U_SL_L 2,
+            0x1e4 I32_GE_S_SL_L 2,
+            0x1e5 I32_GE_U_SL_L 2,
         }
     };
 }
@@ -486,6 +545,12 @@ pub struct I32Fused {
     pub li_l: u32,
     /// local op local -> local
     pub ll_l: u32,
+    /// stack op stack -> local
+    pub s_l: u32,
+    /// stack op imm -> local
+    pub si_l: u32,
+    /// stack op local -> local
+    pub sl_l: u32,
 }
 
 /// i32 binops with fused forms.
@@ -498,6 +563,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_ADD_LI,
         li_l: I32_ADD_LI_L,
         ll_l: I32_ADD_LL_L,
+        s_l: I32_ADD_S_L,
+        si_l: I32_ADD_SI_L,
+        sl_l: I32_ADD_SL_L,
     },
     I32Fused {
         op: I32_SUB,
@@ -507,6 +575,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_SUB_LI,
         li_l: I32_SUB_LI_L,
         ll_l: I32_SUB_LL_L,
+        s_l: I32_SUB_S_L,
+        si_l: I32_SUB_SI_L,
+        sl_l: I32_SUB_SL_L,
     },
     I32Fused {
         op: I32_MUL,
@@ -516,6 +587,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_MUL_LI,
         li_l: I32_MUL_LI_L,
         ll_l: I32_MUL_LL_L,
+        s_l: I32_MUL_S_L,
+        si_l: I32_MUL_SI_L,
+        sl_l: I32_MUL_SL_L,
     },
     I32Fused {
         op: I32_AND,
@@ -525,6 +599,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_AND_LI,
         li_l: I32_AND_LI_L,
         ll_l: I32_AND_LL_L,
+        s_l: I32_AND_S_L,
+        si_l: I32_AND_SI_L,
+        sl_l: I32_AND_SL_L,
     },
     I32Fused {
         op: I32_OR,
@@ -534,6 +611,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_OR_LI,
         li_l: I32_OR_LI_L,
         ll_l: I32_OR_LL_L,
+        s_l: I32_OR_S_L,
+        si_l: I32_OR_SI_L,
+        sl_l: I32_OR_SL_L,
     },
     I32Fused {
         op: I32_XOR,
@@ -543,6 +623,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_XOR_LI,
         li_l: I32_XOR_LI_L,
         ll_l: I32_XOR_LL_L,
+        s_l: I32_XOR_S_L,
+        si_l: I32_XOR_SI_L,
+        sl_l: I32_XOR_SL_L,
     },
     I32Fused {
         op: I32_SHL,
@@ -552,6 +635,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_SHL_LI,
         li_l: I32_SHL_LI_L,
         ll_l: I32_SHL_LL_L,
+        s_l: I32_SHL_S_L,
+        si_l: I32_SHL_SI_L,
+        sl_l: I32_SHL_SL_L,
     },
     I32Fused {
         op: I32_SHR_S,
@@ -561,6 +647,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_SHR_S_LI,
         li_l: I32_SHR_S_LI_L,
         ll_l: I32_SHR_S_LL_L,
+        s_l: I32_SHR_S_S_L,
+        si_l: I32_SHR_S_SI_L,
+        sl_l: I32_SHR_S_SL_L,
     },
     I32Fused {
         op: I32_SHR_U,
@@ -570,6 +659,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_SHR_U_LI,
         li_l: I32_SHR_U_LI_L,
         ll_l: I32_SHR_U_LL_L,
+        s_l: I32_SHR_U_S_L,
+        si_l: I32_SHR_U_SI_L,
+        sl_l: I32_SHR_U_SL_L,
     },
     I32Fused {
         op: I32_EQ,
@@ -579,6 +671,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_EQ_LI,
         li_l: I32_EQ_LI_L,
         ll_l: I32_EQ_LL_L,
+        s_l: I32_EQ_S_L,
+        si_l: I32_EQ_SI_L,
+        sl_l: I32_EQ_SL_L,
     },
     I32Fused {
         op: I32_NE,
@@ -588,6 +683,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_NE_LI,
         li_l: I32_NE_LI_L,
         ll_l: I32_NE_LL_L,
+        s_l: I32_NE_S_L,
+        si_l: I32_NE_SI_L,
+        sl_l: I32_NE_SL_L,
     },
     I32Fused {
         op: I32_LT_S,
@@ -597,6 +695,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_LT_S_LI,
         li_l: I32_LT_S_LI_L,
         ll_l: I32_LT_S_LL_L,
+        s_l: I32_LT_S_S_L,
+        si_l: I32_LT_S_SI_L,
+        sl_l: I32_LT_S_SL_L,
     },
     I32Fused {
         op: I32_LT_U,
@@ -606,6 +707,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_LT_U_LI,
         li_l: I32_LT_U_LI_L,
         ll_l: I32_LT_U_LL_L,
+        s_l: I32_LT_U_S_L,
+        si_l: I32_LT_U_SI_L,
+        sl_l: I32_LT_U_SL_L,
     },
     I32Fused {
         op: I32_GT_S,
@@ -615,6 +719,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_GT_S_LI,
         li_l: I32_GT_S_LI_L,
         ll_l: I32_GT_S_LL_L,
+        s_l: I32_GT_S_S_L,
+        si_l: I32_GT_S_SI_L,
+        sl_l: I32_GT_S_SL_L,
     },
     I32Fused {
         op: I32_GT_U,
@@ -624,6 +731,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_GT_U_LI,
         li_l: I32_GT_U_LI_L,
         ll_l: I32_GT_U_LL_L,
+        s_l: I32_GT_U_S_L,
+        si_l: I32_GT_U_SI_L,
+        sl_l: I32_GT_U_SL_L,
     },
     I32Fused {
         op: I32_LE_S,
@@ -633,6 +743,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_LE_S_LI,
         li_l: I32_LE_S_LI_L,
         ll_l: I32_LE_S_LL_L,
+        s_l: I32_LE_S_S_L,
+        si_l: I32_LE_S_SI_L,
+        sl_l: I32_LE_S_SL_L,
     },
     I32Fused {
         op: I32_LE_U,
@@ -642,6 +755,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_LE_U_LI,
         li_l: I32_LE_U_LI_L,
         ll_l: I32_LE_U_LL_L,
+        s_l: I32_LE_U_S_L,
+        si_l: I32_LE_U_SI_L,
+        sl_l: I32_LE_U_SL_L,
     },
     I32Fused {
         op: I32_GE_S,
@@ -651,6 +767,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_GE_S_LI,
         li_l: I32_GE_S_LI_L,
         ll_l: I32_GE_S_LL_L,
+        s_l: I32_GE_S_S_L,
+        si_l: I32_GE_S_SI_L,
+        sl_l: I32_GE_S_SL_L,
     },
     I32Fused {
         op: I32_GE_U,
@@ -660,6 +779,9 @@ pub const I32_FUSABLE: &[I32Fused] = &[
         li: I32_GE_U_LI,
         li_l: I32_GE_U_LI_L,
         ll_l: I32_GE_U_LL_L,
+        s_l: I32_GE_U_S_L,
+        si_l: I32_GE_U_SI_L,
+        sl_l: I32_GE_U_SL_L,
     },
 ];
 

@@ -641,8 +641,22 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.op(ops::LOCAL_TEE, &[x])?;
             } else {
                 if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                    if at.wrapping_add(1) == c.pc() {
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.op == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.s_l, &[x]);
+                        }
+                    }
                     if at.wrapping_add(2) == c.pc() {
                         let a = c.code_get(at.wrapping_add(1));
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.si == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.si_l, &[a, x]);
+                        }
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.sl == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.sl_l, &[a, x]);
+                        }
                         if last == ops::LOCAL_GET {
                             c.bld.code_len = at;
                             return c.op(ops::LOCAL_COPY, &[a, x]);

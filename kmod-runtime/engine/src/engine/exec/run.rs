@@ -372,6 +372,39 @@ impl Instance<'_, '_> {
             }};
         }
 
+        macro_rules! s_l {
+            ($f:expr) => {{
+                let b = pop!() as u32;
+                let a = pop!() as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(1) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! si_l {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                let v = u64::from(($f)(a, imm!(1)));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(2) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! sl_l {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                let b = local!(imm!(1)) as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(2) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(3);
+            }};
+        }
+
         // Enter `func`.
         {
             let f = func as usize;
@@ -635,6 +668,63 @@ impl Instance<'_, '_> {
                         .ok_or(VSE)? = v;
                     pc = pc.wrapping_add(3);
                 }
+                I32_ADD_S_L => s_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SI_L => si_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_S_L => s_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SI_L => si_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_S_L => s_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_S_L => s_l!(|a: u32, b: u32| a & b),
+                I32_AND_SI_L => si_l!(|a: u32, b: u32| a & b),
+                I32_AND_SL_L => sl_l!(|a: u32, b: u32| a & b),
+                I32_OR_S_L => s_l!(|a: u32, b: u32| a | b),
+                I32_OR_SI_L => si_l!(|a: u32, b: u32| a | b),
+                I32_OR_SL_L => sl_l!(|a: u32, b: u32| a | b),
+                I32_XOR_S_L => s_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SI_L => si_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SL_L => sl_l!(|a: u32, b: u32| a ^ b),
+                I32_SHL_S_L => s_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_S_L => s_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SI_L => si_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_S_L => s_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_S_L => s_l!(|a: u32, b: u32| a == b),
+                I32_EQ_SI_L => si_l!(|a: u32, b: u32| a == b),
+                I32_EQ_SL_L => sl_l!(|a: u32, b: u32| a == b),
+                I32_NE_S_L => s_l!(|a: u32, b: u32| a != b),
+                I32_NE_SI_L => si_l!(|a: u32, b: u32| a != b),
+                I32_NE_SL_L => sl_l!(|a: u32, b: u32| a != b),
+                I32_LT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_S_L => s_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_SI_L => si_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_SL_L => sl_l!(|a: u32, b: u32| a < b),
+                I32_GT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_S_L => s_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_SI_L => si_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_SL_L => sl_l!(|a: u32, b: u32| a > b),
+                I32_LE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_S_L => s_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SI_L => si_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SL_L => sl_l!(|a: u32, b: u32| a <= b),
+                I32_GE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_S_L => s_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SI_L => si_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SL_L => sl_l!(|a: u32, b: u32| a >= b),
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
