@@ -1088,7 +1088,7 @@ impl Instance<'_, '_> {
                     let addr = local!(imm!(1));
                     let v = local!(imm!(2)) as u32;
                     let a = ea(addr, imm!(3), 4, mem_len)?;
-                    store(mem, a, &v.to_le_bytes())?;
+                    store(mem, a, v.to_le_bytes())?;
                     pc = pc.wrapping_add(4);
                 }
                 I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
