@@ -82,45 +82,93 @@ fn parse_args() -> Result<Opts, String> {
     Ok(o)
 }
 
-/// Result of timing one engine on one workload.
-struct Timing {
-    /// Median ns per call.
-    ns: u128,
-    /// Every result seen (all calls must agree with the first).
+/// One engine's timing state on one workload.
+struct Runner<'s> {
+    s: &'s mut dyn Session,
+    idx: usize,
+    n: i32,
+    iters: usize,
+    fuel_per_call: u64,
+    /// Result of the first call; every later call must return the same.
     result: u64,
-    plan: Option<bench_engine::PlanBytes>,
+    /// ns per call of each timed run.
+    samples: Vec<u128>,
 }
 
-/// Warm-up, calibrate the iteration count to `target_ns` per run, then `runs` timed runs.
-fn time_session(s: &mut dyn Session, n: i32, o: &Opts, fuel_per_call: u64) -> Result<Timing, String> {
-    let idx = s.find("run").ok_or("workload exports no `run`")?;
-    let args = [Value::I32(n)];
-    let mut fuel = fuel_per_call;
-    let t0 = Instant::now();
-    let first = s
-        .call_raw(idx, &args, &mut fuel)
-        .map_err(|t| format!("warm-up trapped: {t:?}"))?;
-    let once = t0.elapsed().as_nanos().max(1);
-    let iters = (o.target_ns / once).clamp(1, 10_000) as usize;
-    let mut per_call = Vec::with_capacity(o.runs);
-    for _ in 0..o.runs {
+impl<'s> Runner<'s> {
+    /// Warm-up call, then calibrate the iteration count so one run takes about `target_ns`.
+    fn new(s: &'s mut dyn Session, n: i32, target_ns: u128, fuel_per_call: u64) -> Result<Self, String> {
+        let idx = s.find("run").ok_or("workload exports no `run`")?;
+        let mut fuel = fuel_per_call;
+        let t0 = Instant::now();
+        let result = s
+            .call_raw(idx, &[Value::I32(n)], &mut fuel)
+            .map_err(|t| format!("warm-up trapped: {t:?}"))?;
+        let once = t0.elapsed().as_nanos().max(1);
+        let iters = (target_ns / once).clamp(1, 10_000) as usize;
+        Ok(Runner {
+            s,
+            idx,
+            n,
+            iters,
+            fuel_per_call,
+            result,
+            samples: Vec::new(),
+        })
+    }
+
+    /// One timed run of `iters` calls.
+    fn run(&mut self) -> Result<(), String> {
+        let args = [Value::I32(self.n)];
         let t = Instant::now();
-        for _ in 0..iters {
-            fuel = fuel_per_call;
-            let r = s
-                .call_raw(idx, &args, &mut fuel)
+        for _ in 0..self.iters {
+            let mut fuel = self.fuel_per_call;
+            let r = self
+                .s
+                .call_raw(self.idx, &args, &mut fuel)
                 .map_err(|t| format!("trapped: {t:?}"))?;
-            if r != first {
-                return Err(format!("nondeterministic: {r:#x} != {first:#x}"));
+            if r != self.result {
+                return Err(format!("nondeterministic: {r:#x} != {:#x}", self.result));
             }
         }
-        per_call.push(t.elapsed().as_nanos() / iters as u128);
+        self.samples.push(t.elapsed().as_nanos() / self.iters as u128);
+        Ok(())
     }
-    per_call.sort_unstable();
-    Ok(Timing {
-        ns: per_call[per_call.len() / 2],
-        result: first,
-        plan: s.plan(),
+
+    fn median(&self) -> u128 {
+        let mut v = self.samples.clone();
+        v.sort_unstable();
+        v.get(v.len() / 2).copied().unwrap_or(0)
+    }
+}
+
+/// Per-workload outcome.
+struct Measured {
+    wasmi_ns: u128,
+    wasmi_result: u64,
+    /// (ns, result, plan) for our engine when available.
+    ours: Option<(u128, u64, Option<bench_engine::PlanBytes>)>,
+}
+
+/// Times wasmi and (if given) ours on one workload, interleaving their timed runs so that
+/// background load drifts hit both alike.
+fn measure(ours: Option<&mut dyn Session>, theirs: &mut dyn Session, n: i32, o: &Opts) -> Result<Measured, String> {
+    let plan = ours.as_ref().and_then(|s| s.plan());
+    let mut t = Runner::new(theirs, n, o.target_ns, 0).map_err(|e| format!("wasmi: {e}"))?;
+    let mut m = match ours {
+        Some(s) => Some(Runner::new(s, n, o.target_ns, ours::BENCH_FUEL).map_err(|e| format!("ours: {e}"))?),
+        None => None,
+    };
+    for _ in 0..o.runs {
+        if let Some(m) = m.as_mut() {
+            m.run().map_err(|e| format!("ours: {e}"))?;
+        }
+        t.run().map_err(|e| format!("wasmi: {e}"))?;
+    }
+    Ok(Measured {
+        wasmi_ns: t.median(),
+        wasmi_result: t.result,
+        ours: m.map(|m| (m.median(), m.result, plan)),
     })
 }
 
@@ -159,13 +207,18 @@ fn main() -> ExitCode {
             }
         };
         let mut fuel = 0;
-        let theirs = theirs::with_instance(&wasmi_engine, &theirs::Options::BENCH, &wasm, &mut fuel, |s| {
-            time_session(s, n, &o, 0)
+        let r = theirs::with_instance(&wasmi_engine, &theirs::Options::BENCH, &wasm, &mut fuel, |ts| {
+            let mut fuel = ours::BENCH_FUEL;
+            match ours::with_instance(&wasm, &mut fuel, |os| measure(Some(os), &mut *ts, n, &o)) {
+                Ok(r) => r,
+                Err(SetupError::Unavailable(_)) => measure(None, ts, n, &o),
+                Err(e) => Err(format!("ours: {e}")),
+            }
         });
-        let theirs = match theirs {
-            Ok(Ok(t)) => t,
+        let m = match r {
+            Ok(Ok(m)) => m,
             Ok(Err(e)) => {
-                eprintln!("ERROR {name}: wasmi: {e}");
+                eprintln!("ERROR {name}: {e}");
                 failed = true;
                 continue;
             }
@@ -175,51 +228,34 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let mut fuel = ours::BENCH_FUEL;
-        let mine = ours::with_instance(&wasm, &mut fuel, |s| time_session(s, n, &o, ours::BENCH_FUEL));
-        let mine = match mine {
-            Ok(Ok(t)) => Some(t),
-            Ok(Err(e)) => {
-                eprintln!("ERROR {name}: ours: {e}");
-                failed = true;
-                None
-            }
-            Err(SetupError::Unavailable(_)) => None,
-            Err(e) => {
-                eprintln!("ERROR {name}: ours: {e}");
-                failed = true;
-                None
-            }
-        };
-        match &mine {
-            Some(m) => {
-                if let Some(p) = m.plan {
+        match m.ours {
+            Some((ns, result, plan)) => {
+                if let Some(p) = plan {
                     println!(
                         "PLAN {name} module_bytes={} instance_bytes={}",
                         p.module_bytes, p.instance_bytes
                     );
                 }
-                let agree = m.result == theirs.result;
+                let agree = result == m.wasmi_result;
                 println!(
-                    "CHECK {name} n={n} ours={:#x} wasmi={:#x} {}",
-                    m.result,
-                    theirs.result,
+                    "CHECK {name} n={n} ours={result:#x} wasmi={:#x} {}",
+                    m.wasmi_result,
                     if agree { "agree" } else { "MISMATCH" }
                 );
                 if !agree {
                     failed = true;
                 }
-                let ratio = m.ns as f64 / theirs.ns.max(1) as f64;
+                let ratio = ns as f64 / m.wasmi_ns.max(1) as f64;
                 log_ratio_sum += ratio.ln();
                 ratios += 1;
                 println!(
-                    "BENCH {name} ours_ns={} wasmi_ns={} ratio={ratio:.3}",
-                    m.ns, theirs.ns
+                    "BENCH {name} ours_ns={ns} wasmi_ns={} ratio={ratio:.3}",
+                    m.wasmi_ns
                 );
             }
             None => {
-                println!("CHECK {name} n={n} wasmi={:#x}", theirs.result);
-                println!("BENCH {name} ours_ns=NA wasmi_ns={} ratio=NA", theirs.ns);
+                println!("CHECK {name} n={n} wasmi={:#x}", m.wasmi_result);
+                println!("BENCH {name} ours_ns=NA wasmi_ns={} ratio=NA", m.wasmi_ns);
             }
         }
     }
