@@ -1,1 +1,82 @@
-fn main(){}
+//! `fuzz-diff --iters N --seed S [--fuel F] [--out DIR]` or `fuzz-diff --replay FILE.wasm`.
+//! Prints progress and a final `FUZZ inputs=N findings=M` line; findings are saved under
+//! `${WASMHOOK_CACHE:-~/.cache/wasmhook}/fuzz-findings` (or `--out`). Exit status 1 on findings.
+
+use fuzz_diff::{replay, run, FuzzConfig};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut cfg = FuzzConfig {
+        iters: 1000,
+        seed: 1,
+        fuel: 100_000,
+        out_dir: FuzzConfig::default_out_dir(),
+        progress_every: 100,
+    };
+    let mut replay_file = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let Some(v) = args.next() else {
+            eprintln!("{a} needs a value\nusage: fuzz-diff --iters N --seed S [--fuel F] [--out DIR] | --replay FILE");
+            return ExitCode::from(2);
+        };
+        let num = |v: &str| v.parse::<u64>().map_err(|e| format!("{a}: {e}"));
+        let r = match a.as_str() {
+            "--iters" => num(&v).map(|n| cfg.iters = n),
+            "--seed" => num(&v).map(|n| cfg.seed = n),
+            "--fuel" => num(&v).map(|n| cfg.fuel = n),
+            "--progress" => num(&v).map(|n| cfg.progress_every = n),
+            "--out" => {
+                cfg.out_dir = PathBuf::from(v);
+                Ok(())
+            }
+            "--replay" => {
+                replay_file = Some(PathBuf::from(v));
+                Ok(())
+            }
+            _ => Err(format!("unknown argument {a}")),
+        };
+        if let Err(e) = r {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = replay_file {
+        let wasm = match std::fs::read(&path) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        return match replay(&wasm, cfg.fuel) {
+            Some(f) => {
+                println!("FINDING {}: {}", f.what, f.detail);
+                ExitCode::FAILURE
+            }
+            None => {
+                println!("no finding");
+                ExitCode::SUCCESS
+            }
+        };
+    }
+    let rep = run(&cfg);
+    println!(
+        "# ours={} seed={} fuel={} instantiated={} both_invalid={} skipped={} calls_compared={} resource_stops={}",
+        if rep.ours_available { "wasmhook-engine" } else { "STAND-IN (wasmi lazy; engine not merged)" },
+        cfg.seed,
+        cfg.fuel,
+        rep.instantiated,
+        rep.both_invalid,
+        rep.skipped,
+        rep.calls_compared,
+        rep.calls_resource
+    );
+    println!("FUZZ inputs={} findings={}", rep.inputs, rep.findings);
+    if rep.findings == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}

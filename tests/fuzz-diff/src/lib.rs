@@ -1,0 +1,610 @@
+//! Differential fuzzing of wasmhook-engine ("ours") against wasmi.
+//!
+//! Each input is a wasm-smith module generated from a deterministic byte stream, restricted to
+//! our feature set. Some inputs are generated with invalid function bodies or get random byte
+//! mutations so that validation is compared too. For every input:
+//!
+//! 1. validation: wasmi and ours must both accept or both reject;
+//! 2. instantiation: both succeed, or both trap (same trap kind);
+//! 3. every exported function is called with deterministic arguments, under a fuel bound on both
+//!    sides: results must be equal (any NaN equals any NaN), both trap with the same kind or
+//!    neither. Out-of-fuel or stack exhaustion on either side ends the comparison of that module
+//!    (fuel models and stack limits differ, and the states diverge from there);
+//! 4. the exported linear memory must be byte-identical after all calls.
+//!
+//! A disagreement is a *finding*: the module is saved as `.wasm` (plus a `.txt` describing the
+//! disagreement) under the findings directory.
+//!
+//! Until our engine is merged into this branch the "ours" side is a stand-in (wasmi with lazy
+//! compilation and its own store), so the harness itself stays exercised.
+
+use arbitrary::Unstructured;
+use bench_engine::{ours, theirs, ExportFunc, Session, SetupError, Ty, Value};
+use std::fmt::Write as _;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+
+/// Fuzzing parameters.
+#[derive(Clone, Debug)]
+pub struct FuzzConfig {
+    pub iters: u64,
+    pub seed: u64,
+    /// Fuel for instantiation and for each call, on both sides (the units differ; that is
+    /// fine, out-of-fuel anywhere just skips).
+    pub fuel: u64,
+    /// Where findings are written.
+    pub out_dir: PathBuf,
+    /// Print a progress line every this many inputs (0 = never).
+    pub progress_every: u64,
+}
+
+impl FuzzConfig {
+    pub fn default_out_dir() -> PathBuf {
+        let cache = std::env::var_os("WASMHOOK_CACHE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| {
+                PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into()))
+                    .join(".cache/wasmhook")
+            });
+        cache.join("fuzz-findings")
+    }
+}
+
+/// Totals of one fuzzing run.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub inputs: u64,
+    pub findings: u64,
+    /// Inputs both engines rejected.
+    pub both_invalid: u64,
+    /// Inputs both instantiated.
+    pub instantiated: u64,
+    /// Calls compared (result or trap).
+    pub calls_compared: u64,
+    /// Calls where fuel / stack ran out on at least one side.
+    pub calls_resource: u64,
+    /// Inputs skipped for limits / imports.
+    pub skipped: u64,
+    /// Whether our engine (not the stand-in) was compared.
+    pub ours_available: bool,
+    /// Paths of saved findings.
+    pub finding_paths: Vec<PathBuf>,
+}
+
+/// SplitMix64: seeds, argument choice and byte streams.
+#[derive(Clone, Debug)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        if n == 0 {
+            0
+        } else {
+            self.next_u64() % n
+        }
+    }
+}
+
+/// How one input was produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputKind {
+    /// A valid wasm-smith module.
+    Valid,
+    /// wasm-smith with `allow_invalid_funcs` (some bodies are invalid).
+    InvalidFuncs,
+    /// A valid module with a few random bytes changed.
+    Mutated,
+}
+
+/// wasm-smith configured to wasmhook-engine's feature set.
+pub fn smith_config(kind: InputKind) -> wasm_smith::Config {
+    wasm_smith::Config {
+        // our feature set
+        sign_extension_ops_enabled: true,
+        saturating_float_to_int_enabled: true,
+        multi_value_enabled: true,
+        bulk_memory_enabled: true,
+        reference_types_enabled: true,
+        allow_floats: true,
+        // not supported
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        shared_everything_threads_enabled: false,
+        tail_call_enabled: false,
+        gc_enabled: false,
+        exceptions_enabled: false,
+        memory64_enabled: false,
+        custom_page_sizes_enabled: false,
+        wide_arithmetic_enabled: false,
+        extended_const_enabled: false,
+        custom_descriptors_enabled: false,
+        // shape: no imports, everything exported, bounded sizes
+        max_imports: 0,
+        min_imports: 0,
+        export_everything: true,
+        max_memories: 1,
+        max_memory32_bytes: 16 * 65536,
+        max_tables: 2,
+        max_table_elements: 1000,
+        min_funcs: 3,
+        max_funcs: 30,
+        max_globals: 30,
+        max_instructions: 200,
+        max_data_segments: 10,
+        max_element_segments: 10,
+        max_elements: 50,
+        max_types: 30,
+        max_nesting_depth: 8,
+        allow_start_export: true,
+        canonicalize_nans: false,
+        allow_invalid_funcs: kind == InputKind::InvalidFuncs,
+        ..wasm_smith::Config::default()
+    }
+}
+
+/// Generates input number `i` of the run seeded with `seed`.
+pub fn make_input(seed: u64, i: u64) -> Option<(InputKind, Vec<u8>)> {
+    let mut rng = Rng::new(seed ^ i.wrapping_mul(0xa076_1d64_78bd_642f));
+    let kind = match rng.below(10) {
+        0 => InputKind::InvalidFuncs,
+        1 => InputKind::Mutated,
+        _ => InputKind::Valid,
+    };
+    let len = 256 + rng.below(8192) as usize;
+    let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+    let mut u = Unstructured::new(&bytes);
+    let m = wasm_smith::Module::new(smith_config(kind), &mut u).ok()?;
+    let mut wasm = m.to_bytes();
+    if kind == InputKind::Mutated && wasm.len() > 8 {
+        for _ in 0..1 + rng.below(4) {
+            // leave the 8-byte header alone
+            let at = 8 + rng.below(wasm.len() as u64 - 8) as usize;
+            wasm[at] = rng.next_u64() as u8;
+        }
+    }
+    Some((kind, wasm))
+}
+
+/// Deterministic interesting arguments for call `k` of a function.
+pub fn args_for(params: &[Ty], k: u64) -> Vec<Value> {
+    const I32S: &[i32] = &[0, 1, -1, 7, i32::MIN, i32::MAX, 0x7fff, 65536, -65536, 31, 32, 100];
+    const I64S: &[i64] = &[0, 1, -1, 63, 64, i64::MIN, i64::MAX, 1 << 32, -(1 << 40), 0xffff];
+    const F32S: &[u32] = &[
+        0x0000_0000, 0x8000_0000, 0x3fc0_0000, 0x7fc0_0000, 0x7f80_0000, 0xff80_0000, 0x4f00_0000,
+        0xcf00_0001, 0x0000_0001, 0x7f7f_ffff, 0xbf80_0000, 0x7fa0_0001,
+    ];
+    const F64S: &[u64] = &[
+        0, 0x8000_0000_0000_0000, 0x3ff8_0000_0000_0000, 0x7ff8_0000_0000_0000,
+        0x7ff0_0000_0000_0000, 0xfff0_0000_0000_0000, 0x43e0_0000_0000_0000,
+        0xc3e0_0000_0000_0001, 1, 0x7fef_ffff_ffff_ffff, 0xbff0_0000_0000_0000,
+        0x41df_ffff_ffc0_0000,
+    ];
+    let mut rng = Rng::new(k.wrapping_mul(0x9e37_79b9) ^ params.len() as u64);
+    params
+        .iter()
+        .map(|t| {
+            let r = rng.next_u64();
+            let pick = |n: usize| (r as usize) % n;
+            match t {
+                Ty::I32 => Value::I32(if k == 0 { 0 } else { I32S[pick(I32S.len())] }),
+                Ty::I64 => Value::I64(if k == 0 { 0 } else { I64S[pick(I64S.len())] }),
+                Ty::F32 => Value::F32(F32S[pick(F32S.len())]),
+                Ty::F64 => Value::F64(F64S[pick(F64S.len())]),
+                Ty::FuncRef => Value::FuncRef(false),
+                Ty::ExternRef => Value::ExternRef(None),
+            }
+        })
+        .collect()
+}
+
+/// One disagreement.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub what: String,
+    pub detail: String,
+}
+
+/// The side compared against wasmi.
+enum Ours<'e> {
+    Engine,
+    /// wasmi with another configuration, while our engine is not merged.
+    StandIn(&'e wasmi::Engine),
+}
+
+impl Ours<'_> {
+    fn validate(&self, wasm: &[u8]) -> Result<(), SetupError> {
+        match self {
+            Ours::Engine => ours::validate(wasm),
+            Ours::StandIn(e) => theirs::validate(e, wasm).map_err(SetupError::Invalid),
+        }
+    }
+    fn with_instance<R>(
+        &self,
+        wasm: &[u8],
+        fuel: &mut u64,
+        f: impl FnOnce(&mut dyn Session) -> R,
+    ) -> Result<R, SetupError> {
+        match self {
+            Ours::Engine => ours::with_instance(wasm, fuel, f),
+            Ours::StandIn(e) => theirs::with_instance(e, &STANDIN, wasm, fuel, f),
+        }
+    }
+}
+
+const STANDIN: theirs::Options = theirs::Options {
+    fuel: true,
+    eager: false,
+};
+
+fn results_same(a: &[Value], b: &[Value]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
+}
+
+fn show(v: &[Value]) -> String {
+    let parts: Vec<String> = v.iter().map(ToString::to_string).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// Outcome of comparing one module.
+#[derive(Debug, Default)]
+struct ModuleStats {
+    both_invalid: bool,
+    instantiated: bool,
+    skipped: bool,
+    calls_compared: u64,
+    calls_resource: u64,
+}
+
+/// Catches a panic in our engine as a finding.
+fn guarded<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "panic".into())
+    })
+}
+
+/// Compares the live instances: all exports called, then memory.
+/// Calls are numbered `2 * export + k`; comparison starts at call `start`. Returns
+/// `Ok(Some(next))` when fuel / stack ran out at call `next - 1` (the caller re-instantiates both
+/// and resumes at `next`, since the states may have diverged).
+fn compare_calls(
+    os: &mut dyn Session,
+    ts: &mut dyn Session,
+    fuel: u64,
+    start: usize,
+    st: &mut ModuleStats,
+) -> Result<Option<usize>, Finding> {
+    let t_exports: Vec<ExportFunc> = ts.exports().to_vec();
+    for (ti, ef) in t_exports.iter().enumerate() {
+        if 2 * ti + 1 < start {
+            continue;
+        }
+        let Some(oi) = os.find(&ef.name) else {
+            return Err(Finding {
+                what: "export-missing".into(),
+                detail: format!("export {:?} missing in ours", ef.name),
+            });
+        };
+        if os.exports()[oi] != *ef {
+            return Err(Finding {
+                what: "export-type".into(),
+                detail: format!("export {:?}: ours {:?}, wasmi {:?}", ef.name, os.exports()[oi], ef),
+            });
+        }
+        for k in 0..2u64 {
+            let call_no = 2 * ti + k as usize;
+            if call_no < start {
+                continue;
+            }
+            let args = args_for(&ef.params, k);
+            let mut of = fuel;
+            let mut tf = fuel;
+            let o = guarded(|| os.call(oi, &args, &mut of)).map_err(|p| Finding {
+                what: "panic".into(),
+                detail: format!("ours panicked calling {:?}{}: {p}", ef.name, show(&args)),
+            })?;
+            let t = ts.call(ti, &args, &mut tf);
+            let call = format!("{:?}{}", ef.name, show(&args));
+            match (&o, &t) {
+                (Err(a), _) if a.is_resource() => {
+                    st.calls_resource += 1;
+                    return Ok(Some(call_no + 1));
+                }
+                (_, Err(b)) if b.is_resource() => {
+                    st.calls_resource += 1;
+                    return Ok(Some(call_no + 1));
+                }
+                (Ok(a), Ok(b)) if results_same(a, b) => {}
+                (Err(a), Err(b)) if a == b => {}
+                (Ok(a), Ok(b)) => {
+                    return Err(Finding {
+                        what: "result".into(),
+                        detail: format!("{call}: ours {} wasmi {}", show(a), show(b)),
+                    })
+                }
+                _ => {
+                    return Err(Finding {
+                        what: "trap".into(),
+                        detail: format!("{call}: ours {o:?} wasmi {t:?}"),
+                    })
+                }
+            }
+            st.calls_compared += 1;
+        }
+    }
+    let (om, tm) = (os.memory(), ts.memory());
+    if om != tm {
+        let first = om.iter().zip(&tm).position(|(a, b)| a != b);
+        return Err(Finding {
+            what: "memory".into(),
+            detail: format!(
+                "memory differs after all calls: ours {} bytes, wasmi {} bytes, first difference at {first:?}",
+                om.len(),
+                tm.len()
+            ),
+        });
+    }
+    Ok(None)
+}
+
+/// Compares one module in both engines.
+fn compare_module(ours_side: &Ours<'_>, wasmi: &wasmi::Engine, wasm: &[u8], fuel: u64) -> (ModuleStats, Option<Finding>) {
+    let mut st = ModuleStats::default();
+    // 1. validation
+    let vt = theirs::validate(wasmi, wasm);
+    let vo = match guarded(|| ours_side.validate(wasm)) {
+        Ok(v) => v,
+        Err(p) => {
+            return (
+                st,
+                Some(Finding {
+                    what: "panic".into(),
+                    detail: format!("ours panicked in validate: {p}"),
+                }),
+            )
+        }
+    };
+    match (&vt, &vo) {
+        (Err(_), Err(_)) => {
+            st.both_invalid = true;
+            return (st, None);
+        }
+        (Err(e), Ok(())) => {
+            return (
+                st,
+                Some(Finding {
+                    what: "accepts-invalid".into(),
+                    detail: format!("ours accepts a module wasmi rejects: {e}"),
+                }),
+            )
+        }
+        (Ok(()), Err(SetupError::Limits(_) | SetupError::Unavailable(_))) => {
+            st.skipped = true;
+            return (st, None);
+        }
+        (Ok(()), Err(e)) => {
+            // a module with imports may be refused by our resolver: not comparable
+            if has_imports(wasmi, wasm) {
+                st.skipped = true;
+                return (st, None);
+            }
+            return (
+                st,
+                Some(Finding {
+                    what: "rejects-valid".into(),
+                    detail: format!("ours rejects a module wasmi accepts: {e}"),
+                }),
+            );
+        }
+        (Ok(()), Ok(())) => {}
+    }
+    if has_imports(wasmi, wasm) {
+        st.skipped = true;
+        return (st, None);
+    }
+    // 2. + 3. instantiate both, compare calls; after a fuel / stack stop, fresh instances
+    // resume at the next call.
+    let mut start = 0usize;
+    let mut first = true;
+    loop {
+        let r = session_round(ours_side, wasmi, wasm, fuel, start, &mut st);
+        let (o, t, finding, resume) = match r {
+            Ok(x) => x,
+            Err(f) => return (st, Some(f)),
+        };
+        if let Some(f) = finding {
+            return (st, Some(f));
+        }
+        if first {
+            first = false;
+            if let Some(f) = compare_setup(&o, &t, &mut st) {
+                return (st, Some(f));
+            }
+        }
+        match resume {
+            Some(next) if o.is_ok() && t.is_ok() => start = next,
+            _ => return (st, None),
+        }
+    }
+}
+
+type Round = (Result<(), SetupError>, Result<(), SetupError>, Option<Finding>, Option<usize>);
+
+/// Instantiates both and compares calls from `start`.
+fn session_round(
+    ours_side: &Ours<'_>,
+    wasmi: &wasmi::Engine,
+    wasm: &[u8],
+    fuel: u64,
+    start: usize,
+    st: &mut ModuleStats,
+) -> Result<Round, Finding> {
+    let mut finding = None;
+    let mut resume = None;
+    let mut tfuel = fuel;
+    let mut ours_setup: Option<Result<(), SetupError>> = None;
+    let t = theirs::with_instance(wasmi, &theirs::Options::FUZZ, wasm, &mut tfuel, |ts| {
+        let mut ofuel = fuel;
+        let r = guarded(|| {
+            ours_side.with_instance(wasm, &mut ofuel, |os| compare_calls(os, ts, fuel, start, st))
+        });
+        match r {
+            Err(p) => {
+                finding = Some(Finding {
+                    what: "panic".into(),
+                    detail: format!("ours panicked: {p}"),
+                })
+            }
+            Ok(Ok(Ok(next))) => {
+                ours_setup = Some(Ok(()));
+                resume = next;
+            }
+            Ok(Ok(Err(f))) => {
+                ours_setup = Some(Ok(()));
+                finding = Some(f);
+            }
+            Ok(Err(e)) => ours_setup = Some(Err(e)),
+        }
+    });
+    let o = match ours_setup {
+        Some(o) => o,
+        // wasmi did not instantiate: find out what ours does
+        None => {
+            let mut ofuel = fuel;
+            guarded(|| ours_side.with_instance(wasm, &mut ofuel, |_| ())).map_err(|p| Finding {
+                what: "panic".into(),
+                detail: format!("ours panicked instantiating: {p}"),
+            })?
+        }
+    };
+    Ok((o, t, finding, resume))
+}
+
+/// Compares the instantiation outcomes.
+fn compare_setup(
+    o: &Result<(), SetupError>,
+    t: &Result<(), SetupError>,
+    st: &mut ModuleStats,
+) -> Option<Finding> {
+    match (o, t) {
+        (Ok(()), Ok(())) => {
+            st.instantiated = true;
+            None
+        }
+        (Err(SetupError::Limits(m)), _) | (_, Err(SetupError::Limits(m))) => {
+            if std::env::var_os("FUZZ_DIFF_VERBOSE").is_some() {
+                eprintln!("skip (limits): {m}");
+            }
+            st.skipped = true;
+            None
+        }
+        (Err(SetupError::Trap(a)), _) if a.is_resource() => {
+            st.skipped = true;
+            None
+        }
+        (_, Err(SetupError::Trap(b))) if b.is_resource() => {
+            st.skipped = true;
+            None
+        }
+        (Err(SetupError::Trap(a)), Err(SetupError::Trap(b))) if a == b => None,
+        _ => Some(Finding {
+            what: "instantiate".into(),
+            detail: format!("instantiation differs: ours {o:?} wasmi {:?}", t.as_ref().err()),
+        }),
+    }
+}
+
+fn has_imports(engine: &wasmi::Engine, wasm: &[u8]) -> bool {
+    wasmi::Module::new(engine, wasm)
+        .map(|m| m.imports().len() != 0)
+        .unwrap_or(false)
+}
+
+fn fnv(data: &[u8]) -> u64 {
+    data.iter()
+        .fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+fn save_finding(cfg: &FuzzConfig, i: u64, wasm: &[u8], kind: InputKind, f: &Finding) -> PathBuf {
+    let _ = std::fs::create_dir_all(&cfg.out_dir);
+    let base = cfg.out_dir.join(format!("{}-{:016x}", f.what, fnv(wasm)));
+    let path = base.with_extension("wasm");
+    let _ = std::fs::write(&path, wasm);
+    let mut txt = String::new();
+    let _ = writeln!(
+        txt,
+        "finding: {}\n{}\ninput {i} of seed {} ({kind:?}), fuel {}\nreproduce: cargo run --release -p fuzz-diff -- --replay {}",
+        f.what,
+        f.detail,
+        cfg.seed,
+        cfg.fuel,
+        path.display()
+    );
+    let _ = std::fs::write(base.with_extension("txt"), txt);
+    path
+}
+
+/// Compares one module file (for `--replay`); returns the finding if any.
+pub fn replay(wasm: &[u8], fuel: u64) -> Option<Finding> {
+    let wasmi = theirs::engine(&theirs::Options::FUZZ);
+    let standin = theirs::engine(&STANDIN);
+    let side = if ours::AVAILABLE {
+        Ours::Engine
+    } else {
+        Ours::StandIn(&standin)
+    };
+    compare_module(&side, &wasmi, wasm, fuel).1
+}
+
+/// Runs `cfg.iters` inputs and reports.
+pub fn run(cfg: &FuzzConfig) -> Report {
+    let wasmi = theirs::engine(&theirs::Options::FUZZ);
+    let standin = theirs::engine(&STANDIN);
+    let side = if ours::AVAILABLE {
+        Ours::Engine
+    } else {
+        Ours::StandIn(&standin)
+    };
+    let mut rep = Report {
+        ours_available: ours::AVAILABLE,
+        ..Report::default()
+    };
+    for i in 0..cfg.iters {
+        let Some((kind, wasm)) = make_input(cfg.seed, i) else {
+            continue;
+        };
+        rep.inputs += 1;
+        let (st, f) = compare_module(&side, &wasmi, &wasm, cfg.fuel);
+        rep.both_invalid += u64::from(st.both_invalid);
+        rep.instantiated += u64::from(st.instantiated);
+        rep.skipped += u64::from(st.skipped);
+        rep.calls_compared += st.calls_compared;
+        rep.calls_resource += st.calls_resource;
+        if let Some(f) = f {
+            rep.findings += 1;
+            let path = save_finding(cfg, i, &wasm, kind, &f);
+            println!("FINDING {} input={i} {}: {}", f.what, path.display(), f.detail);
+            rep.finding_paths.push(path);
+        }
+        if cfg.progress_every != 0 && (i + 1) % cfg.progress_every == 0 {
+            println!(
+                "progress inputs={} findings={} instantiated={} both_invalid={} skipped={} calls={} resource_stops={}",
+                rep.inputs, rep.findings, rep.instantiated, rep.both_invalid, rep.skipped, rep.calls_compared, rep.calls_resource
+            );
+        }
+    }
+    rep
+}
