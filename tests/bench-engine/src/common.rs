@@ -170,3 +170,110 @@ pub trait Session {
         self.exports().iter().position(|e| e.name == name)
     }
 }
+
+/// Names of the exported functions of `wasm`, in export order (empty if it does not parse).
+/// Our engine's API looks exports up by name only, so the adapter gets the names from here.
+pub fn export_func_names(wasm: &[u8]) -> Vec<String> {
+    let mut names = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        let Ok(payload) = payload else {
+            break;
+        };
+        if let wasmparser::Payload::ExportSection(r) = payload {
+            for e in r.into_iter().flatten() {
+                if e.kind == wasmparser::ExternalKind::Func {
+                    names.push(e.name.to_string());
+                }
+            }
+        }
+    }
+    names
+}
+
+/// One benchmark workload: `NAME.wasm` built from `workloads/NAME.c`, called as `run(n)`.
+#[derive(Clone, Copy, Debug)]
+pub struct Workload {
+    pub name: &'static str,
+    /// Argument; chosen so one call takes a few ms in wasmi (release build).
+    pub n: i32,
+    /// Checksum `run(n)` returns (zero-extended to u64), cross-checked against the same C source
+    /// compiled natively for x86-64.
+    pub expected: u64,
+}
+
+/// The workload suite.
+pub const WORKLOADS: &[Workload] = &[
+    Workload {
+        name: "coremark",
+        n: 20,
+        expected: 0x7c2d,
+    },
+    Workload {
+        name: "sha256",
+        n: 10,
+        expected: 0x733d_0bd1,
+    },
+    Workload {
+        name: "crc32",
+        n: 15,
+        expected: 0x2410_76bd,
+    },
+    Workload {
+        name: "sort",
+        n: 4,
+        expected: 0xedf7_21c5,
+    },
+    Workload {
+        name: "packet",
+        n: 200,
+        expected: 0xe10f_5870,
+    },
+    Workload {
+        name: "matmul_f64",
+        n: 4,
+        expected: 0x7a10_cd4d_c5fc_f2d4,
+    },
+    Workload {
+        name: "nbody_f32",
+        n: 20,
+        expected: 0x7b9d_8dc2,
+    },
+    Workload {
+        name: "fib",
+        n: 6,
+        expected: 0xb7ef_0b98,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn export_names_in_order() {
+        // (module (func (export "add") (param i32 i32) (result i32) ...) (memory (export "m") 1)
+        //         (func (export "z")))  -- hand-assembled
+        let wasm = [
+            0, 97, 115, 109, 1, 0, 0, 0, // header
+            1, 10, 2, 96, 2, 127, 127, 1, 127, 96, 0, 0, // types
+            3, 3, 2, 0, 1, // funcs
+            5, 3, 1, 0, 1, // memory
+            7, 15, 3, 3, 97, 100, 100, 0, 0, 1, 109, 2, 0, 1, 122, 0, 1, // exports
+            10, 12, 2, 7, 0, 32, 0, 32, 1, 106, 11, 2, 0, 11, // code
+        ];
+        assert_eq!(
+            export_func_names(&wasm),
+            vec!["add".to_string(), "z".to_string()]
+        );
+        assert!(export_func_names(b"junk").is_empty());
+    }
+
+    #[test]
+    fn nan_equality() {
+        assert!(Value::F32(0x7fc0_0000).same(&Value::F32(0xffc0_0001)));
+        assert!(!Value::F32(0x7f80_0000).same(&Value::F32(0x7fc0_0000)));
+        assert!(Value::F64(0x7ff8_0000_0000_0000).same(&Value::F64(0x7ff0_0000_0000_0001)));
+        assert!(!Value::F64(0).same(&Value::F64(0x8000_0000_0000_0000)));
+        assert!(!Value::I32(1).same(&Value::I64(1)));
+    }
+}

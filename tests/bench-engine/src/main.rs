@@ -14,22 +14,10 @@
 //! Usage: `bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only NAME[,NAME..]]`.
 //! The workloads are built by `scripts/build-workloads`.
 
-use bench_engine::{ours, theirs, Session, SetupError, Value};
+use bench_engine::{ours, theirs, Session, SetupError, Value, WORKLOADS};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
-
-/// (name, argument n). n is chosen so one call is a few ms in wasmi (release build).
-const WORKLOADS: &[(&str, i32)] = &[
-    ("coremark", 20),
-    ("sha256", 10),
-    ("crc32", 15),
-    ("sort", 4),
-    ("packet", 200),
-    ("matmul_f64", 4),
-    ("nbody_f32", 20),
-    ("fib", 6),
-];
 
 struct Opts {
     dir: PathBuf,
@@ -67,12 +55,10 @@ fn parse_args() -> Result<Opts, String> {
                 o.target_ns = ms * 1_000_000;
             }
             "--only" => o.only = Some(val()?.split(',').map(str::to_string).collect()),
-            "-h" | "--help" => {
-                return Err(
-                    "usage: bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only A,B]"
-                        .into(),
-                )
-            }
+            "-h" | "--help" => return Err(
+                "usage: bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only A,B]"
+                    .into(),
+            ),
             _ => return Err(format!("unknown argument {a}")),
         }
     }
@@ -97,7 +83,12 @@ struct Runner<'s> {
 
 impl<'s> Runner<'s> {
     /// Warm-up call, then calibrate the iteration count so one run takes about `target_ns`.
-    fn new(s: &'s mut dyn Session, n: i32, target_ns: u128, fuel_per_call: u64) -> Result<Self, String> {
+    fn new(
+        s: &'s mut dyn Session,
+        n: i32,
+        target_ns: u128,
+        fuel_per_call: u64,
+    ) -> Result<Self, String> {
         let idx = s.find("run").ok_or("workload exports no `run`")?;
         let mut fuel = fuel_per_call;
         let t0 = Instant::now();
@@ -131,7 +122,8 @@ impl<'s> Runner<'s> {
                 return Err(format!("nondeterministic: {r:#x} != {:#x}", self.result));
             }
         }
-        self.samples.push(t.elapsed().as_nanos() / self.iters as u128);
+        self.samples
+            .push(t.elapsed().as_nanos() / self.iters as u128);
         Ok(())
     }
 
@@ -152,11 +144,18 @@ struct Measured {
 
 /// Times wasmi and (if given) ours on one workload, interleaving their timed runs so that
 /// background load drifts hit both alike.
-fn measure(ours: Option<&mut dyn Session>, theirs: &mut dyn Session, n: i32, o: &Opts) -> Result<Measured, String> {
+fn measure(
+    ours: Option<&mut dyn Session>,
+    theirs: &mut dyn Session,
+    n: i32,
+    o: &Opts,
+) -> Result<Measured, String> {
     let plan = ours.as_ref().and_then(|s| s.plan());
     let mut t = Runner::new(theirs, n, o.target_ns, 0).map_err(|e| format!("wasmi: {e}"))?;
     let mut m = match ours {
-        Some(s) => Some(Runner::new(s, n, o.target_ns, ours::BENCH_FUEL).map_err(|e| format!("ours: {e}"))?),
+        Some(s) => Some(
+            Runner::new(s, n, o.target_ns, ours::BENCH_FUEL).map_err(|e| format!("ours: {e}"))?,
+        ),
         None => None,
     };
     for _ in 0..o.runs {
@@ -189,9 +188,14 @@ fn main() -> ExitCode {
         o.runs,
         o.target_ns / 1_000_000,
         o.dir.display(),
-        if ours::AVAILABLE { "compiled in" } else { "NOT AVAILABLE (engine not merged)" }
+        if ours::AVAILABLE {
+            "compiled in"
+        } else {
+            "NOT AVAILABLE (engine not merged)"
+        }
     );
-    for &(name, n) in WORKLOADS {
+    for w in WORKLOADS {
+        let (name, n) = (w.name, w.n);
         if let Some(only) = &o.only {
             if !only.iter().any(|x| x == name) {
                 continue;
@@ -201,20 +205,30 @@ fn main() -> ExitCode {
         let wasm = match std::fs::read(&path) {
             Ok(w) => w,
             Err(e) => {
-                eprintln!("ERROR {name}: cannot read {} ({e}); run scripts/build-workloads", path.display());
+                eprintln!(
+                    "ERROR {name}: cannot read {} ({e}); run scripts/build-workloads",
+                    path.display()
+                );
                 failed = true;
                 continue;
             }
         };
         let mut fuel = 0;
-        let r = theirs::with_instance(&wasmi_engine, &theirs::Options::BENCH, &wasm, &mut fuel, |ts| {
-            let mut fuel = ours::BENCH_FUEL;
-            match ours::with_instance(&wasm, &mut fuel, |os| measure(Some(os), &mut *ts, n, &o)) {
-                Ok(r) => r,
-                Err(SetupError::Unavailable(_)) => measure(None, ts, n, &o),
-                Err(e) => Err(format!("ours: {e}")),
-            }
-        });
+        let r = theirs::with_instance(
+            &wasmi_engine,
+            &theirs::Options::BENCH,
+            &wasm,
+            &mut fuel,
+            |ts| {
+                let mut fuel = ours::BENCH_FUEL;
+                match ours::with_instance(&wasm, &mut fuel, |os| measure(Some(os), &mut *ts, n, &o))
+                {
+                    Ok(r) => r,
+                    Err(SetupError::Unavailable(_)) => measure(None, ts, n, &o),
+                    Err(e) => Err(format!("ours: {e}")),
+                }
+            },
+        );
         let m = match r {
             Ok(Ok(m)) => m,
             Ok(Err(e)) => {
@@ -228,6 +242,13 @@ fn main() -> ExitCode {
                 continue;
             }
         };
+        if m.wasmi_result != w.expected {
+            eprintln!(
+                "ERROR {name}: wasmi returned {:#x}, expected {:#x} (native build)",
+                m.wasmi_result, w.expected
+            );
+            failed = true;
+        }
         match m.ours {
             Some((ns, result, plan)) => {
                 if let Some(p) = plan {
@@ -260,7 +281,10 @@ fn main() -> ExitCode {
         }
     }
     if ratios > 0 {
-        println!("BENCH geomean ratio={:.3}", (log_ratio_sum / f64::from(ratios)).exp());
+        println!(
+            "BENCH geomean ratio={:.3}",
+            (log_ratio_sum / f64::from(ratios)).exp()
+        );
     } else {
         println!("BENCH geomean ratio=NA");
     }

@@ -132,8 +132,7 @@ impl WasmiSession {
         self.args.clear();
         self.args.extend(args.iter().map(to_wasmi));
         self.results.clear();
-        self.results
-            .extend(ef.results.iter().map(|_| Val::I32(0)));
+        self.results.extend(ef.results.iter().map(|_| Val::I32(0)));
         // wasmi checks result slot types, so seed them with the right ones.
         for (slot, t) in self.results.iter_mut().zip(ef.results.iter()) {
             *slot = to_wasmi(&Value::zero(*t));

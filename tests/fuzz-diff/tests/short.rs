@@ -13,8 +13,15 @@ fn short_differential_run_has_no_findings() {
         progress_every: 0,
     };
     let rep = run(&cfg);
-    println!("FUZZ inputs={} findings={} ({rep:?})", rep.inputs, rep.findings);
-    assert!(rep.inputs >= 250, "too few inputs generated: {}", rep.inputs);
+    println!(
+        "FUZZ inputs={} findings={} ({rep:?})",
+        rep.inputs, rep.findings
+    );
+    assert!(
+        rep.inputs >= 250,
+        "too few inputs generated: {}",
+        rep.inputs
+    );
     assert!(rep.instantiated > 0, "nothing instantiated");
     assert_eq!(rep.findings, 0, "findings saved: {:?}", rep.finding_paths);
 }
