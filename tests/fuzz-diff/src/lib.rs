@@ -23,6 +23,9 @@ use bench_engine::{ours, theirs, ExportFunc, Session, SetupError, Ty, Value};
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// Fuzzing parameters.
 #[derive(Clone, Debug)]
@@ -36,6 +39,9 @@ pub struct FuzzConfig {
     pub out_dir: PathBuf,
     /// Print a progress line every this many inputs (0 = never).
     pub progress_every: u64,
+    /// An input running longer than this is saved as a `hang` finding and the process exits
+    /// (fuel should make that impossible). 0 = no watchdog.
+    pub hang_secs: u64,
 }
 
 impl FuzzConfig {
@@ -650,10 +656,19 @@ pub fn run(cfg: &FuzzConfig) -> Report {
         ours_available: ours::AVAILABLE,
         ..Report::default()
     };
+    let current: Arc<Mutex<(u64, Vec<u8>)>> = Arc::new(Mutex::new((u64::MAX, Vec::new())));
+    let done = Arc::new(AtomicBool::new(false));
+    let watchdog =
+        (cfg.hang_secs != 0).then(|| spawn_watchdog(cfg.clone(), current.clone(), done.clone()));
     for i in 0..cfg.iters {
         let Some((kind, wasm)) = make_input(cfg.seed, i) else {
             continue;
         };
+        if watchdog.is_some() {
+            if let Ok(mut c) = current.lock() {
+                *c = (i, wasm.clone());
+            }
+        }
         rep.inputs += 1;
         let (st, f) = compare_module(&side, &wasmi, &wasm, cfg.fuel);
         rep.both_invalid += u64::from(st.both_invalid);
@@ -679,5 +694,48 @@ pub fn run(cfg: &FuzzConfig) -> Report {
             );
         }
     }
+    done.store(true, Ordering::Relaxed);
+    if let Some(w) = watchdog {
+        let _ = w.join();
+    }
     rep
+}
+
+/// Saves the current input as a `hang` finding and exits if one input runs too long.
+fn spawn_watchdog(
+    cfg: FuzzConfig,
+    current: Arc<Mutex<(u64, Vec<u8>)>>,
+    done: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut last = u64::MAX;
+        let mut since = Instant::now();
+        while !done.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(200));
+            let Ok(c) = current.lock() else {
+                return;
+            };
+            if c.0 != last {
+                last = c.0;
+                since = Instant::now();
+            } else if last != u64::MAX && since.elapsed() > Duration::from_secs(cfg.hang_secs) {
+                let f = Finding {
+                    what: "hang".into(),
+                    detail: format!(
+                        "input still running after {} s (fuel not enforced?)",
+                        cfg.hang_secs
+                    ),
+                };
+                let path = save_finding(&cfg, c.0, &c.1, InputKind::Valid, &f);
+                println!(
+                    "FINDING hang input={} {}: {}",
+                    c.0,
+                    path.display(),
+                    f.detail
+                );
+                println!("FUZZ inputs={} findings=1 (aborted on hang)", c.0 + 1);
+                std::process::exit(1);
+            }
+        }
+    })
 }

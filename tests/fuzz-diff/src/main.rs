@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         fuel: 100_000,
         out_dir: FuzzConfig::default_out_dir(),
         progress_every: 100,
+        hang_secs: 60,
     };
     let mut replay_file = None;
     let mut args = std::env::args().skip(1);
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
             "--seed" => num(&v).map(|n| cfg.seed = n),
             "--fuel" => num(&v).map(|n| cfg.fuel = n),
             "--progress" => num(&v).map(|n| cfg.progress_every = n),
+            "--hang-secs" => num(&v).map(|n| cfg.hang_secs = n),
             "--out" => {
                 cfg.out_dir = PathBuf::from(v);
                 Ok(())

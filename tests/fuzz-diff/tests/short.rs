@@ -11,6 +11,7 @@ fn short_differential_run_has_no_findings() {
         fuel: 20_000,
         out_dir: out,
         progress_every: 0,
+        hang_secs: 0,
     };
     let rep = run(&cfg);
     println!(
