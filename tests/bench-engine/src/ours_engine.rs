@@ -159,9 +159,14 @@ impl Session for OursSession<'_, '_> {
     }
 }
 
-/// Decode + validate only (`plan()`).
+/// Decode + validate: `plan()` checks structure, limits and imports; function bodies are only
+/// validated by `Module::compile`, so this compiles too.
 pub fn validate(wasm: &[u8]) -> Result<(), SetupError> {
-    plan(wasm, &LIMITS, &NoImports).map(|_| ()).map_err(setup_err)
+    let p = plan(wasm, &LIMITS, &NoImports).map_err(setup_err)?;
+    let mut mbuf = vec![0u8; p.module_bytes];
+    Module::compile(wasm, &LIMITS, &NoImports, &mut mbuf)
+        .map(|_| ())
+        .map_err(setup_err)
 }
 
 /// Compiles and instantiates `wasm` in our engine (segments + start function charged to `fuel`)
