@@ -50,6 +50,9 @@ fn trap_kind(t: Trap) -> TrapKind {
         Trap::CallStackExhausted | Trap::ValueStackExhausted => TrapKind::StackExhausted,
         Trap::OutOfFuel => TrapKind::OutOfFuel,
         Trap::Host(_) => TrapKind::Host,
+        // anything added later (e.g. invoke's own argument check) keeps its message
+        #[allow(unreachable_patterns)]
+        other => TrapKind::Other(other.message().to_string()),
     }
 }
 
