@@ -11,7 +11,9 @@
 //! ratio = ours / wasmi (lower is better for us). Without our engine compiled in, `ours_ns`
 //! and the ratios print as `NA`.
 //!
-//! Usage: `bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only NAME[,NAME..]]`.
+//! Usage: `bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only NAME[,NAME..]]
+//! [--wasmi-fuel]`. wasmi runs in its default configuration (no fuel metering) unless
+//! `--wasmi-fuel` is given; our engine always meters fuel (given `u64::MAX / 2` per call).
 //! The workloads are built by `scripts/build-workloads`.
 
 use bench_engine::{ours, theirs, Session, SetupError, Value, WORKLOADS};
@@ -24,6 +26,8 @@ struct Opts {
     runs: usize,
     target_ns: u128,
     only: Option<Vec<String>>,
+    /// Run wasmi with fuel metering too (ours always meters fuel).
+    wasmi_fuel: bool,
 }
 
 fn parse_args() -> Result<Opts, String> {
@@ -43,6 +47,7 @@ fn parse_args() -> Result<Opts, String> {
         runs: 5,
         target_ns: 100_000_000,
         only: None,
+        wasmi_fuel: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -55,8 +60,9 @@ fn parse_args() -> Result<Opts, String> {
                 o.target_ns = ms * 1_000_000;
             }
             "--only" => o.only = Some(val()?.split(',').map(str::to_string).collect()),
+            "--wasmi-fuel" => o.wasmi_fuel = true,
             "-h" | "--help" => return Err(
-                "usage: bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only A,B]"
+                "usage: bench-engine [--workloads DIR] [--runs N] [--target-ms MS] [--only A,B] [--wasmi-fuel]"
                     .into(),
             ),
             _ => return Err(format!("unknown argument {a}")),
@@ -151,7 +157,9 @@ fn measure(
     o: &Opts,
 ) -> Result<Measured, String> {
     let plan = ours.as_ref().and_then(|s| s.plan());
-    let mut t = Runner::new(theirs, n, o.target_ns, 0).map_err(|e| format!("wasmi: {e}"))?;
+    let wasmi_fuel = if o.wasmi_fuel { ours::BENCH_FUEL } else { 0 };
+    let mut t =
+        Runner::new(theirs, n, o.target_ns, wasmi_fuel).map_err(|e| format!("wasmi: {e}"))?;
     let mut m = match ours {
         Some(s) => Some(
             Runner::new(s, n, o.target_ns, ours::BENCH_FUEL).map_err(|e| format!("ours: {e}"))?,
@@ -179,14 +187,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let wasmi_engine = theirs::engine(&theirs::Options::BENCH);
+    let wasmi_opts = theirs::Options {
+        fuel: o.wasmi_fuel,
+        eager: o.wasmi_fuel,
+    };
+    let wasmi_engine = theirs::engine(&wasmi_opts);
     let mut failed = false;
     let mut log_ratio_sum = 0.0f64;
     let mut ratios = 0u32;
     println!(
-        "# bench-engine: {} runs, ~{} ms per run, workloads from {}, ours {}",
+        "# bench-engine: {} runs, ~{} ms per run, wasmi fuel metering {}, workloads from {}, ours {}",
         o.runs,
         o.target_ns / 1_000_000,
+        if o.wasmi_fuel { "on" } else { "off" },
         o.dir.display(),
         if ours::AVAILABLE {
             "compiled in"
@@ -213,22 +226,15 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let mut fuel = 0;
-        let r = theirs::with_instance(
-            &wasmi_engine,
-            &theirs::Options::BENCH,
-            &wasm,
-            &mut fuel,
-            |ts| {
-                let mut fuel = ours::BENCH_FUEL;
-                match ours::with_instance(&wasm, &mut fuel, |os| measure(Some(os), &mut *ts, n, &o))
-                {
-                    Ok(r) => r,
-                    Err(SetupError::Unavailable(_)) => measure(None, ts, n, &o),
-                    Err(e) => Err(format!("ours: {e}")),
-                }
-            },
-        );
+        let mut fuel = ours::BENCH_FUEL;
+        let r = theirs::with_instance(&wasmi_engine, &wasmi_opts, &wasm, &mut fuel, |ts| {
+            let mut fuel = ours::BENCH_FUEL;
+            match ours::with_instance(&wasm, &mut fuel, |os| measure(Some(os), &mut *ts, n, &o)) {
+                Ok(r) => r,
+                Err(SetupError::Unavailable(_)) => measure(None, ts, n, &o),
+                Err(e) => Err(format!("ours: {e}")),
+            }
+        });
         let m = match r {
             Ok(Ok(m)) => m,
             Ok(Err(e)) => {
