@@ -9,10 +9,9 @@
 pub mod common;
 pub mod theirs;
 
-// Until `kmod-runtime/engine` (package `wasmhook-engine`) is merged into this branch the
-// adapter is a stub that reports the engine as unavailable. Plugging it in = add the
-// `wasmhook-engine` path dependency to Cargo.toml and point this at `ours_engine.rs`.
-#[path = "ours_stub.rs"]
+// The wasmhook-engine adapter. `ours_stub.rs` (same signatures, engine reported unavailable)
+// can stand in if the engine ever has to be taken out of this build.
+#[path = "ours_engine.rs"]
 pub mod ours;
 
 pub use common::*;

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! Code section: in the counting pass only sizes the code region; in the writing pass every
+//! body is validated and compiled.
+
+use super::super::compile;
+use super::super::error::{Error, ErrorKind};
+use super::reader::Reader;
+use super::Builder;
+
+/// Upper bound of internal code words per byte of function body.
+pub(in super::super) const CODE_WORDS_PER_BYTE: usize = 4;
+/// Extra code words per function.
+pub(in super::super) const CODE_WORDS_PER_FUNC: usize = 8;
+
+pub(super) fn decode(
+    r: &mut Reader<'_>,
+    bld: &mut Builder<'_>,
+    n_decls: usize,
+) -> Result<(), Error> {
+    let n = r.count()?;
+    if n != n_decls {
+        return Err(r.err(ErrorKind::FuncCodeMismatch));
+    }
+    for i in 0..n {
+        let size = r.count()?;
+        let start = r.pos();
+        let end = start
+            .checked_add(size)
+            .filter(|&e| e <= r.end())
+            .ok_or_else(|| r.err(ErrorKind::UnexpectedEnd))?;
+        if bld.writing {
+            let mut body = r.sub(end);
+            let f = bld.h.n_imported_funcs.wrapping_add(i);
+            compile::compile_body(&mut body, bld, f as u32)?;
+            if body.pos() != end {
+                return Err(body.err(ErrorKind::SectionSizeMismatch));
+            }
+        } else {
+            let words = size
+                .checked_mul(CODE_WORDS_PER_BYTE)
+                .and_then(|w| w.checked_add(CODE_WORDS_PER_FUNC))
+                .ok_or_else(|| r.err(ErrorKind::LimitExceeded))?;
+            bld.h.code_bound = bld
+                .h
+                .code_bound
+                .checked_add(words)
+                .ok_or_else(|| r.err(ErrorKind::LimitExceeded))?;
+            bld.h.max_body = bld.h.max_body.max(size);
+        }
+        r.set_pos(end);
+    }
+    Ok(())
+}

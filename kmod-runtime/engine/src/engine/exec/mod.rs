@@ -1,0 +1,470 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! Instances: linear memory, globals, tables, value and call stacks carved out of one
+//! caller-provided buffer; instantiation (segments, start function) and `invoke`.
+
+mod run;
+
+use super::error::{Error, ErrorKind};
+use super::limits::{MAX_HOST_VALUES, PAGE_SIZE};
+use super::module::{
+    Module, DATA_REC, ELEM_REC, GLOBAL_REC, INIT_GLOBAL, ITEM_REC, MODE_ACTIVE, TABLE_REC,
+};
+use super::trap::Trap;
+use super::value::Val;
+use super::Host;
+
+/// Words per call frame: [return pc, caller fp].
+pub(super) const FRAME_WORDS: usize = 2;
+
+/// Sizes (in elements) of an instance's regions.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct InstanceLayout {
+    pub mem_bytes: usize,
+    pub u64_words: usize,
+    pub u32_words: usize,
+    pub table_elems: usize,
+}
+
+impl InstanceLayout {
+    /// Computes the layout for a module; None on overflow.
+    pub(super) fn of(m: &Module<'_>) -> Option<InstanceLayout> {
+        let mem_bytes = if m.h.n_memories > 0 {
+            (m.h.mem_max as usize).checked_mul(PAGE_SIZE)?
+        } else {
+            0
+        };
+        let u64_words = m.h.n_globals.checked_add(m.limits.value_stack() as usize)?;
+        let mut table_elems: usize = 0;
+        for t in 0..m.h.n_tables {
+            let cap = m.rec(m.h.o_tables, TABLE_REC, t, 2) as usize;
+            table_elems = table_elems.checked_add(cap)?;
+        }
+        let u32_words = (m.limits.call_depth() as usize)
+            .checked_mul(FRAME_WORDS)?
+            .checked_add(m.h.n_tables.checked_mul(2)?)?
+            .checked_add(table_elems)?
+            .checked_add(m.h.n_elems)?
+            .checked_add(m.h.n_datas)?;
+        Some(InstanceLayout {
+            mem_bytes,
+            u64_words,
+            u32_words,
+            table_elems,
+        })
+    }
+
+    /// Total bytes including alignment slack.
+    pub(super) fn bytes(&self) -> Option<usize> {
+        self.mem_bytes
+            .checked_add(self.u64_words.checked_mul(8)?)?
+            .checked_add(self.u32_words.checked_mul(4)?)?
+            .checked_add(16)
+    }
+}
+
+/// An instantiated module.
+#[derive(Debug)]
+pub struct Instance<'m, 'b> {
+    pub(super) module: &'m Module<'m>,
+    pub(super) mem: &'b mut [u8],
+    pub(super) mem_pages: u32,
+    pub(super) globals: &'b mut [u64],
+    pub(super) stack: &'b mut [u64],
+    pub(super) frames: &'b mut [u32],
+    /// Per table: [base, size].
+    pub(super) table_hdr: &'b mut [u32],
+    pub(super) tables: &'b mut [u32],
+    /// Dropped flags: elems then datas.
+    pub(super) dropped: &'b mut [u32],
+}
+
+fn split_u64(buf: &mut [u8]) -> (&mut [u8], &mut [u64], &mut [u8]) {
+    // SAFETY: u64 has no invalid bit patterns and `align_to_mut` only yields correctly aligned,
+    // in-bounds middle elements.
+    let (head, mid, tail) = unsafe { buf.align_to_mut::<u64>() };
+    (head, mid, tail)
+}
+
+fn split_u32(buf: &mut [u8]) -> (&mut [u8], &mut [u32], &mut [u8]) {
+    // SAFETY: u32 has no invalid bit patterns and `align_to_mut` only yields correctly aligned,
+    // in-bounds middle elements.
+    let (head, mid, tail) = unsafe { buf.align_to_mut::<u32>() };
+    (head, mid, tail)
+}
+
+fn too_small() -> Error {
+    Error::new(ErrorKind::BufferTooSmall, 0)
+}
+
+impl<'m, 'b> Instance<'m, 'b> {
+    /// Creates an instance in `buf` (at least `module.instance_bytes()` bytes), initializes
+    /// globals, tables and memory from the segments and runs the start function.
+    pub fn new(
+        module: &'m Module<'m>,
+        buf: &'b mut [u8],
+        fuel: &mut u64,
+        host: &mut dyn Host,
+    ) -> Result<Self, Error> {
+        let lay = InstanceLayout::of(module).ok_or_else(too_small)?;
+        if buf.len() < module.instance_bytes() {
+            return Err(too_small());
+        }
+        let (mem, rest) = buf.split_at_mut(lay.mem_bytes.min(buf.len()));
+        let n64 = lay
+            .u64_words
+            .saturating_mul(8)
+            .saturating_add(8)
+            .min(rest.len());
+        let (r64, r32) = rest.split_at_mut(n64);
+        let (_, words64, _) = split_u64(r64);
+        let words64_len = words64.len();
+        let (globals, stack_all) = words64.split_at_mut(module.h.n_globals.min(words64_len));
+        let stack_len = (module.limits.value_stack() as usize).min(stack_all.len());
+        let (stack, _) = stack_all.split_at_mut(stack_len);
+        let (_, words32, _) = split_u32(r32);
+        let frames_len = (module.limits.call_depth() as usize).saturating_mul(FRAME_WORDS);
+        if words32.len() < lay.u32_words
+            || globals.len() < module.h.n_globals
+            || stack.len() < module.limits.value_stack() as usize
+        {
+            return Err(too_small());
+        }
+        let (frames, r32) = words32.split_at_mut(frames_len);
+        let (table_hdr, r32) = r32.split_at_mut(module.h.n_tables.saturating_mul(2));
+        let (tables, r32) = r32.split_at_mut(lay.table_elems);
+        let (dropped, _) = r32.split_at_mut(module.h.n_elems.saturating_add(module.h.n_datas));
+        let mut inst = Instance {
+            module,
+            mem,
+            mem_pages: 0,
+            globals,
+            stack,
+            frames,
+            table_hdr,
+            tables,
+            dropped,
+        };
+        inst.init(fuel, host)?;
+        Ok(inst)
+    }
+
+    fn init(&mut self, fuel: &mut u64, host: &mut dyn Host) -> Result<(), Error> {
+        let m = self.module;
+        // memory
+        if m.h.n_memories > 0 {
+            let len = (m.h.mem_min as usize).saturating_mul(PAGE_SIZE);
+            self.mem.get_mut(..len).ok_or_else(too_small)?.fill(0);
+            self.mem_pages = m.h.mem_min;
+        }
+        // globals
+        for g in 0..m.h.n_globals {
+            let v = self.eval_init(
+                m.rec(m.h.o_globals, GLOBAL_REC, g, 2),
+                m.rec(m.h.o_globals, GLOBAL_REC, g, 3),
+                m.rec(m.h.o_globals, GLOBAL_REC, g, 4),
+            );
+            *self.globals.get_mut(g).ok_or_else(too_small)? = v;
+        }
+        // tables
+        let mut base: u32 = 0;
+        for t in 0..m.h.n_tables {
+            let min = m.rec(m.h.o_tables, TABLE_REC, t, 1);
+            let cap = m.rec(m.h.o_tables, TABLE_REC, t, 2);
+            *self
+                .table_hdr
+                .get_mut(t.wrapping_mul(2))
+                .ok_or_else(too_small)? = base;
+            *self
+                .table_hdr
+                .get_mut(t.wrapping_mul(2).wrapping_add(1))
+                .ok_or_else(too_small)? = min;
+            let b = base as usize;
+            self.tables
+                .get_mut(b..b.saturating_add(min as usize))
+                .ok_or_else(too_small)?
+                .fill(0);
+            base = base.saturating_add(cap);
+        }
+        self.dropped.fill(0);
+        // element segments
+        for e in 0..m.h.n_elems {
+            let mode = m.rec(m.h.o_elems, ELEM_REC, e, 0);
+            if mode == MODE_ACTIVE {
+                let table = m.rec(m.h.o_elems, ELEM_REC, e, 1);
+                let off = self.eval_init(
+                    m.rec(m.h.o_elems, ELEM_REC, e, 2),
+                    m.rec(m.h.o_elems, ELEM_REC, e, 3),
+                    m.rec(m.h.o_elems, ELEM_REC, e, 4),
+                ) as u32;
+                let n = m.rec(m.h.o_elems, ELEM_REC, e, 6);
+                self.table_init(e as u32, table, off, 0, n)?;
+            }
+            if mode != super::module::MODE_PASSIVE {
+                *self.dropped.get_mut(e).ok_or_else(too_small)? = 1;
+            }
+        }
+        // data segments
+        for d in 0..m.h.n_datas {
+            if m.rec(m.h.o_datas, DATA_REC, d, 0) == MODE_ACTIVE {
+                let off = self.eval_init(
+                    m.rec(m.h.o_datas, DATA_REC, d, 2),
+                    m.rec(m.h.o_datas, DATA_REC, d, 3),
+                    m.rec(m.h.o_datas, DATA_REC, d, 4),
+                ) as u32;
+                let n = m.rec(m.h.o_datas, DATA_REC, d, 6);
+                self.memory_init(d as u32, off, 0, n)?;
+                let i = m.h.n_elems.wrapping_add(d);
+                *self.dropped.get_mut(i).ok_or_else(too_small)? = 1;
+            }
+        }
+        if let Some(f) = m.h.start {
+            self.invoke(f, &[], &mut [], fuel, host)?;
+        }
+        Ok(())
+    }
+
+    fn eval_init(&self, kind: u32, lo: u32, hi: u32) -> u64 {
+        eval_init(self.globals, kind, lo, hi)
+    }
+
+    fn table_init(&mut self, e: u32, table: u32, dst: u32, src: u32, n: u32) -> Result<(), Trap> {
+        table_init(
+            self.module,
+            self.dropped,
+            self.tables,
+            self.table_hdr,
+            self.globals,
+            [e, table, dst, src, n],
+        )
+    }
+
+    fn memory_init(&mut self, d: u32, dst: u32, src: u32, n: u32) -> Result<(), Trap> {
+        let mem_len = self.mem_len();
+        memory_init(
+            self.module,
+            self.dropped,
+            self.mem,
+            mem_len,
+            [d, dst, src, n],
+        )
+    }
+
+    /// (base, size) of table `t`.
+    pub(super) fn table_bounds(&self, t: u32) -> (usize, u32) {
+        table_bounds(self.table_hdr, t)
+    }
+
+    /// Current memory size in bytes.
+    pub(super) fn mem_len(&self) -> usize {
+        (self.mem_pages as usize).wrapping_mul(PAGE_SIZE)
+    }
+
+    /// The linear memory (empty if the module has none).
+    pub fn memory(&self) -> &[u8] {
+        let n = self.mem_len();
+        self.mem.get(..n).unwrap_or(&[])
+    }
+
+    /// The linear memory, mutable.
+    pub fn memory_mut(&mut self) -> &mut [u8] {
+        let n = self.mem_len();
+        self.mem.get_mut(..n).unwrap_or(&mut [])
+    }
+
+    /// The module this instance was made from.
+    pub fn module(&self) -> &'m Module<'m> {
+        self.module
+    }
+
+    /// Value of global `g`.
+    pub fn global(&self, g: u32) -> Option<Val> {
+        let (t, _) = self.module.global_type(g)?;
+        Some(Val::from_slot(t, *self.globals.get(g as usize)?))
+    }
+
+    /// Sets global `g` (type must match).
+    pub fn set_global(&mut self, g: u32, v: Val) -> Option<()> {
+        let (t, _) = self.module.global_type(g)?;
+        if t != v.ty() {
+            return None;
+        }
+        *self.globals.get_mut(g as usize)? = v.to_slot();
+        Some(())
+    }
+
+    /// Element `i` of table `t` (None if out of bounds).
+    pub fn table_get(&self, t: u32, i: u32) -> Option<Val> {
+        let (et, _, _) = self.module.table_type(t)?;
+        let (base, size) = self.table_bounds(t);
+        if i >= size {
+            return None;
+        }
+        let v = *self.tables.get(base.wrapping_add(i as usize))?;
+        Some(Val::from_slot(et, u64::from(v)))
+    }
+
+    /// Current size of table `t`.
+    pub fn table_size(&self, t: u32) -> u32 {
+        self.table_bounds(t).1
+    }
+
+    /// Calls function `func` with `args`; writes its results to `results`.
+    pub fn invoke(
+        &mut self,
+        func: u32,
+        args: &[Val],
+        results: &mut [Val],
+        fuel: &mut u64,
+        host: &mut dyn Host,
+    ) -> Result<(), Trap> {
+        let m = self.module;
+        let (params, res) = m.func_type(func).ok_or(Trap::BadSignature)?;
+        if params.len() != args.len()
+            || res.len() != results.len()
+            || params.iter().zip(args).any(|(p, a)| *p != a.ty())
+        {
+            return Err(Trap::BadSignature);
+        }
+        for (i, a) in args.iter().enumerate() {
+            *self.stack.get_mut(i).ok_or(Trap::ValueStackExhausted)? = a.to_slot();
+        }
+        self.run(func, args.len(), fuel, host)?;
+        for (i, (r, t)) in results.iter_mut().zip(res).enumerate() {
+            *r = Val::from_slot(*t, *self.stack.get(i).ok_or(Trap::ValueStackExhausted)?);
+        }
+        Ok(())
+    }
+}
+
+/// Calls host function `id` with the top `np` stack values; replaces them with the results.
+pub(super) fn call_host(
+    m: &Module<'_>,
+    func: u32,
+    id: u32,
+    stack: &mut [u64],
+    sp: usize,
+    mem: &mut [u8],
+    host: &mut dyn Host,
+) -> Result<usize, Trap> {
+    let (params, results) = m.func_type(func).ok_or(Trap::BadSignature)?;
+    let np = params.len();
+    let nr = results.len();
+    if np > MAX_HOST_VALUES || nr > MAX_HOST_VALUES {
+        return Err(Trap::BadSignature);
+    }
+    let base = sp.checked_sub(np).ok_or(Trap::ValueStackExhausted)?;
+    let mut args = [Val::I32(0); MAX_HOST_VALUES];
+    for (i, (a, t)) in args.iter_mut().zip(params).enumerate() {
+        *a = Val::from_slot(
+            *t,
+            *stack
+                .get(base.wrapping_add(i))
+                .ok_or(Trap::ValueStackExhausted)?,
+        );
+    }
+    let mut res = [Val::I32(0); MAX_HOST_VALUES];
+    for (r, t) in res.iter_mut().zip(results) {
+        *r = Val::default_of(*t);
+    }
+    host.call(
+        id,
+        mem,
+        args.get(..np).unwrap_or(&[]),
+        res.get_mut(..nr).unwrap_or(&mut []),
+    )?;
+    for (i, (r, t)) in res.iter().zip(results).enumerate() {
+        if r.ty() != *t {
+            return Err(Trap::BadSignature);
+        }
+        *stack
+            .get_mut(base.wrapping_add(i))
+            .ok_or(Trap::ValueStackExhausted)? = r.to_slot();
+    }
+    Ok(base.wrapping_add(nr))
+}
+
+/// Evaluates a constant initializer.
+pub(super) fn eval_init(globals: &[u64], kind: u32, lo: u32, hi: u32) -> u64 {
+    if kind == INIT_GLOBAL {
+        globals.get(lo as usize).copied().unwrap_or(0)
+    } else {
+        u64::from(lo) | (u64::from(hi) << 32)
+    }
+}
+
+/// `table.init`: copies items `[src, src+n)` of elem segment `e` to `table[dst..]`.
+pub(super) fn table_init(
+    m: &Module<'_>,
+    dropped: &[u32],
+    tables: &mut [u32],
+    table_hdr: &[u32],
+    globals: &[u64],
+    [e, table, dst, src, n]: [u32; 5],
+) -> Result<(), Trap> {
+    let e = e as usize;
+    let len = if dropped.get(e).copied().unwrap_or(1) != 0 {
+        0
+    } else {
+        m.rec(m.h.o_elems, ELEM_REC, e, 6)
+    };
+    let (base, size) = table_bounds(table_hdr, table);
+    if u64::from(src).wrapping_add(u64::from(n)) > u64::from(len)
+        || u64::from(dst).wrapping_add(u64::from(n)) > u64::from(size)
+    {
+        return Err(Trap::TableOutOfBounds);
+    }
+    let items = m.rec(m.h.o_elems, ELEM_REC, e, 5) as usize;
+    for i in 0..n as usize {
+        let it = items.wrapping_add(src as usize).wrapping_add(i);
+        let v = eval_init(
+            globals,
+            m.rec(m.h.o_items, ITEM_REC, it, 0),
+            m.rec(m.h.o_items, ITEM_REC, it, 1),
+            m.rec(m.h.o_items, ITEM_REC, it, 2),
+        );
+        let slot = base.wrapping_add(dst as usize).wrapping_add(i);
+        *tables.get_mut(slot).ok_or(Trap::TableOutOfBounds)? = v as u32;
+    }
+    Ok(())
+}
+
+/// `memory.init`: copies bytes `[src, src+n)` of data segment `d` to `mem[dst..]`.
+pub(super) fn memory_init(
+    m: &Module<'_>,
+    dropped: &[u32],
+    mem: &mut [u8],
+    mem_len: usize,
+    [d, dst, src, n]: [u32; 4],
+) -> Result<(), Trap> {
+    let d = d as usize;
+    let dropped = dropped
+        .get(m.h.n_elems.wrapping_add(d))
+        .copied()
+        .unwrap_or(1);
+    let len = if dropped != 0 {
+        0
+    } else {
+        m.rec(m.h.o_datas, DATA_REC, d, 6)
+    };
+    let s_end = u64::from(src).wrapping_add(u64::from(n));
+    let d_end = u64::from(dst).wrapping_add(u64::from(n));
+    if s_end > u64::from(len) || d_end > mem_len as u64 {
+        return Err(Trap::MemoryOutOfBounds);
+    }
+    let off = (m.rec(m.h.o_datas, DATA_REC, d, 5) as usize).wrapping_add(src as usize);
+    let bytes =
+        m.b.get(off..off.wrapping_add(n as usize))
+            .ok_or(Trap::MemoryOutOfBounds)?;
+    mem.get_mut(dst as usize..d_end as usize)
+        .ok_or(Trap::MemoryOutOfBounds)?
+        .copy_from_slice(bytes);
+    Ok(())
+}
+
+/// (base, size) of table `t`.
+pub(super) fn table_bounds(table_hdr: &[u32], t: u32) -> (usize, u32) {
+    let i = (t as usize).wrapping_mul(2);
+    let base = table_hdr.get(i).copied().unwrap_or(0) as usize;
+    let size = table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0);
+    (base, size)
+}

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! The wasmhook Wasm engine: decode → validate → compile → exec, `core` only, no allocation.
+//! Included verbatim by the kernel module (`#[path]`), so no crate attributes and no `crate::`
+//! paths in this tree.
+
+pub mod decode;
+pub mod error;
+pub mod limits;
+pub mod module;
+pub mod ops;
+pub mod softfloat;
+pub mod trap;
+pub mod value;
+
+mod compile;
+mod exec;
+mod validate;
+
+pub use error::{Error, ErrorKind};
+pub use exec::Instance;
+pub use limits::{
+    Limits, MAX_BR_TABLE, MAX_CALL_DEPTH, MAX_CONTROL_DEPTH, MAX_EXPORTS, MAX_FUNCTIONS,
+    MAX_GLOBALS, MAX_HOST_VALUES, MAX_LOCALS, MAX_PAGES, MAX_PARAMS, MAX_SEGMENTS, MAX_TABLES,
+    MAX_TABLE_ELEMS, MAX_TYPES, MAX_VALUE_STACK, PAGE_SIZE,
+};
+pub use module::Module;
+pub use trap::Trap;
+pub use value::{Val, ValType};
+
+use decode::Builder;
+use module::Header;
+
+/// Resolves imports at compile time. Only `resolve_func` is needed by the kernel path; the other
+/// methods (default: unresolved) let user-space tools link globals, tables and memories.
+pub trait Imports {
+    /// Host-function id for an imported function, or None if unknown / wrong signature.
+    fn resolve_func(
+        &self,
+        module: &str,
+        name: &str,
+        params: &[ValType],
+        results: &[ValType],
+    ) -> Option<u32>;
+    /// Value of an imported global (its type must be `ty`).
+    fn resolve_global(
+        &self,
+        _module: &str,
+        _name: &str,
+        _ty: ValType,
+        _mutable: bool,
+    ) -> Option<Val> {
+        None
+    }
+    /// Whether an imported table with these limits can be provided (the instance gets its own).
+    fn resolve_table(
+        &self,
+        _module: &str,
+        _name: &str,
+        _elem: ValType,
+        _min: u32,
+        _max: Option<u32>,
+    ) -> bool {
+        false
+    }
+    /// Whether an imported memory with these limits can be provided (the instance gets its own).
+    fn resolve_memory(&self, _module: &str, _name: &str, _min: u32, _max: Option<u32>) -> bool {
+        false
+    }
+}
+
+/// Host functions called by Wasm code.
+pub trait Host {
+    /// Calls host function `id`. `mem` is the calling instance's linear memory (empty if none).
+    fn call(
+        &mut self,
+        id: u32,
+        mem: &mut [u8],
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap>;
+}
+
+/// Buffer sizes for [`Module::compile`] and [`Instance::new`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Plan {
+    /// Bytes for `Module::compile`.
+    pub module_bytes: usize,
+    /// Bytes for `Instance::new`.
+    pub instance_bytes: usize,
+}
+
+/// Byte sizes of the three module regions: value types, bytes, words.
+fn module_sizes(h: &Header) -> Option<usize> {
+    // vt (1 byte each) + bytes + alignment slack + words
+    h.n_vts
+        .checked_add(h.n_bytes)?
+        .checked_add(8)?
+        .checked_add(h.n_words.checked_mul(4)?)
+}
+
+/// Counting pass: decodes the module structure and sizes every region.
+fn count(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Header, Error> {
+    let mut bld = Builder {
+        w: &mut [],
+        vt: &mut [],
+        b: &mut [],
+        writing: false,
+        h: Header::default(),
+        limits: *limits,
+        imports,
+        vt_len: 0,
+        b_len: 0,
+        items_len: 0,
+        code_len: 0,
+        type_section: (0, 0),
+        wasm,
+        n_imported_tables: 0,
+        n_imported_memories: 0,
+        n_defined_funcs: 0,
+    };
+    decode::decode_pass(&mut bld, wasm)?;
+    let mut h = bld.h;
+    h.n_vts = bld.vt_len;
+    h.n_bytes = bld.b_len;
+    h.n_items = bld.items_len;
+    h.layout(limits)
+        .ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
+    Ok(h)
+}
+
+/// Instance bytes for a module with header `h` (computed without the module buffer).
+fn instance_bytes_of(h: &Header, limits: &Limits, tables: impl Fn(usize) -> u32) -> Option<usize> {
+    let mem = if h.n_memories > 0 {
+        (h.mem_max as usize).checked_mul(PAGE_SIZE)?
+    } else {
+        0
+    };
+    let u64w = h.n_globals.checked_add(limits.value_stack() as usize)?;
+    let mut te: usize = 0;
+    for t in 0..h.n_tables {
+        te = te.checked_add(tables(t) as usize)?;
+    }
+    let u32w = (limits.call_depth() as usize)
+        .checked_mul(exec::FRAME_WORDS)?
+        .checked_add(h.n_tables.checked_mul(2)?)?
+        .checked_add(te)?
+        .checked_add(h.n_elems)?
+        .checked_add(h.n_datas)?;
+    mem.checked_add(u64w.checked_mul(8)?)?
+        .checked_add(u32w.checked_mul(4)?)?
+        .checked_add(16)
+}
+
+/// Decodes `wasm` and returns the buffer sizes `Module::compile` and `Instance::new` need.
+/// Structure, limits and imports are checked here; function bodies are validated by `compile`.
+pub fn plan(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Plan, Error> {
+    let h = count(wasm, limits, imports)?;
+    let module_bytes = module_sizes(&h).ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
+    // Table capacities are only known after the writing pass; bound them by the limit.
+    let cap = limits.table_elems();
+    let instance_bytes =
+        instance_bytes_of(&h, limits, |_| cap).ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
+    Ok(Plan {
+        module_bytes,
+        instance_bytes,
+    })
+}
+
+impl<'a> Module<'a> {
+    /// Decodes, validates and compiles `wasm` into `buf` (at least `plan().module_bytes`).
+    pub fn compile(
+        wasm: &[u8],
+        limits: &Limits,
+        imports: &dyn Imports,
+        buf: &'a mut [u8],
+    ) -> Result<Module<'a>, Error> {
+        let mut h = count(wasm, limits, imports)?;
+        let small = Error::new(ErrorKind::BufferTooSmall, 0);
+        if buf.len() < module_sizes(&h).ok_or(small)? {
+            return Err(small);
+        }
+        let (vt_bytes, rest) = buf.split_at_mut(h.n_vts);
+        vt_bytes.fill(0);
+        // SAFETY: ValType is `repr(u8)` with discriminant 0 (`I32`) valid, the bytes were just
+        // zeroed, and u8 and ValType have the same size and alignment.
+        let (_, vt, _) = unsafe { vt_bytes.align_to_mut::<ValType>() };
+        let (b, rest) = rest.split_at_mut(h.n_bytes);
+        // SAFETY: u32 has no invalid bit patterns; `align_to_mut` yields aligned elements.
+        let (_, words, _) = unsafe { rest.align_to_mut::<u32>() };
+        let words = words.get_mut(..h.n_words).ok_or(small)?;
+        words.fill(0);
+        let totals = h;
+        // reset the running counters; keep offsets and code/scratch sizes
+        h.n_types = 0;
+        h.n_funcs = 0;
+        h.n_imported_funcs = 0;
+        h.n_tables = 0;
+        h.n_memories = 0;
+        h.n_globals = 0;
+        h.n_imported_globals = 0;
+        h.n_exports = 0;
+        h.n_elems = 0;
+        h.n_datas = 0;
+        h.n_items = 0;
+        h.start = None;
+        h.data_count = None;
+        let mut bld = Builder {
+            w: &mut *words,
+            vt: &mut *vt,
+            b: &mut *b,
+            writing: true,
+            h,
+            limits: *limits,
+            imports,
+            vt_len: 0,
+            b_len: 0,
+            items_len: 0,
+            code_len: 0,
+            type_section: (0, 0),
+            wasm,
+            n_imported_tables: 0,
+            n_imported_memories: 0,
+            n_defined_funcs: 0,
+        };
+        decode::decode_pass(&mut bld, wasm)?;
+        let mut h = bld.h;
+        h.code_len = bld.code_len;
+        if h.n_funcs != totals.n_funcs || h.n_items != totals.n_items {
+            return Err(small);
+        }
+        let mut m = Module {
+            w: words,
+            vt,
+            b,
+            h,
+            limits: *limits,
+            instance_bytes: 0,
+        };
+        m.instance_bytes = exec::InstanceLayout::of(&m)
+            .and_then(|l| l.bytes())
+            .ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
+        Ok(m)
+    }
+}

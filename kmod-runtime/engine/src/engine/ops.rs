@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! The instruction table: the single source of truth for opcodes, their internal code numbers
+//! and their operand/result types. Decoder, validator, compiler and executor derive from it.
+//!
+//! Internal code is a dense `u32` word stream. Simple (numeric, load/store) instructions keep
+//! their Wasm opcode as internal op number (`0xFC xx` becomes `0x100 + xx`); control and
+//! internal instructions are numbered from `0x200`.
+
+use super::value::ValType;
+
+/// Invokes `$m!` with every numeric instruction: `opcode NAME [params] result`.
+macro_rules! for_each_numeric_op {
+    ($m:ident) => {
+        $m! {
+            0x45 I32_EQZ [I32] I32,
+            0x46 I32_EQ [I32 I32] I32,
+            0x47 I32_NE [I32 I32] I32,
+            0x48 I32_LT_S [I32 I32] I32,
+            0x49 I32_LT_U [I32 I32] I32,
+            0x4a I32_GT_S [I32 I32] I32,
+            0x4b I32_GT_U [I32 I32] I32,
+            0x4c I32_LE_S [I32 I32] I32,
+            0x4d I32_LE_U [I32 I32] I32,
+            0x4e I32_GE_S [I32 I32] I32,
+            0x4f I32_GE_U [I32 I32] I32,
+            0x50 I64_EQZ [I64] I32,
+            0x51 I64_EQ [I64 I64] I32,
+            0x52 I64_NE [I64 I64] I32,
+            0x53 I64_LT_S [I64 I64] I32,
+            0x54 I64_LT_U [I64 I64] I32,
+            0x55 I64_GT_S [I64 I64] I32,
+            0x56 I64_GT_U [I64 I64] I32,
+            0x57 I64_LE_S [I64 I64] I32,
+            0x58 I64_LE_U [I64 I64] I32,
+            0x59 I64_GE_S [I64 I64] I32,
+            0x5a I64_GE_U [I64 I64] I32,
+            0x5b F32_EQ [F32 F32] I32,
+            0x5c F32_NE [F32 F32] I32,
+            0x5d F32_LT [F32 F32] I32,
+            0x5e F32_GT [F32 F32] I32,
+            0x5f F32_LE [F32 F32] I32,
+            0x60 F32_GE [F32 F32] I32,
+            0x61 F64_EQ [F64 F64] I32,
+            0x62 F64_NE [F64 F64] I32,
+            0x63 F64_LT [F64 F64] I32,
+            0x64 F64_GT [F64 F64] I32,
+            0x65 F64_LE [F64 F64] I32,
+            0x66 F64_GE [F64 F64] I32,
+            0x67 I32_CLZ [I32] I32,
+            0x68 I32_CTZ [I32] I32,
+            0x69 I32_POPCNT [I32] I32,
+            0x6a I32_ADD [I32 I32] I32,
+            0x6b I32_SUB [I32 I32] I32,
+            0x6c I32_MUL [I32 I32] I32,
+            0x6d I32_DIV_S [I32 I32] I32,
+            0x6e I32_DIV_U [I32 I32] I32,
+            0x6f I32_REM_S [I32 I32] I32,
+            0x70 I32_REM_U [I32 I32] I32,
+            0x71 I32_AND [I32 I32] I32,
+            0x72 I32_OR [I32 I32] I32,
+            0x73 I32_XOR [I32 I32] I32,
+            0x74 I32_SHL [I32 I32] I32,
+            0x75 I32_SHR_S [I32 I32] I32,
+            0x76 I32_SHR_U [I32 I32] I32,
+            0x77 I32_ROTL [I32 I32] I32,
+            0x78 I32_ROTR [I32 I32] I32,
+            0x79 I64_CLZ [I64] I64,
+            0x7a I64_CTZ [I64] I64,
+            0x7b I64_POPCNT [I64] I64,
+            0x7c I64_ADD [I64 I64] I64,
+            0x7d I64_SUB [I64 I64] I64,
+            0x7e I64_MUL [I64 I64] I64,
+            0x7f I64_DIV_S [I64 I64] I64,
+            0x80 I64_DIV_U [I64 I64] I64,
+            0x81 I64_REM_S [I64 I64] I64,
+            0x82 I64_REM_U [I64 I64] I64,
+            0x83 I64_AND [I64 I64] I64,
+            0x84 I64_OR [I64 I64] I64,
+            0x85 I64_XOR [I64 I64] I64,
+            0x86 I64_SHL [I64 I64] I64,
+            0x87 I64_SHR_S [I64 I64] I64,
+            0x88 I64_SHR_U [I64 I64] I64,
+            0x89 I64_ROTL [I64 I64] I64,
+            0x8a I64_ROTR [I64 I64] I64,
+            0x8b F32_ABS [F32] F32,
+            0x8c F32_NEG [F32] F32,
+            0x8d F32_CEIL [F32] F32,
+            0x8e F32_FLOOR [F32] F32,
+            0x8f F32_TRUNC [F32] F32,
+            0x90 F32_NEAREST [F32] F32,
+            0x91 F32_SQRT [F32] F32,
+            0x92 F32_ADD [F32 F32] F32,
+            0x93 F32_SUB [F32 F32] F32,
+            0x94 F32_MUL [F32 F32] F32,
+            0x95 F32_DIV [F32 F32] F32,
+            0x96 F32_MIN [F32 F32] F32,
+            0x97 F32_MAX [F32 F32] F32,
+            0x98 F32_COPYSIGN [F32 F32] F32,
+            0x99 F64_ABS [F64] F64,
+            0x9a F64_NEG [F64] F64,
+            0x9b F64_CEIL [F64] F64,
+            0x9c F64_FLOOR [F64] F64,
+            0x9d F64_TRUNC [F64] F64,
+            0x9e F64_NEAREST [F64] F64,
+            0x9f F64_SQRT [F64] F64,
+            0xa0 F64_ADD [F64 F64] F64,
+            0xa1 F64_SUB [F64 F64] F64,
+            0xa2 F64_MUL [F64 F64] F64,
+            0xa3 F64_DIV [F64 F64] F64,
+            0xa4 F64_MIN [F64 F64] F64,
+            0xa5 F64_MAX [F64 F64] F64,
+            0xa6 F64_COPYSIGN [F64 F64] F64,
+            0xa7 I32_WRAP_I64 [I64] I32,
+            0xa8 I32_TRUNC_F32_S [F32] I32,
+            0xa9 I32_TRUNC_F32_U [F32] I32,
+            0xaa I32_TRUNC_F64_S [F64] I32,
+            0xab I32_TRUNC_F64_U [F64] I32,
+            0xac I64_EXTEND_I32_S [I32] I64,
+            0xad I64_EXTEND_I32_U [I32] I64,
+            0xae I64_TRUNC_F32_S [F32] I64,
+            0xaf I64_TRUNC_F32_U [F32] I64,
+            0xb0 I64_TRUNC_F64_S [F64] I64,
+            0xb1 I64_TRUNC_F64_U [F64] I64,
+            0xb2 F32_CONVERT_I32_S [I32] F32,
+            0xb3 F32_CONVERT_I32_U [I32] F32,
+            0xb4 F32_CONVERT_I64_S [I64] F32,
+            0xb5 F32_CONVERT_I64_U [I64] F32,
+            0xb6 F32_DEMOTE_F64 [F64] F32,
+            0xb7 F64_CONVERT_I32_S [I32] F64,
+            0xb8 F64_CONVERT_I32_U [I32] F64,
+            0xb9 F64_CONVERT_I64_S [I64] F64,
+            0xba F64_CONVERT_I64_U [I64] F64,
+            0xbb F64_PROMOTE_F32 [F32] F64,
+            0xbc I32_REINTERPRET_F32 [F32] I32,
+            0xbd I64_REINTERPRET_F64 [F64] I64,
+            0xbe F32_REINTERPRET_I32 [I32] F32,
+            0xbf F64_REINTERPRET_I64 [I64] F64,
+            0xc0 I32_EXTEND8_S [I32] I32,
+            0xc1 I32_EXTEND16_S [I32] I32,
+            0xc2 I64_EXTEND8_S [I64] I64,
+            0xc3 I64_EXTEND16_S [I64] I64,
+            0xc4 I64_EXTEND32_S [I64] I64,
+            0x100 I32_TRUNC_SAT_F32_S [F32] I32,
+            0x101 I32_TRUNC_SAT_F32_U [F32] I32,
+            0x102 I32_TRUNC_SAT_F64_S [F64] I32,
+            0x103 I32_TRUNC_SAT_F64_U [F64] I32,
+            0x104 I64_TRUNC_SAT_F32_S [F32] I64,
+            0x105 I64_TRUNC_SAT_F32_U [F32] I64,
+            0x106 I64_TRUNC_SAT_F64_S [F64] I64,
+            0x107 I64_TRUNC_SAT_F64_U [F64] I64,
+        }
+    };
+}
+
+/// Invokes `$m!` with every memory access: `opcode NAME load|store type natural_align_log2`.
+macro_rules! for_each_memory_op {
+    ($m:ident) => {
+        $m! {
+            0x28 I32_LOAD load I32 2,
+            0x29 I64_LOAD load I64 3,
+            0x2a F32_LOAD load F32 2,
+            0x2b F64_LOAD load F64 3,
+            0x2c I32_LOAD8_S load I32 0,
+            0x2d I32_LOAD8_U load I32 0,
+            0x2e I32_LOAD16_S load I32 1,
+            0x2f I32_LOAD16_U load I32 1,
+            0x30 I64_LOAD8_S load I64 0,
+            0x31 I64_LOAD8_U load I64 0,
+            0x32 I64_LOAD16_S load I64 1,
+            0x33 I64_LOAD16_U load I64 1,
+            0x34 I64_LOAD32_S load I64 2,
+            0x35 I64_LOAD32_U load I64 2,
+            0x36 I32_STORE store I32 2,
+            0x37 I64_STORE store I64 3,
+            0x38 F32_STORE store F32 2,
+            0x39 F64_STORE store F64 3,
+            0x3a I32_STORE8 store I32 0,
+            0x3b I32_STORE16 store I32 1,
+            0x3c I64_STORE8 store I64 0,
+            0x3d I64_STORE16 store I64 1,
+            0x3e I64_STORE32 store I64 2,
+        }
+    };
+}
+
+macro_rules! define_numeric {
+    ($($code:literal $name:ident [$($p:ident)*] $r:ident,)*) => {
+        $(
+            #[doc = concat!("Numeric op `", stringify!($name), "`.")]
+            pub const $name: u32 = $code;
+        )*
+        /// Operand and result types of a numeric op (internal number), if it is one.
+        pub fn numeric_sig(op: u32) -> Option<(&'static [ValType], ValType)> {
+            match op {
+                $($code => Some((&[$(ValType::$p),*], ValType::$r)),)*
+                _ => None,
+            }
+        }
+    };
+}
+for_each_numeric_op!(define_numeric);
+
+macro_rules! define_memory {
+    ($($code:literal $name:ident $kind:ident $t:ident $align:literal,)*) => {
+        $(
+            #[doc = concat!("Memory op `", stringify!($name), "`.")]
+            pub const $name: u32 = $code;
+        )*
+        /// (is_store, value type, natural alignment log2) of a memory access op.
+        pub fn memory_sig(op: u32) -> Option<(bool, ValType, u32)> {
+            match op {
+                $($code => Some((stringify!($kind).len() == 5, ValType::$t, $align)),)*
+                _ => None,
+            }
+        }
+    };
+}
+for_each_memory_op!(define_memory);
+
+/// Invokes `$m!` with every control/internal op: `number NAME immediate_words`.
+macro_rules! for_each_internal_op {
+    ($m:ident) => {
+        $m! {
+            0x200 UNREACHABLE 0,
+            0x201 FUEL 1,           // n: charge n fuel
+            0x202 JUMP 1,           // target
+            0x203 BR 3,             // target height arity
+            0x204 BR_IF 3,          // target height arity
+            0x205 BR_UNLESS 1,      // target (if: jump when condition is zero)
+            0x206 BR_TABLE 2,       // count arity, then (target height) * (count + 1)
+            0x207 RETURN 1,         // arity
+            0x208 CALL 1,           // func
+            0x209 CALL_INDIRECT 2,  // type table
+            0x20a DROP 0,
+            0x20b SELECT 0,
+            0x20c LOCAL_GET 1,      // slot
+            0x20d LOCAL_SET 1,
+            0x20e LOCAL_TEE 1,
+            0x20f GLOBAL_GET 1,
+            0x210 GLOBAL_SET 1,
+            0x211 CONST32 1,
+            0x212 CONST64 2,        // lo hi
+            0x213 MEMORY_SIZE 0,
+            0x214 MEMORY_GROW 0,
+            0x215 TABLE_GET 1,
+            0x216 TABLE_SET 1,
+            0x217 REF_IS_NULL 0,
+            0x218 MEMORY_INIT 1,    // data
+            0x219 DATA_DROP 1,
+            0x21a MEMORY_COPY 0,
+            0x21b MEMORY_FILL 0,
+            0x21c TABLE_INIT 2,     // elem table
+            0x21d ELEM_DROP 1,
+            0x21e TABLE_COPY 2,     // dst src
+            0x21f TABLE_GROW 1,
+            0x220 TABLE_SIZE 1,
+            0x221 TABLE_FILL 1,
+            0x222 I32_ADD_LOCAL 1,  // fused: local.get x; i32.add
+            0x223 LOCAL_GET2 2,     // fused: local.get a; local.get b
+            0x224 BR_IF_EQZ 3,      // fused: i32.eqz; br_if
+        }
+    };
+}
+
+macro_rules! define_internal {
+    ($($code:literal $name:ident $imm:literal,)*) => {
+        $(
+            #[doc = concat!("Internal op `", stringify!($name), "`.")]
+            pub const $name: u32 = $code;
+        )*
+        /// Number of immediate words following an internal op (excluding BR_TABLE's targets).
+        #[allow(dead_code)]
+        pub fn internal_imms(op: u32) -> Option<usize> {
+            match op {
+                $($code => Some($imm),)*
+                _ => None,
+            }
+        }
+    };
+}
+for_each_internal_op!(define_internal);

@@ -1,0 +1,929 @@
+//! Integer-only IEEE-754 binary32/binary64 arithmetic with exact WebAssembly semantics.
+//!
+//! Floats are passed and returned as their raw bits (`u32` for f32, `u64` for f64); no
+//! floating-point type or instruction is used anywhere, so this runs inside the kernel where the
+//! FPU must not be touched.
+//!
+//! Semantics (WebAssembly 2.0 numerics):
+//! * every operation rounds to nearest, ties to even; subnormals are fully supported (no flush);
+//! * NaN results: if an operand is a NaN, that NaN is returned with its quiet bit set (for binary
+//!   operations the first NaN operand wins); a NaN produced from non-NaN operands (`inf - inf`,
+//!   `0 * inf`, `0 / 0`, `inf / inf`, `sqrt(-x)`) is the canonical NaN with positive sign.
+//!   This satisfies Wasm's `nan:canonical` / `nan:arithmetic` result rules;
+//! * `neg`, `abs` and `copysign` are pure bit operations and never touch NaN payloads;
+//! * `min`/`max` return a NaN if either operand is a NaN and order `-0 < +0`;
+//! * `ceil`/`floor`/`trunc`/`nearest` keep the sign of zero results;
+//! * float -> int truncations report [`FloatToIntError`]; the `_sat` variants saturate and map NaN
+//!   to 0.
+//!
+//! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
+//! division uses a 128/64 -> 64 long division built only from `u64` divisions (no `u128`
+//! division, which would call a panicking compiler intrinsic); square roots use a table-seeded
+//! Newton iteration for `1/sqrt` (multiplications only) followed by an exact integer fix-up.
+
+#![deny(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects,
+    clippy::float_arithmetic
+)]
+
+/// Error returned by the trapping float -> integer truncations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FloatToIntError {
+    /// The operand was a NaN ("invalid conversion to integer").
+    NaN,
+    /// The truncated value does not fit the target type ("integer overflow").
+    Overflow,
+}
+
+/// Magnitude of a float truncated toward zero, shared by all float -> int conversions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TruncMag {
+    /// The operand was a NaN.
+    NaN,
+    /// `|trunc(x)| == mag`, `neg` is the sign bit of `x`.
+    Val { neg: bool, mag: u64 },
+    /// `|trunc(x)| >= 2^64` (including infinities).
+    Big { neg: bool },
+}
+
+/// Rounding direction for the round-to-integral operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IntMode {
+    Nearest,
+    Trunc,
+    Floor,
+    Ceil,
+}
+
+/// Shifts `x` right by `n`, returning 0 when `n >= 64` (no panic, no masking).
+#[inline]
+fn shr64(x: u64, n: u32) -> u64 {
+    x.checked_shr(n).unwrap_or(0)
+}
+
+/// Shifts `x` left by `n`, returning 0 when `n >= 64` (no panic, no masking).
+#[inline]
+fn shl64(x: u64, n: u32) -> u64 {
+    x.checked_shl(n).unwrap_or(0)
+}
+
+/// 128/64 -> 64 unsigned division `(u1:u0) / v` built only from `u64` divisions
+/// (Hacker's Delight `divlu`). Requires `u1 < v` (so the quotient fits); returns
+/// `(quotient, remainder != 0)`. Never divides by zero: `v` is normalized so its top
+/// half is nonzero, and for `v == 0` the result is garbage but no panic occurs.
+#[inline]
+fn div128by64(u1: u64, u0: u64, v: u64) -> (u64, bool) {
+    const B: u64 = 1 << 32;
+    const LO: u64 = 0xFFFF_FFFF;
+    let s = v.leading_zeros() & 63;
+    let v = shl64(v, s);
+    let vn1 = shr64(v, 32);
+    let vn0 = v & LO;
+    let un32 = shl64(u1, s)
+        | if s == 0 {
+            0
+        } else {
+            shr64(u0, 64u32.wrapping_sub(s))
+        };
+    let un10 = shl64(u0, s);
+    let un1 = shr64(un10, 32);
+    let un0 = un10 & LO;
+
+    let mut q1 = un32.checked_div(vn1).unwrap_or(0);
+    let mut rhat = un32.wrapping_sub(q1.wrapping_mul(vn1));
+    // At most two corrections are ever needed.
+    let mut i: u32 = 0;
+    while i < 2 && (q1 >= B || q1.wrapping_mul(vn0) > shl64(rhat, 32).wrapping_add(un1)) {
+        q1 = q1.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat >= B {
+            break;
+        }
+        i = i.wrapping_add(1);
+    }
+    let un21 = shl64(un32, 32)
+        .wrapping_add(un1)
+        .wrapping_sub(q1.wrapping_mul(v));
+
+    let mut q0 = un21.checked_div(vn1).unwrap_or(0);
+    let mut rhat = un21.wrapping_sub(q0.wrapping_mul(vn1));
+    let mut i: u32 = 0;
+    while i < 2 && (q0 >= B || q0.wrapping_mul(vn0) > shl64(rhat, 32).wrapping_add(un0)) {
+        q0 = q0.wrapping_sub(1);
+        rhat = rhat.wrapping_add(vn1);
+        if rhat >= B {
+            break;
+        }
+        i = i.wrapping_add(1);
+    }
+    let rem = shl64(un21, 32)
+        .wrapping_add(un0)
+        .wrapping_sub(q0.wrapping_mul(v));
+    (shl64(q1, 32).wrapping_add(q0), rem != 0)
+}
+
+/// `((a as u64) << shift) / b` for the f32 divider; returns `(quotient, inexact)`.
+#[inline]
+fn div_f32_sig(a: u32, b: u32, shift: u32) -> (u32, bool) {
+    let n = shl64(u64::from(a), shift);
+    let b = u64::from(b);
+    let q = n.checked_div(b).unwrap_or(0);
+    (q as u32, n != q.wrapping_mul(b))
+}
+
+/// `((a as u128) << shift) / b` for the f64 divider; returns `(quotient, inexact)`.
+/// Requires `a < b << (64 - shift)` so the quotient fits in 64 bits.
+#[inline]
+fn div_f64_sig(a: u64, b: u64, shift: u32) -> (u64, bool) {
+    let n = u128::from(a).checked_shl(shift).unwrap_or(0);
+    let hi = n.checked_shr(64).unwrap_or(0) as u64;
+    div128by64(hi, n as u64, b)
+}
+
+/// Bits of `x = m / 2^52` (beyond the leading ones) used to index the reciprocal-sqrt table.
+const RSQRT_INDEX_BITS: u32 = 6;
+/// Table entries: `x` in `[1, 4)` in steps of `2^-RSQRT_INDEX_BITS`.
+const RSQRT_LEN: usize = 3 << RSQRT_INDEX_BITS;
+
+/// `floor(sqrt(n))`, compile-time only (used to build [`RSQRT_TAB`]).
+const fn isqrt_const(n: u64) -> u64 {
+    let mut x = n;
+    let mut res: u64 = 0;
+    let mut bit: u64 = 1 << 62;
+    while bit > n {
+        bit >>= 2;
+    }
+    while bit != 0 {
+        let t = res.wrapping_add(bit);
+        if x >= t {
+            x = x.wrapping_sub(t);
+            res = (res >> 1).wrapping_add(bit);
+        } else {
+            res >>= 1;
+        }
+        bit >>= 2;
+    }
+    res
+}
+
+/// Entry `i`: `1/sqrt(x_mid)` in Q16 where `x_mid = (2j + 1) / 2^(RSQRT_INDEX_BITS + 1)`,
+/// `j = i + 2^RSQRT_INDEX_BITS` (the midpoint of the i-th interval of `[1, 4)`).
+#[allow(clippy::indexing_slicing)] // compile-time evaluation only: out of bounds is a build error
+const fn build_rsqrt_tab() -> [u16; RSQRT_LEN] {
+    let mut t = [0u16; RSQRT_LEN];
+    let mut i = 0;
+    while i < RSQRT_LEN {
+        let j = (i as u64).wrapping_add(1 << RSQRT_INDEX_BITS);
+        let den = j.wrapping_mul(2).wrapping_add(1);
+        let num: u64 = 1 << (32 + RSQRT_INDEX_BITS + 1);
+        let q = match num.checked_div(den) {
+            Some(q) => q,
+            None => 0,
+        };
+        t[i] = isqrt_const(q) as u16;
+        i = i.wrapping_add(1);
+    }
+    t
+}
+
+static RSQRT_TAB: [u16; RSQRT_LEN] = build_rsqrt_tab();
+
+/// `floor(sqrt(m * 2^54))` for `m` in `[2^52, 2^54)` (result in `[2^53, 2^54)`).
+///
+/// Table-seeded Newton iteration for `1/sqrt(x)` in Q62 fixed point (multiplications only,
+/// ~60 correct bits after three steps), `sqrt(x) = x * (1/sqrt(x))`, then an exact
+/// integer fix-up against `m * 2^54` so the result is the exact floor whatever the
+/// approximation error.
+#[inline]
+fn sqrt_sig(m: u64) -> u64 {
+    const THREE_Q62: u128 = 3 << 62;
+    let idx = shr64(m, 52 - RSQRT_INDEX_BITS).wrapping_sub(1 << RSQRT_INDEX_BITS) as usize;
+    let r16 = RSQRT_TAB.get(idx).copied().unwrap_or(1 << 15);
+    let m128 = u128::from(m);
+    // r: 1/sqrt(x) in Q62 (x = m / 2^52 in [1, 4), r in (1/2, 1]).
+    let mut r = u128::from(r16) << 46;
+    let mut k: u32 = 0;
+    while k < 3 {
+        let r2 = r.wrapping_mul(r) >> 62; // r^2, Q62
+        let t = m128.wrapping_mul(r2) >> 52; // x r^2, Q62 (close to 1)
+        let u = THREE_Q62.wrapping_sub(t); // 3 - x r^2, Q62
+        r = r.wrapping_mul(u) >> 63; // r (3 - x r^2) / 2, Q62
+        k = k.wrapping_add(1);
+    }
+    // sqrt(x) * 2^53 = x r 2^53 = m r / 2^61.
+    let mut q = (m128.wrapping_mul(r) >> 61) as u64;
+    let n = m128 << 54;
+    // Exact correction (the estimate is within a few units).
+    let mut k: u32 = 0;
+    while k < 8 && u128::from(q).wrapping_mul(u128::from(q)) > n {
+        q = q.wrapping_sub(1);
+        k = k.wrapping_add(1);
+    }
+    let mut k: u32 = 0;
+    while k < 8 && {
+        let q1 = u128::from(q.wrapping_add(1));
+        q1.wrapping_mul(q1) <= n
+    } {
+        q = q.wrapping_add(1);
+        k = k.wrapping_add(1);
+    }
+    q
+}
+
+/// `floor(sqrt(m * 2^25))` for `m` in `[2^23, 2^25)`, via [`sqrt_sig`].
+#[inline]
+fn sqrt_sig_f32(m: u32) -> u32 {
+    (sqrt_sig(u64::from(m) << 29) >> 29) as u32
+}
+
+macro_rules! impl_float {
+    (
+        uint = $U:ty,
+        wide = $W:ty,
+        bits = $BITS:expr,
+        sig_bits = $SIG:expr,
+        exp_max = $EXPMAX:expr,
+        div = $div:path,
+        sqrt_sig = $sqrt_sig:path $(,)?
+    ) => {
+        use super::{IntMode, TruncMag};
+
+        /// Total width in bits.
+        pub(super) const BITS: u32 = $BITS;
+        /// Explicit fraction bits.
+        pub(super) const SIG_BITS: u32 = $SIG;
+        /// Biased exponent of infinities/NaNs.
+        pub(super) const EXP_MAX: i32 = $EXPMAX;
+        /// Exponent bias.
+        pub(super) const BIAS: i32 = EXP_MAX >> 1;
+        /// Number of exponent bits.
+        const EXP_BITS: u32 = BITS - 1 - SIG_BITS;
+        pub(super) const SIGN: $U = 1 << (BITS - 1);
+        pub(super) const FRAC_MASK: $U = (1 << SIG_BITS) - 1;
+        const HIDDEN: $U = 1 << SIG_BITS;
+        pub(super) const EXP_MASK: $U = !SIGN & !FRAC_MASK;
+        pub(super) const QUIET: $U = 1 << (SIG_BITS - 1);
+        /// The canonical NaN (positive, only the quiet bit set).
+        pub(super) const CANON_NAN: $U = EXP_MASK | QUIET;
+        /// Extra low bits kept below the result's lsb by `round_pack` (hidden bit at BITS-2).
+        const ROUND_BITS: u32 = BITS - 2 - SIG_BITS;
+        const ROUND_MASK: $U = (1 << ROUND_BITS) - 1;
+        const ROUND_HALF: $U = 1 << (ROUND_BITS - 1);
+        /// Hidden bit in `round_pack` position.
+        const TOP: $U = 1 << (BITS - 2);
+        const ONE: $U = (BIAS as $U) << SIG_BITS;
+
+        #[inline]
+        fn shr(x: $U, n: u32) -> $U {
+            x.checked_shr(n).unwrap_or(0)
+        }
+
+        #[inline]
+        fn shl(x: $U, n: u32) -> $U {
+            x.checked_shl(n).unwrap_or(0)
+        }
+
+        #[inline]
+        pub(super) fn sign_of(a: $U) -> bool {
+            a & SIGN != 0
+        }
+
+        #[inline]
+        pub(super) fn exp_of(a: $U) -> i32 {
+            (shr(a, SIG_BITS) as i32) & EXP_MAX
+        }
+
+        #[inline]
+        pub(super) fn is_nan(a: $U) -> bool {
+            a & !SIGN > EXP_MASK
+        }
+
+        #[inline]
+        fn propagate(a: $U, b: $U) -> $U {
+            if is_nan(a) {
+                a | QUIET
+            } else {
+                b | QUIET
+            }
+        }
+
+        /// Packs without rounding; `sig` may carry into the exponent field (by design).
+        #[inline]
+        pub(super) fn pack(sign: bool, exp: i32, sig: $U) -> $U {
+            let s = if sign { SIGN } else { 0 };
+            s.wrapping_add(shl(exp as $U, SIG_BITS)).wrapping_add(sig)
+        }
+
+        /// `x >> dist` with every shifted-out 1 bit ORed into the lsb ("jamming").
+        #[inline]
+        fn shift_right_jam(a: $U, dist: u32) -> $U {
+            if dist == 0 {
+                a
+            } else if dist < BITS {
+                shr(a, dist) | <$U>::from(shl(a, BITS.wrapping_sub(dist)) != 0)
+            } else {
+                <$U>::from(a != 0)
+            }
+        }
+
+        /// Rounds and packs. `sig` has its leading 1 at bit `BITS-2` for a normal result and the
+        /// value is `sig * 2^(exp + 1 - BIAS - (BITS-2))`. Handles overflow and underflow.
+        #[inline]
+        pub(super) fn round_pack(sign: bool, exp: i32, sig: $U) -> $U {
+            let mut exp = exp;
+            let mut sig = sig;
+            let mut round_bits = sig & ROUND_MASK;
+            if (exp as u32) >= (EXP_MAX.wrapping_sub(2) as u32) {
+                if exp < 0 {
+                    sig = shift_right_jam(sig, exp.unsigned_abs());
+                    exp = 0;
+                    round_bits = sig & ROUND_MASK;
+                } else if exp > EXP_MAX.wrapping_sub(2) || sig.wrapping_add(ROUND_HALF) >= SIGN {
+                    return pack(sign, EXP_MAX, 0);
+                }
+            }
+            sig = shr(sig.wrapping_add(ROUND_HALF), ROUND_BITS);
+            if round_bits == ROUND_HALF {
+                sig &= !1;
+            }
+            if sig == 0 {
+                exp = 0;
+            }
+            pack(sign, exp, sig)
+        }
+
+        /// Like `round_pack`, but `sig` need not be normalized (leading 1 anywhere below bit
+        /// `BITS-1`).
+        #[inline]
+        fn norm_round_pack(sign: bool, exp: i32, sig: $U) -> $U {
+            let shift = sig.leading_zeros().wrapping_sub(1);
+            let exp = exp.wrapping_sub(shift as i32);
+            if shift >= ROUND_BITS && (exp as u32) < (EXP_MAX.wrapping_sub(2) as u32) {
+                pack(
+                    sign,
+                    if sig != 0 { exp } else { 0 },
+                    shl(sig, shift.wrapping_sub(ROUND_BITS)),
+                )
+            } else {
+                round_pack(sign, exp, shl(sig, shift))
+            }
+        }
+
+        /// Normalizes a nonzero subnormal fraction: returns `(exp, sig)` with the hidden bit set.
+        #[inline]
+        fn norm_subnormal(sig: $U) -> (i32, $U) {
+            let shift = sig.leading_zeros().wrapping_sub(EXP_BITS);
+            (1i32.wrapping_sub(shift as i32), shl(sig, shift))
+        }
+
+        fn add_mags(a: $U, b: $U, sign_z: bool) -> $U {
+            let exp_a = exp_of(a);
+            let sig_a = a & FRAC_MASK;
+            let exp_b = exp_of(b);
+            let sig_b = b & FRAC_MASK;
+            let exp_diff = exp_a.wrapping_sub(exp_b);
+            let mut exp_z;
+            let mut sig_z;
+            if exp_diff == 0 {
+                if exp_a == 0 {
+                    // Both subnormal (or zero): exact, a carry lands in the exponent.
+                    return a.wrapping_add(sig_b);
+                }
+                if exp_a == EXP_MAX {
+                    return a;
+                }
+                exp_z = exp_a;
+                sig_z = (HIDDEN << 1).wrapping_add(sig_a).wrapping_add(sig_b);
+                if sig_z & 1 == 0 && exp_z < EXP_MAX.wrapping_sub(1) {
+                    return pack(sign_z, exp_z, sig_z >> 1);
+                }
+                sig_z = shl(sig_z, ROUND_BITS.wrapping_sub(1));
+            } else {
+                let mut sa = shl(sig_a, ROUND_BITS.wrapping_sub(1));
+                let mut sb = shl(sig_b, ROUND_BITS.wrapping_sub(1));
+                const H: $U = HIDDEN << (ROUND_BITS - 1);
+                if exp_diff < 0 {
+                    if exp_b == EXP_MAX {
+                        return pack(sign_z, EXP_MAX, 0);
+                    }
+                    exp_z = exp_b;
+                    sa = sa.wrapping_add(if exp_a != 0 { H } else { sa });
+                    sa = shift_right_jam(sa, exp_diff.unsigned_abs());
+                } else {
+                    if exp_a == EXP_MAX {
+                        return a;
+                    }
+                    exp_z = exp_a;
+                    sb = sb.wrapping_add(if exp_b != 0 { H } else { sb });
+                    sb = shift_right_jam(sb, exp_diff.unsigned_abs());
+                }
+                sig_z = H.wrapping_add(sa).wrapping_add(sb);
+                if sig_z < TOP {
+                    exp_z = exp_z.wrapping_sub(1);
+                    sig_z = shl(sig_z, 1);
+                }
+            }
+            round_pack(sign_z, exp_z, sig_z)
+        }
+
+        fn sub_mags(a: $U, b: $U, sign_z: bool) -> $U {
+            let exp_a = exp_of(a);
+            let sig_a = a & FRAC_MASK;
+            let exp_b = exp_of(b);
+            let sig_b = b & FRAC_MASK;
+            let exp_diff = exp_a.wrapping_sub(exp_b);
+            if exp_diff == 0 {
+                if exp_a == EXP_MAX {
+                    return CANON_NAN;
+                }
+                if sig_a == sig_b {
+                    return 0;
+                }
+                let exp_a = if exp_a != 0 { exp_a.wrapping_sub(1) } else { 0 };
+                let (sign_z, sig_diff) = if sig_a < sig_b {
+                    (!sign_z, sig_b.wrapping_sub(sig_a))
+                } else {
+                    (sign_z, sig_a.wrapping_sub(sig_b))
+                };
+                let mut shift = sig_diff.leading_zeros().wrapping_sub(EXP_BITS);
+                let mut exp_z = exp_a.wrapping_sub(shift as i32);
+                if exp_z < 0 {
+                    shift = exp_a as u32;
+                    exp_z = 0;
+                }
+                return pack(sign_z, exp_z, shl(sig_diff, shift));
+            }
+            let sa = shl(sig_a, ROUND_BITS);
+            let sb = shl(sig_b, ROUND_BITS);
+            const H: $U = HIDDEN << ROUND_BITS;
+            let (sign_z, exp_z, sig_x, sig_y) = if exp_diff < 0 {
+                if exp_b == EXP_MAX {
+                    return pack(!sign_z, EXP_MAX, 0);
+                }
+                (
+                    !sign_z,
+                    exp_b.wrapping_sub(1),
+                    sb | H,
+                    sa.wrapping_add(if exp_a != 0 { H } else { sa }),
+                )
+            } else {
+                if exp_a == EXP_MAX {
+                    return a;
+                }
+                (
+                    sign_z,
+                    exp_a.wrapping_sub(1),
+                    sa | H,
+                    sb.wrapping_add(if exp_b != 0 { H } else { sb }),
+                )
+            };
+            norm_round_pack(
+                sign_z,
+                exp_z,
+                sig_x.wrapping_sub(shift_right_jam(sig_y, exp_diff.unsigned_abs())),
+            )
+        }
+
+        /// `a + b`.
+        #[inline]
+        pub fn add(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            let sa = sign_of(a);
+            if sa == sign_of(b) {
+                add_mags(a, b, sa)
+            } else {
+                sub_mags(a, b, sa)
+            }
+        }
+
+        /// `a - b`.
+        #[inline]
+        pub fn sub(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            let sa = sign_of(a);
+            if sa == sign_of(b) {
+                sub_mags(a, b, sa)
+            } else {
+                add_mags(a, b, sa)
+            }
+        }
+
+        /// `a * b`.
+        pub fn mul(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            let sign_z = sign_of(a) != sign_of(b);
+            let mut exp_a = exp_of(a);
+            let mut sig_a = a & FRAC_MASK;
+            let mut exp_b = exp_of(b);
+            let mut sig_b = b & FRAC_MASK;
+            if exp_a == EXP_MAX {
+                if exp_b == 0 && sig_b == 0 {
+                    return CANON_NAN;
+                }
+                return pack(sign_z, EXP_MAX, 0);
+            }
+            if exp_b == EXP_MAX {
+                if exp_a == 0 && sig_a == 0 {
+                    return CANON_NAN;
+                }
+                return pack(sign_z, EXP_MAX, 0);
+            }
+            if exp_a == 0 {
+                if sig_a == 0 {
+                    return pack(sign_z, 0, 0);
+                }
+                (exp_a, sig_a) = norm_subnormal(sig_a);
+            }
+            if exp_b == 0 {
+                if sig_b == 0 {
+                    return pack(sign_z, 0, 0);
+                }
+                (exp_b, sig_b) = norm_subnormal(sig_b);
+            }
+            let mut exp_z = exp_a.wrapping_add(exp_b).wrapping_sub(BIAS);
+            let sa = shl(sig_a | HIDDEN, ROUND_BITS);
+            let sb = shl(sig_b | HIDDEN, ROUND_BITS.wrapping_add(1));
+            let prod = <$W>::from(sa).wrapping_mul(<$W>::from(sb));
+            let hi = prod.checked_shr(BITS).unwrap_or(0) as $U;
+            let lo = prod as $U;
+            let mut sig_z = hi | <$U>::from(lo != 0);
+            if sig_z < TOP {
+                exp_z = exp_z.wrapping_sub(1);
+                sig_z = shl(sig_z, 1);
+            }
+            round_pack(sign_z, exp_z, sig_z)
+        }
+
+        /// `a / b`.
+        pub fn div(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            let sign_z = sign_of(a) != sign_of(b);
+            let mut exp_a = exp_of(a);
+            let mut sig_a = a & FRAC_MASK;
+            let mut exp_b = exp_of(b);
+            let mut sig_b = b & FRAC_MASK;
+            if exp_a == EXP_MAX {
+                if exp_b == EXP_MAX {
+                    return CANON_NAN;
+                }
+                return pack(sign_z, EXP_MAX, 0);
+            }
+            if exp_b == EXP_MAX {
+                return pack(sign_z, 0, 0);
+            }
+            if exp_b == 0 {
+                if sig_b == 0 {
+                    if exp_a == 0 && sig_a == 0 {
+                        return CANON_NAN;
+                    }
+                    return pack(sign_z, EXP_MAX, 0);
+                }
+                (exp_b, sig_b) = norm_subnormal(sig_b);
+            }
+            if exp_a == 0 {
+                if sig_a == 0 {
+                    return pack(sign_z, 0, 0);
+                }
+                (exp_a, sig_a) = norm_subnormal(sig_a);
+            }
+            let mut exp_z = exp_a.wrapping_sub(exp_b).wrapping_add(BIAS.wrapping_sub(1));
+            sig_a |= HIDDEN;
+            sig_b |= HIDDEN;
+            let shift = if sig_a < sig_b {
+                exp_z = exp_z.wrapping_sub(1);
+                BITS.wrapping_sub(1)
+            } else {
+                BITS.wrapping_sub(2)
+            };
+            let (q, inexact) = $div(sig_a, sig_b, shift);
+            round_pack(sign_z, exp_z, q | <$U>::from(inexact))
+        }
+
+        /// `sqrt(a)`.
+        pub fn sqrt(a: $U) -> $U {
+            if is_nan(a) {
+                return a | QUIET;
+            }
+            if sign_of(a) {
+                if a & !SIGN == 0 {
+                    return a;
+                }
+                return CANON_NAN;
+            }
+            let mut exp = exp_of(a);
+            let mut sig = a & FRAC_MASK;
+            if exp == EXP_MAX {
+                return a;
+            }
+            if exp == 0 {
+                if sig == 0 {
+                    return a;
+                }
+                (exp, sig) = norm_subnormal(sig);
+            }
+            // value = m * 2^(e - SIG_BITS) with e made even.
+            let mut m = sig | HIDDEN;
+            let mut e = exp.wrapping_sub(BIAS);
+            if e & 1 != 0 {
+                m = shl(m, 1);
+                e = e.wrapping_sub(1);
+            }
+            // q = floor(sqrt(m * 2^(SIG_BITS + 2))): SIG_BITS + 2 bits, the last one the round bit.
+            let q = $sqrt_sig(m);
+            // The exact root is never a tie, so rounding up on the round bit is RNE.
+            let sig_z = shr(q, 1).wrapping_add(q & 1);
+            let exp_z = (e >> 1).wrapping_add(BIAS).wrapping_sub(1);
+            pack(false, exp_z, sig_z)
+        }
+
+        #[inline]
+        fn round_int(a: $U, mode: IntMode) -> $U {
+            let exp = exp_of(a);
+            let neg = sign_of(a);
+            if exp < BIAS {
+                if a & !SIGN == 0 {
+                    return a;
+                }
+                let z = a & SIGN;
+                return match mode {
+                    IntMode::Nearest => {
+                        if exp == BIAS.wrapping_sub(1) && a & FRAC_MASK != 0 {
+                            z | ONE
+                        } else {
+                            z
+                        }
+                    }
+                    IntMode::Trunc => z,
+                    IntMode::Floor => {
+                        if neg {
+                            SIGN | ONE
+                        } else {
+                            0
+                        }
+                    }
+                    IntMode::Ceil => {
+                        if neg {
+                            SIGN
+                        } else {
+                            ONE
+                        }
+                    }
+                };
+            }
+            if exp >= BIAS.wrapping_add(SIG_BITS as i32) {
+                if is_nan(a) {
+                    return a | QUIET;
+                }
+                return a;
+            }
+            let last = shl(
+                1,
+                BIAS.wrapping_add(SIG_BITS as i32).wrapping_sub(exp) as u32,
+            );
+            let round_mask = last.wrapping_sub(1);
+            let mut z = a;
+            match mode {
+                IntMode::Nearest => {
+                    z = z.wrapping_add(last >> 1);
+                    if z & round_mask == 0 {
+                        z &= !last;
+                    }
+                }
+                IntMode::Trunc => {}
+                IntMode::Floor => {
+                    if neg {
+                        z = z.wrapping_add(round_mask);
+                    }
+                }
+                IntMode::Ceil => {
+                    if !neg {
+                        z = z.wrapping_add(round_mask);
+                    }
+                }
+            }
+            z & !round_mask
+        }
+
+        /// Round toward +inf.
+        #[inline]
+        pub fn ceil(a: $U) -> $U {
+            round_int(a, IntMode::Ceil)
+        }
+
+        /// Round toward -inf.
+        #[inline]
+        pub fn floor(a: $U) -> $U {
+            round_int(a, IntMode::Floor)
+        }
+
+        /// Round toward zero.
+        #[inline]
+        pub fn trunc(a: $U) -> $U {
+            round_int(a, IntMode::Trunc)
+        }
+
+        /// Round to nearest integer, ties to even.
+        #[inline]
+        pub fn nearest(a: $U) -> $U {
+            round_int(a, IntMode::Nearest)
+        }
+
+        /// `|a|` (bit operation).
+        #[inline]
+        pub fn abs(a: $U) -> $U {
+            a & !SIGN
+        }
+
+        /// `-a` (bit operation).
+        #[inline]
+        pub fn neg(a: $U) -> $U {
+            a ^ SIGN
+        }
+
+        /// Magnitude of `a` with the sign of `b` (bit operation).
+        #[inline]
+        pub fn copysign(a: $U, b: $U) -> $U {
+            (a & !SIGN) | (b & SIGN)
+        }
+
+        /// `a == b`.
+        #[inline]
+        pub fn eq(a: $U, b: $U) -> bool {
+            if is_nan(a) || is_nan(b) {
+                return false;
+            }
+            a == b || (a | b) & !SIGN == 0
+        }
+
+        /// `a != b`.
+        #[inline]
+        pub fn ne(a: $U, b: $U) -> bool {
+            !eq(a, b)
+        }
+
+        /// `a < b`.
+        #[inline]
+        pub fn lt(a: $U, b: $U) -> bool {
+            if is_nan(a) || is_nan(b) {
+                return false;
+            }
+            let sa = sign_of(a);
+            if sa != sign_of(b) {
+                sa && (a | b) & !SIGN != 0
+            } else {
+                a != b && (sa ^ (a < b))
+            }
+        }
+
+        /// `a <= b`.
+        #[inline]
+        pub fn le(a: $U, b: $U) -> bool {
+            if is_nan(a) || is_nan(b) {
+                return false;
+            }
+            let sa = sign_of(a);
+            if sa != sign_of(b) {
+                sa || (a | b) & !SIGN == 0
+            } else {
+                a == b || (sa ^ (a < b))
+            }
+        }
+
+        /// `a > b`.
+        #[inline]
+        pub fn gt(a: $U, b: $U) -> bool {
+            lt(b, a)
+        }
+
+        /// `a >= b`.
+        #[inline]
+        pub fn ge(a: $U, b: $U) -> bool {
+            le(b, a)
+        }
+
+        /// Wasm `min`: NaN if either operand is NaN, `min(-0, +0) = -0`.
+        #[inline]
+        pub fn min(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            if lt(a, b) {
+                a
+            } else if lt(b, a) {
+                b
+            } else {
+                // Equal: identical bits, or +0/-0 where the OR yields -0.
+                a | b
+            }
+        }
+
+        /// Wasm `max`: NaN if either operand is NaN, `max(-0, +0) = +0`.
+        #[inline]
+        pub fn max(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            if lt(a, b) {
+                b
+            } else if lt(b, a) {
+                a
+            } else {
+                a & b
+            }
+        }
+
+        /// Rounds `(-1)^sign * mag` to this format.
+        #[inline]
+        pub(super) fn from_u64(sign: bool, mag: u64) -> $U {
+            if mag == 0 {
+                return 0;
+            }
+            let lz = mag.leading_zeros();
+            let m = super::shl64(mag, lz);
+            // Keep BITS-1 bits with the leading one at BITS-2, jam the rest.
+            let shift = 65u32.wrapping_sub(BITS);
+            let low = m & super::shr64(u64::MAX, 64u32.wrapping_sub(shift));
+            let sig = (super::shr64(m, shift) as $U) | <$U>::from(low != 0);
+            let exp = 62i32.wrapping_sub(lz as i32).wrapping_add(BIAS);
+            round_pack(sign, exp, sig)
+        }
+
+        /// Truncates toward zero and returns the magnitude (for the float -> int conversions).
+        #[inline]
+        pub(super) fn trunc_mag(a: $U) -> TruncMag {
+            if is_nan(a) {
+                return TruncMag::NaN;
+            }
+            let neg = sign_of(a);
+            let exp = exp_of(a);
+            if exp < BIAS {
+                return TruncMag::Val { neg, mag: 0 };
+            }
+            let e = exp.wrapping_sub(BIAS) as u32;
+            if e >= 64 {
+                return TruncMag::Big { neg };
+            }
+            let sig = u64::from(a & FRAC_MASK) | (1u64 << SIG_BITS);
+            let mag = if e >= SIG_BITS {
+                super::shl64(sig, e.wrapping_sub(SIG_BITS))
+            } else {
+                super::shr64(sig, SIG_BITS.wrapping_sub(e))
+            };
+            TruncMag::Val { neg, mag }
+        }
+    };
+}
+
+/// binary32 (`f32`) operations on `u32` bits.
+mod binary32 {
+    impl_float!(
+        uint = u32,
+        wide = u64,
+        bits = 32,
+        sig_bits = 23,
+        exp_max = 0xFF,
+        div = super::div_f32_sig,
+        sqrt_sig = super::sqrt_sig_f32,
+    );
+}
+
+/// binary64 (`f64`) operations on `u64` bits.
+mod binary64 {
+    impl_float!(
+        uint = u64,
+        wide = u128,
+        bits = 64,
+        sig_bits = 52,
+        exp_max = 0x7FF,
+        div = super::div_f64_sig,
+        sqrt_sig = super::sqrt_sig,
+    );
+}
+
+mod convert;
+
+pub use self::binary32::{
+    abs as f32_abs, add as f32_add, ceil as f32_ceil, copysign as f32_copysign, div as f32_div,
+    eq as f32_eq, floor as f32_floor, ge as f32_ge, gt as f32_gt, le as f32_le, lt as f32_lt,
+    max as f32_max, min as f32_min, mul as f32_mul, ne as f32_ne, nearest as f32_nearest,
+    neg as f32_neg, sqrt as f32_sqrt, sub as f32_sub, trunc as f32_trunc,
+};
+pub use self::binary64::{
+    abs as f64_abs, add as f64_add, ceil as f64_ceil, copysign as f64_copysign, div as f64_div,
+    eq as f64_eq, floor as f64_floor, ge as f64_ge, gt as f64_gt, le as f64_le, lt as f64_lt,
+    max as f64_max, min as f64_min, mul as f64_mul, ne as f64_ne, nearest as f64_nearest,
+    neg as f64_neg, sqrt as f64_sqrt, sub as f64_sub, trunc as f64_trunc,
+};
+pub use self::convert::*;

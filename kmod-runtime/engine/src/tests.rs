@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+//! Unit tests for the engine through its public API.
+#![allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::arithmetic_side_effects
+)]
+
+use super::*;
+use std::vec;
+use std::vec::Vec;
+
+fn wat(src: &str) -> Vec<u8> {
+    let buf = wast::parser::ParseBuffer::new(src).unwrap();
+    let mut m = wast::parser::parse::<wast::Wat>(&buf).unwrap();
+    m.encode().unwrap()
+}
+
+struct TestImports;
+impl Imports for TestImports {
+    fn resolve_func(
+        &self,
+        module: &str,
+        name: &str,
+        params: &[ValType],
+        results: &[ValType],
+    ) -> Option<u32> {
+        match (module, name, params, results) {
+            ("env", "double_at", [ValType::I32], [ValType::I32]) => Some(7),
+            ("env", "fail", [], []) => Some(8),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Default)]
+struct TestHost {
+    calls: u32,
+}
+impl Host for TestHost {
+    fn call(
+        &mut self,
+        id: u32,
+        mem: &mut [u8],
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        self.calls += 1;
+        match id {
+            7 => {
+                let Val::I32(addr) = args[0] else {
+                    return Err(Trap::Host(1));
+                };
+                let a = addr as usize;
+                let v =
+                    u32::from_le_bytes(mem.get(a..a + 4).ok_or(Trap::Host(2))?.try_into().unwrap());
+                mem[a..a + 4].copy_from_slice(&(v * 2).to_le_bytes());
+                results[0] = Val::I32(v as i32);
+                Ok(())
+            }
+            8 => Err(Trap::Host(42)),
+            _ => Err(Trap::Host(0)),
+        }
+    }
+}
+
+/// Compiles with exactly the planned buffer sizes.
+fn build(wasm: &[u8], limits: &Limits) -> (Vec<u8>, usize) {
+    let p = plan(wasm, limits, &TestImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let ib = {
+        let m = Module::compile(wasm, limits, &TestImports, &mut mbuf).unwrap();
+        assert!(
+            m.instance_bytes() <= p.instance_bytes,
+            "plan instance size too small"
+        );
+        m.instance_bytes()
+    };
+    (mbuf, ib)
+}
+
+fn run1(src: &str, func: &str, args: &[Val], nres: usize, fuel: u64) -> Result<Vec<Val>, Trap> {
+    let wasm = wat(src);
+    let limits = Limits::DEFAULT;
+    let p = plan(&wasm, &limits, &TestImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; p.instance_bytes];
+    let mut f = fuel;
+    let mut host = TestHost::default();
+    let mut inst = Instance::new(&m, &mut ibuf, &mut f, &mut host).unwrap();
+    let mut out = vec![Val::I32(0); nres];
+    inst.invoke(
+        m.export_func(func).unwrap(),
+        args,
+        &mut out,
+        &mut f,
+        &mut host,
+    )?;
+    Ok(out)
+}
+
+#[test]
+fn error_is_small() {
+    assert!(core::mem::size_of::<Error>() <= 16);
+    assert!(core::mem::size_of::<Trap>() <= 8);
+}
+
+#[test]
+fn integer_arith_and_control() {
+    let src = r#"(module
+      (func $fac (export "fac") (param i64) (result i64)
+        (if (result i64) (i64.eqz (local.get 0))
+          (then (i64.const 1))
+          (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+      (func (export "sum") (param i32) (result i32) (local i32)
+        (block $done (loop $l
+          (br_if $done (i32.eqz (local.get 0)))
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+          (br $l)))
+        (local.get 1))
+      (func (export "tbl") (param i32) (result i32)
+        (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 11)))
+        (i32.const 12))
+      (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1))))"#;
+    assert_eq!(
+        run1(src, "fac", &[Val::I64(20)], 1, 1_000_000).unwrap(),
+        vec![Val::I64(2432902008176640000)]
+    );
+    assert_eq!(
+        run1(src, "sum", &[Val::I32(100)], 1, 1_000_000).unwrap(),
+        vec![Val::I32(5050)]
+    );
+    for (i, r) in [(0, 10), (1, 11), (2, 12), (99, 12)] {
+        assert_eq!(
+            run1(src, "tbl", &[Val::I32(i)], 1, 1000).unwrap(),
+            vec![Val::I32(r)]
+        );
+    }
+    assert_eq!(
+        run1(src, "div", &[Val::I32(1), Val::I32(0)], 1, 1000),
+        Err(Trap::IntegerDivideByZero)
+    );
+    assert_eq!(
+        run1(src, "div", &[Val::I32(i32::MIN), Val::I32(-1)], 1, 1000),
+        Err(Trap::IntegerOverflow)
+    );
+}
+
+#[test]
+fn infinite_loop_runs_out_of_fuel_and_instance_is_reusable() {
+    let wasm = wat(r#"(module
+      (global $g (mut i32) (i32.const 0))
+      (func (export "spin") (loop $l (global.set $g (i32.add (global.get $g) (i32.const 1))) (br $l)))
+      (func (export "get") (result i32) (global.get $g)))"#);
+    let limits = Limits::DEFAULT;
+    let (mut mbuf, ib) = build(&wasm, &limits);
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut host = TestHost::default();
+    let mut fuel = 10_000u64;
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let spin = m.export_func("spin").unwrap();
+    assert_eq!(
+        inst.invoke(spin, &[], &mut [], &mut fuel, &mut host),
+        Err(Trap::OutOfFuel)
+    );
+    assert!(fuel < 10);
+    let mut out = [Val::I32(0)];
+    let mut fuel2 = 100;
+    inst.invoke(
+        m.export_func("get").unwrap(),
+        &[],
+        &mut out,
+        &mut fuel2,
+        &mut host,
+    )
+    .unwrap();
+    let Val::I32(n) = out[0] else { panic!() };
+    assert!(n > 100, "loop made progress: {n}");
+    // fuel accounting is deterministic
+    let mut fuel3 = 10_000u64;
+    assert_eq!(
+        inst.invoke(spin, &[], &mut [], &mut fuel3, &mut host),
+        Err(Trap::OutOfFuel)
+    );
+    assert_eq!(fuel3, fuel);
+}
+
+#[test]
+fn deep_recursion_is_call_stack_exhausted() {
+    let src = r#"(module (func $r (export "r") (param i32) (result i32)
+        (i32.add (i32.const 1) (call $r (local.get 0)))))"#;
+    assert_eq!(
+        run1(src, "r", &[Val::I32(0)], 1, u64::MAX),
+        Err(Trap::CallStackExhausted)
+    );
+}
+
+#[test]
+fn host_function_reads_and_writes_memory_and_traps() {
+    let src = r#"(module
+      (import "env" "double_at" (func $d (param i32) (result i32)))
+      (import "env" "fail" (func $fail))
+      (memory (export "mem") 1)
+      (data (i32.const 16) "\15\00\00\00")
+      (func (export "go") (result i32 i32) (call $d (i32.const 16)) (i32.load (i32.const 16)))
+      (func (export "bad") (call $fail))
+      (func (export "oob") (result i32) (call $d (i32.const 65534))))"#;
+    assert_eq!(
+        run1(src, "go", &[], 2, 1000).unwrap(),
+        vec![Val::I32(21), Val::I32(42)]
+    );
+    assert_eq!(run1(src, "bad", &[], 0, 1000), Err(Trap::Host(42)));
+    assert_eq!(run1(src, "oob", &[], 1, 1000), Err(Trap::Host(2)));
+}
+
+#[test]
+fn memory_is_bounds_checked_and_grow_is_limited() {
+    let src = r#"(module (memory 1)
+      (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+      (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    assert_eq!(
+        run1(src, "load", &[Val::I32(65532)], 1, 100).unwrap(),
+        vec![Val::I32(0)]
+    );
+    assert_eq!(
+        run1(src, "load", &[Val::I32(65533)], 1, 100),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        run1(src, "load", &[Val::I32(-1)], 1, 100),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        run1(src, "grow", &[Val::I32(1)], 1, 100).unwrap(),
+        vec![Val::I32(1)]
+    );
+    let max = Limits::DEFAULT.max_memory_pages as i32;
+    assert_eq!(
+        run1(src, "grow", &[Val::I32(max)], 1, 100).unwrap(),
+        vec![Val::I32(-1)]
+    );
+}
+
+#[test]
+fn limits_are_errors_not_crashes() {
+    let limits = Limits {
+        max_memory_pages: 2,
+        ..Limits::DEFAULT
+    };
+    let wasm = wat("(module (memory 3))");
+    let e = plan(&wasm, &limits, &TestImports).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::LimitExceeded);
+    // too-small buffers
+    let wasm = wat(r#"(module (func (export "f") (result i32) (i32.const 1)))"#);
+    let p = plan(&wasm, &limits, &TestImports).unwrap();
+    let mut small = vec![0u8; p.module_bytes - 1];
+    let e = Module::compile(&wasm, &limits, &TestImports, &mut small).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut ib = vec![0u8; m.instance_bytes() - 1];
+    let e = Instance::new(&m, &mut ib, &mut 100, &mut TestHost::default()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
+    // unknown import
+    let wasm = wat(r#"(module (import "env" "nope" (func)))"#);
+    assert_eq!(
+        plan(&wasm, &limits, &TestImports).unwrap_err().kind(),
+        ErrorKind::UnknownImport
+    );
+    // garbage and truncated input never panic
+    for n in 0..wasm.len() {
+        let _ = plan(&wasm[..n], &limits, &TestImports);
+    }
+    let big = wat(
+        r#"(module (memory 1) (func (export "f") (param i32) (result i32)
+        (block (result i32) (loop (result i32) (br_table 0 1 (local.get 0) (local.get 0))))))"#,
+    );
+    for i in 0..big.len() {
+        for b in [0u8, 0xff, 0x7f, 0x80, 0x0b] {
+            let mut w = big.clone();
+            w[i] = b;
+            if let Ok(p) = plan(&w, &limits, &TestImports) {
+                let mut mb = vec![0u8; p.module_bytes];
+                if let Ok(m) = Module::compile(&w, &limits, &TestImports, &mut mb) {
+                    let mut ib = vec![0u8; m.instance_bytes()];
+                    let mut fuel = 1000;
+                    let mut h = TestHost::default();
+                    if let Ok(mut inst) = Instance::new(&m, &mut ib, &mut fuel, &mut h) {
+                        if let Some(f) = m.export_func("f") {
+                            let _ = inst.invoke(
+                                f,
+                                &[Val::I32(1)],
+                                &mut [Val::I32(0)],
+                                &mut fuel,
+                                &mut h,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn plan_sizes_are_sufficient() {
+    let srcs = [
+        "(module)",
+        r#"(module (memory 1 2) (table 3 funcref) (global (mut i64) (i64.const 5))
+            (elem (i32.const 0) $a $a) (data (i32.const 1) "abc")
+            (func $a (export "a") (param i32 i64 f32) (result i32 i64) (local f64 i32)
+              (local.get 0) (local.get 1)
+              (br_table 0 0 0 0 0 0 (i32.const 1)))
+            (func (export "b") (result i32) (call_indirect (param i32 i64 f32) (result i32 i64)
+               (i32.const 1) (i64.const 2) (f32.const 3) (i32.const 0)) (drop)))"#,
+        r#"(module (func (export "e") (if (i32.const 0) (then) (else)) (block (loop (br 1))) (return)))"#,
+    ];
+    for s in srcs {
+        let wasm = wat(s);
+        let limits = Limits::DEFAULT;
+        let p = plan(&wasm, &limits, &TestImports).unwrap();
+        let mut mbuf = vec![0u8; p.module_bytes];
+        let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+        let mut ibuf = vec![0u8; p.instance_bytes];
+        let mut fuel = 1000;
+        Instance::new(&m, &mut ibuf, &mut fuel, &mut TestHost::default()).unwrap();
+    }
+}
+
+#[test]
+fn validation_rejects_type_errors() {
+    let limits = Limits::DEFAULT;
+    for s in [
+        "(module (func (result i32) (i64.const 0)))",
+        "(module (func (i32.add (i32.const 0))))",
+        "(module (func (local.get 0)))",
+        "(module (func (br 1)))",
+        "(module (global i32 (i32.const 0)) (func (global.set 0 (i32.const 1))))",
+    ] {
+        let wasm = wat(s);
+        let p = plan(&wasm, &limits, &TestImports).unwrap();
+        let mut mbuf = vec![0u8; p.module_bytes];
+        assert!(
+            Module::compile(&wasm, &limits, &TestImports, &mut mbuf).is_err(),
+            "{s}"
+        );
+    }
+}
