@@ -53,8 +53,8 @@ impl fmt::Display for Value {
         match *self {
             Value::I32(v) => write!(f, "i32:{v}"),
             Value::I64(v) => write!(f, "i64:{v}"),
-            Value::F32(b) => write!(f, "f32:{}({b:#010x})", f32::from_bits(b)),
-            Value::F64(b) => write!(f, "f64:{}({b:#018x})", f64::from_bits(b)),
+            Value::F32(b) => write!(f, "f32:{:?}({b:#010x})", f32::from_bits(b)),
+            Value::F64(b) => write!(f, "f64:{:?}({b:#018x})", f64::from_bits(b)),
             Value::FuncRef(nn) => write!(f, "funcref:{}", if nn { "non-null" } else { "null" }),
             Value::ExternRef(r) => write!(f, "externref:{r:?}"),
         }

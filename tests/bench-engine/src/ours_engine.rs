@@ -186,7 +186,9 @@ pub fn with_instance<R>(
     let mut exports = Vec::new();
     for name in export_func_names(wasm) {
         let Some(idx) = module.export_func(&name) else {
-            return Err(SetupError::Invalid(format!("export {name:?} not found by export_func")));
+            return Err(SetupError::Invalid(format!(
+                "export {name:?} not found by export_func"
+            )));
         };
         let Some((params, results)) = module.func_type(idx) else {
             return Err(SetupError::Invalid(format!("no type for function {idx}")));

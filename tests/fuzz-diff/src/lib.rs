@@ -69,6 +69,13 @@ pub struct Report {
     pub calls_compared: u64,
     /// Calls where fuel / stack ran out on at least one side.
     pub calls_resource: u64,
+    /// Compared calls that returned normally in both.
+    pub calls_returned: u64,
+    /// Compared calls that trapped in both.
+    pub calls_trapped: u64,
+    /// Resource stops caused by our side / by wasmi (both may count for one call).
+    pub stops_ours: u64,
+    pub stops_wasmi: u64,
     /// Inputs skipped for limits / imports.
     pub skipped: u64,
     /// Whether our engine (not the stand-in) was compared.
@@ -316,6 +323,10 @@ struct ModuleStats {
     skipped: bool,
     calls_compared: u64,
     calls_resource: u64,
+    calls_returned: u64,
+    calls_trapped: u64,
+    stops_ours: u64,
+    stops_wasmi: u64,
 }
 
 /// Catches a panic in our engine as a finding.
@@ -375,17 +386,17 @@ fn compare_calls(
             })?;
             let t = ts.call(ti, &args, &mut tf);
             let call = format!("{:?}{}", ef.name, show(&args));
+            let o_res = matches!(&o, Err(a) if a.is_resource());
+            let t_res = matches!(&t, Err(b) if b.is_resource());
+            if o_res || t_res {
+                st.calls_resource += 1;
+                st.stops_ours += u64::from(o_res);
+                st.stops_wasmi += u64::from(t_res);
+                return Ok(Some(call_no + 1));
+            }
             match (&o, &t) {
-                (Err(a), _) if a.is_resource() => {
-                    st.calls_resource += 1;
-                    return Ok(Some(call_no + 1));
-                }
-                (_, Err(b)) if b.is_resource() => {
-                    st.calls_resource += 1;
-                    return Ok(Some(call_no + 1));
-                }
-                (Ok(a), Ok(b)) if results_same(a, b) => {}
-                (Err(a), Err(b)) if a == b => {}
+                (Ok(a), Ok(b)) if results_same(a, b) => st.calls_returned += 1,
+                (Err(a), Err(b)) if a == b => st.calls_trapped += 1,
                 (Ok(a), Ok(b)) => {
                     return Err(Finding {
                         what: "result".into(),
@@ -676,6 +687,10 @@ pub fn run(cfg: &FuzzConfig) -> Report {
         rep.skipped += u64::from(st.skipped);
         rep.calls_compared += st.calls_compared;
         rep.calls_resource += st.calls_resource;
+        rep.calls_returned += st.calls_returned;
+        rep.calls_trapped += st.calls_trapped;
+        rep.stops_ours += st.stops_ours;
+        rep.stops_wasmi += st.stops_wasmi;
         if let Some(f) = f {
             rep.findings += 1;
             let path = save_finding(cfg, i, &wasm, kind, &f);

@@ -65,7 +65,7 @@ fn main() -> ExitCode {
     }
     let rep = run(&cfg);
     println!(
-        "# ours={} seed={} fuel={} instantiated={} both_invalid={} skipped={} calls_compared={} resource_stops={}",
+        "# ours={} seed={} fuel={} instantiated={} both_invalid={} skipped={} calls_compared={} (returned={} trapped={}) resource_stops={} (ours={} wasmi={})",
         if rep.ours_available { "wasmhook-engine" } else { "STAND-IN (wasmi lazy; engine not merged)" },
         cfg.seed,
         cfg.fuel,
@@ -73,7 +73,11 @@ fn main() -> ExitCode {
         rep.both_invalid,
         rep.skipped,
         rep.calls_compared,
-        rep.calls_resource
+        rep.calls_returned,
+        rep.calls_trapped,
+        rep.calls_resource,
+        rep.stops_ours,
+        rep.stops_wasmi
     );
     println!("FUZZ inputs={} findings={}", rep.inputs, rep.findings);
     if rep.findings == 0 {
