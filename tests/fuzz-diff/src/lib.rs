@@ -117,6 +117,11 @@ pub enum InputKind {
     InvalidFuncs,
     /// A valid module with a few random bytes changed.
     Mutated,
+    /// wasm-smith with `disallow_traps` (guarded loads/stores/divisions: deeper executions).
+    NoTraps,
+    /// A valid module passed through wasm-smith's `ensure_termination` (a fuel global bounds
+    /// every loop and call, so most calls run to completion).
+    Terminating,
 }
 
 /// wasm-smith configured to wasmhook-engine's feature set.
@@ -166,6 +171,7 @@ pub fn smith_config(kind: InputKind) -> wasm_smith::Config {
         allow_start_export: true,
         canonicalize_nans: false,
         allow_invalid_funcs: kind == InputKind::InvalidFuncs,
+        disallow_traps: kind == InputKind::NoTraps,
         ..wasm_smith::Config::default()
     }
 }
@@ -176,12 +182,17 @@ pub fn make_input(seed: u64, i: u64) -> Option<(InputKind, Vec<u8>)> {
     let kind = match rng.below(10) {
         0 => InputKind::InvalidFuncs,
         1 => InputKind::Mutated,
+        2 | 3 => InputKind::NoTraps,
+        4 | 5 => InputKind::Terminating,
         _ => InputKind::Valid,
     };
     let len = 256 + rng.below(8192) as usize;
     let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
     let mut u = Unstructured::new(&bytes);
-    let m = wasm_smith::Module::new(smith_config(kind), &mut u).ok()?;
+    let mut m = wasm_smith::Module::new(smith_config(kind), &mut u).ok()?;
+    if kind == InputKind::Terminating {
+        m.ensure_termination(10_000).ok()?;
+    }
     let mut wasm = m.to_bytes();
     if kind == InputKind::Mutated && wasm.len() > 8 {
         for _ in 0..1 + rng.below(4) {
