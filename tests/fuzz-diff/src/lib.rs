@@ -665,6 +665,48 @@ pub fn replay(wasm: &[u8], fuel: u64) -> Option<Finding> {
     compare_module(&side, &wasmi, wasm, fuel).1
 }
 
+/// Prints every export call's outcome in both engines (fresh instances per engine, calls in
+/// order, same arguments as the fuzzer). For reducing findings by hand.
+pub fn show_module(wasm: &[u8], fuel: u64) {
+    let wasmi = theirs::engine(&theirs::Options::FUZZ);
+    let standin = theirs::engine(&STANDIN);
+    let side = if ours::AVAILABLE {
+        Ours::Engine
+    } else {
+        Ours::StandIn(&standin)
+    };
+    let run = |s: &mut dyn Session| -> Vec<String> {
+        let exports = s.exports().to_vec();
+        let mut out = Vec::new();
+        for (i, ef) in exports.iter().enumerate() {
+            for k in 0..2u64 {
+                let args = args_for(&ef.params, k);
+                let mut f = fuel;
+                let r = s.call(i, &args, &mut f);
+                let r = match r {
+                    Ok(v) => show(&v),
+                    Err(t) => format!("trap {t:?}"),
+                };
+                out.push(format!("{:?}{} -> {r}", ef.name, show(&args)));
+            }
+        }
+        out
+    };
+    let mut f = fuel;
+    let t = theirs::with_instance(&wasmi, &theirs::Options::FUZZ, wasm, &mut f, run);
+    let mut f = fuel;
+    let o = side.with_instance(wasm, &mut f, run);
+    match (o, t) {
+        (Ok(o), Ok(t)) => {
+            for (a, b) in o.iter().zip(&t) {
+                let mark = if a == b { " " } else { "!" };
+                println!("{mark} ours  {a}\n{mark} wasmi {b}");
+            }
+        }
+        (o, t) => println!("ours {:?}\nwasmi {:?}", o.err(), t.err()),
+    }
+}
+
 /// Runs `cfg.iters` inputs and reports.
 pub fn run(cfg: &FuzzConfig) -> Report {
     let wasmi = theirs::engine(&theirs::Options::FUZZ);

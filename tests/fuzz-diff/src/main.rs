@@ -1,8 +1,9 @@
-//! `fuzz-diff --iters N --seed S [--fuel F] [--out DIR]` or `fuzz-diff --replay FILE.wasm`.
+//! `fuzz-diff --iters N --seed S [--fuel F] [--out DIR]`, `fuzz-diff --replay FILE.wasm` (re-run
+//! the comparison on one module) or `fuzz-diff --show FILE.wasm` (print every call in both).
 //! Prints progress and a final `FUZZ inputs=N findings=M` line; findings are saved under
 //! `${WASMHOOK_CACHE:-~/.cache/wasmhook}/fuzz-findings` (or `--out`). Exit status 1 on findings.
 
-use fuzz_diff::{replay, run, FuzzConfig};
+use fuzz_diff::{replay, run, show_module, FuzzConfig};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         hang_secs: 60,
     };
     let mut replay_file = None;
+    let mut show_file = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let Some(v) = args.next() else {
@@ -37,12 +39,26 @@ fn main() -> ExitCode {
                 replay_file = Some(PathBuf::from(v));
                 Ok(())
             }
+            "--show" => {
+                show_file = Some(PathBuf::from(v));
+                Ok(())
+            }
             _ => Err(format!("unknown argument {a}")),
         };
         if let Err(e) = r {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
+    }
+    if let Some(path) = show_file {
+        match std::fs::read(&path) {
+            Ok(w) => show_module(&w, cfg.fuel),
+            Err(e) => {
+                eprintln!("{}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        return ExitCode::SUCCESS;
     }
     if let Some(path) = replay_file {
         let wasm = match std::fs::read(&path) {
