@@ -18,8 +18,10 @@
 //! Until our engine is merged into this branch the "ours" side is a stand-in (wasmi with lazy
 //! compilation and its own store), so the harness itself stays exercised.
 
+pub mod referee;
+
 use arbitrary::Unstructured;
-use bench_engine::{ours, theirs, ExportFunc, Session, SetupError, Ty, Value};
+use bench_engine::{ours, theirs, ExportFunc, Session, SetupError, TrapKind, Ty, Value};
 use std::fmt::Write as _;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
@@ -82,6 +84,8 @@ pub struct Report {
     pub ours_available: bool,
     /// Paths of saved findings.
     pub finding_paths: Vec<PathBuf>,
+    /// Disagreements where the referee sided with our engine (saved, not findings).
+    pub wasmi_bugs: u64,
 }
 
 /// SplitMix64: seeds, argument choice and byte streams.
@@ -169,7 +173,9 @@ pub fn smith_config(kind: InputKind) -> wasm_smith::Config {
         max_types: 30,
         max_nesting_depth: 8,
         allow_start_export: true,
-        canonicalize_nans: false,
+        // NaN sign and payload of arithmetic results are nondeterministic in the spec and become
+        // visible through reinterpret and stores: canonicalise them so only real bugs differ.
+        canonicalize_nans: true,
         allow_invalid_funcs: kind == InputKind::InvalidFuncs,
         disallow_traps: kind == InputKind::NoTraps,
         ..wasm_smith::Config::default()
@@ -278,6 +284,10 @@ pub fn args_for(params: &[Ty], k: u64) -> Vec<Value> {
         .collect()
 }
 
+/// Finding kind for a disagreement where the referee (wasmi 0.31) sides with our engine: saved
+/// like a finding but counted separately, not a failure.
+pub const WASMI_BUG: &str = "wasmi-bug";
+
 /// One disagreement.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -355,6 +365,7 @@ fn guarded<R>(f: impl FnOnce() -> R) -> Result<R, String> {
 /// `Ok(Some(next))` when fuel / stack ran out at call `next - 1` (the caller re-instantiates both
 /// and resumes at `next`, since the states may have diverged).
 fn compare_calls(
+    wasm: &[u8],
     os: &mut dyn Session,
     ts: &mut dyn Session,
     fuel: u64,
@@ -362,6 +373,8 @@ fn compare_calls(
     st: &mut ModuleStats,
 ) -> Result<Option<usize>, Finding> {
     let t_exports: Vec<ExportFunc> = ts.exports().to_vec();
+    // calls made on these instances so far, for the referee
+    let mut history: Vec<(String, Vec<Value>)> = Vec::new();
     for (ti, ef) in t_exports.iter().enumerate() {
         if 2 * ti + 1 < start {
             continue;
@@ -396,6 +409,7 @@ fn compare_calls(
                 detail: format!("ours panicked calling {:?}{}: {p}", ef.name, show(&args)),
             })?;
             let t = ts.call(ti, &args, &mut tf);
+            history.push((ef.name.clone(), args.clone()));
             let call = format!("{:?}{}", ef.name, show(&args));
             let o_res = matches!(&o, Err(a) if a.is_resource());
             let t_res = matches!(&t, Err(b) if b.is_resource());
@@ -405,21 +419,41 @@ fn compare_calls(
                 st.stops_wasmi += u64::from(t_res);
                 return Ok(Some(call_no + 1));
             }
-            match (&o, &t) {
-                (Ok(a), Ok(b)) if results_same(a, b) => st.calls_returned += 1,
-                (Err(a), Err(b)) if a == b => st.calls_trapped += 1,
-                (Ok(a), Ok(b)) => {
-                    return Err(Finding {
-                        what: "result".into(),
-                        detail: format!("{call}: ours {} wasmi {}", show(a), show(b)),
-                    })
+            let what = match (&o, &t) {
+                (Ok(a), Ok(b)) if results_same(a, b) => {
+                    st.calls_returned += 1;
+                    None
                 }
-                _ => {
-                    return Err(Finding {
-                        what: "trap".into(),
-                        detail: format!("{call}: ours {o:?} wasmi {t:?}"),
-                    })
+                (Err(a), Err(b)) if a == b => {
+                    st.calls_trapped += 1;
+                    None
                 }
+                (Ok(_), Ok(_)) => Some("result"),
+                _ => Some("trap"),
+            };
+            if let Some(what) = what {
+                let referee = referee::replay(wasm, fuel, &history);
+                let ours_right = match &referee {
+                    Some((Ok(r), _)) => matches!(&o, Ok(a) if results_same(a, r)),
+                    Some((Err(r), _)) => matches!(&o, Err(a) if a == r),
+                    None => false,
+                };
+                let show_outcome = |x: &Result<Vec<Value>, TrapKind>| match x {
+                    Ok(v) => show(v),
+                    Err(t) => format!("trap {t:?}"),
+                };
+                let referee_said = referee
+                    .as_ref()
+                    .map_or("undecided".to_string(), |(r, _)| show_outcome(r));
+                return Err(Finding {
+                    what: if ours_right { WASMI_BUG.into() } else { what.into() },
+                    detail: format!(
+                        "{call} (call {} on fresh instances): ours {} wasmi {} referee(wasmi 0.31) {referee_said}",
+                        history.len(),
+                        show_outcome(&o),
+                        show_outcome(&t),
+                    ),
+                });
             }
             st.calls_compared += 1;
         }
@@ -428,8 +462,10 @@ fn compare_calls(
     let (om, tm) = (os.memory(), ts.memory());
     if !tm.is_empty() && om != tm {
         let first = om.iter().zip(&tm).position(|(a, b)| a != b);
+        let ours_right = !history.is_empty()
+            && matches!(referee::replay(wasm, fuel, &history), Some((_, m)) if m == om);
         return Err(Finding {
-            what: "memory".into(),
+            what: if ours_right { WASMI_BUG } else { "memory" }.into(),
             detail: format!(
                 "memory differs after all calls: ours {} bytes, wasmi {} bytes, first difference at {first:?}",
                 om.len(),
@@ -515,7 +551,17 @@ fn compare_module(
         }
         if first {
             first = false;
-            if let Some(f) = compare_setup(&o, &t, &mut st) {
+            if let Some(mut f) = compare_setup(&o, &t, &mut st) {
+                let ours_as_trap = match &o {
+                    Ok(()) => Some(Ok(())),
+                    Err(SetupError::Trap(k)) => Some(Err(k.clone())),
+                    Err(_) => None,
+                };
+                let referee = referee::instantiate(wasm, fuel);
+                if referee.is_some() && referee == ours_as_trap {
+                    f.what = WASMI_BUG.into();
+                }
+                f.detail = format!("{} referee(wasmi 0.31) {referee:?}", f.detail);
                 return (st, Some(f));
             }
         }
@@ -550,7 +596,7 @@ fn session_round(
         let mut ofuel = fuel;
         let r = guarded(|| {
             ours_side.with_instance(wasm, &mut ofuel, |os| {
-                compare_calls(os, ts, fuel, start, st)
+                compare_calls(wasm, os, ts, fuel, start, st)
             })
         });
         match r {
@@ -745,15 +791,20 @@ pub fn run(cfg: &FuzzConfig) -> Report {
         rep.stops_ours += st.stops_ours;
         rep.stops_wasmi += st.stops_wasmi;
         if let Some(f) = f {
-            rep.findings += 1;
             let path = save_finding(cfg, i, &wasm, kind, &f);
-            println!(
-                "FINDING {} input={i} {}: {}",
-                f.what,
-                path.display(),
-                f.detail
-            );
-            rep.finding_paths.push(path);
+            if f.what == WASMI_BUG {
+                rep.wasmi_bugs += 1;
+                println!("WASMI-BUG input={i} {}: {}", path.display(), f.detail);
+            } else {
+                rep.findings += 1;
+                println!(
+                    "FINDING {} input={i} {}: {}",
+                    f.what,
+                    path.display(),
+                    f.detail
+                );
+                rep.finding_paths.push(path);
+            }
         }
         if cfg.progress_every != 0 && (i + 1) % cfg.progress_every == 0 {
             println!(

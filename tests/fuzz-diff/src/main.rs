@@ -3,7 +3,7 @@
 //! Prints progress and a final `FUZZ inputs=N findings=M` line; findings are saved under
 //! `${WASMHOOK_CACHE:-~/.cache/wasmhook}/fuzz-findings` (or `--out`). Exit status 1 on findings.
 
-use fuzz_diff::{replay, run, show_module, FuzzConfig};
+use fuzz_diff::{replay, run, show_module, FuzzConfig, WASMI_BUG};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,6 +69,10 @@ fn main() -> ExitCode {
             }
         };
         return match replay(&wasm, cfg.fuel) {
+            Some(f) if f.what == WASMI_BUG => {
+                println!("WASMI-BUG (referee sides with ours): {}", f.detail);
+                ExitCode::SUCCESS
+            }
             Some(f) => {
                 println!("FINDING {}: {}", f.what, f.detail);
                 ExitCode::FAILURE
@@ -94,6 +98,10 @@ fn main() -> ExitCode {
         rep.calls_resource,
         rep.stops_ours,
         rep.stops_wasmi
+    );
+    println!(
+        "# wasmi 2.0 disagreements where the referee (wasmi 0.31) sided with ours: {}",
+        rep.wasmi_bugs
     );
     println!("FUZZ inputs={} findings={}", rep.inputs, rep.findings);
     if rep.findings == 0 {
