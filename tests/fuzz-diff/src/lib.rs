@@ -721,10 +721,23 @@ pub fn show_module(wasm: &[u8], fuel: u64) {
     } else {
         Ours::StandIn(&standin)
     };
+    // calls in wasmi's export order, in both engines (as the fuzzer does)
+    let names: Vec<String> = {
+        let mut f = fuel;
+        theirs::with_instance(&wasmi, &theirs::Options::FUZZ, wasm, &mut f, |s| {
+            s.exports().iter().map(|e| e.name.clone()).collect()
+        })
+        .unwrap_or_default()
+    };
     let run = |s: &mut dyn Session| -> Vec<String> {
         let exports = s.exports().to_vec();
         let mut out = Vec::new();
-        for (i, ef) in exports.iter().enumerate() {
+        for name in &names {
+            let Some(i) = s.find(name) else {
+                out.push(format!("{name:?} missing"));
+                continue;
+            };
+            let ef = &exports[i];
             for k in 0..2u64 {
                 let args = args_for(&ef.params, k);
                 let mut f = fuel;
