@@ -205,7 +205,17 @@ pub fn with_instance<R>(
     }
     let inst = inst.map_err(|e| match e.as_trap_code() {
         Some(_) => SetupError::Trap(trap_kind(&e)),
-        None => SetupError::Limits(e.to_string()),
+        // wasmi reports out-of-bounds active segments as table/memory errors, not trap codes
+        None => {
+            let m = e.to_string();
+            if m.contains("out of bounds table access") {
+                SetupError::Trap(TrapKind::TableOutOfBounds)
+            } else if m.contains("out of bounds memory access") {
+                SetupError::Trap(TrapKind::MemoryOutOfBounds)
+            } else {
+                SetupError::Limits(m)
+            }
+        }
     })?;
     let mut funcs = Vec::new();
     let mut exports = Vec::new();
