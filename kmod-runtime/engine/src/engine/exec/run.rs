@@ -7,7 +7,7 @@ use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
 use super::super::trap::Trap;
-use super::{call_host, Instance, FRAME_WORDS};
+use super::{call_host, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
@@ -91,7 +91,7 @@ impl Instance<'_, '_> {
         let mem_len = self.mem_len();
         if hid != NO_HOST {
             let mem = self.mem.get_mut(..mem_len).unwrap_or(&mut []);
-            call_host(m, func, hid, self.stack, nargs, mem, host)?;
+            call_host(m, m.func_type_idx(func), hid, self.stack, nargs, mem, host)?;
             return Ok(());
         }
         let code =
@@ -343,6 +343,18 @@ impl Instance<'_, '_> {
                             return Err(Trap::UninitializedElement);
                         }
                         f = r.wrapping_sub(1) as usize;
+                        if f as u32 & FOREIGN_FUNC != 0 {
+                            // a linker-provided function of another instance: the host checks
+                            // its signature against the call's type
+                            let id = f as u32 & !FOREIGN_FUNC;
+                            let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                            sp = call_host(m, canon, id, stack, sp, mem, host)?;
+                            pc = pc.wrapping_add(3);
+                            continue;
+                        }
+                        if f >= m.h.n_funcs {
+                            return Err(Trap::UninitializedElement);
+                        }
                         let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
                         if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
                             return Err(Trap::IndirectCallTypeMismatch);
@@ -352,7 +364,7 @@ impl Instance<'_, '_> {
                     let hid = m.rec(m.h.o_funcs, FUNC_REC, f, 1);
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                        sp = call_host(m, f as u32, hid, stack, sp, mem, host)?;
+                        sp = call_host(m, m.func_type_idx(f as u32), hid, stack, sp, mem, host)?;
                         pc = next_pc;
                         continue;
                     }
