@@ -161,6 +161,10 @@ pub trait Session {
     }
     /// The instance's linear memory 0 (empty if none).
     fn memory(&self) -> Vec<u8>;
+    /// Values of the exported globals, by export name (empty where not supported).
+    fn globals(&self) -> Vec<(String, Value)> {
+        Vec::new()
+    }
     /// Memory plan, where the engine has one.
     fn plan(&self) -> Option<PlanBytes> {
         None
@@ -174,6 +178,15 @@ pub trait Session {
 /// Names of the exported functions of `wasm`, in export order (empty if it does not parse).
 /// Our engine's API looks exports up by name only, so the adapter gets the names from here.
 pub fn export_func_names(wasm: &[u8]) -> Vec<String> {
+    export_names(wasm, wasmparser::ExternalKind::Func)
+}
+
+/// Names of the exported globals of `wasm`, in export order.
+pub fn export_global_names(wasm: &[u8]) -> Vec<String> {
+    export_names(wasm, wasmparser::ExternalKind::Global)
+}
+
+fn export_names(wasm: &[u8], kind: wasmparser::ExternalKind) -> Vec<String> {
     let mut names = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         let Ok(payload) = payload else {
@@ -181,7 +194,7 @@ pub fn export_func_names(wasm: &[u8]) -> Vec<String> {
         };
         if let wasmparser::Payload::ExportSection(r) = payload {
             for e in r.into_iter().flatten() {
-                if e.kind == wasmparser::ExternalKind::Func {
+                if e.kind == kind {
                     names.push(e.name.to_string());
                 }
             }

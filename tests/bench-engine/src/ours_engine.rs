@@ -2,7 +2,8 @@
 //! `docs/engine-api.md` (plan → Module::compile → Instance::new → invoke).
 
 use crate::common::{
-    export_func_names, ExportFunc, PlanBytes, Session, SetupError, TrapKind, Ty, Value,
+    export_func_names, export_global_names, ExportFunc, PlanBytes, Session, SetupError, TrapKind,
+    Ty, Value,
 };
 use wasmhook_engine::{
     plan, Error, ErrorKind, Host, Imports, Instance, Limits, Module, Trap, Val, ValType,
@@ -109,6 +110,8 @@ fn zero(t: Ty) -> Val {
 
 struct OursSession<'m, 'b> {
     inst: Instance<'m, 'b>,
+    /// Exported globals: name and global index (via the additive `Module::export`).
+    globals: Vec<(String, u32)>,
     funcs: Vec<u32>,
     exports: Vec<ExportFunc>,
     plan: PlanBytes,
@@ -157,6 +160,13 @@ impl Session for OursSession<'_, '_> {
         self.inst.memory().to_vec()
     }
 
+    fn globals(&self) -> Vec<(String, Value)> {
+        self.globals
+            .iter()
+            .filter_map(|(n, g)| Some((n.clone(), from_val(&self.inst.global(*g)?))))
+            .collect()
+    }
+
     fn plan(&self) -> Option<PlanBytes> {
         Some(self.plan)
     }
@@ -200,11 +210,20 @@ pub fn with_instance<R>(
             results: results.iter().map(|t| ty(*t)).collect(),
         });
     }
+    // `Module::export` / `Instance::global` are additions beyond the contract (user-space only)
+    let globals = export_global_names(wasm)
+        .into_iter()
+        .filter_map(|n| match module.export(&n) {
+            Some((3, idx)) => Some((n, idx)),
+            _ => None,
+        })
+        .collect();
     let mut ibuf = vec![0u8; module.instance_bytes()];
     let mut host = NoHost;
     let inst = Instance::new(&module, &mut ibuf, fuel, &mut host).map_err(setup_err)?;
     let mut s = OursSession {
         inst,
+        globals,
         funcs,
         exports,
         plan: PlanBytes {

@@ -2,8 +2,8 @@
 
 use crate::common::{ExportFunc, Session, SetupError, TrapKind, Ty, Value};
 use wasmi::{
-    CompilationMode, Config, Engine, Error, ExternType, Func, Instance, Linker, Memory, Module,
-    Nullable, Store, TrapCode, Val, ValType,
+    CompilationMode, Config, Engine, Error, ExternType, Func, Global, Instance, Linker, Memory,
+    Module, Nullable, Store, TrapCode, Val, ValType,
 };
 
 /// How wasmi is configured.
@@ -117,6 +117,7 @@ struct WasmiSession {
     funcs: Vec<Func>,
     exports: Vec<ExportFunc>,
     memory: Option<Memory>,
+    globals: Vec<(String, Global)>,
     fuel: bool,
     args: Vec<Val>,
     results: Vec<Val>,
@@ -176,6 +177,13 @@ impl Session for WasmiSession {
             .map(|m| m.data(&self.store).to_vec())
             .unwrap_or_default()
     }
+
+    fn globals(&self) -> Vec<(String, Value)> {
+        self.globals
+            .iter()
+            .map(|(n, g)| (n.clone(), from_wasmi(&g.get(&self.store))))
+            .collect()
+    }
 }
 
 /// Compiles and instantiates `wasm` (running segments and the start function with `fuel`, which
@@ -220,6 +228,7 @@ pub fn with_instance<R>(
     let mut funcs = Vec::new();
     let mut exports = Vec::new();
     let mut memory = None;
+    let mut globals = Vec::new();
     for ex in module.exports() {
         match ex.ty() {
             ExternType::Func(ft) => {
@@ -238,6 +247,11 @@ pub fn with_instance<R>(
             ExternType::Memory(_) if memory.is_none() => {
                 memory = inst.get_memory(&store, ex.name());
             }
+            ExternType::Global(_) => {
+                if let Some(g) = inst.get_global(&store, ex.name()) {
+                    globals.push((ex.name().to_string(), g));
+                }
+            }
             _ => {}
         }
     }
@@ -246,6 +260,7 @@ pub fn with_instance<R>(
         funcs,
         exports,
         memory,
+        globals,
         fuel: opts.fuel,
         args: Vec::new(),
         results: Vec::new(),

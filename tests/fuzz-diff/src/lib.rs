@@ -458,6 +458,20 @@ fn compare_calls(
             st.calls_compared += 1;
         }
     }
+    let og = os.globals();
+    for (name, tv) in ts.globals() {
+        let ov = og.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
+        if !ov.is_some_and(|ov| ov.same(&tv)) {
+            return Err(Finding {
+                what: "global".into(),
+                detail: format!(
+                    "exported global {name:?} after {} calls: ours {} wasmi {tv}",
+                    history.len(),
+                    ov.map_or("missing".to_string(), |v| v.to_string())
+                ),
+            });
+        }
+    }
     // wasmi's view only covers an exported memory; without one there is nothing to compare.
     let (om, tm) = (os.memory(), ts.memory());
     if !tm.is_empty() && om != tm {
