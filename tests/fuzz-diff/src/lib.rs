@@ -288,6 +288,21 @@ pub fn args_for(params: &[Ty], k: u64) -> Vec<Value> {
 /// like a finding but counted separately, not a failure.
 pub const WASMI_BUG: &str = "wasmi-bug";
 
+/// Each export is called this many times, with argument sets 0, 1, 2 (set 0 = all zeros).
+pub const CALLS_PER_EXPORT: usize = 3;
+
+/// Fuel for input `i`: usually `base`, but one input in eight gets a small random budget so
+/// that fuel running out at every possible point (instantiation, mid-block, in callees) is
+/// exercised too.
+pub fn fuel_for(seed: u64, i: u64, base: u64) -> u64 {
+    let mut rng = Rng::new(seed.rotate_left(17) ^ i ^ 0x0f0e_0d0c);
+    if rng.below(8) == 0 {
+        1 + rng.below(base.min(5000))
+    } else {
+        base
+    }
+}
+
 /// One disagreement.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -361,7 +376,7 @@ fn guarded<R>(f: impl FnOnce() -> R) -> Result<R, String> {
 }
 
 /// Compares the live instances: all exports called, then memory.
-/// Calls are numbered `2 * export + k`; comparison starts at call `start`. Returns
+/// Calls are numbered `CALLS_PER_EXPORT * export + k`; comparison starts at call `start`. Returns
 /// `Ok(Some(next))` when fuel / stack ran out at call `next - 1` (the caller re-instantiates both
 /// and resumes at `next`, since the states may have diverged).
 fn compare_calls(
@@ -376,7 +391,7 @@ fn compare_calls(
     // calls made on these instances so far, for the referee
     let mut history: Vec<(String, Vec<Value>)> = Vec::new();
     for (ti, ef) in t_exports.iter().enumerate() {
-        if 2 * ti + 1 < start {
+        if CALLS_PER_EXPORT * (ti + 1) <= start {
             continue;
         }
         let Some(oi) = os.find(&ef.name) else {
@@ -396,8 +411,8 @@ fn compare_calls(
                 ),
             });
         }
-        for k in 0..2u64 {
-            let call_no = 2 * ti + k as usize;
+        for k in 0..CALLS_PER_EXPORT as u64 {
+            let call_no = CALLS_PER_EXPORT * ti + k as usize;
             if call_no < start {
                 continue;
             }
@@ -694,7 +709,14 @@ fn fnv(data: &[u8]) -> u64 {
     })
 }
 
-fn save_finding(cfg: &FuzzConfig, i: u64, wasm: &[u8], kind: InputKind, f: &Finding) -> PathBuf {
+fn save_finding(
+    cfg: &FuzzConfig,
+    i: u64,
+    wasm: &[u8],
+    kind: InputKind,
+    fuel: u64,
+    f: &Finding,
+) -> PathBuf {
     let _ = std::fs::create_dir_all(&cfg.out_dir);
     let base = cfg.out_dir.join(format!("{}-{:016x}", f.what, fnv(wasm)));
     let path = base.with_extension("wasm");
@@ -702,11 +724,11 @@ fn save_finding(cfg: &FuzzConfig, i: u64, wasm: &[u8], kind: InputKind, f: &Find
     let mut txt = String::new();
     let _ = writeln!(
         txt,
-        "finding: {}\n{}\ninput {i} of seed {} ({kind:?}), fuel {}\nreproduce: cargo run --release -p fuzz-diff -- --replay {}",
+        "finding: {}\n{}\ninput {i} of seed {} ({kind:?}), fuel {fuel}\nreproduce: cargo run --release -p fuzz-diff -- --fuel {fuel} --replay {}\nshow all calls: cargo run --release -p fuzz-diff -- --fuel {fuel} --show {}",
         f.what,
         f.detail,
         cfg.seed,
-        cfg.fuel,
+        path.display(),
         path.display()
     );
     let _ = std::fs::write(base.with_extension("txt"), txt);
@@ -752,7 +774,7 @@ pub fn show_module(wasm: &[u8], fuel: u64) {
                 continue;
             };
             let ef = &exports[i];
-            for k in 0..2u64 {
+            for k in 0..CALLS_PER_EXPORT as u64 {
                 let args = args_for(&ef.params, k);
                 let mut f = fuel;
                 let r = s.call(i, &args, &mut f);
@@ -807,7 +829,8 @@ pub fn run(cfg: &FuzzConfig) -> Report {
             }
         }
         rep.inputs += 1;
-        let (st, f) = compare_module(&side, &wasmi, &wasm, cfg.fuel);
+        let fuel = fuel_for(cfg.seed, i, cfg.fuel);
+        let (st, f) = compare_module(&side, &wasmi, &wasm, fuel);
         rep.both_invalid += u64::from(st.both_invalid);
         rep.instantiated += u64::from(st.instantiated);
         rep.skipped += u64::from(st.skipped);
@@ -818,7 +841,7 @@ pub fn run(cfg: &FuzzConfig) -> Report {
         rep.stops_ours += st.stops_ours;
         rep.stops_wasmi += st.stops_wasmi;
         if let Some(f) = f {
-            let path = save_finding(cfg, i, &wasm, kind, &f);
+            let path = save_finding(cfg, i, &wasm, kind, fuel, &f);
             if f.what == WASMI_BUG {
                 rep.wasmi_bugs += 1;
                 println!("WASMI-BUG input={i} {}: {}", path.display(), f.detail);
@@ -872,7 +895,8 @@ fn spawn_watchdog(
                         cfg.hang_secs
                     ),
                 };
-                let path = save_finding(&cfg, c.0, &c.1, InputKind::Valid, &f);
+                let fuel = fuel_for(cfg.seed, c.0, cfg.fuel);
+                let path = save_finding(&cfg, c.0, &c.1, InputKind::Valid, fuel, &f);
                 println!(
                     "FINDING hang input={} {}: {}",
                     c.0,
