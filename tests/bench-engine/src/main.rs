@@ -83,6 +83,8 @@ struct Runner<'s> {
     fuel_per_call: u64,
     /// Result of the first call; every later call must return the same.
     result: u64,
+    /// Fuel one call consumed (0 for an engine without metering).
+    fuel_used: u64,
     /// ns per call of each timed run.
     samples: Vec<u128>,
 }
@@ -110,6 +112,7 @@ impl<'s> Runner<'s> {
             iters,
             fuel_per_call,
             result,
+            fuel_used: fuel_per_call.saturating_sub(fuel),
             samples: Vec::new(),
         })
     }
@@ -144,8 +147,9 @@ impl<'s> Runner<'s> {
 struct Measured {
     wasmi_ns: u128,
     wasmi_result: u64,
-    /// (ns, result, plan) for our engine when available.
-    ours: Option<(u128, u64, Option<bench_engine::PlanBytes>)>,
+    wasmi_fuel_used: u64,
+    /// (ns, result, plan, fuel used per call) for our engine when available.
+    ours: Option<(u128, u64, Option<bench_engine::PlanBytes>, u64)>,
 }
 
 /// Times wasmi and (if given) ours on one workload, interleaving their timed runs so that
@@ -175,7 +179,8 @@ fn measure(
     Ok(Measured {
         wasmi_ns: t.median(),
         wasmi_result: t.result,
-        ours: m.map(|m| (m.median(), m.result, plan)),
+        wasmi_fuel_used: t.fuel_used,
+        ours: m.map(|m| (m.median(), m.result, plan, m.fuel_used)),
     })
 }
 
@@ -256,7 +261,12 @@ fn main() -> ExitCode {
             failed = true;
         }
         match m.ours {
-            Some((ns, result, plan)) => {
+            Some((ns, result, plan, fuel_used)) => {
+                if o.wasmi_fuel {
+                    println!("FUEL {name} ours={fuel_used} wasmi={}", m.wasmi_fuel_used);
+                } else {
+                    println!("FUEL {name} ours={fuel_used}");
+                }
                 if let Some(p) = plan {
                     println!(
                         "PLAN {name} module_bytes={} instance_bytes={}",
