@@ -47,3 +47,29 @@ fn workloads_return_expected_checksums() {
         }
     }
 }
+
+#[test]
+fn sha256_known_answer() {
+    // SHA-256("abc") = ba7816bf...
+    let dir = workload_dir();
+    let wasm = std::fs::read(dir.join("sha256.wasm")).expect("workload built");
+    let engine = theirs::engine(&theirs::Options::FUZZ);
+    let mut fuel = 1 << 40;
+    let got = theirs::with_instance(&engine, &theirs::Options::FUZZ, &wasm, &mut fuel, |s| {
+        let idx = s.find("selftest").expect("exports selftest");
+        let mut fuel = 1 << 40;
+        s.call_raw(idx, &[], &mut fuel)
+    })
+    .expect("wasmi instantiates");
+    assert_eq!(got, Ok(0xba78_16bf));
+    let mut fuel = ours::BENCH_FUEL;
+    match ours::with_instance(&wasm, &mut fuel, |s| {
+        let idx = s.find("selftest").expect("exports selftest");
+        let mut fuel = ours::BENCH_FUEL;
+        s.call_raw(idx, &[], &mut fuel)
+    }) {
+        Ok(r) => assert_eq!(r, Ok(0xba78_16bf)),
+        Err(SetupError::Unavailable(_)) => {}
+        Err(e) => panic!("ours: {e}"),
+    }
+}
