@@ -449,8 +449,8 @@ fn compare_calls(
             if let Some(what) = what {
                 let referee = referee::replay(wasm, fuel, &history);
                 let ours_right = match &referee {
-                    Some((Ok(r), _)) => matches!(&o, Ok(a) if results_same(a, r)),
-                    Some((Err(r), _)) => matches!(&o, Err(a) if a == r),
+                    Some((Ok(r), _, _)) => matches!(&o, Ok(a) if results_same(a, r)),
+                    Some((Err(r), _, _)) => matches!(&o, Err(a) if a == r),
                     None => false,
                 };
                 let show_outcome = |x: &Result<Vec<Value>, TrapKind>| match x {
@@ -459,7 +459,7 @@ fn compare_calls(
                 };
                 let referee_said = referee
                     .as_ref()
-                    .map_or("undecided".to_string(), |(r, _)| show_outcome(r));
+                    .map_or("undecided".to_string(), |(r, _, _)| show_outcome(r));
                 return Err(Finding {
                     what: if ours_right { WASMI_BUG.into() } else { what.into() },
                     detail: format!(
@@ -477,12 +477,18 @@ fn compare_calls(
     for (name, tv) in ts.globals() {
         let ov = og.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         if !ov.is_some_and(|ov| ov.same(&tv)) {
+            let referee = referee::replay(wasm, fuel, &history);
+            let rv = referee
+                .as_ref()
+                .and_then(|(_, _, g)| g.iter().find(|(n, _)| *n == name).map(|(_, v)| *v));
+            let ours_right = matches!((ov, rv), (Some(a), Some(b)) if a.same(&b));
             return Err(Finding {
-                what: "global".into(),
+                what: if ours_right { WASMI_BUG } else { "global" }.into(),
                 detail: format!(
-                    "exported global {name:?} after {} calls: ours {} wasmi {tv}",
+                    "exported global {name:?} after {} calls: ours {} wasmi {tv} referee(wasmi 0.31) {}",
                     history.len(),
-                    ov.map_or("missing".to_string(), |v| v.to_string())
+                    ov.map_or("missing".to_string(), |v| v.to_string()),
+                    rv.map_or("undecided".to_string(), |v| v.to_string())
                 ),
             });
         }
@@ -492,7 +498,7 @@ fn compare_calls(
     if !tm.is_empty() && om != tm {
         let first = om.iter().zip(&tm).position(|(a, b)| a != b);
         let ours_right = !history.is_empty()
-            && matches!(referee::replay(wasm, fuel, &history), Some((_, m)) if m == om);
+            && matches!(referee::replay(wasm, fuel, &history), Some((_, m, _)) if m == om);
         return Err(Finding {
             what: if ours_right { WASMI_BUG } else { "memory" }.into(),
             detail: format!(

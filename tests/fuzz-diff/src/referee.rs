@@ -6,8 +6,8 @@
 use bench_engine::{TrapKind, Value};
 use wasmi_031 as w;
 
-/// Outcome of the last call of a replayed sequence, plus the exported memory afterwards.
-pub type Outcome = (Result<Vec<Value>, TrapKind>, Vec<u8>);
+/// Outcome of the last call of a replayed sequence, plus the exported memory and globals after.
+pub type Outcome = (Result<Vec<Value>, TrapKind>, Vec<u8>, Vec<(String, Value)>);
 
 fn engine() -> w::Engine {
     let mut c = w::Config::default();
@@ -103,7 +103,15 @@ pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<
         last = Some(r);
     }
     let mem = memory.map(|m| m.data(&store).to_vec()).unwrap_or_default();
-    Some((last?, mem))
+    let globals = module
+        .exports()
+        .filter(|e| matches!(e.ty(), w::ExternType::Global(_)))
+        .filter_map(|e| {
+            let g = inst.get_global(&store, e.name())?;
+            Some((e.name().to_string(), from_w(&g.get(&store))))
+        })
+        .collect();
+    Some((last?, mem, globals))
 }
 
 /// Instantiation outcome in the referee (segments + start function): `Some(Ok)`, `Some(Err(trap))`
