@@ -810,13 +810,9 @@ pub fn show_module(wasm: &[u8], fuel: u64) {
 
 /// Runs `cfg.iters` inputs and reports.
 pub fn run(cfg: &FuzzConfig) -> Report {
-    let wasmi = theirs::engine(&theirs::Options::FUZZ);
-    let standin = theirs::engine(&STANDIN);
-    let side = if ours::AVAILABLE {
-        Ours::Engine
-    } else {
-        Ours::StandIn(&standin)
-    };
+    // wasmi engines keep compiled code of dropped modules: start fresh ones now and then
+    let mut wasmi = theirs::engine(&theirs::Options::FUZZ);
+    let mut standin = theirs::engine(&STANDIN);
     let mut rep = Report {
         ours_available: ours::AVAILABLE,
         ..Report::default()
@@ -826,6 +822,15 @@ pub fn run(cfg: &FuzzConfig) -> Report {
     let watchdog =
         (cfg.hang_secs != 0).then(|| spawn_watchdog(cfg.clone(), current.clone(), done.clone()));
     for i in 0..cfg.iters {
+        if i % 1000 == 999 {
+            wasmi = theirs::engine(&theirs::Options::FUZZ);
+            standin = theirs::engine(&STANDIN);
+        }
+        let side = if ours::AVAILABLE {
+            Ours::Engine
+        } else {
+            Ours::StandIn(&standin)
+        };
         let Some((kind, wasm)) = make_input(cfg.seed, i) else {
             continue;
         };
