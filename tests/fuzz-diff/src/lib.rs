@@ -426,6 +426,12 @@ fn compare_calls(
             let t = ts.call(ti, &args, &mut tf);
             history.push((ef.name.clone(), args.clone()));
             let call = format!("{:?}{}", ef.name, show(&args));
+            if of > fuel {
+                return Err(Finding {
+                    what: "fuel".into(),
+                    detail: format!("{call}: ours left {of} fuel of {fuel} given"),
+                });
+            }
             let o_res = matches!(&o, Err(a) if a.is_resource());
             let t_res = matches!(&t, Err(b) if b.is_resource());
             if o_res || t_res {
