@@ -3,8 +3,8 @@
 //! and their operand/result types. Decoder, validator, compiler and executor derive from it.
 //!
 //! Internal code is a dense `u32` word stream. Simple (numeric, load/store) instructions keep
-//! their Wasm opcode as internal op number (`0xFC xx` becomes `0x100 + xx`); control and
-//! internal instructions are numbered from `0x200`.
+//! their Wasm opcode as internal op number (`0xFC 0..=7` become `0xC5..=0xCC`); control and
+//! internal instructions are numbered from `0xD0`, so one dense jump table dispatches all.
 
 use super::value::ValType;
 
@@ -140,14 +140,14 @@ macro_rules! for_each_numeric_op {
             0xc2 I64_EXTEND8_S [I64] I64,
             0xc3 I64_EXTEND16_S [I64] I64,
             0xc4 I64_EXTEND32_S [I64] I64,
-            0x100 I32_TRUNC_SAT_F32_S [F32] I32,
-            0x101 I32_TRUNC_SAT_F32_U [F32] I32,
-            0x102 I32_TRUNC_SAT_F64_S [F64] I32,
-            0x103 I32_TRUNC_SAT_F64_U [F64] I32,
-            0x104 I64_TRUNC_SAT_F32_S [F32] I64,
-            0x105 I64_TRUNC_SAT_F32_U [F32] I64,
-            0x106 I64_TRUNC_SAT_F64_S [F64] I64,
-            0x107 I64_TRUNC_SAT_F64_U [F64] I64,
+            0xc5 I32_TRUNC_SAT_F32_S [F32] I32,
+            0xc6 I32_TRUNC_SAT_F32_U [F32] I32,
+            0xc7 I32_TRUNC_SAT_F64_S [F64] I32,
+            0xc8 I32_TRUNC_SAT_F64_U [F64] I32,
+            0xc9 I64_TRUNC_SAT_F32_S [F32] I64,
+            0xca I64_TRUNC_SAT_F32_U [F32] I64,
+            0xcb I64_TRUNC_SAT_F64_S [F64] I64,
+            0xcc I64_TRUNC_SAT_F64_U [F64] I64,
         }
     };
 }
@@ -221,43 +221,121 @@ for_each_memory_op!(define_memory);
 macro_rules! for_each_internal_op {
     ($m:ident) => {
         $m! {
-            0x200 UNREACHABLE 0,
-            0x201 FUEL 1,           // n: charge n fuel
-            0x202 JUMP 1,           // target
-            0x203 BR 3,             // target height arity
-            0x204 BR_IF 3,          // target height arity
-            0x205 BR_UNLESS 1,      // target (if: jump when condition is zero)
-            0x206 BR_TABLE 2,       // count arity, then (target height) * (count + 1)
-            0x207 RETURN 1,         // arity
-            0x208 CALL 1,           // func
-            0x209 CALL_INDIRECT 2,  // type table
-            0x20a DROP 0,
-            0x20b SELECT 0,
-            0x20c LOCAL_GET 1,      // slot
-            0x20d LOCAL_SET 1,
-            0x20e LOCAL_TEE 1,
-            0x20f GLOBAL_GET 1,
-            0x210 GLOBAL_SET 1,
-            0x211 CONST32 1,
-            0x212 CONST64 2,        // lo hi
-            0x213 MEMORY_SIZE 0,
-            0x214 MEMORY_GROW 0,
-            0x215 TABLE_GET 1,
-            0x216 TABLE_SET 1,
-            0x217 REF_IS_NULL 0,
-            0x218 MEMORY_INIT 1,    // data
-            0x219 DATA_DROP 1,
-            0x21a MEMORY_COPY 0,
-            0x21b MEMORY_FILL 0,
-            0x21c TABLE_INIT 2,     // elem table
-            0x21d ELEM_DROP 1,
-            0x21e TABLE_COPY 2,     // dst src
-            0x21f TABLE_GROW 1,
-            0x220 TABLE_SIZE 1,
-            0x221 TABLE_FILL 1,
-            0x222 I32_ADD_LOCAL 1,  // fused: local.get x; i32.add
-            0x223 LOCAL_GET2 2,     // fused: local.get a; local.get b
-            0x224 BR_IF_EQZ 3,      // fused: i32.eqz; br_if
+            0xd0 UNREACHABLE 0,
+            0xd1 FUEL 1,           // n: charge n fuel
+            0xd2 JUMP 1,           // target
+            0xd3 BR 3,             // target height arity
+            0xd4 BR_IF 3,          // target height arity
+            0xd5 BR_UNLESS 1,      // target (if: jump when condition is zero)
+            0xd6 BR_TABLE 2,       // count arity, then (target height) * (count + 1)
+            0xd7 RETURN 1,         // arity
+            0xd8 CALL 1,           // func
+            0xd9 CALL_INDIRECT 2,  // type table
+            0xda DROP 0,
+            0xdb SELECT 0,
+            0xdc LOCAL_GET 1,      // slot
+            0xdd LOCAL_SET 1,
+            0xde LOCAL_TEE 1,
+            0xdf GLOBAL_GET 1,
+            0xe0 GLOBAL_SET 1,
+            0xe1 CONST32 1,
+            0xe2 CONST64 2,        // lo hi
+            0xe3 MEMORY_SIZE 0,
+            0xe4 MEMORY_GROW 0,
+            0xe5 TABLE_GET 1,
+            0xe6 TABLE_SET 1,
+            0xe7 REF_IS_NULL 0,
+            0xe8 MEMORY_INIT 1,    // data
+            0xe9 DATA_DROP 1,
+            0xea MEMORY_COPY 0,
+            0xeb MEMORY_FILL 0,
+            0xec TABLE_INIT 2,     // elem table
+            0xed ELEM_DROP 1,
+            0xee TABLE_COPY 2,     // dst src
+            0xef TABLE_GROW 1,
+            0xf0 TABLE_SIZE 1,
+            0xf1 TABLE_FILL 1,
+            0xf3 LOCAL_GET2 2,     // fused: local.get a; local.get b
+            0xf4 BR_IF_EQZ 3,      // fused: i32.eqz; br_if
+            // fused i32 binops: _SI stack op immediate, _SL stack op local, _LL local op local;
+            // BR_IF_I32_<cmp>[_SI]: compare and branch
+            0xf5 I32_ADD_SI 1,
+            0xf6 I32_SUB_SI 1,
+            0xf7 I32_MUL_SI 1,
+            0xf8 I32_AND_SI 1,
+            0xf9 I32_OR_SI 1,
+            0xfa I32_XOR_SI 1,
+            0xfb I32_SHL_SI 1,
+            0xfc I32_SHR_S_SI 1,
+            0xfd I32_SHR_U_SI 1,
+            0xfe I32_EQ_SI 1,
+            0xff I32_NE_SI 1,
+            0x100 I32_LT_S_SI 1,
+            0x101 I32_LT_U_SI 1,
+            0x102 I32_GT_S_SI 1,
+            0x103 I32_GT_U_SI 1,
+            0x104 I32_LE_S_SI 1,
+            0x105 I32_LE_U_SI 1,
+            0x106 I32_GE_S_SI 1,
+            0x107 I32_GE_U_SI 1,
+            0x108 I32_ADD_SL 1,
+            0x109 I32_SUB_SL 1,
+            0x10a I32_MUL_SL 1,
+            0x10b I32_AND_SL 1,
+            0x10c I32_OR_SL 1,
+            0x10d I32_XOR_SL 1,
+            0x10e I32_SHL_SL 1,
+            0x10f I32_SHR_S_SL 1,
+            0x110 I32_SHR_U_SL 1,
+            0x111 I32_EQ_SL 1,
+            0x112 I32_NE_SL 1,
+            0x113 I32_LT_S_SL 1,
+            0x114 I32_LT_U_SL 1,
+            0x115 I32_GT_S_SL 1,
+            0x116 I32_GT_U_SL 1,
+            0x117 I32_LE_S_SL 1,
+            0x118 I32_LE_U_SL 1,
+            0x119 I32_GE_S_SL 1,
+            0x11a I32_GE_U_SL 1,
+            0x11b I32_ADD_LL 2,
+            0x11c I32_SUB_LL 2,
+            0x11d I32_MUL_LL 2,
+            0x11e I32_AND_LL 2,
+            0x11f I32_OR_LL 2,
+            0x120 I32_XOR_LL 2,
+            0x121 I32_SHL_LL 2,
+            0x122 I32_SHR_S_LL 2,
+            0x123 I32_SHR_U_LL 2,
+            0x124 I32_EQ_LL 2,
+            0x125 I32_NE_LL 2,
+            0x126 I32_LT_S_LL 2,
+            0x127 I32_LT_U_LL 2,
+            0x128 I32_GT_S_LL 2,
+            0x129 I32_GT_U_LL 2,
+            0x12a I32_LE_S_LL 2,
+            0x12b I32_LE_U_LL 2,
+            0x12c I32_GE_S_LL 2,
+            0x12d I32_GE_U_LL 2,
+            0x12e BR_IF_I32_EQ 3,
+            0x12f BR_IF_I32_NE 3,
+            0x130 BR_IF_I32_LT_S 3,
+            0x131 BR_IF_I32_LT_U 3,
+            0x132 BR_IF_I32_GT_S 3,
+            0x133 BR_IF_I32_GT_U 3,
+            0x134 BR_IF_I32_LE_S 3,
+            0x135 BR_IF_I32_LE_U 3,
+            0x136 BR_IF_I32_GE_S 3,
+            0x137 BR_IF_I32_GE_U 3,
+            0x138 BR_IF_I32_EQ_SI 4,
+            0x139 BR_IF_I32_NE_SI 4,
+            0x13a BR_IF_I32_LT_S_SI 4,
+            0x13b BR_IF_I32_LT_U_SI 4,
+            0x13c BR_IF_I32_GT_S_SI 4,
+            0x13d BR_IF_I32_GT_U_SI 4,
+            0x13e BR_IF_I32_LE_S_SI 4,
+            0x13f BR_IF_I32_LE_U_SI 4,
+            0x140 BR_IF_I32_GE_S_SI 4,
+            0x141 BR_IF_I32_GE_U_SI 4,
         }
     };
 }
@@ -279,3 +357,40 @@ macro_rules! define_internal {
     };
 }
 for_each_internal_op!(define_internal);
+
+/// i32 binops with fused forms: (op, stack-imm form, stack-local form, local-local form).
+pub const I32_FUSABLE: &[(u32, u32, u32, u32)] = &[
+    (I32_ADD, I32_ADD_SI, I32_ADD_SL, I32_ADD_LL),
+    (I32_SUB, I32_SUB_SI, I32_SUB_SL, I32_SUB_LL),
+    (I32_MUL, I32_MUL_SI, I32_MUL_SL, I32_MUL_LL),
+    (I32_AND, I32_AND_SI, I32_AND_SL, I32_AND_LL),
+    (I32_OR, I32_OR_SI, I32_OR_SL, I32_OR_LL),
+    (I32_XOR, I32_XOR_SI, I32_XOR_SL, I32_XOR_LL),
+    (I32_SHL, I32_SHL_SI, I32_SHL_SL, I32_SHL_LL),
+    (I32_SHR_S, I32_SHR_S_SI, I32_SHR_S_SL, I32_SHR_S_LL),
+    (I32_SHR_U, I32_SHR_U_SI, I32_SHR_U_SL, I32_SHR_U_LL),
+    (I32_EQ, I32_EQ_SI, I32_EQ_SL, I32_EQ_LL),
+    (I32_NE, I32_NE_SI, I32_NE_SL, I32_NE_LL),
+    (I32_LT_S, I32_LT_S_SI, I32_LT_S_SL, I32_LT_S_LL),
+    (I32_LT_U, I32_LT_U_SI, I32_LT_U_SL, I32_LT_U_LL),
+    (I32_GT_S, I32_GT_S_SI, I32_GT_S_SL, I32_GT_S_LL),
+    (I32_GT_U, I32_GT_U_SI, I32_GT_U_SL, I32_GT_U_LL),
+    (I32_LE_S, I32_LE_S_SI, I32_LE_S_SL, I32_LE_S_LL),
+    (I32_LE_U, I32_LE_U_SI, I32_LE_U_SL, I32_LE_U_LL),
+    (I32_GE_S, I32_GE_S_SI, I32_GE_S_SL, I32_GE_S_LL),
+    (I32_GE_U, I32_GE_U_SI, I32_GE_U_SL, I32_GE_U_LL),
+];
+
+/// i32 compares with fused compare-and-branch forms: (op, br_if form, imm op, br_if imm form).
+pub const I32_BR_FUSABLE: &[(u32, u32, u32, u32)] = &[
+    (I32_EQ, BR_IF_I32_EQ, I32_EQ_SI, BR_IF_I32_EQ_SI),
+    (I32_NE, BR_IF_I32_NE, I32_NE_SI, BR_IF_I32_NE_SI),
+    (I32_LT_S, BR_IF_I32_LT_S, I32_LT_S_SI, BR_IF_I32_LT_S_SI),
+    (I32_LT_U, BR_IF_I32_LT_U, I32_LT_U_SI, BR_IF_I32_LT_U_SI),
+    (I32_GT_S, BR_IF_I32_GT_S, I32_GT_S_SI, BR_IF_I32_GT_S_SI),
+    (I32_GT_U, BR_IF_I32_GT_U, I32_GT_U_SI, BR_IF_I32_GT_U_SI),
+    (I32_LE_S, BR_IF_I32_LE_S, I32_LE_S_SI, BR_IF_I32_LE_S_SI),
+    (I32_LE_U, BR_IF_I32_LE_U, I32_LE_U_SI, BR_IF_I32_LE_U_SI),
+    (I32_GE_S, BR_IF_I32_GE_S, I32_GE_S_SI, BR_IF_I32_GE_S_SI),
+    (I32_GE_U, BR_IF_I32_GE_U, I32_GE_U_SI, BR_IF_I32_GE_U_SI),
+];

@@ -138,15 +138,31 @@ impl Ctx<'_, '_> {
         if kind == ops::BR && newh.wrapping_add(arity) == self.height() {
             op = ops::JUMP;
         }
+        let mut imm: Option<u32> = None;
         if kind == ops::BR_IF {
-            if let Some((at, ops::I32_EQZ)) = self.last {
-                if at.wrapping_add(1) == self.pc() {
+            if let Some((at, last)) = self.last {
+                let end = self.pc();
+                if last == ops::I32_EQZ && at.wrapping_add(1) == end {
                     self.bld.code_len = at;
                     op = ops::BR_IF_EQZ;
+                } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.0 == last) {
+                    if at.wrapping_add(1) == end {
+                        self.bld.code_len = at;
+                        op = f.1;
+                    }
+                } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.2 == last) {
+                    if at.wrapping_add(2) == end {
+                        imm = Some(self.code_get(at.wrapping_add(1)));
+                        self.bld.code_len = at;
+                        op = f.3;
+                    }
                 }
             }
         }
-        self.op(op, &[])?;
+        match imm {
+            Some(c) => self.op(op, &[c])?,
+            None => self.op(op, &[])?,
+        }
         self.target(depth)?;
         if op != ops::JUMP {
             self.emit(newh as u32)?;
@@ -705,12 +721,24 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
         c.pop_vt(*p)?;
     }
     c.push_vt(result)?;
-    if op == ops::I32_ADD {
-        if let Some((at, ops::LOCAL_GET)) = c.last {
-            if at.wrapping_add(2) == c.pc() && c.reachable() {
-                let x = c.code_get(at.wrapping_add(1));
+    if let (Some(&(_, si, sl, ll)), Some((at, last))) =
+        (ops::I32_FUSABLE.iter().find(|f| f.0 == op), c.last)
+    {
+        if c.reachable() {
+            let x = c.code_get(at.wrapping_add(1));
+            let y = c.code_get(at.wrapping_add(2));
+            let end = c.pc();
+            if last == ops::CONST32 && at.wrapping_add(2) == end {
                 c.bld.code_len = at;
-                return c.op(ops::I32_ADD_LOCAL, &[x]);
+                return c.op(si, &[x]);
+            }
+            if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                c.bld.code_len = at;
+                return c.op(sl, &[x]);
+            }
+            if last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
+                c.bld.code_len = at;
+                return c.op(ll, &[x, y]);
             }
         }
     }
@@ -721,7 +749,7 @@ fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
     use super::module::ELEM_REC;
     let sub = r.u32()?;
     match sub {
-        0..=7 => numeric(c, 0x100u32.wrapping_add(sub))?,
+        0..=7 => numeric(c, 0xc5u32.wrapping_add(sub))?,
         8 | 9 => {
             let d = r.u32()?;
             let dc = c
