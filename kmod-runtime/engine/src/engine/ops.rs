@@ -336,6 +336,29 @@ macro_rules! for_each_internal_op {
             0x13f BR_IF_I32_LE_U_SI 4,
             0x140 BR_IF_I32_GE_S_SI 4,
             0x141 BR_IF_I32_GE_U_SI 4,
+            0x142 LOCAL_SET_GET 2,  // fused: local.set x; local.get y
+            0x143 BR_IF_LOCAL 4,    // fused: local.get x; br_if
+            0x144 BR_UNLESS_LOCAL 2, // fused: local.get x; if
+            0x145 BR_UNLESS_I32_EQ 1,
+            0x146 BR_UNLESS_I32_NE 1,
+            0x147 BR_UNLESS_I32_LT_S 1,
+            0x148 BR_UNLESS_I32_LT_U 1,
+            0x149 BR_UNLESS_I32_GT_S 1,
+            0x14a BR_UNLESS_I32_GT_U 1,
+            0x14b BR_UNLESS_I32_LE_S 1,
+            0x14c BR_UNLESS_I32_LE_U 1,
+            0x14d BR_UNLESS_I32_GE_S 1,
+            0x14e BR_UNLESS_I32_GE_U 1,
+            0x14f BR_UNLESS_I32_EQ_SI 2,
+            0x150 BR_UNLESS_I32_NE_SI 2,
+            0x151 BR_UNLESS_I32_LT_S_SI 2,
+            0x152 BR_UNLESS_I32_LT_U_SI 2,
+            0x153 BR_UNLESS_I32_GT_S_SI 2,
+            0x154 BR_UNLESS_I32_GT_U_SI 2,
+            0x155 BR_UNLESS_I32_LE_S_SI 2,
+            0x156 BR_UNLESS_I32_LE_U_SI 2,
+            0x157 BR_UNLESS_I32_GE_S_SI 2,
+            0x158 BR_UNLESS_I32_GE_U_SI 2,
         }
     };
 }
@@ -393,4 +416,58 @@ pub const I32_BR_FUSABLE: &[(u32, u32, u32, u32)] = &[
     (I32_LE_U, BR_IF_I32_LE_U, I32_LE_U_SI, BR_IF_I32_LE_U_SI),
     (I32_GE_S, BR_IF_I32_GE_S, I32_GE_S_SI, BR_IF_I32_GE_S_SI),
     (I32_GE_U, BR_IF_I32_GE_U, I32_GE_U_SI, BR_IF_I32_GE_U_SI),
+];
+
+/// i32 compares with fused `if` forms: (op, br_unless form, imm op, br_unless imm form).
+pub const I32_IF_FUSABLE: &[(u32, u32, u32, u32)] = &[
+    (I32_EQ, BR_UNLESS_I32_EQ, I32_EQ_SI, BR_UNLESS_I32_EQ_SI),
+    (I32_NE, BR_UNLESS_I32_NE, I32_NE_SI, BR_UNLESS_I32_NE_SI),
+    (
+        I32_LT_S,
+        BR_UNLESS_I32_LT_S,
+        I32_LT_S_SI,
+        BR_UNLESS_I32_LT_S_SI,
+    ),
+    (
+        I32_LT_U,
+        BR_UNLESS_I32_LT_U,
+        I32_LT_U_SI,
+        BR_UNLESS_I32_LT_U_SI,
+    ),
+    (
+        I32_GT_S,
+        BR_UNLESS_I32_GT_S,
+        I32_GT_S_SI,
+        BR_UNLESS_I32_GT_S_SI,
+    ),
+    (
+        I32_GT_U,
+        BR_UNLESS_I32_GT_U,
+        I32_GT_U_SI,
+        BR_UNLESS_I32_GT_U_SI,
+    ),
+    (
+        I32_LE_S,
+        BR_UNLESS_I32_LE_S,
+        I32_LE_S_SI,
+        BR_UNLESS_I32_LE_S_SI,
+    ),
+    (
+        I32_LE_U,
+        BR_UNLESS_I32_LE_U,
+        I32_LE_U_SI,
+        BR_UNLESS_I32_LE_U_SI,
+    ),
+    (
+        I32_GE_S,
+        BR_UNLESS_I32_GE_S,
+        I32_GE_S_SI,
+        BR_UNLESS_I32_GE_S_SI,
+    ),
+    (
+        I32_GE_U,
+        BR_UNLESS_I32_GE_U,
+        I32_GE_U_SI,
+        BR_UNLESS_I32_GE_U_SI,
+    ),
 ];

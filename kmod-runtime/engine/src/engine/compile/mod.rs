@@ -145,6 +145,10 @@ impl Ctx<'_, '_> {
                 if last == ops::I32_EQZ && at.wrapping_add(1) == end {
                     self.bld.code_len = at;
                     op = ops::BR_IF_EQZ;
+                } else if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                    imm = Some(self.code_get(at.wrapping_add(1)));
+                    self.bld.code_len = at;
+                    op = ops::BR_IF_LOCAL;
                 } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.0 == last) {
                     if at.wrapping_add(1) == end {
                         self.bld.code_len = at;
@@ -337,7 +341,32 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.ctrl_set(0, C_LOOP_PC, p as u32)?;
             }
             if kind == K_IF && c.reachable() {
-                c.op(ops::BR_UNLESS, &[])?;
+                // the condition was computed just before `if` (still in the parent block)
+                let end = c.pc();
+                let mut fused = false;
+                if let Some((at, last)) = c.last {
+                    let x = c.code_get(at.wrapping_add(1));
+                    if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                        c.bld.code_len = at;
+                        c.op(ops::BR_UNLESS_LOCAL, &[x])?;
+                        fused = true;
+                    } else if let Some(f) = ops::I32_IF_FUSABLE.iter().find(|f| f.0 == last) {
+                        if at.wrapping_add(1) == end {
+                            c.bld.code_len = at;
+                            c.op(f.1, &[])?;
+                            fused = true;
+                        }
+                    } else if let Some(f) = ops::I32_IF_FUSABLE.iter().find(|f| f.2 == last) {
+                        if at.wrapping_add(2) == end {
+                            c.bld.code_len = at;
+                            c.op(f.3, &[x])?;
+                            fused = true;
+                        }
+                    }
+                }
+                if !fused {
+                    c.op(ops::BR_UNLESS, &[])?;
+                }
                 let at = c.pc();
                 c.emit(NIL)?;
                 c.ctrl_set(0, C_ELSE_PATCH, at as u32)?;
@@ -548,11 +577,20 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 .local_type(x)
                 .ok_or_else(|| c.verr(ErrorKind::UnknownIndex))?;
             c.push(t)?;
-            if let Some((at, ops::LOCAL_GET)) = c.last {
+            if let Some((at, last)) = c.last {
                 if at.wrapping_add(2) == c.pc() && c.reachable() {
                     let y = c.code_get(at.wrapping_add(1));
-                    c.bld.code_len = at;
-                    return c.op(ops::LOCAL_GET2, &[y, x]);
+                    if last == ops::LOCAL_GET {
+                        c.bld.code_len = at;
+                        return c.op(ops::LOCAL_GET2, &[y, x]);
+                    }
+                    if last == ops::LOCAL_SET {
+                        c.bld.code_len = at;
+                        if y == x {
+                            return c.op(ops::LOCAL_TEE, &[x]);
+                        }
+                        return c.op(ops::LOCAL_SET_GET, &[y, x]);
+                    }
                 }
             }
             c.op(ops::LOCAL_GET, &[x])?;

@@ -281,6 +281,28 @@ impl Instance<'_, '_> {
             }};
         }
 
+        macro_rules! brc_not {
+            ($f:expr) => {{
+                let b = pop!() as u32;
+                let a = pop!() as u32;
+                if ($f)(a, b) {
+                    pc = pc.wrapping_add(2);
+                } else {
+                    pc = imm!(1) as usize;
+                }
+            }};
+        }
+        macro_rules! brc_not_si {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                if ($f)(a, imm!(1)) {
+                    pc = pc.wrapping_add(3);
+                } else {
+                    pc = imm!(2) as usize;
+                }
+            }};
+        }
+
         // Enter `func`.
         {
             let f = func as usize;
@@ -411,6 +433,48 @@ impl Instance<'_, '_> {
                 BR_IF_I32_GE_S_SI => brc_si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 BR_IF_I32_GE_U => brc!(|a: u32, b: u32| a >= b),
                 BR_IF_I32_GE_U_SI => brc_si!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_EQ => brc_not!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_EQ_SI => brc_not_si!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_NE => brc_not!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_NE_SI => brc_not_si!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_LT_S => brc_not!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_U => brc_not!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_LT_U_SI => brc_not_si!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_GT_S => brc_not!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_U => brc_not!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_GT_U_SI => brc_not_si!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_LE_S => brc_not!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_U => brc_not!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_LE_U_SI => brc_not_si!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_GE_S => brc_not!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_U => brc_not!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_GE_U_SI => brc_not_si!(|a: u32, b: u32| a >= b),
+                LOCAL_SET_GET => {
+                    let v = pop!();
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(1) as usize))
+                        .ok_or(VSE)? = v;
+                    push!(local!(imm!(2)));
+                    pc = pc.wrapping_add(3);
+                }
+                BR_IF_LOCAL => {
+                    if local!(imm!(1)) as u32 != 0 {
+                        branch!(1);
+                    } else {
+                        pc = pc.wrapping_add(5);
+                    }
+                }
+                BR_UNLESS_LOCAL => {
+                    if local!(imm!(1)) as u32 == 0 {
+                        pc = imm!(2) as usize;
+                    } else {
+                        pc = pc.wrapping_add(3);
+                    }
+                }
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
