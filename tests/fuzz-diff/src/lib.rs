@@ -303,6 +303,10 @@ pub fn fuel_for(seed: u64, i: u64, base: u64) -> u64 {
     }
 }
 
+/// A panic that escaped from outside our engine's calls (wasmi 2.x's translator): saved, counted
+/// with the wasmi bugs, not a finding.
+pub const WASMI_PANIC: &str = "wasmi-panic";
+
 /// One disagreement.
 #[derive(Clone, Debug)]
 pub struct Finding {
@@ -363,6 +367,17 @@ struct ModuleStats {
     calls_trapped: u64,
     stops_ours: u64,
     stops_wasmi: u64,
+}
+
+/// The referee never decides anything by panicking.
+fn referee_replay(
+    wasm: &[u8],
+    fuel: u64,
+    history: &[(String, Vec<Value>)],
+) -> Option<referee::Outcome> {
+    guarded(|| referee::replay(wasm, fuel, history))
+        .ok()
+        .flatten()
 }
 
 /// Catches a panic in our engine as a finding.
@@ -453,7 +468,7 @@ fn compare_calls(
                 _ => Some("trap"),
             };
             if let Some(what) = what {
-                let referee = referee::replay(wasm, fuel, &history);
+                let referee = referee_replay(wasm, fuel, &history);
                 let ours_right = match &referee {
                     Some((Ok(r), _, _)) => matches!(&o, Ok(a) if results_same(a, r)),
                     Some((Err(r), _, _)) => matches!(&o, Err(a) if a == r),
@@ -483,7 +498,7 @@ fn compare_calls(
     for (name, tv) in ts.globals() {
         let ov = og.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         if !ov.is_some_and(|ov| ov.same(&tv)) {
-            let referee = referee::replay(wasm, fuel, &history);
+            let referee = referee_replay(wasm, fuel, &history);
             let rv = referee
                 .as_ref()
                 .and_then(|(_, _, g)| g.iter().find(|(n, _)| *n == name).map(|(_, v)| *v));
@@ -504,7 +519,7 @@ fn compare_calls(
     if !tm.is_empty() && om != tm {
         let first = om.iter().zip(&tm).position(|(a, b)| a != b);
         let ours_right = !history.is_empty()
-            && matches!(referee::replay(wasm, fuel, &history), Some((_, m, _)) if m == om);
+            && matches!(referee_replay(wasm, fuel, &history), Some((_, m, _)) if m == om);
         return Err(Finding {
             what: if ours_right { WASMI_BUG } else { "memory" }.into(),
             detail: format!(
@@ -598,7 +613,7 @@ fn compare_module(
                     Err(SetupError::Trap(k)) => Some(Err(k.clone())),
                     Err(_) => None,
                 };
-                let referee = referee::instantiate(wasm, fuel);
+                let referee = guarded(|| referee::instantiate(wasm, fuel)).ok().flatten();
                 if referee.is_some() && referee == ours_as_trap {
                     f.what = WASMI_BUG.into();
                 }
@@ -756,7 +771,13 @@ pub fn replay(wasm: &[u8], fuel: u64) -> Option<Finding> {
     } else {
         Ours::StandIn(&standin)
     };
-    compare_module(&side, &wasmi, wasm, fuel).1
+    match guarded(|| compare_module(&side, &wasmi, wasm, fuel)) {
+        Ok((_, f)) => f,
+        Err(p) => Some(Finding {
+            what: WASMI_PANIC.into(),
+            detail: format!("panic outside our engine's guarded calls (wasmi): {p}"),
+        }),
+    }
 }
 
 /// Prints every export call's outcome in both engines (fresh instances per engine, calls in
@@ -847,7 +868,18 @@ pub fn run(cfg: &FuzzConfig) -> Report {
         }
         rep.inputs += 1;
         let fuel = fuel_for(cfg.seed, i, cfg.fuel);
-        let (st, f) = compare_module(&side, &wasmi, &wasm, fuel);
+        // Our engine's panics are caught inside (and are findings); one that escapes comes from
+        // wasmi 2.x itself (its translator has `unreachable!`s that wasm-smith input can hit).
+        let (st, f) = match guarded(|| compare_module(&side, &wasmi, &wasm, fuel)) {
+            Ok(r) => r,
+            Err(p) => (
+                ModuleStats::default(),
+                Some(Finding {
+                    what: WASMI_PANIC.into(),
+                    detail: format!("panic outside our engine's guarded calls (wasmi): {p}"),
+                }),
+            ),
+        };
         rep.both_invalid += u64::from(st.both_invalid);
         rep.instantiated += u64::from(st.instantiated);
         rep.skipped += u64::from(st.skipped);
@@ -859,9 +891,14 @@ pub fn run(cfg: &FuzzConfig) -> Report {
         rep.stops_wasmi += st.stops_wasmi;
         if let Some(f) = f {
             let path = save_finding(cfg, i, &wasm, kind, fuel, &f);
-            if f.what == WASMI_BUG {
+            if f.what == WASMI_BUG || f.what == WASMI_PANIC {
                 rep.wasmi_bugs += 1;
-                println!("WASMI-BUG input={i} {}: {}", path.display(), f.detail);
+                println!(
+                    "WASMI-BUG {} input={i} {}: {}",
+                    f.what,
+                    path.display(),
+                    f.detail
+                );
             } else {
                 rep.findings += 1;
                 println!(

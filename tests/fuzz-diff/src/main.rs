@@ -3,7 +3,7 @@
 //! Prints progress and a final `FUZZ inputs=N findings=M` line; findings are saved under
 //! `${WASMHOOK_CACHE:-~/.cache/wasmhook}/fuzz-findings` (or `--out`). Exit status 1 on findings.
 
-use fuzz_diff::{replay, run, show_module, FuzzConfig, WASMI_BUG};
+use fuzz_diff::{replay, run, show_module, FuzzConfig, WASMI_BUG, WASMI_PANIC};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -69,8 +69,8 @@ fn main() -> ExitCode {
             }
         };
         return match replay(&wasm, cfg.fuel) {
-            Some(f) if f.what == WASMI_BUG => {
-                println!("WASMI-BUG (referee sides with ours): {}", f.detail);
+            Some(f) if f.what == WASMI_BUG || f.what == WASMI_PANIC => {
+                println!("WASMI-BUG {}: {}", f.what, f.detail);
                 ExitCode::SUCCESS
             }
             Some(f) => {
