@@ -66,10 +66,16 @@ fn from_w(v: &w::Value) -> Value {
     }
 }
 
-/// Instantiates `wasm` and performs `calls` (export name, arguments) in order, each with `fuel`.
+/// wasmi 0.31 charges more fuel for the same code than wasmi 2.x / ours; the referee only runs
+/// code that already finished in at least one engine, so a generous multiple is safe.
+const FUEL_FACTOR: u64 = 100;
+
+/// Instantiates `wasm` and performs `calls` (export name, arguments) in order, each with
+/// `fuel * FUEL_FACTOR`.
 /// Returns the last call's outcome and the exported memory, or `None` when the referee cannot
 /// decide (it rejects the module, or fuel / stack ran out on the way).
 pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<Outcome> {
+    let fuel = fuel.saturating_mul(FUEL_FACTOR);
     let engine = engine();
     let module = w::Module::new(&engine, wasm).ok()?;
     let mut store = w::Store::new(&engine, ());
@@ -117,6 +123,7 @@ pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<
 /// Instantiation outcome in the referee (segments + start function): `Some(Ok)`, `Some(Err(trap))`
 /// or `None` when undecided (rejected, out of fuel, not a trap).
 pub fn instantiate(wasm: &[u8], fuel: u64) -> Option<Result<(), TrapKind>> {
+    let fuel = fuel.saturating_mul(FUEL_FACTOR);
     let engine = engine();
     let module = w::Module::new(&engine, wasm).ok()?;
     let mut store = w::Store::new(&engine, ());
