@@ -75,7 +75,7 @@ pub(super) struct Header {
 
 impl Header {
     /// Assigns region offsets from the counts; returns total words.
-    pub fn layout(&mut self, limits: &Limits) -> Option<usize> {
+    pub(super) fn layout(&mut self, limits: &Limits) -> Option<usize> {
         let mut o: usize = 0;
         let mut region = |n: usize, rec: usize| -> Option<usize> {
             let start = o;

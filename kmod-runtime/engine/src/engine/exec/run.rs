@@ -2,7 +2,7 @@
 //! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
 //! per basic block, every access bounds-checked.
 
-use super::super::limits::PAGE_SIZE;
+use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
@@ -141,6 +141,16 @@ impl Instance<'_, '_> {
                 stack.get_mut(sp.wrapping_sub(1)).ok_or(VSE)?
             };
         }
+        // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
+        macro_rules! charge {
+            ($n:expr) => {{
+                let c = ($n as u64) / BULK_UNITS_PER_FUEL;
+                if *fuel < c {
+                    return Err(Trap::OutOfFuel);
+                }
+                *fuel = fuel.wrapping_sub(c);
+            }};
+        }
         macro_rules! loadop {
             ($n:literal, $conv:expr) => {{
                 let t = top!();
@@ -148,6 +158,15 @@ impl Instance<'_, '_> {
                 let bytes = load::<$n>(mem, a)?;
                 *t = ($conv)(bytes);
                 pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! loadop_l {
+            ($n:literal, $conv:expr) => {{
+                let addr = local!(imm!(1));
+                let a = ea(addr, imm!(2), $n, mem_len)?;
+                let bytes = load::<$n>(mem, a)?;
+                push!(($conv)(bytes));
+                pc = pc.wrapping_add(3);
             }};
         }
         macro_rules! storeop {
@@ -300,6 +319,89 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(2) as usize;
                 }
+            }};
+        }
+
+        macro_rules! li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                push!(u64::from(($f)(a, imm!(2))));
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! li_l {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let v = u64::from(($f)(a, imm!(2)));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(3) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(4);
+            }};
+        }
+        macro_rules! ll_l {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let b = local!(imm!(2)) as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(3) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(4);
+            }};
+        }
+
+        macro_rules! brc_li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                if ($f)(a, imm!(2)) {
+                    branch!(2);
+                } else {
+                    pc = pc.wrapping_add(6);
+                }
+            }};
+        }
+        macro_rules! brc_not_li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                if ($f)(a, imm!(2)) {
+                    pc = pc.wrapping_add(4);
+                } else {
+                    pc = imm!(3) as usize;
+                }
+            }};
+        }
+
+        macro_rules! s_l {
+            ($f:expr) => {{
+                let b = pop!() as u32;
+                let a = pop!() as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(1) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! si_l {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                let v = u64::from(($f)(a, imm!(1)));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(2) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! sl_l {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                let b = local!(imm!(1)) as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(2) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(3);
             }};
         }
 
@@ -475,6 +577,154 @@ impl Instance<'_, '_> {
                         pc = pc.wrapping_add(3);
                     }
                 }
+                I32_ADD_LI => li!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LI_L => li_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_LI => li!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LI_L => li_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_LI => li!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_LI => li!(|a: u32, b: u32| a & b),
+                I32_AND_LI_L => li_l!(|a: u32, b: u32| a & b),
+                I32_AND_LL_L => ll_l!(|a: u32, b: u32| a & b),
+                I32_OR_LI => li!(|a: u32, b: u32| a | b),
+                I32_OR_LI_L => li_l!(|a: u32, b: u32| a | b),
+                I32_OR_LL_L => ll_l!(|a: u32, b: u32| a | b),
+                I32_XOR_LI => li!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LI_L => li_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LL_L => ll_l!(|a: u32, b: u32| a ^ b),
+                I32_SHL_LI => li!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_LI => li!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LI_L => li_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_LI => li!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_LI => li!(|a: u32, b: u32| a == b),
+                I32_EQ_LI_L => li_l!(|a: u32, b: u32| a == b),
+                I32_EQ_LL_L => ll_l!(|a: u32, b: u32| a == b),
+                I32_NE_LI => li!(|a: u32, b: u32| a != b),
+                I32_NE_LI_L => li_l!(|a: u32, b: u32| a != b),
+                I32_NE_LL_L => ll_l!(|a: u32, b: u32| a != b),
+                I32_LT_S_LI => li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_LI => li!(|a: u32, b: u32| a < b),
+                I32_LT_U_LI_L => li_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_LL_L => ll_l!(|a: u32, b: u32| a < b),
+                I32_GT_S_LI => li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_LI => li!(|a: u32, b: u32| a > b),
+                I32_GT_U_LI_L => li_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_LL_L => ll_l!(|a: u32, b: u32| a > b),
+                I32_LE_S_LI => li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_LI => li!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LI_L => li_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LL_L => ll_l!(|a: u32, b: u32| a <= b),
+                I32_GE_S_LI => li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_LI => li!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LI_L => li_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LL_L => ll_l!(|a: u32, b: u32| a >= b),
+                BR_IF_I32_EQ_LI => brc_li!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_EQ_LI => brc_not_li!(|a: u32, b: u32| a == b),
+                BR_IF_I32_NE_LI => brc_li!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_NE_LI => brc_not_li!(|a: u32, b: u32| a != b),
+                BR_IF_I32_LT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_IF_I32_LT_U_LI => brc_li!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_LT_U_LI => brc_not_li!(|a: u32, b: u32| a < b),
+                BR_IF_I32_GT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_IF_I32_GT_U_LI => brc_li!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_GT_U_LI => brc_not_li!(|a: u32, b: u32| a > b),
+                BR_IF_I32_LE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_IF_I32_LE_U_LI => brc_li!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_LE_U_LI => brc_not_li!(|a: u32, b: u32| a <= b),
+                BR_IF_I32_GE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
+                LOCAL_COPY => {
+                    let v = local!(imm!(1));
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(2) as usize))
+                        .ok_or(VSE)? = v;
+                    pc = pc.wrapping_add(3);
+                }
+                LOCAL_SET_CONST => {
+                    let v = u64::from(imm!(1));
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(2) as usize))
+                        .ok_or(VSE)? = v;
+                    pc = pc.wrapping_add(3);
+                }
+                I32_ADD_S_L => s_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SI_L => si_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_S_L => s_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SI_L => si_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_S_L => s_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_S_L => s_l!(|a: u32, b: u32| a & b),
+                I32_AND_SI_L => si_l!(|a: u32, b: u32| a & b),
+                I32_AND_SL_L => sl_l!(|a: u32, b: u32| a & b),
+                I32_OR_S_L => s_l!(|a: u32, b: u32| a | b),
+                I32_OR_SI_L => si_l!(|a: u32, b: u32| a | b),
+                I32_OR_SL_L => sl_l!(|a: u32, b: u32| a | b),
+                I32_XOR_S_L => s_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SI_L => si_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SL_L => sl_l!(|a: u32, b: u32| a ^ b),
+                I32_SHL_S_L => s_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_S_L => s_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SI_L => si_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_S_L => s_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_S_L => s_l!(|a: u32, b: u32| a == b),
+                I32_EQ_SI_L => si_l!(|a: u32, b: u32| a == b),
+                I32_EQ_SL_L => sl_l!(|a: u32, b: u32| a == b),
+                I32_NE_S_L => s_l!(|a: u32, b: u32| a != b),
+                I32_NE_SI_L => si_l!(|a: u32, b: u32| a != b),
+                I32_NE_SL_L => sl_l!(|a: u32, b: u32| a != b),
+                I32_LT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_S_L => s_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_SI_L => si_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_SL_L => sl_l!(|a: u32, b: u32| a < b),
+                I32_GT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_S_L => s_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_SI_L => si_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_SL_L => sl_l!(|a: u32, b: u32| a > b),
+                I32_LE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_S_L => s_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SI_L => si_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SL_L => sl_l!(|a: u32, b: u32| a <= b),
+                I32_GE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_S_L => s_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SI_L => si_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SL_L => sl_l!(|a: u32, b: u32| a >= b),
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
@@ -647,6 +897,7 @@ impl Instance<'_, '_> {
                     let old = *mem_pages;
                     match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
                         Some(new) => {
+                            charge!((delta as usize).wrapping_mul(PAGE_SIZE));
                             let new_len = (new as usize).wrapping_mul(PAGE_SIZE);
                             mem.get_mut(mem_len..new_len)
                                 .ok_or(Trap::MemoryOutOfBounds)?
@@ -661,6 +912,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_INIT => {
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
@@ -675,6 +927,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_COPY => {
                     let n = pop!() as u32 as usize;
+                    charge!(n);
                     let s = pop!() as u32 as usize;
                     let d = pop!() as u32 as usize;
                     if s.saturating_add(n) > mem_len || d.saturating_add(n) > mem_len {
@@ -686,6 +939,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_FILL => {
                     let n = pop!() as u32 as usize;
+                    charge!(n);
                     let v = pop!() as u8;
                     let d = pop!() as u32 as usize;
                     if d.saturating_add(n) > mem_len {
@@ -731,6 +985,7 @@ impl Instance<'_, '_> {
                     let t = imm!(1);
                     let (base, size) = super::table_bounds(table_hdr, t);
                     let n = pop!() as u32;
+                    charge!(n);
                     let init = pop!() as u32;
                     let cap = m.rec(m.h.o_tables, super::super::module::TABLE_REC, t as usize, 2);
                     match size.checked_add(n).filter(|&s| s <= cap) {
@@ -756,6 +1011,7 @@ impl Instance<'_, '_> {
                 TABLE_FILL => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
                     let n = pop!() as u32;
+                    charge!(n);
                     let v = pop!() as u32;
                     let i = pop!() as u32;
                     if u64::from(i).wrapping_add(u64::from(n)) > u64::from(size) {
@@ -772,6 +1028,7 @@ impl Instance<'_, '_> {
                     let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
                     let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     if u64::from(s).wrapping_add(u64::from(n)) > u64::from(ssize)
@@ -790,6 +1047,7 @@ impl Instance<'_, '_> {
                 }
                 TABLE_INIT => {
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     super::table_init(
@@ -814,6 +1072,17 @@ impl Instance<'_, '_> {
                     pc = pc.wrapping_add(1);
                 }
                 // memory access
+                I32_LOAD_L => loadop_l!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I64_LOAD_L => loadop_l!(8, u64::from_le_bytes),
+                I32_LOAD8_U_L => loadop_l!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD16_U_L => loadop_l!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I32_STORE_LL => {
+                    let addr = local!(imm!(1));
+                    let v = local!(imm!(2)) as u32;
+                    let a = ea(addr, imm!(3), 4, mem_len)?;
+                    store(mem, a, &v.to_le_bytes())?;
+                    pc = pc.wrapping_add(4);
+                }
                 I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
                 I64_LOAD => loadop!(8, u64::from_le_bytes),
                 F32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
