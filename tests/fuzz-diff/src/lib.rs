@@ -195,7 +195,13 @@ pub fn make_input(seed: u64, i: u64) -> Option<(InputKind, Vec<u8>)> {
     let len = 256 + rng.below(8192) as usize;
     let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
     let mut u = Unstructured::new(&bytes);
-    let mut m = wasm_smith::Module::new(smith_config(kind), &mut u).ok()?;
+    let mut config = smith_config(kind);
+    if rng.below(4) == 0 {
+        // now and then larger function bodies and deeper nesting
+        config.max_instructions = 1000;
+        config.max_nesting_depth = 20;
+    }
+    let mut m = wasm_smith::Module::new(config, &mut u).ok()?;
     if kind == InputKind::Terminating {
         m.ensure_termination(10_000).ok()?;
     }
@@ -833,6 +839,21 @@ pub fn show_module(wasm: &[u8], fuel: u64) {
         }
         (o, t) => println!("ours {:?}\nwasmi {:?}", o.err(), t.err()),
     }
+}
+
+/// Runs `f` on a thread with a 1 GiB stack (reserved, touched on demand). wasmi 2.0's
+/// tail-call dispatch does not turn every handler into a real tail call (e.g. `table.grow`), so
+/// its native stack grows with the number of instructions executed: a few hundred thousand
+/// instructions overflow the 8 MiB main-thread stack. Use this around [`run`], [`replay`] and
+/// [`show_module`].
+pub fn with_big_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    std::thread::Builder::new()
+        .name("fuzz-diff".into())
+        .stack_size(1 << 30)
+        .spawn(f)
+        .expect("spawn the fuzzing thread")
+        .join()
+        .unwrap_or_else(|p| std::panic::resume_unwind(p))
 }
 
 /// Runs `cfg.iters` inputs and reports.

@@ -3,7 +3,7 @@
 //! Prints progress and a final `FUZZ inputs=N findings=M` line; findings are saved under
 //! `${WASMHOOK_CACHE:-~/.cache/wasmhook}/fuzz-findings` (or `--out`). Exit status 1 on findings.
 
-use fuzz_diff::{replay, run, show_module, FuzzConfig, WASMI_BUG, WASMI_PANIC};
+use fuzz_diff::{replay, run, show_module, with_big_stack, FuzzConfig, WASMI_BUG, WASMI_PANIC};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -52,7 +52,10 @@ fn main() -> ExitCode {
     }
     if let Some(path) = show_file {
         match std::fs::read(&path) {
-            Ok(w) => show_module(&w, cfg.fuel),
+            Ok(w) => {
+                let fuel = cfg.fuel;
+                with_big_stack(move || show_module(&w, fuel))
+            }
             Err(e) => {
                 eprintln!("{}: {e}", path.display());
                 return ExitCode::from(2);
@@ -68,7 +71,8 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        return match replay(&wasm, cfg.fuel) {
+        let fuel = cfg.fuel;
+        return match with_big_stack(move || replay(&wasm, fuel)) {
             Some(f) if f.what == WASMI_BUG || f.what == WASMI_PANIC => {
                 println!("WASMI-BUG {}: {}", f.what, f.detail);
                 ExitCode::SUCCESS
@@ -83,7 +87,10 @@ fn main() -> ExitCode {
             }
         };
     }
-    let rep = run(&cfg);
+    let rep = {
+        let cfg = cfg.clone();
+        with_big_stack(move || run(&cfg))
+    };
     println!(
         "# ours={} seed={} fuel={} instantiated={} both_invalid={} skipped={} calls_compared={} (returned={} trapped={}) resource_stops={} (ours={} wasmi={})",
         if rep.ours_available { "wasmhook-engine" } else { "STAND-IN (wasmi lazy; engine not merged)" },

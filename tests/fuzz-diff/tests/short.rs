@@ -1,6 +1,6 @@
 //! Bounded differential run: 300 inputs with a fixed seed must produce no finding.
 
-use fuzz_diff::{run, FuzzConfig};
+use fuzz_diff::{run, with_big_stack, FuzzConfig};
 
 #[test]
 fn short_differential_run_has_no_findings() {
@@ -13,7 +13,7 @@ fn short_differential_run_has_no_findings() {
         progress_every: 0,
         hang_secs: 0,
     };
-    let rep = run(&cfg);
+    let rep = with_big_stack(move || run(&cfg));
     println!(
         "FUZZ inputs={} findings={} ({rep:?})",
         rep.inputs, rep.findings
