@@ -142,8 +142,8 @@ struct Slot {
     instance_bytes: usize,
     /// Dropped first: the instances borrow `module`.
     cpus: KVec<PerCpu>,
-    /// Boxed so its address is stable for the instances' `&'static Module`.
-    module: KBox<Module<'static>>,
+    /// Boxed so its address is stable for the instances' `&'static Module`; only owned here.
+    _module: KBox<Module<'static>>,
     _code: RawBuf,
 }
 
@@ -415,7 +415,7 @@ fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result
         module_bytes: plan.module_bytes,
         instance_bytes,
         cpus,
-        module,
+        _module: module,
         _code: code,
     };
     KBox::new(slot, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))
