@@ -1,0 +1,176 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Attach tests: wasmload attach/list/stats/detach on real packets over a veth pair, maps shared
+# with bpftool, the migration example, a kprobe, and rmmod afterwards. Sourced by
+# guest-tests.sh (module already insmod'ed); uses its pass/fail/log/le32/map_id helpers.
+# Topology: root ns veth0 10.9.0.1 <-> netns `wh` veth1 10.9.0.2. Hooks sit on veth0 (ingress),
+# so pings *from* the netns are what they see.
+
+A=/sys/fs/bpf/wasmload
+NS="ip netns exec wh"
+ping_ok() { $NS ping -c "${1:-2}" -i 0.2 -W 2 10.9.0.1 >/tmp/ping.log 2>&1; }
+ping_lost_all() { # N pings sent from the netns, none answered
+	! $NS ping -c "$1" -i 0.2 -W 1 10.9.0.1 >/tmp/ping.log 2>&1 && grep -q "100% packet loss" /tmp/ping.log
+}
+# Value bytes of key $2.. in pinned map $1, as "03 00 00 ..." (bpftool's hex, no BTF).
+pinned_value() {
+	p=$1; shift
+	bpftool map lookup pinned "$p" key "$@" 2>/dev/null | sed -n 's/.*value: *\([0-9a-f ]*\).*/\1/p' | sed 's/ *$//'
+}
+tcp_ok() { # a TCP connection from the netns to the root ns carries a line
+	rm -f /tmp/tcp.out
+	(timeout 4 nc -l -p 7777 >/tmp/tcp.out 2>/dev/null &)
+	sleep 0.3
+	echo "hello-$1" | timeout 3 $NS nc 10.9.0.1 7777 >/dev/null 2>&1
+	sleep 0.3
+	grep -q "hello-$1" /tmp/tcp.out
+}
+
+# A1. veth pair between the root namespace and netns `wh`; ping works.
+t=attach_veth_ping
+ip netns add wh &&
+	ip link add veth0 type veth peer name veth1 &&
+	ip link set veth1 netns wh &&
+	ip addr add 10.9.0.1/24 dev veth0 && ip link set veth0 up && ip link set lo up &&
+	$NS ip addr add 10.9.0.2/24 dev veth1 && $NS ip link set veth1 up && $NS ip link set lo up
+if ping_ok 2; then pass $t; else fail $t "no ping over the veth pair: $(tail -3 /tmp/ping.log)"; fi
+
+# A2. `wasmload attach --xdp` the ICMP filter; policy[0]=1 (bpftool) drops every ping;
+#     other traffic (ARP, TCP) still passes.
+t=attach_xdp_drops_ping
+if wasmload attach --xdp veth0 --mode skb /wasm/xdp_icmp.wat >/tmp/attach.log 2>&1; then
+	log "$(cat /tmp/attach.log)"
+	bpftool map update pinned $A/xdp_icmp/maps/policy key 0 0 0 0 value 1 0 0 0
+	$NS ip neigh flush dev veth1 2>/dev/null
+	if ping_lost_all 3; then lost=1; else lost=0; fi
+	neigh=$($NS ip neigh show 10.9.0.1 dev veth1)
+	if tcp_ok a2; then tcp=1; else tcp=0; fi
+	log "ping: $(grep -E 'packets|loss' /tmp/ping.log)"
+	log "neigh: $neigh; tcp=$tcp"
+	if [ $lost = 1 ] && echo "$neigh" | grep -q lladdr && [ $tcp = 1 ]; then
+		pass $t
+	else
+		fail $t "ping all lost=$lost, ARP neighbour '$neigh', tcp=$tcp"
+	fi
+else
+	fail $t "attach failed: $(cat /tmp/attach.log)"
+fi
+
+# A3. bpftool sees the trampoline by name; the counts map holds exactly the 3 pings (type 8).
+t=attach_bpftool_sees_prog_and_counts
+bpftool prog show >/tmp/progs.txt 2>&1
+bpftool map dump pinned $A/xdp_icmp/maps/counts >/tmp/counts.txt 2>&1
+c8=$(pinned_value $A/xdp_icmp/maps/counts 8 0 0 0)
+wasmload list >/tmp/list.txt 2>&1
+log "$(grep -A1 wasm_xdp /tmp/progs.txt | head -2)"
+log "$(cat /tmp/list.txt)"
+log "counts[8] = $c8; nonzero entries: $(grep -c 'value: [0-9a-f ]*[1-9a-f]' /tmp/counts.txt)"
+if grep -q "xdp  name wasm_xdp" /tmp/progs.txt && [ "$c8" = "03 00 00 00 00 00 00 00" ] &&
+	grep -q "^xdp_icmp: xdp veth0 " /tmp/list.txt; then
+	pass $t
+else
+	fail $t "prog listed: $(grep -c wasm_xdp /tmp/progs.txt), counts[8]='$c8' (want 3), list: $(cat /tmp/list.txt)"
+fi
+
+# A4. Flipping the policy with bpftool lets pings through again, without re-attaching.
+t=attach_policy_flip_by_bpftool
+bpftool map update pinned $A/xdp_icmp/maps/policy key 0 0 0 0 value 0 0 0 0
+if ping_ok 2; then
+	st=$(wasmload stats xdp_icmp 2>&1)
+	log "$st"
+	pass $t
+else
+	fail $t "ping still fails after policy=0: $(tail -2 /tmp/ping.log)"
+fi
+
+# A5. Detach: the link, pins and slot are gone and ping works (policy would otherwise drop).
+t=attach_detach_restores
+bpftool map update pinned $A/xdp_icmp/maps/policy key 0 0 0 0 value 1 0 0 0
+slot=$(wasmload list --json | sed -n 's/.*"slot":\([0-9]*\).*/\1/p')
+wasmload detach xdp_icmp >/tmp/detach.log 2>&1; rc=$?
+log "$(cat /tmp/detach.log)"
+if [ $rc = 0 ] && ping_ok 2 && [ ! -e $A/xdp_icmp ] && ! wasmload slot list | grep -q "^$slot:" &&
+	! ip link show veth0 | grep -q xdp; then
+	pass $t
+else
+	fail $t "detach rc=$rc, ping: $(tail -1 /tmp/ping.log), pins: $(ls $A 2>&1), slots: $(wasmload slot list)"
+fi
+
+# A6. Migration: an existing C XDP program (own parsing, own maps) loaded by bpftool/libbpf
+#     asks the Wasm hook for one decision through the kfunc; works the same.
+t=attach_migrated_c_program
+rm -rf /sys/fs/bpf/mig
+ms=$(wasmload slot load /wasm/xdp_icmp.wat --hook xdp --name mig 2>/tmp/load.err)
+if [ -n "$ms" ] && bpftool prog load /bpf/icmp_migrate.bpf.o /sys/fs/bpf/mig type xdp >/tmp/mig.log 2>&1 &&
+	bpftool map update id "$(map_id icmp_migrate mig_cfg)" key 0 0 0 0 value $(le32 "$ms") &&
+	bpftool net attach xdpgeneric pinned /sys/fs/bpf/mig dev veth0; then
+	pol=$(map_id icmp_migrate policy)
+	cnt=$(map_id icmp_migrate counts)
+	bpftool map update id "$pol" key 0 0 0 0 value 1 0 0 0
+	if ping_lost_all 2; then lost=1; else lost=0; fi
+	bpftool map update id "$pol" key 0 0 0 0 value 0 0 0 0
+	if ping_ok 2; then ok=1; else ok=0; fi
+	c8=$(bpftool map lookup id "$cnt" key 8 0 0 0 | sed -n 's/.*value: \([0-9a-f][0-9a-f]\).*/\1/p')
+	log "migrated: dropped-all=$lost, passes-after-flip=$ok, counts[8] byte0=$c8"
+	bpftool net detach xdpgeneric dev veth0
+	rm -f /sys/fs/bpf/mig
+	wasmload slot unload "$ms"
+	if [ $lost = 1 ] && [ $ok = 1 ] && [ "$c8" = 04 ]; then pass $t; else fail $t "dropped-all=$lost pass-after=$ok counts[8]=$c8 (want 1 1 04)"; fi
+else
+	fail $t "could not load/attach: $(cat /tmp/load.err) $(tail -20 /tmp/mig.log)"
+	[ -n "$ms" ] && wasmload slot unload "$ms"
+fi
+
+# A7. `wasmload attach --kprobe` counts N calls of sync(2) in its map.
+t=attach_kprobe_counts_sync
+if wasmload attach --kprobe __x64_sys_sync /wasm/count_calls.wat >/tmp/attach.log 2>&1; then
+	log "$(cat /tmp/attach.log)"
+	i=0; while [ $i -lt 5 ]; do sync; i=$((i + 1)); done
+	v=$(pinned_value $A/count_calls/maps/calls 0 0 0 0)
+	wasmload list | grep count_calls | while read -r l; do log "$l"; done
+	st=$(wasmload stats count_calls 2>&1 | head -1)
+	log "$st"
+	wasmload detach count_calls >/dev/null 2>&1; d=$?
+	if [ "$v" = "05 00 00 00 00 00 00 00" ] && echo "$st" | grep -q "runs 5 " && [ $d = 0 ]; then
+		pass $t
+	else
+		fail $t "calls='$v' (want 5), stats '$st', detach rc=$d"
+	fi
+else
+	fail $t "attach failed: $(cat /tmp/attach.log)"
+fi
+
+# A8. A failed attach leaves nothing behind (bad interface; map bound with the wrong shape).
+t=attach_failure_rolls_back
+before=$(wasmload slot list | wc -l)
+wasmload attach --xdp nosuch0 /wasm/xdp_icmp.wat >/tmp/e1.log 2>&1; r1=$?
+bpftool map create /sys/fs/bpf/wrong type hash key 8 value 8 entries 4 name wrong
+wasmload attach --xdp veth0 --map policy=/sys/fs/bpf/wrong /wasm/xdp_icmp.wat >/tmp/e2.log 2>&1; r2=$?
+rm -f /sys/fs/bpf/wrong
+after=$(wasmload slot list | wc -l)
+log "$(cat /tmp/e1.log)"
+log "$(cat /tmp/e2.log)"
+if [ $r1 != 0 ] && [ $r2 != 0 ] && [ "$before" = "$after" ] && [ -z "$(ls $A 2>/dev/null)" ] &&
+	! ip link show veth0 | grep -q xdp && grep -q nosuch0 /tmp/e1.log && grep -q "policy" /tmp/e2.log; then
+	pass $t
+else
+	fail $t "rc $r1 $r2, slots $before -> $after, pins: $(ls $A 2>&1)"
+fi
+
+# A9. `wasmload test`: user space and --kernel agree with the filter's semantics.
+t=attach_wasmload_test
+hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
+u=$(wasmload test --xdp /wasm/icmp.wat --packet "$(hex /pkts/echo_req.bin)" --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
+k=$(wasmload test --kernel --xdp /wasm/icmp.wat --packet "$(hex /pkts/echo_req.bin)" --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
+log "user: $u"
+log "kernel: $k"
+if [ "$u" = "packet 1: DROP packet 2: PASS " ] && [ "$k" = "$u" ] && [ -z "$(wasmload slot list)" ]; then
+	pass $t
+else
+	fail $t "user '$u' kernel '$k' slots left: $(wasmload slot list)"
+fi
+
+# A10. Everything detached: rmmod works.
+t=attach_rmmod_after_detach
+sleep 1
+if rmmod wasmhook; then pass $t; else fail $t "rmmod failed; slots: $(wasmload slot list 2>&1)"; fi
