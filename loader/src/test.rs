@@ -31,7 +31,7 @@ pub fn packets(hex: &[String], pcap: Option<&Path>) -> Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     for h in hex {
         let h: String = h.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
-        if h.len() % 2 != 0 {
+        if !h.len().is_multiple_of(2) {
             bail!("--packet {h}: odd number of hex digits");
         }
         let b = (0..h.len())
@@ -222,7 +222,8 @@ pub fn run_kernel(file: &Path, hook: &HookFile, fuel: u64, on_trap: u32, pkts: &
         let loaded = attach::load_trampoline(&elf, kind, slot, &hook.maps, &[], &btf)?;
         // aya takes programs from pins: pin briefly under a private name.
         std::fs::create_dir_all(attach::PIN_ROOT)?;
-        let pin = Path::new(attach::PIN_ROOT).join(format!(".{name}"));
+        // bpffs refuses names with dots.
+        let pin = Path::new(attach::PIN_ROOT).join(format!("{name}-prog"));
         crate::bpf::obj_pin(std::os::fd::AsFd::as_fd(&loaded.prog), &pin)
             .with_context(|| format!("cannot pin {}", pin.display()))?;
         let prog = Xdp::from_pin(&pin, XdpAttachType::Interface);
