@@ -12,6 +12,7 @@
 
 #include <linux/bpf.h>
 #include <linux/types.h>
+#include <asm/ptrace.h> /* struct pt_regs: libbpf matches the kfunc's argument type by name */
 
 /* The few libbpf conventions we use, spelled out so the build needs only clang and uapi headers. */
 #define SEC(name) __attribute__((section(name), used))
@@ -19,8 +20,6 @@
 #define __type(name, val) typeof(val) *name
 #define __ksym __attribute__((section(".ksyms")))
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)BPF_FUNC_map_lookup_elem;
-
-struct pt_regs;
 
 extern int wasmhook_xdp(struct xdp_md *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;

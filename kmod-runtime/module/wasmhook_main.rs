@@ -19,15 +19,14 @@ use kernel::{
     fs::File,
     miscdevice::{MiscDevice, MiscDeviceOptions, MiscDeviceRegistration},
     prelude::*,
-    sync::Mutex,
     uaccess::{UserPtr, UserSlice},
 };
 
-#[allow(missing_docs, unreachable_pub, dead_code, clippy::all)]
+#[allow(missing_docs, unreachable_pub, dead_code, unused_imports, clippy::all)]
 #[path = "../engine/src/engine/mod.rs"]
 mod engine;
 
-#[allow(missing_docs, unreachable_pub, dead_code, clippy::all)]
+#[allow(missing_docs, unreachable_pub, dead_code, unused_imports, clippy::all)]
 #[path = "../hook-abi/src/abi/mod.rs"]
 mod abi;
 
@@ -624,12 +623,8 @@ impl kernel::InPlaceModule for WasmHookModule {
         // SAFETY: registers our static kfunc id sets; callable from module init.
         let rc = unsafe { wasmhook_c_register() };
         let registered = if rc == 0 { Ok(()) } else { Err(Error::from_errno(rc)) };
-        pr_info!(
-            "engine ready: abi v{}, {} slots, kfunc registration {}\n",
-            abi::ABI_VERSION,
-            uapi::MAX_SLOTS,
-            if rc == 0 { "ok" } else { "FAILED" }
-        );
+        let status = if rc == 0 { "ok" } else { "FAILED" };
+        pr_info!("engine ready: abi v{}, {} slots, kfunc registration {}\n", abi::ABI_VERSION, uapi::MAX_SLOTS, status);
         try_pin_init!(Self {
             _kfuncs: registered?,
             _dev <- MiscDeviceRegistration::register(MiscDeviceOptions { name: c"wasmhook" }),

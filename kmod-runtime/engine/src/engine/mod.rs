@@ -179,12 +179,12 @@ impl<'a> Module<'a> {
         if buf.len() < module_sizes(&h).ok_or(small)? {
             return Err(small);
         }
-        let (vt_bytes, rest) = buf.split_at_mut(h.n_vts);
+        let (vt_bytes, rest) = buf.split_at_mut_checked(h.n_vts).ok_or(small)?;
         vt_bytes.fill(0);
         // SAFETY: ValType is `repr(u8)` with discriminant 0 (`I32`) valid, the bytes were just
         // zeroed, and u8 and ValType have the same size and alignment.
         let (_, vt, _) = unsafe { vt_bytes.align_to_mut::<ValType>() };
-        let (b, rest) = rest.split_at_mut(h.n_bytes);
+        let (b, rest) = rest.split_at_mut_checked(h.n_bytes).ok_or(small)?;
         // SAFETY: u32 has no invalid bit patterns; `align_to_mut` yields aligned elements.
         let (_, words, _) = unsafe { rest.align_to_mut::<u32>() };
         let words = words.get_mut(..h.n_words).ok_or(small)?;
@@ -241,4 +241,17 @@ impl<'a> Module<'a> {
             .ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
         Ok(m)
     }
+}
+
+/// Copies `src` into `dst` if their lengths are equal; `false` otherwise. Unlike
+/// `copy_from_slice` this has no panic path (the kernel build rejects modules with one).
+#[inline]
+fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
+    if dst.len() != src.len() {
+        return false;
+    }
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+    true
 }

@@ -217,6 +217,18 @@ fn set(results: &mut [Val], v: Val) -> Result<(), Trap> {
     }
 }
 
+/// Copies `src` into `dst` if their lengths are equal. Unlike `copy_from_slice` it has no panic
+/// path (the kernel build rejects modules with one).
+pub(super) fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
+    if dst.len() != src.len() {
+        return false;
+    }
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+    true
+}
+
 /// `mem[ptr..ptr+len]`, or a memory-out-of-bounds trap.
 fn mem_range(mem: &[u8], ptr: i32, len: usize) -> Result<core::ops::Range<usize>, Trap> {
     let start = ptr as u32 as usize;
@@ -274,10 +286,13 @@ pub fn dispatch<E: HookEnv>(
             let (Some(p), Some(m)) = (pkt.get_mut(pr), mem.get_mut(mr)) else {
                 return Err(Trap::MemoryOutOfBounds);
             };
-            if id == id::PKT_READ {
-                m.copy_from_slice(p);
+            let copied = if id == id::PKT_READ {
+                copy_bytes(m, p)
             } else {
-                p.copy_from_slice(m);
+                copy_bytes(p, m)
+            };
+            if !copied {
+                return Err(Trap::MemoryOutOfBounds);
             }
             set(results, Val::I32(len))
         }
@@ -309,7 +324,9 @@ pub fn dispatch<E: HookEnv>(
             let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
                 return Err(Trap::MemoryOutOfBounds);
             };
-            kdst.copy_from_slice(k);
+            if !copy_bytes(kdst, k) {
+                return Err(Trap::MemoryOutOfBounds);
+            }
             let key = key.get(..ks).unwrap_or(&[]);
             let rc = match id {
                 id::MAP_LOOKUP => {

@@ -49,13 +49,13 @@ struct Le<'a> {
 
 impl Le<'_> {
     fn take<const N: usize>(&mut self) -> [u8; N] {
-        let mut out = [0u8; N];
         let end = self.pos.saturating_add(N);
-        if let Some(src) = self.buf.get(self.pos..end) {
-            out.copy_from_slice(src);
-        }
+        let out = self
+            .buf
+            .get(self.pos..end)
+            .and_then(|s| <[u8; N]>::try_from(s).ok());
         self.pos = end;
-        out
+        out.unwrap_or([0u8; N])
     }
     fn u32(&mut self) -> u32 {
         u32::from_le_bytes(self.take::<4>())
@@ -74,7 +74,7 @@ impl LeW<'_> {
     fn put(&mut self, bytes: &[u8]) {
         let end = self.pos.saturating_add(bytes.len());
         if let Some(dst) = self.buf.get_mut(self.pos..end) {
-            dst.copy_from_slice(bytes);
+            super::copy_bytes(dst, bytes);
         }
         self.pos = end;
     }

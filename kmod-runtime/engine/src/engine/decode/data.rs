@@ -36,8 +36,10 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
         let off = bld.push_bytes(bytes)?;
         let o = bld.h.o_datas;
         let vals = [mode, mem, ok, olo, ohi, off as u32, len as u32];
-        for (f, v) in vals.iter().enumerate() {
-            bld.set_rec(o, DATA_REC, i, f, *v)?;
+        let mut f = 0usize;
+        for v in vals {
+            bld.set_rec(o, DATA_REC, i, f, v)?;
+            f = f.wrapping_add(1);
         }
     }
     bld.h.n_datas = n;

@@ -106,7 +106,9 @@ impl<'x> Builder<'x> {
                 .b
                 .get_mut(off..end)
                 .ok_or(Error::new(ErrorKind::BufferTooSmall, 0))?;
-            dst.copy_from_slice(s);
+            if !super::copy_bytes(dst, s) {
+                return Err(Error::new(ErrorKind::BufferTooSmall, 0));
+            }
         }
         self.b_len = end;
         Ok(off)

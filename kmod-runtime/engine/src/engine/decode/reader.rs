@@ -168,16 +168,14 @@ impl<'w> Reader<'w> {
     /// Little-endian u32 (f32 bits).
     pub fn f32(&mut self) -> Result<u32, Error> {
         let b = self.bytes(4)?;
-        let mut a = [0u8; 4];
-        a.copy_from_slice(b);
+        let a = <[u8; 4]>::try_from(b).map_err(|_| self.err(ErrorKind::UnexpectedEnd))?;
         Ok(u32::from_le_bytes(a))
     }
 
     /// Little-endian u64 (f64 bits).
     pub fn f64(&mut self) -> Result<u64, Error> {
         let b = self.bytes(8)?;
-        let mut a = [0u8; 8];
-        a.copy_from_slice(b);
+        let a = <[u8; 8]>::try_from(b).map_err(|_| self.err(ErrorKind::UnexpectedEnd))?;
         Ok(u64::from_le_bytes(a))
     }
 

@@ -92,6 +92,20 @@ fn split_u32(buf: &mut [u8]) -> (&mut [u8], &mut [u32], &mut [u8]) {
     (head, mid, tail)
 }
 
+/// `s.copy_within(src..src + n, dst)` without a panic path: `false` if a range is out of bounds.
+#[inline(always)]
+fn copy_within<T: Copy>(s: &mut [T], src: usize, dst: usize, n: usize) -> bool {
+    let len = s.len();
+    match (src.checked_add(n), dst.checked_add(n)) {
+        (Some(se), Some(de)) if se <= len && de <= len => {
+            // SAFETY: both ranges were just checked to lie inside `s`; `ptr::copy` handles overlap.
+            unsafe { core::ptr::copy(s.as_ptr().add(src), s.as_mut_ptr().add(dst), n) };
+            true
+        }
+        _ => false,
+    }
+}
+
 fn too_small() -> Error {
     Error::new(ErrorKind::BufferTooSmall, 0)
 }
@@ -109,18 +123,24 @@ impl<'m, 'b> Instance<'m, 'b> {
         if buf.len() < module.instance_bytes() {
             return Err(too_small());
         }
-        let (mem, rest) = buf.split_at_mut(lay.mem_bytes.min(buf.len()));
+        let (mem, rest) = buf
+            .split_at_mut_checked(lay.mem_bytes)
+            .ok_or_else(too_small)?;
         let n64 = lay
             .u64_words
             .saturating_mul(8)
             .saturating_add(8)
             .min(rest.len());
-        let (r64, r32) = rest.split_at_mut(n64);
+        let (r64, r32) = rest.split_at_mut_checked(n64).ok_or_else(too_small)?;
         let (_, words64, _) = split_u64(r64);
         let words64_len = words64.len();
-        let (globals, stack_all) = words64.split_at_mut(module.h.n_globals.min(words64_len));
+        let (globals, stack_all) = words64
+            .split_at_mut_checked(module.h.n_globals.min(words64_len))
+            .ok_or_else(too_small)?;
         let stack_len = (module.limits.value_stack() as usize).min(stack_all.len());
-        let (stack, _) = stack_all.split_at_mut(stack_len);
+        let (stack, _) = stack_all
+            .split_at_mut_checked(stack_len)
+            .ok_or_else(too_small)?;
         let (_, words32, _) = split_u32(r32);
         let frames_len = (module.limits.call_depth() as usize).saturating_mul(FRAME_WORDS);
         if words32.len() < lay.u32_words
@@ -129,10 +149,18 @@ impl<'m, 'b> Instance<'m, 'b> {
         {
             return Err(too_small());
         }
-        let (frames, r32) = words32.split_at_mut(frames_len);
-        let (table_hdr, r32) = r32.split_at_mut(module.h.n_tables.saturating_mul(2));
-        let (tables, r32) = r32.split_at_mut(lay.table_elems);
-        let (dropped, _) = r32.split_at_mut(module.h.n_elems.saturating_add(module.h.n_datas));
+        let (frames, r32) = words32
+            .split_at_mut_checked(frames_len)
+            .ok_or_else(too_small)?;
+        let (table_hdr, r32) = r32
+            .split_at_mut_checked(module.h.n_tables.saturating_mul(2))
+            .ok_or_else(too_small)?;
+        let (tables, r32) = r32
+            .split_at_mut_checked(lay.table_elems)
+            .ok_or_else(too_small)?;
+        let (dropped, _) = r32
+            .split_at_mut_checked(module.h.n_elems.saturating_add(module.h.n_datas))
+            .ok_or_else(too_small)?;
         let mut inst = Instance {
             module,
             mem,
@@ -325,12 +353,18 @@ impl<'m, 'b> Instance<'m, 'b> {
         {
             return Err(Trap::BadSignature);
         }
-        for (i, a) in args.iter().enumerate() {
+        // Explicit wrapping indices, not `enumerate()`/`zip(0..n)`: the kernel builds with
+        // overflow checks and those adapters keep checked counters (panic paths).
+        let mut i = 0usize;
+        for a in args {
             *self.stack.get_mut(i).ok_or(Trap::ValueStackExhausted)? = a.to_slot();
+            i = i.wrapping_add(1);
         }
         self.run(func, args.len(), fuel, host)?;
-        for (i, (r, t)) in results.iter_mut().zip(res).enumerate() {
+        let mut i = 0usize;
+        for (r, t) in results.iter_mut().zip(res) {
             *r = Val::from_slot(*t, *self.stack.get(i).ok_or(Trap::ValueStackExhausted)?);
+            i = i.wrapping_add(1);
         }
         Ok(())
     }
@@ -354,13 +388,10 @@ pub(super) fn call_host(
     }
     let base = sp.checked_sub(np).ok_or(Trap::ValueStackExhausted)?;
     let mut args = [Val::I32(0); MAX_HOST_VALUES];
-    for (i, (a, t)) in args.iter_mut().zip(params).enumerate() {
-        *a = Val::from_slot(
-            *t,
-            *stack
-                .get(base.wrapping_add(i))
-                .ok_or(Trap::ValueStackExhausted)?,
-        );
+    let mut at = base;
+    for (a, t) in args.iter_mut().zip(params) {
+        *a = Val::from_slot(*t, *stack.get(at).ok_or(Trap::ValueStackExhausted)?);
+        at = at.wrapping_add(1);
     }
     let mut res = [Val::I32(0); MAX_HOST_VALUES];
     for (r, t) in res.iter_mut().zip(results) {
@@ -372,13 +403,13 @@ pub(super) fn call_host(
         args.get(..np).unwrap_or(&[]),
         res.get_mut(..nr).unwrap_or(&mut []),
     )?;
-    for (i, (r, t)) in res.iter().zip(results).enumerate() {
+    let mut at = base;
+    for (r, t) in res.iter().zip(results) {
         if r.ty() != *t {
             return Err(Trap::BadSignature);
         }
-        *stack
-            .get_mut(base.wrapping_add(i))
-            .ok_or(Trap::ValueStackExhausted)? = r.to_slot();
+        *stack.get_mut(at).ok_or(Trap::ValueStackExhausted)? = r.to_slot();
+        at = at.wrapping_add(1);
     }
     Ok(base.wrapping_add(nr))
 }
@@ -455,10 +486,14 @@ pub(super) fn memory_init(
     let bytes =
         m.b.get(off..off.wrapping_add(n as usize))
             .ok_or(Trap::MemoryOutOfBounds)?;
-    mem.get_mut(dst as usize..d_end as usize)
-        .ok_or(Trap::MemoryOutOfBounds)?
-        .copy_from_slice(bytes);
-    Ok(())
+    let dst = mem
+        .get_mut(dst as usize..d_end as usize)
+        .ok_or(Trap::MemoryOutOfBounds)?;
+    if super::copy_bytes(dst, bytes) {
+        Ok(())
+    } else {
+        Err(Trap::MemoryOutOfBounds)
+    }
 }
 
 /// (base, size) of table `t`.

@@ -17,9 +17,10 @@
 //!   to 0.
 //!
 //! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
-//! division uses a 128/64 -> 64 long division built only from `u64` divisions (no `u128`
-//! division, which would call a panicking compiler intrinsic); square roots use a table-seeded
-//! Newton iteration for `1/sqrt` (multiplications only) followed by an exact integer fix-up.
+//! division and both square roots use table-seeded Newton iterations for `1/b` / `1/sqrt(x)`
+//! (multiplications only) followed by an exact integer fix-up, so no `u128` division (a
+//! panicking compiler intrinsic in the kernel) is ever used; `f32` division uses one native
+//! `u64` division.
 
 #![deny(
     clippy::indexing_slicing,
@@ -71,59 +72,10 @@ fn shl64(x: u64, n: u32) -> u64 {
     x.checked_shl(n).unwrap_or(0)
 }
 
-/// 128/64 -> 64 unsigned division `(u1:u0) / v` built only from `u64` divisions
-/// (Hacker's Delight `divlu`). Requires `u1 < v` (so the quotient fits); returns
-/// `(quotient, remainder != 0)`. Never divides by zero: `v` is normalized so its top
-/// half is nonzero, and for `v == 0` the result is garbage but no panic occurs.
+/// Full 64x64 -> 128 bit product (a single widening multiply).
 #[inline]
-fn div128by64(u1: u64, u0: u64, v: u64) -> (u64, bool) {
-    const B: u64 = 1 << 32;
-    const LO: u64 = 0xFFFF_FFFF;
-    let s = v.leading_zeros() & 63;
-    let v = shl64(v, s);
-    let vn1 = shr64(v, 32);
-    let vn0 = v & LO;
-    let un32 = shl64(u1, s)
-        | if s == 0 {
-            0
-        } else {
-            shr64(u0, 64u32.wrapping_sub(s))
-        };
-    let un10 = shl64(u0, s);
-    let un1 = shr64(un10, 32);
-    let un0 = un10 & LO;
-
-    let mut q1 = un32.checked_div(vn1).unwrap_or(0);
-    let mut rhat = un32.wrapping_sub(q1.wrapping_mul(vn1));
-    // At most two corrections are ever needed.
-    let mut i: u32 = 0;
-    while i < 2 && (q1 >= B || q1.wrapping_mul(vn0) > shl64(rhat, 32).wrapping_add(un1)) {
-        q1 = q1.wrapping_sub(1);
-        rhat = rhat.wrapping_add(vn1);
-        if rhat >= B {
-            break;
-        }
-        i = i.wrapping_add(1);
-    }
-    let un21 = shl64(un32, 32)
-        .wrapping_add(un1)
-        .wrapping_sub(q1.wrapping_mul(v));
-
-    let mut q0 = un21.checked_div(vn1).unwrap_or(0);
-    let mut rhat = un21.wrapping_sub(q0.wrapping_mul(vn1));
-    let mut i: u32 = 0;
-    while i < 2 && (q0 >= B || q0.wrapping_mul(vn0) > shl64(rhat, 32).wrapping_add(un0)) {
-        q0 = q0.wrapping_sub(1);
-        rhat = rhat.wrapping_add(vn1);
-        if rhat >= B {
-            break;
-        }
-        i = i.wrapping_add(1);
-    }
-    let rem = shl64(un21, 32)
-        .wrapping_add(un0)
-        .wrapping_sub(q0.wrapping_mul(v));
-    (shl64(q1, 32).wrapping_add(q0), rem != 0)
+fn mul_wide(a: u64, b: u64) -> u128 {
+    u128::from(a).wrapping_mul(u128::from(b))
 }
 
 /// `((a as u64) << shift) / b` for the f32 divider; returns `(quotient, inexact)`.
@@ -135,13 +87,74 @@ fn div_f32_sig(a: u32, b: u32, shift: u32) -> (u32, bool) {
     (q as u32, n != q.wrapping_mul(b))
 }
 
+/// Bits of `y = b / 2^52` (after the leading one) indexing the reciprocal table.
+const RECIP_INDEX_BITS: u32 = 7;
+/// Table entries: `y` in `[1, 2)` in steps of `2^-RECIP_INDEX_BITS`.
+const RECIP_LEN: usize = 1 << RECIP_INDEX_BITS;
+
+/// Entry `i`: `1/y_mid` in Q16 (`y_mid` the midpoint of the i-th interval of `[1, 2)`).
+const fn build_recip_tab() -> [u16; RECIP_LEN] {
+    let mut t = [0u16; RECIP_LEN];
+    let mut i: u64 = 0;
+    let mut rest: &mut [u16] = &mut t;
+    while let Some((slot, tail)) = rest.split_first_mut() {
+        // y_mid = (2 (2^B + i) + 1) / 2^(B + 1); 2^16 / y_mid = 2^(17 + B) / (2^(B+1) + 2i + 1).
+        let den = i
+            .wrapping_mul(2)
+            .wrapping_add(1 << (RECIP_INDEX_BITS + 1))
+            .wrapping_add(1);
+        let num: u64 = 1 << (17 + RECIP_INDEX_BITS);
+        *slot = match num.checked_div(den) {
+            Some(q) => q as u16,
+            None => 0,
+        };
+        rest = tail;
+        i = i.wrapping_add(1);
+    }
+    t
+}
+
+static RECIP_TAB: [u16; RECIP_LEN] = build_recip_tab();
+
 /// `((a as u128) << shift) / b` for the f64 divider; returns `(quotient, inexact)`.
-/// Requires `a < b << (64 - shift)` so the quotient fits in 64 bits.
+/// Requires `a`, `b` in `[2^52, 2^53)`, `shift` in `{62, 63}` with `a < b` when `shift == 63`
+/// (so the quotient is below `2^63`).
+///
+/// Table-seeded Newton iteration for `1/b` in Q63 (multiplications only), a quotient estimate,
+/// then an exact integer fix-up against the true remainder: no `u128` division anywhere.
 #[inline]
 fn div_f64_sig(a: u64, b: u64, shift: u32) -> (u64, bool) {
+    let idx = shr64(b, 52 - RECIP_INDEX_BITS).wrapping_sub(1 << RECIP_INDEX_BITS) as usize;
+    let r16 = RECIP_TAB.get(idx).copied().unwrap_or(1 << 15);
+    // r: 1/y in Q63 (y = b / 2^52 in [1, 2), r in (1/2, 1]).
+    let mut r = u64::from(r16) << 47;
+    let mut k: u32 = 0;
+    while k < 3 {
+        let e = (mul_wide(b, r) >> 52) as u64; // y r, Q63 (close to 1)
+        let u = e.wrapping_neg(); // 2 - y r, Q63 (close to 1)
+        r = (mul_wide(r, u) >> 63) as u64; // r (2 - y r), Q63
+        k = k.wrapping_add(1);
+    }
+    // q = a 2^shift / b = a r 2^(shift - 115).
     let n = u128::from(a).checked_shl(shift).unwrap_or(0);
-    let hi = n.checked_shr(64).unwrap_or(0) as u64;
-    div128by64(hi, n as u64, b)
+    let mut q = mul_wide(a, r)
+        .checked_shr(115u32.wrapping_sub(shift))
+        .unwrap_or(0) as u64;
+    // Exact correction (the estimate is measured to be within 2 units; allow 8).
+    let mut k: u32 = 0;
+    while k < 8 && mul_wide(q, b) > n {
+        q = q.wrapping_sub(1);
+        k = k.wrapping_add(1);
+    }
+    let mut rem = n.wrapping_sub(mul_wide(q, b));
+    let b128 = u128::from(b);
+    let mut k: u32 = 0;
+    while k < 8 && rem >= b128 {
+        q = q.wrapping_add(1);
+        rem = rem.wrapping_sub(b128);
+        k = k.wrapping_add(1);
+    }
+    (q, rem != 0)
 }
 
 /// Bits of `x = m / 2^52` (beyond the leading ones) used to index the reciprocal-sqrt table.
@@ -172,19 +185,20 @@ const fn isqrt_const(n: u64) -> u64 {
 
 /// Entry `i`: `1/sqrt(x_mid)` in Q16 where `x_mid = (2j + 1) / 2^(RSQRT_INDEX_BITS + 1)`,
 /// `j = i + 2^RSQRT_INDEX_BITS` (the midpoint of the i-th interval of `[1, 4)`).
-#[allow(clippy::indexing_slicing)] // compile-time evaluation only: out of bounds is a build error
 const fn build_rsqrt_tab() -> [u16; RSQRT_LEN] {
     let mut t = [0u16; RSQRT_LEN];
-    let mut i = 0;
-    while i < RSQRT_LEN {
-        let j = (i as u64).wrapping_add(1 << RSQRT_INDEX_BITS);
+    let mut i: u64 = 0;
+    let mut rest: &mut [u16] = &mut t;
+    while let Some((slot, tail)) = rest.split_first_mut() {
+        let j = i.wrapping_add(1 << RSQRT_INDEX_BITS);
         let den = j.wrapping_mul(2).wrapping_add(1);
         let num: u64 = 1 << (32 + RSQRT_INDEX_BITS + 1);
         let q = match num.checked_div(den) {
             Some(q) => q,
             None => 0,
         };
-        t[i] = isqrt_const(q) as u16;
+        *slot = isqrt_const(q) as u16;
+        rest = tail;
         i = i.wrapping_add(1);
     }
     t
@@ -200,33 +214,32 @@ static RSQRT_TAB: [u16; RSQRT_LEN] = build_rsqrt_tab();
 /// approximation error.
 #[inline]
 fn sqrt_sig(m: u64) -> u64 {
-    const THREE_Q62: u128 = 3 << 62;
+    const THREE_Q62: u64 = 3 << 62;
     let idx = shr64(m, 52 - RSQRT_INDEX_BITS).wrapping_sub(1 << RSQRT_INDEX_BITS) as usize;
     let r16 = RSQRT_TAB.get(idx).copied().unwrap_or(1 << 15);
-    let m128 = u128::from(m);
     // r: 1/sqrt(x) in Q62 (x = m / 2^52 in [1, 4), r in (1/2, 1]).
-    let mut r = u128::from(r16) << 46;
+    let mut r = u64::from(r16) << 46;
     let mut k: u32 = 0;
     while k < 3 {
-        let r2 = r.wrapping_mul(r) >> 62; // r^2, Q62
-        let t = m128.wrapping_mul(r2) >> 52; // x r^2, Q62 (close to 1)
-        let u = THREE_Q62.wrapping_sub(t); // 3 - x r^2, Q62
-        r = r.wrapping_mul(u) >> 63; // r (3 - x r^2) / 2, Q62
+        let r2 = (mul_wide(r, r) >> 62) as u64; // r^2, Q62
+        let t = (mul_wide(m, r2) >> 52) as u64; // x r^2, Q62 (close to 1)
+        let u = THREE_Q62.wrapping_sub(t); // 3 - x r^2, Q62 (close to 2)
+        r = (mul_wide(r, u) >> 63) as u64; // r (3 - x r^2) / 2, Q62
         k = k.wrapping_add(1);
     }
     // sqrt(x) * 2^53 = x r 2^53 = m r / 2^61.
-    let mut q = (m128.wrapping_mul(r) >> 61) as u64;
-    let n = m128 << 54;
-    // Exact correction (the estimate is within a few units).
+    let mut q = (mul_wide(m, r) >> 61) as u64;
+    let n = u128::from(m) << 54;
+    // Exact correction (the estimate is measured to be within 1 unit; allow 8).
     let mut k: u32 = 0;
-    while k < 8 && u128::from(q).wrapping_mul(u128::from(q)) > n {
+    while k < 8 && mul_wide(q, q) > n {
         q = q.wrapping_sub(1);
         k = k.wrapping_add(1);
     }
     let mut k: u32 = 0;
     while k < 8 && {
-        let q1 = u128::from(q.wrapping_add(1));
-        q1.wrapping_mul(q1) <= n
+        let q1 = q.wrapping_add(1);
+        mul_wide(q1, q1) <= n
     } {
         q = q.wrapping_add(1);
         k = k.wrapping_add(1);

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * wasmhook.h - write wasmhook hooks (XDP / kprobe programs in WebAssembly) in C.
+ * Hook ABI v1: docs/hook-abi.md. Header-only, no libc.
+ *
+ *   #include "wasmhook.h"
+ *   #define MAPS(X) X(policy, WH_MAP_ARRAY, 4, 4, 1) X(counts, WH_MAP_PERCPU_ARRAY, 4, 8, 256)
+ *   WASMHOOK_MAPS(MAPS)
+ *   WASMHOOK_XDP(int len) { return wh_pkt_len() > 0 ? WH_PASS : WH_DROP; }
+ *
+ * clang --target=wasm32 -O2 -nostdlib -Wl,--no-entry -Wl,--export=xdp -Wl,-z,stack-size=8192 \
+ *       -I sdk/c hook.c -o hook.wasm
+ */
+#ifndef WASMHOOK_H
+#define WASMHOOK_H
+
+typedef unsigned char wh_u8;
+typedef unsigned short wh_u16;
+typedef unsigned int wh_u32;
+typedef unsigned long long wh_u64;
+typedef int wh_i32;
+typedef long long wh_i64;
+
+#define WH_ABI_VERSION 1
+
+/* XDP verdicts (return values of the xdp entry). */
+enum wh_verdict { WH_ABORTED = 0, WH_DROP = 1, WH_PASS = 2, WH_TX = 3 };
+
+/* BPF map types a hook may declare (values of enum bpf_map_type). */
+#define WH_MAP_HASH 1
+#define WH_MAP_ARRAY 2
+#define WH_MAP_PERCPU_HASH 5
+#define WH_MAP_PERCPU_ARRAY 6
+#define WH_MAP_LRU_HASH 9
+#define WH_MAP_LRU_PERCPU_HASH 10
+
+/* map_update flags */
+#define WH_ANY 0
+#define WH_NOEXIST 1
+#define WH_EXIST 2
+
+/* ---- the imports (module "wasmhook") ---- */
+#define WH_IMPORT(name) __attribute__((import_module("wasmhook"), import_name(#name)))
+
+WH_IMPORT(pkt_len) wh_i32 wh_pkt_len(void);
+WH_IMPORT(pkt_read) wh_i32 wh_pkt_read(wh_i32 off, void *dst, wh_i32 len);
+WH_IMPORT(pkt_write) wh_i32 wh_pkt_write(wh_i32 off, const void *src, wh_i32 len);
+WH_IMPORT(pkt_u8) wh_i32 wh_pkt_u8(wh_i32 off);
+WH_IMPORT(pkt_u16) wh_i32 wh_pkt_u16(wh_i32 off);
+WH_IMPORT(pkt_u32) wh_i64 wh_pkt_u32(wh_i32 off);
+WH_IMPORT(map_lookup) wh_i32 wh_map_lookup(wh_i32 map, const void *key, void *value);
+WH_IMPORT(map_update) wh_i32 wh_map_update(wh_i32 map, const void *key, const void *value, wh_i64 flags);
+WH_IMPORT(map_delete) wh_i32 wh_map_delete(wh_i32 map, const void *key);
+WH_IMPORT(ktime_ns) wh_i64 wh_ktime_ns(void);
+WH_IMPORT(trace) void wh_trace(const void *ptr, wh_i32 len);
+WH_IMPORT(kprobe_arg) wh_i64 wh_kprobe_arg(wh_i32 n);
+
+/* ---- entry points ---- */
+/* WASMHOOK_XDP(int len) { ... return WH_PASS; } */
+#define WASMHOOK_XDP(arg) __attribute__((export_name("xdp"))) int xdp(arg)
+/* WASMHOOK_KPROBE(int reserved) { ... return 0; } ; use wh_kprobe_arg(n) for arguments */
+#define WASMHOOK_KPROBE(arg) __attribute__((export_name("kprobe"))) int kprobe(arg)
+
+/* ---- map declarations: the "wasmhook.maps" custom section ----
+ * List the maps with an X-macro, then declare them once:
+ *   #define MY_MAPS(X) X(policy, WH_MAP_ARRAY, 4, 4, 1) X(counts, WH_MAP_ARRAY, 4, 8, 256)
+ *   WASMHOOK_MAPS(MY_MAPS)
+ * X(name, type, key_size, value_size, max_entries): map i (0..2) is the i-th entry and `name`
+ * becomes an enum constant equal to i, for wh_map_*(). Names: 1-15 of [A-Za-z0-9_]; sizes 1-256
+ * given as integer literals or simple arithmetic (not sizeof: they also go to the assembler);
+ * array maps need key_size 4. Checked at compile time with _Static_assert.
+ *
+ * The section is written with top-level asm, because clang puts section("...") data into the data
+ * segment on wasm; `.custom_section.NAME` asm sections become Wasm custom sections in wasm-ld.
+ * Layout (kmod-runtime/hook-abi/src/abi/maps.rs): u8 version 1, u8 count, then per map
+ * u8 name_len, name, u32 type, key_size, value_size, max_entries (little-endian).
+ */
+#define WH__STR(x) #x
+#define WH__XSTR(x) WH__STR(x)
+#define WH__ENUM(name, type, k, v, e) name,
+#define WH__COUNT(name, type, k, v, e) "+1"
+#define WH__CHECK(name, type, k, v, e)                                                           \
+	_Static_assert(sizeof(#name) - 1 >= 1 && sizeof(#name) - 1 <= 15, "map name must be 1-15 bytes"); \
+	_Static_assert((k) >= 1 && (k) <= 256 && (v) >= 1 && (v) <= 256, "map key/value sizes 1-256"); \
+	_Static_assert(((type) != WH_MAP_ARRAY && (type) != WH_MAP_PERCPU_ARRAY) || (k) == 4,    \
+		       "array maps need 4-byte keys");                                           \
+	_Static_assert((e) >= 1, "max_entries >= 1");
+#define WH__ASM(name, type, k, v, e)                                                             \
+	".int8 2f-1f\n1: .ascii \"" #name "\"\n2: .int32 " WH__XSTR(type) "\n.int32 " WH__XSTR(k)    \
+	"\n.int32 " WH__XSTR(v) "\n.int32 " WH__XSTR(e) "\n"
+#define WASMHOOK_MAPS(LIST)                                                                      \
+	enum { LIST(WH__ENUM) wh__map_count };                                                   \
+	_Static_assert(wh__map_count <= 3, "a hook can use at most 3 maps");                     \
+	LIST(WH__CHECK)                                                                          \
+	__asm__(".section .custom_section.wasmhook.maps,\"\",@\n"                                  \
+		".int8 1\n.int8 0" LIST(WH__COUNT) "\n" LIST(WH__ASM) ".section .text,\"\",@\n");
+
+/* ---- packet helpers (return -1 / 0 on out-of-range, never trap) ---- */
+static inline wh_i32 wh_u8_at(wh_i32 off) { return wh_pkt_u8(off); }
+static inline wh_i32 wh_be16_at(wh_i32 off) { return wh_pkt_u16(off); }
+static inline wh_i64 wh_be32_at(wh_i32 off) { return wh_pkt_u32(off); }
+
+/* Copies n bytes at off into dst; 0 on success, -1 if the range is outside the packet. */
+static inline int wh_read(wh_i32 off, void *dst, wh_i32 n) { return wh_pkt_read(off, dst, n) == n ? 0 : -1; }
+/* Overwrites n packet bytes at off; 0 or -1. */
+static inline int wh_write(wh_i32 off, const void *src, wh_i32 n) { return wh_pkt_write(off, src, n) == n ? 0 : -1; }
+
+#define WH_ETH_P_IP 0x0800
+#define WH_ETH_P_IPV6 0x86dd
+#define WH_ETH_P_8021Q 0x8100
+#define WH_ETH_P_8021AD 0x88a8
+#define WH_IPPROTO_ICMP 1
+#define WH_IPPROTO_TCP 6
+#define WH_IPPROTO_UDP 17
+
+/* EtherType after up to two VLAN tags; *l3 = offset of the L3 header. -1 if too short. */
+static inline wh_i32 wh_ethertype(wh_i32 *l3)
+{
+	wh_i32 off = 12, ty = wh_pkt_u16(off);
+	for (int i = 0; i < 2 && (ty == WH_ETH_P_8021Q || ty == WH_ETH_P_8021AD); i++) {
+		off += 4;
+		ty = wh_pkt_u16(off);
+	}
+	*l3 = off + 2;
+	return ty;
+}
+
+/* Adds delta to a u64 counter map entry (not atomic across CPUs; prefer per-CPU maps). */
+static inline void wh_count(wh_i32 map, wh_u32 key, wh_u64 delta)
+{
+	wh_u64 v = 0;
+	wh_map_lookup(map, &key, &v);
+	v += delta;
+	wh_map_update(map, &key, &v, WH_ANY);
+}
+
+static inline void wh_trace_str(const char *s)
+{
+	wh_i32 n = 0;
+	while (s[n] && n < 128)
+		n++;
+	wh_trace(s, n);
+}
+
+#endif

@@ -1,0 +1,112 @@
+//! A host-side fake of the `wasmhook` imports, for unit tests of hook logic (`mock` feature).
+//!
+//! ```
+//! use wasmhook_sdk::{mock, Packet};
+//! mock::reset(&[0x45, 0x00], &[(4, 4)]);
+//! assert_eq!(Packet::current().u8(0), Some(0x45));
+//! ```
+//!
+//! The environment is per thread, like cargo's test threads.
+
+use std::cell::RefCell;
+use std::string::String;
+use std::vec::Vec;
+
+/// One fake map: raw key/value bytes, no capacity or type semantics beyond BPF update flags.
+#[derive(Debug, Default, Clone)]
+pub struct MockMap {
+    /// Key size in bytes.
+    pub key_size: usize,
+    /// Value size in bytes.
+    pub value_size: usize,
+    /// The entries.
+    pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl MockMap {
+    pub(crate) fn update(&mut self, k: &[u8], v: &[u8], flags: u64) -> i32 {
+        let pos = self.entries.iter().position(|(ek, _)| ek == k);
+        match (pos, flags) {
+            (Some(_), 1) => -17,
+            (None, 2) => -2,
+            (_, f) if f > 2 => -22,
+            (Some(i), _) => {
+                self.entries[i].1 = v.to_vec();
+                0
+            }
+            (None, _) => {
+                self.entries.push((k.to_vec(), v.to_vec()));
+                0
+            }
+        }
+    }
+    pub(crate) fn delete(&mut self, k: &[u8]) -> i32 {
+        match self.entries.iter().position(|(ek, _)| ek == k) {
+            Some(i) => {
+                self.entries.remove(i);
+                0
+            }
+            None => -2,
+        }
+    }
+}
+
+/// The whole fake environment.
+#[derive(Debug, Default, Clone)]
+pub struct MockEnv {
+    /// Packet bytes.
+    pub packet: Vec<u8>,
+    /// Maps 0, 1, 2.
+    pub maps: Vec<MockMap>,
+    /// Lines passed to `trace`.
+    pub trace: Vec<String>,
+    /// What `ktime_ns` returns.
+    pub ktime_ns: u64,
+    /// What `kprobe_arg` returns.
+    pub kprobe_args: [u64; 6],
+}
+
+impl MockEnv {
+    pub(crate) fn range(&self, off: i32, len: i32) -> Option<core::ops::Range<usize>> {
+        if off < 0 || len < 0 {
+            return None;
+        }
+        let end = (off as usize).checked_add(len as usize)?;
+        (end <= self.packet.len()).then_some(off as usize..end)
+    }
+    pub(crate) fn be(&self, off: i32, n: i32) -> i64 {
+        match self.range(off, n) {
+            Some(r) => self.packet[r]
+                .iter()
+                .fold(0i64, |v, b| (v << 8) | i64::from(*b)),
+            None => -1,
+        }
+    }
+}
+
+std::thread_local! {
+    static ENV: RefCell<MockEnv> = RefCell::new(MockEnv::default());
+}
+
+/// Runs `f` on this thread's environment.
+pub fn with<R>(f: impl FnOnce(&mut MockEnv) -> R) -> R {
+    ENV.with(|e| f(&mut e.borrow_mut()))
+}
+
+/// Replaces the environment: this packet and empty maps with these `(key_size, value_size)`.
+pub fn reset(packet: &[u8], maps: &[(usize, usize)]) {
+    with(|e| {
+        *e = MockEnv {
+            packet: packet.to_vec(),
+            maps: maps
+                .iter()
+                .map(|&(key_size, value_size)| MockMap {
+                    key_size,
+                    value_size,
+                    entries: Vec::new(),
+                })
+                .collect(),
+            ..MockEnv::default()
+        }
+    });
+}

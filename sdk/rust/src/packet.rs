@@ -1,0 +1,179 @@
+//! Safe packet access over the `pkt_*` imports. Every read is bounds-checked by the kernel;
+//! out-of-range accesses give `None` / `Err(OutOfBounds)`, never a trap.
+
+use crate::sys;
+
+/// A packet range was outside the packet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfBounds;
+
+/// The packet an XDP hook runs on.
+#[derive(Debug)]
+pub struct Packet {
+    len: usize,
+}
+
+fn off_i32(off: usize) -> Option<i32> {
+    i32::try_from(off).ok()
+}
+
+impl Packet {
+    /// The packet of the current run, with the length the entry function received.
+    pub fn from_entry(len: i32) -> Self {
+        Packet {
+            len: usize::try_from(len).unwrap_or(0),
+        }
+    }
+
+    /// The packet of the current run, asking the kernel for its length.
+    pub fn current() -> Self {
+        // SAFETY: the import has no preconditions.
+        Self::from_entry(unsafe { sys::pkt_len() })
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the packet has no bytes (e.g. outside XDP).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The byte at `off`.
+    pub fn u8(&self, off: usize) -> Option<u8> {
+        // SAFETY: the import has no preconditions.
+        let v = unsafe { sys::pkt_u8(off_i32(off)?) };
+        u8::try_from(v).ok()
+    }
+
+    /// The big-endian (network order) u16 at `off`.
+    pub fn u16(&self, off: usize) -> Option<u16> {
+        // SAFETY: the import has no preconditions.
+        let v = unsafe { sys::pkt_u16(off_i32(off)?) };
+        u16::try_from(v).ok()
+    }
+
+    /// The big-endian (network order) u32 at `off`.
+    pub fn u32(&self, off: usize) -> Option<u32> {
+        // SAFETY: the import has no preconditions.
+        let v = unsafe { sys::pkt_u32(off_i32(off)?) };
+        u32::try_from(v).ok()
+    }
+
+    /// Copies `dst.len()` bytes starting at `off` into `dst`.
+    pub fn read(&self, off: usize, dst: &mut [u8]) -> Result<(), OutOfBounds> {
+        let (off, len) = (
+            off_i32(off).ok_or(OutOfBounds)?,
+            i32::try_from(dst.len()).map_err(|_| OutOfBounds)?,
+        );
+        // SAFETY: `dst` is `len` writable bytes.
+        let rc = unsafe { sys::pkt_read(off, dst.as_mut_ptr(), len) };
+        if rc == len {
+            Ok(())
+        } else {
+            Err(OutOfBounds)
+        }
+    }
+
+    /// `N` bytes starting at `off`.
+    pub fn array<const N: usize>(&self, off: usize) -> Option<[u8; N]> {
+        let mut a = [0u8; N];
+        self.read(off, &mut a).ok()?;
+        Some(a)
+    }
+
+    /// Overwrites packet bytes at `off` with `src` (the packet does not grow).
+    pub fn write(&mut self, off: usize, src: &[u8]) -> Result<(), OutOfBounds> {
+        let (off, len) = (
+            off_i32(off).ok_or(OutOfBounds)?,
+            i32::try_from(src.len()).map_err(|_| OutOfBounds)?,
+        );
+        // SAFETY: `src` is `len` readable bytes.
+        let rc = unsafe { sys::pkt_write(off, src.as_ptr(), len) };
+        if rc == len {
+            Ok(())
+        } else {
+            Err(OutOfBounds)
+        }
+    }
+}
+
+/// Common header constants and a parser for the layers XDP hooks look at most.
+pub mod net {
+    use super::Packet;
+
+    /// EtherType IPv4.
+    pub const ETH_P_IP: u16 = 0x0800;
+    /// EtherType IPv6.
+    pub const ETH_P_IPV6: u16 = 0x86dd;
+    /// 802.1Q VLAN tag.
+    pub const ETH_P_8021Q: u16 = 0x8100;
+    /// 802.1ad (QinQ) service tag.
+    pub const ETH_P_8021AD: u16 = 0x88a8;
+    /// Ethernet header length.
+    pub const ETH_HLEN: usize = 14;
+    /// IP protocol number of ICMP.
+    pub const IPPROTO_ICMP: u8 = 1;
+    /// IP protocol number of TCP.
+    pub const IPPROTO_TCP: u8 = 6;
+    /// IP protocol number of UDP.
+    pub const IPPROTO_UDP: u8 = 17;
+    /// Most VLAN tags [`ethertype`] skips.
+    pub const MAX_VLAN_TAGS: usize = 2;
+
+    /// The EtherType after up to [`MAX_VLAN_TAGS`] VLAN tags and the offset of the L3 header.
+    pub fn ethertype(pkt: &Packet) -> Option<(u16, usize)> {
+        let mut off = 12;
+        let mut ty = pkt.u16(off)?;
+        for _ in 0..MAX_VLAN_TAGS {
+            if ty != ETH_P_8021Q && ty != ETH_P_8021AD {
+                break;
+            }
+            off += 4;
+            ty = pkt.u16(off)?;
+        }
+        Some((ty, off + 2))
+    }
+
+    /// The IPv4 header at `off`, if it is one.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Ipv4 {
+        /// Header length in bytes (IHL * 4).
+        pub header_len: usize,
+        /// Protocol (`IPPROTO_*`).
+        pub protocol: u8,
+        /// Fragment offset in 8-byte units (0 for unfragmented and first fragments).
+        pub frag_offset: u16,
+        /// More-fragments flag.
+        pub more_fragments: bool,
+        /// Source address, host order.
+        pub src: u32,
+        /// Destination address, host order.
+        pub dst: u32,
+        /// Total length field.
+        pub total_len: u16,
+    }
+
+    impl Ipv4 {
+        /// Parses the IPv4 header at `off`; `None` if too short or not version 4 / IHL < 5.
+        pub fn parse(pkt: &Packet, off: usize) -> Option<Ipv4> {
+            let vihl = pkt.u8(off)?;
+            let header_len = usize::from(vihl & 0x0f) * 4;
+            if vihl >> 4 != 4 || header_len < 20 {
+                return None;
+            }
+            let frag = pkt.u16(off + 6)?;
+            Some(Ipv4 {
+                header_len,
+                protocol: pkt.u8(off + 9)?,
+                frag_offset: frag & 0x1fff,
+                more_fragments: frag & 0x2000 != 0,
+                src: pkt.u32(off + 12)?,
+                dst: pkt.u32(off + 16)?,
+                total_len: pkt.u16(off + 2)?,
+            })
+        }
+    }
+}

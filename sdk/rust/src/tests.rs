@@ -1,0 +1,160 @@
+//! Unit tests of the SDK's pure logic against the host mock.
+
+use std::string::ToString;
+use std::vec;
+
+use crate::net::{ethertype, Ipv4};
+use crate::*;
+
+#[test]
+fn section_bytes_match_the_documented_layout() {
+    const D: &[MapDecl] = &[
+        MapDecl::new("policy", MapType::Array, 4, 4, 1),
+        MapDecl::new("c", MapType::LruHash, 12, 8, 4096),
+    ];
+    const S: [u8; maps_section_len(D)] = maps_section(D);
+    let mut want = vec![1u8, 2, 6];
+    want.extend_from_slice(b"policy");
+    for w in [2u32, 4, 4, 1] {
+        want.extend_from_slice(&w.to_le_bytes());
+    }
+    want.push(1);
+    want.push(b'c');
+    for w in [9u32, 12, 8, 4096] {
+        want.extend_from_slice(&w.to_le_bytes());
+    }
+    assert_eq!(&S[..], &want[..]);
+    const E: [u8; 2] = maps_section(&[]);
+    assert_eq!(E, [1, 0]);
+}
+
+mod declared {
+    crate::maps! {
+        policy: Array<u32, u32> [1];
+        pub counts: PercpuArray<u32, u64> [256];
+        flows: Hash<[u8; 8], u32> [16];
+    }
+    #[test]
+    fn handles_are_numbered_in_order() {
+        assert_eq!((policy.index(), counts.index(), flows.index()), (0, 1, 2));
+        assert_eq!(__WASMHOOK_MAPS[..3], [1, 3, 6]);
+        assert_eq!(__WASMHOOK_MAPS.len(), 2 + 3 * 17 + 6 + 6 + 5);
+    }
+}
+
+#[test]
+fn packet_reads_are_bounds_checked() {
+    mock::reset(&[1, 2, 3, 4, 5], &[]);
+    let mut p = Packet::current();
+    assert_eq!(p.len(), 5);
+    assert_eq!(p.u8(4), Some(5));
+    assert_eq!(p.u8(5), None);
+    assert_eq!(p.u16(0), Some(0x0102));
+    assert_eq!(p.u16(4), None);
+    assert_eq!(p.u32(1), Some(0x0203_0405));
+    assert_eq!(p.u32(2), None);
+    assert_eq!(p.u8(usize::MAX), None);
+    assert_eq!(p.array::<2>(3), Some([4, 5]));
+    assert_eq!(p.array::<2>(4), None);
+    assert_eq!(p.write(3, &[9, 9]), Ok(()));
+    assert_eq!(p.write(4, &[9, 9]), Err(OutOfBounds));
+    assert_eq!(mock::with(|e| e.packet.clone()), vec![1, 2, 3, 9, 9]);
+}
+
+#[test]
+fn maps_lookup_update_delete_add() {
+    mock::reset(&[], &[(4, 8)]);
+    let m: Map<u32, u64> = Map::new(0);
+    assert_eq!(m.lookup(&7), None);
+    assert_eq!(m.update(&7, &1, UpdateFlags::Exist), Err(MapError(2)));
+    assert_eq!(m.set(&7, &41), Ok(()));
+    assert_eq!(m.add(&7, 1), 42);
+    assert_eq!(m.lookup(&7), Some(42));
+    assert_eq!(m.update(&7, &1, UpdateFlags::NoExist), Err(MapError(17)));
+    assert_eq!(m.delete(&7), Ok(()));
+    assert_eq!(m.delete(&7), Err(MapError(2)));
+    let missing: Map<u32, u64> = Map::new(2);
+    assert_eq!(missing.set(&0, &0), Err(MapError(22)));
+}
+
+#[test]
+fn vlan_tags_are_skipped() {
+    let mut f = vec![0u8; 12];
+    f.extend_from_slice(&[0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2, 0x08, 0x00]);
+    f.extend_from_slice(&[
+        0x45, 0, 0, 28, 0, 0, 0x20, 0, 64, 1, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
+    ]);
+    mock::reset(&f, &[]);
+    let p = Packet::current();
+    assert_eq!(ethertype(&p), Some((net::ETH_P_IP, 22)));
+    let ip = Ipv4::parse(&p, 22).unwrap();
+    assert_eq!(
+        (
+            ip.protocol,
+            ip.frag_offset,
+            ip.more_fragments,
+            ip.header_len
+        ),
+        (1, 0, true, 20)
+    );
+    assert_eq!(ip.src, 0x0a00_0001);
+}
+
+#[test]
+fn trace_kprobe_ktime() {
+    mock::reset(&[], &[]);
+    mock::with(|e| {
+        e.kprobe_args = [10, 11, 12, 13, 14, 15];
+        e.ktime_ns = 99;
+    });
+    crate::trace!("n={} x={:#x}", 3, 255);
+    assert_eq!(
+        mock::with(|e| e.trace.clone()),
+        vec!["n=3 x=0xff".to_string()]
+    );
+    assert_eq!(Kprobe::current().arg(5), 15);
+    assert_eq!(Kprobe::current().arg(6), 0);
+    assert_eq!(ktime_ns(), 99);
+    let long = [b'a'; 300];
+    trace(&long);
+    assert_eq!(mock::with(|e| e.trace[1].len()), 128);
+}
+
+mod entry {
+    use crate::{Packet, Verdict};
+    crate::xdp!(
+        fn f(pkt: &Packet) -> Verdict {
+            if pkt.len() > 3 {
+                Verdict::Drop
+            } else {
+                Verdict::Pass
+            }
+        }
+    );
+    #[test]
+    fn xdp_entry_returns_the_wire_verdict() {
+        assert_eq!(xdp(4), 1);
+        assert_eq!(xdp(1), 2);
+        assert_eq!(Verdict::from_i32(3), Some(Verdict::Tx));
+        assert_eq!(Verdict::from_i32(4), None);
+    }
+}
+
+mod kprobe_entry {
+    use crate::Kprobe;
+    std::thread_local! {
+        static SEEN: core::cell::Cell<u64> = const { core::cell::Cell::new(0) };
+    }
+    crate::kprobe!(
+        fn probe(ctx: &Kprobe) {
+            SEEN.with(|s| s.set(ctx.arg(1)));
+        }
+    );
+    #[test]
+    fn kprobe_entry_passes_the_arguments_and_returns_0() {
+        crate::mock::reset(&[], &[]);
+        crate::mock::with(|e| e.kprobe_args[1] = 77);
+        assert_eq!(kprobe(0), 0);
+        assert_eq!(SEEN.with(|s| s.get()), 77);
+    }
+}

@@ -1,0 +1,162 @@
+//! `wasm2hook`: check, package and inspect wasmhook hooks.
+//!
+//! ```text
+//! wasm2hook check hook.wasm [--hook xdp|kprobe]      validate against Hook ABI v1
+//! wasm2hook build hook.wasm -o hook.o [--hook ...]   eBPF ELF object: trampoline + Wasm
+//! wasm2hook inspect hook.wasm|hook.o [--json]        entry, imports, maps, memory, sizes
+//! ```
+//! The object format is described in `docs/hook-object.md`.
+
+mod check;
+mod elf;
+mod inspect;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use wasmhook_hook_abi::HookKind;
+
+/// Section of a hook object that holds the Wasm module.
+pub const WASM_SECTION: &str = "wasmhook.wasm";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wasm2hook",
+    version,
+    about = "Check, package and inspect wasmhook hooks (Hook ABI v1)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Validate a Wasm module as a hook: Wasm features, entry, imports, memory, maps.
+    Check {
+        /// The .wasm file.
+        file: PathBuf,
+        /// Hook kind (default: inferred from the `xdp` / `kprobe` export).
+        #[arg(long, value_parser = ["xdp", "kprobe"])]
+        hook: Option<String>,
+    },
+    /// Check, then write an eBPF ELF object: the trampoline program plus section `wasmhook.wasm`.
+    Build {
+        /// The .wasm file.
+        file: PathBuf,
+        /// Output object.
+        #[arg(short = 'o', long = "output")]
+        output: PathBuf,
+        /// Hook kind (default: inferred).
+        #[arg(long, value_parser = ["xdp", "kprobe"])]
+        hook: Option<String>,
+    },
+    /// Show a hook's entry, imports, maps, memory and sizes (from a .wasm or a built .o).
+    Inspect {
+        /// A .wasm file or a hook object made by `wasm2hook build`.
+        file: PathBuf,
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read(file: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(file).map_err(|e| format!("{}: error: cannot read: {e}", file.display()))
+}
+
+/// Prints every problem as one line; true if there were none.
+fn report_problems(file: &Path, r: &check::Report) -> bool {
+    for p in &r.problems {
+        eprintln!("{}: {p}", file.display());
+    }
+    r.problems.is_empty()
+}
+
+fn summary(r: &check::Report) -> String {
+    let kind = r.kind.map(check::kind_name).unwrap_or("unknown");
+    let maps = r.maps.as_ref().map_or(0, |m| m.len());
+    format!("{kind} hook, {} imports, {maps} maps", r.imports.len())
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.cmd {
+        Cmd::Check { file, hook } => {
+            let bytes = read(&file)?;
+            let r = check::check(&bytes, hook.as_deref().and_then(check::parse_kind));
+            if !report_problems(&file, &r) {
+                return Err(String::new());
+            }
+            println!("{}: ok ({})", file.display(), summary(&r));
+            Ok(())
+        }
+        Cmd::Build { file, output, hook } => {
+            let bytes = read(&file)?;
+            let r = check::check(&bytes, hook.as_deref().and_then(check::parse_kind));
+            if !report_problems(&file, &r) {
+                return Err(String::new());
+            }
+            let kind = r
+                .kind
+                .ok_or_else(|| format!("{}: error: hook kind unknown", file.display()))?;
+            let obj = build_object(&bytes, kind)
+                .map_err(|e| format!("{}: error: {e}", file.display()))?;
+            std::fs::write(&output, &obj)
+                .map_err(|e| format!("{}: error: cannot write: {e}", output.display()))?;
+            println!(
+                "{}: wrote {} ({}, {} bytes)",
+                file.display(),
+                output.display(),
+                summary(&r),
+                obj.len()
+            );
+            Ok(())
+        }
+        Cmd::Inspect { file, json } => {
+            let bytes = read(&file)?;
+            let (out, ok) = inspect::inspect(&file, &bytes, json)
+                .map_err(|e| format!("{}: error: {e}", file.display()))?;
+            print!("{out}");
+            if ok {
+                Ok(())
+            } else {
+                Err(String::new())
+            }
+        }
+    }
+}
+
+/// The hook object: the trampoline for `kind`, with the Wasm module in section `wasmhook.wasm`
+/// and a `license` section (the trampolines already carry "GPL"; added if one ever does not).
+pub fn build_object(wasm: &[u8], kind: HookKind) -> Result<Vec<u8>, elf::ElfError> {
+    let tramp = match kind {
+        HookKind::Xdp => wasmhook_bpf_trampoline::XDP_OBJ,
+        HookKind::Kprobe => wasmhook_bpf_trampoline::KPROBE_OBJ,
+    };
+    let mut new = vec![elf::NewSection {
+        name: WASM_SECTION,
+        data: wasm,
+        align: 8,
+    }];
+    if elf::section(tramp, "license")?.is_none() {
+        new.push(elf::NewSection {
+            name: "license",
+            data: b"GPL\0",
+            align: 1,
+        });
+    }
+    elf::append_sections(tramp, &new)
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("{msg}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
