@@ -38,9 +38,13 @@ $IP netns add wh &&
 if ping_ok 2; then pass $t; else fail $t "no ping over the veth pair: $(tail -3 /tmp/ping.log)"; fi
 
 # A2. `wasmload attach --xdp` the ICMP filter; policy[0]=1 (bpftool) drops every ping;
-#     other traffic (ARP, TCP) still passes.
+#     other traffic (ARP, TCP) still passes. The filter is the Rust example examples/xdp-icmp
+#     when test-vm could build it, else its .wat twin (same maps: policy, counts).
 t=attach_xdp_drops_ping
-if wasmload attach --xdp veth0 --mode skb /wasm/xdp_icmp.wat >/tmp/attach.log 2>&1; then
+HOOK=/wasm/xdp_icmp.wat
+[ -f /wasm/xdp_icmp_rs.wasm ] && HOOK=/wasm/xdp_icmp_rs.wasm
+log "ICMP filter: $HOOK"
+if wasmload attach --xdp veth0 --mode skb --name xdp_icmp $HOOK >/tmp/attach.log 2>&1; then
 	log "$(cat /tmp/attach.log)"
 	bpftool map update pinned $A/xdp_icmp/maps/policy key 0 0 0 0 value 1 0 0 0
 	$NS /bin/ip neigh flush dev veth1 2>/dev/null
@@ -102,7 +106,7 @@ fi
 #     asks the Wasm hook for one decision through the kfunc; works the same.
 t=attach_migrated_c_program
 rm -rf /sys/fs/bpf/mig
-ms=$(wasmload slot load /wasm/xdp_icmp.wat --hook xdp --name mig 2>/tmp/load.err)
+ms=$(wasmload slot load $HOOK --hook xdp --name mig 2>/tmp/load.err)
 if [ -n "$ms" ] && bpftool prog load /bpf/icmp_migrate.bpf.o /sys/fs/bpf/mig type xdp >/tmp/mig.log 2>&1 &&
 	bpftool map update id "$(map_id icmp_migrate mig_cfg)" key 0 0 0 0 value $(le32 "$ms") &&
 	bpftool net attach xdpgeneric pinned /sys/fs/bpf/mig dev veth0; then

@@ -42,14 +42,17 @@ wasmload detach pass >/dev/null
 echo "HOOK trampoline_empty_wasm ns_per_packet=$tramp"
 
 # 3. Wasm ICMP filter, policy on (drop pings): parse, count in a map, look the policy up, drop.
-wasmload attach --xdp lo --mode skb --name icmp /wasm/xdp_icmp.wat >/dev/null
+HOOK=/wasm/xdp_icmp.wat
+[ -f /wasm/xdp_icmp_rs.wasm ] && HOOK=/wasm/xdp_icmp_rs.wasm   # the Rust example, if built
+echo "HOOK info: Wasm ICMP filter is $HOOK"
+wasmload attach --xdp lo --mode skb --name icmp $HOOK >/dev/null
 bpftool map update pinned $A/icmp/maps/policy key 0 0 0 0 value 1 0 0 0
 v=$(bpftool prog run pinned $A/icmp/prog data_in $PKT repeat 1 | sed -n 's/^Return value: \([0-9]*\).*/\1/p')
 wasm=$(ns $A/icmp/prog)
 wasmload detach icmp >/dev/null
 echo "HOOK wasm_icmp ns_per_packet=$wasm"
 
-# 4. Native eBPF ICMP filter, same maps, same policy.
+# 4. Native eBPF ICMP filter (examples/xdp-icmp/native/icmp_native.bpf.c), same maps, same policy.
 bpftool prog load /bpf/icmp_native.bpf.o $B/native type xdp
 bpftool map update id "$(map_id icmp_native policy)" key 0 0 0 0 value 1 0 0 0
 nv=$(bpftool prog run pinned $B/native data_in $PKT repeat 1 | sed -n 's/^Return value: \([0-9]*\).*/\1/p')
