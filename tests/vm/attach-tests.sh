@@ -177,7 +177,29 @@ else
 	fail $t "user '$u' kernel '$k' slots left: $(wasmload slot list)"
 fi
 
-# A10. Everything detached: rmmod works.
+# A10. A hook object from `wasm2hook build` (its own trampoline + section wasmhook.wasm)
+#      attaches the same way and drops pings under the same policy.
+t=attach_hook_object
+if [ -f /wasm/xdp_icmp_rs.o ]; then
+	if wasmload attach --xdp veth0 --mode skb --name obj /wasm/xdp_icmp_rs.o >/tmp/attach.log 2>&1; then
+		log "$(cat /tmp/attach.log)"
+		bpftool map update pinned $A/obj/maps/policy key 0 0 0 0 value 1 0 0 0
+		if ping_lost_all 2; then lost=1; else lost=0; fi
+		c8=$(pinned_value $A/obj/maps/counts 8 0 0 0)
+		wasmload detach obj >/dev/null 2>&1; d=$?
+		if [ $lost = 1 ] && [ "$c8" = "02 00 00 00 00 00 00 00" ] && [ $d = 0 ] && ping_ok 1; then
+			pass $t
+		else
+			fail $t "dropped-all=$lost counts[8]='$c8' (want 2) detach=$d"
+		fi
+	else
+		fail $t "attach failed: $(cat /tmp/attach.log)"
+	fi
+else
+	fail $t "no /wasm/xdp_icmp_rs.o (test-vm could not build it with wasm2hook)"
+fi
+
+# A11. Everything detached: rmmod works.
 t=attach_rmmod_after_detach
 # Programs are freed asynchronously after their last reference goes: retry for a few seconds.
 i=0; ok=0
