@@ -114,10 +114,7 @@ fn prog_of(kind: HookKind) -> (&'static str, &'static str) {
 }
 
 fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
-    let ty = info
-        .map_type()
-        .map(|t| t as u32)
-        .unwrap_or(u32::MAX);
+    let ty = info.map_type().map(|t| t as u32).unwrap_or(u32::MAX);
     if ty != decl.map_type.to_u32()
         || info.key_size() != decl.key_size
         || info.value_size() != decl.value_size
@@ -159,8 +156,11 @@ pub fn load_trampoline(
         bail!("the trampoline object has no program `{prog_name}` for a {section} hook");
     };
     let key = prog.function_key();
-    let obj_maps: Vec<(String, aya_obj::Map)> =
-        obj.maps.iter().map(|(n, m)| (n.clone(), m.clone())).collect();
+    let obj_maps: Vec<(String, aya_obj::Map)> = obj
+        .maps
+        .iter()
+        .map(|(n, m)| (n.clone(), m.clone()))
+        .collect();
     let mut cfg = None;
     let mut hook_maps: Vec<Option<(String, MapData)>> = vec![None, None, None];
     let mut others = Vec::new();
@@ -175,8 +175,13 @@ pub fn load_trampoline(
             let data = match decls.get(i) {
                 Some(decl) => {
                     if let Some((_, pin)) = binds.iter().find(|(n, _)| n == decl.name()) {
-                        let d = MapData::from_pin(pin)
-                            .with_context(|| format!("--map {}={}: cannot open the pinned map", decl.name(), pin.display()))?;
+                        let d = MapData::from_pin(pin).with_context(|| {
+                            format!(
+                                "--map {}={}: cannot open the pinned map",
+                                decl.name(),
+                                pin.display()
+                            )
+                        })?;
                         check_bound(decl, pin, &d.info()?)?;
                         d
                     } else {
@@ -188,22 +193,42 @@ pub fn load_trampoline(
                             0,
                         );
                         MapData::create(def, decl.name(), None).with_context(|| {
-                            format!("cannot create map `{}` ({} key {} value {} entries {})", decl.name(), decl.map_type.name(), decl.key_size, decl.value_size, decl.max_entries)
+                            format!(
+                                "cannot create map `{}` ({} key {} value {} entries {})",
+                                decl.name(),
+                                decl.map_type.name(),
+                                decl.key_size,
+                                decl.value_size,
+                                decl.max_entries
+                            )
                         })?
                     }
                 }
                 None => {
                     // Not declared: a small default map keeps the verifier happy.
-                    let def = aya_obj::Map::new_from_params(m.map_type(), m.key_size(), m.value_size(), 1, 0);
+                    let def = aya_obj::Map::new_from_params(
+                        m.map_type(),
+                        m.key_size(),
+                        m.value_size(),
+                        1,
+                        0,
+                    );
                     MapData::create(def, name, None)
                         .with_context(|| format!("cannot create placeholder map {name}"))?
                 }
             };
-            let label = decls.get(i).map(|d| d.name().to_owned()).unwrap_or_default();
+            let label = decls
+                .get(i)
+                .map(|d| d.name().to_owned())
+                .unwrap_or_default();
             hook_maps[i] = Some((label, data));
         } else {
             let def = m.clone();
-            others.push((name.clone(), MapData::create(def, name, None).with_context(|| format!("cannot create map {name}"))?));
+            others.push((
+                name.clone(),
+                MapData::create(def, name, None)
+                    .with_context(|| format!("cannot create map {name}"))?,
+            ));
         }
     }
     let Some(cfg) = cfg else {
@@ -306,7 +331,11 @@ fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
 }
 
 /// The trampoline to use: the hook object's own, else the built-in one.
-pub fn trampoline_for<'a>(file: &Path, hook: &'a HookFile, kind: HookKind) -> Result<Cow<'a, [u8]>> {
+pub fn trampoline_for<'a>(
+    file: &Path,
+    hook: &'a HookFile,
+    kind: HookKind,
+) -> Result<Cow<'a, [u8]>> {
     match &hook.trampoline {
         Some(elf) => {
             let k = hook_kind_of_object(elf);
@@ -380,8 +409,14 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         },
     )?;
     rb.slot = Some(slot);
-    let loaded = load_trampoline(&elf, kind, slot, &hook.maps, &opts.binds, &btf)
-        .with_context(|| format!("{}: cannot load the {} trampoline", file.display(), kind.entry()))?;
+    let loaded =
+        load_trampoline(&elf, kind, slot, &hook.maps, &opts.binds, &btf).with_context(|| {
+            format!(
+                "{}: cannot load the {} trampoline",
+                file.display(),
+                kind.entry()
+            )
+        })?;
     std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     rb.dirs.push(dir.clone());
     pin(&loaded.prog, dir.join("prog"), &mut rb)?;
@@ -400,7 +435,9 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
                 .attach(iface, *mode)
                 .with_context(|| format!("cannot attach XDP to {iface} (mode {mode:?})"))?;
             FdLink::try_from(p.take_link(id)?).with_context(|| {
-                format!("XDP on {iface} was attached through netlink, not a BPF link; cannot pin it")
+                format!(
+                    "XDP on {iface} was attached through netlink, not a BPF link; cannot pin it"
+                )
             })?
         }
         Target::Kprobe { symbol } => {
@@ -464,7 +501,10 @@ pub struct Attachment {
 pub fn read(name: &str) -> Result<Attachment> {
     let dir = Path::new(PIN_ROOT).join(name);
     if !dir.is_dir() {
-        bail!("no attachment named `{name}` (no {}); see `wasmload list`", dir.display());
+        bail!(
+            "no attachment named `{name}` (no {}); see `wasmload list`",
+            dir.display()
+        );
     }
     let pi = ProgramInfo::from_pin(dir.join("prog"))
         .with_context(|| format!("cannot read {}", dir.join("prog").display()))?;
@@ -604,6 +644,9 @@ pub fn detach(name: &str) -> Result<()> {
     Device::open()?
         .unload(a.slot)
         .with_context(|| format!("detached, but cannot unload slot {}", a.slot))?;
-    println!("{name}: detached {} {}, slot {} unloaded", a.kind, a.target, a.slot);
+    println!(
+        "{name}: detached {} {}, slot {} unloaded",
+        a.kind, a.target, a.slot
+    );
     Ok(())
 }

@@ -106,11 +106,7 @@ pub fn patch(
     let first = section_offset / INS_SIZE;
     let mut n = 0;
     for site in sites {
-        let Some(ins) = site
-            .index
-            .checked_sub(first)
-            .and_then(|i| insns.get_mut(i))
-        else {
+        let Some(ins) = site.index.checked_sub(first).and_then(|i| insns.get_mut(i)) else {
             continue;
         };
         if ins.code != BPF_JMP_CALL {
@@ -158,7 +154,10 @@ impl ModuleBtf {
 
     /// The BTF id of FUNC `name`.
     pub fn func_id(&self, name: &str) -> Option<u32> {
-        self.funcs.iter().find(|(n, _)| n == name).map(|(_, id)| *id)
+        self.funcs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, id)| *id)
     }
 }
 
@@ -201,15 +200,15 @@ fn btf_walk(b: &[u8], mut f: impl FnMut(u32, u32)) -> Result<u32, &'static str> 
         let kind = (info >> 24) & 0x1f;
         let vlen = (info & 0xffff) as usize;
         let extra = match kind {
-            1 => 4,                // INT
-            3 => 12,               // ARRAY
-            4 | 5 => 12 * vlen,    // STRUCT, UNION
-            6 => 8 * vlen,         // ENUM
-            13 => 8 * vlen,        // FUNC_PROTO
-            14 => 4,               // VAR
-            15 => 12 * vlen,       // DATASEC
-            17 => 4,               // DECL_TAG
-            19 => 12 * vlen,       // ENUM64
+            1 => 4,                    // INT
+            3 => 12,                   // ARRAY
+            4 | 5 => 12 * vlen,        // STRUCT, UNION
+            6 => 8 * vlen,             // ENUM
+            13 => 8 * vlen,            // FUNC_PROTO
+            14 => 4,                   // VAR
+            15 => 12 * vlen,           // DATASEC
+            17 => 4,                   // DECL_TAG
+            19 => 12 * vlen,           // ENUM64
             2 | 7..=12 | 16 | 18 => 0, // PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG
             _ => return Err("unknown BTF kind"),
         };
@@ -454,19 +453,30 @@ mod tests {
         let off = f.section_offset;
         patch(&mut f.instructions, off, &sites, |_| Some(77)).unwrap();
         let text = obj.functions.keys().map(|(s, _)| *s).collect();
-        let maps: Vec<(String, aya_obj::Map)> =
-            obj.maps.iter().map(|(n, m)| (n.clone(), m.clone())).collect();
+        let maps: Vec<(String, aya_obj::Map)> = obj
+            .maps
+            .iter()
+            .map(|(n, m)| (n.clone(), m.clone()))
+            .collect();
         obj.relocate_maps(
-            maps.iter().enumerate().map(|(i, (n, m))| (n.as_str(), 100 + i as i32, m)),
+            maps.iter()
+                .enumerate()
+                .map(|(i, (n, m))| (n.as_str(), 100 + i as i32, m)),
             &text,
         )
         .unwrap();
         obj.relocate_calls(&text).unwrap();
         let f = &obj.functions[&key];
         let ins = f.instructions[sites[0].index];
-        assert_eq!((ins.src_reg(), ins.imm, ins.off), (PSEUDO_KFUNC_CALL, 77, 1));
+        assert_eq!(
+            (ins.src_reg(), ins.imm, ins.off),
+            (PSEUDO_KFUNC_CALL, 77, 1)
+        );
         // Four map loads (wh_cfg, wh_m0..2) now carry fds (src_reg = BPF_PSEUDO_MAP_FD).
-        let map_loads = f.instructions.iter().filter(|i| i.code == 0x18 && i.src_reg() == 1);
+        let map_loads = f
+            .instructions
+            .iter()
+            .filter(|i| i.code == 0x18 && i.src_reg() == 1);
         assert_eq!(map_loads.count(), 4);
     }
 

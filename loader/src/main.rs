@@ -41,7 +41,12 @@ use wasmhook_hook_abi::{HookKind, uapi, verdict};
 ///   wasmload stats icmp
 ///   wasmload detach icmp
 #[derive(Parser, Debug)]
-#[command(name = "wasmload", version, propagate_version = true, verbatim_doc_comment)]
+#[command(
+    name = "wasmload",
+    version,
+    propagate_version = true,
+    verbatim_doc_comment
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -80,7 +85,12 @@ enum Cmd {
     #[command(verbatim_doc_comment)]
     Attach {
         /// Attach as XDP to this network interface.
-        #[arg(long, value_name = "IFACE", conflicts_with = "kprobe", required_unless_present = "kprobe")]
+        #[arg(
+            long,
+            value_name = "IFACE",
+            conflicts_with = "kprobe",
+            required_unless_present = "kprobe"
+        )]
         xdp: Option<String>,
         /// XDP mode: skb (generic, any interface) or native (driver).
         #[arg(long, value_enum, requires = "xdp")]

@@ -30,7 +30,10 @@ pub fn verdict_name(v: i64) -> String {
 pub fn packets(hex: &[String], pcap: Option<&Path>) -> Result<Vec<Vec<u8>>> {
     let mut out = Vec::new();
     for h in hex {
-        let h: String = h.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
+        let h: String = h
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != ':')
+            .collect();
         if !h.len().is_multiple_of(2) {
             bail!("--packet {h}: odd number of hex digits");
         }
@@ -60,7 +63,11 @@ fn parse_pcap(b: &[u8]) -> Result<Vec<Vec<u8>>> {
     };
     let u32_at = |o: usize| -> Result<u32> {
         let s: [u8; 4] = b.get(o..o + 4).context("truncated")?.try_into()?;
-        Ok(if le { u32::from_le_bytes(s) } else { u32::from_be_bytes(s) })
+        Ok(if le {
+            u32::from_le_bytes(s)
+        } else {
+            u32::from_be_bytes(s)
+        })
     };
     let mut pos = 24;
     let mut out = Vec::new();
@@ -153,10 +160,21 @@ impl abi::HookEnv for PacketEnv<'_> {
 }
 
 /// Runs the hook in user space on each packet; returns the verdicts.
-pub fn run_user(file: &Path, hook: &HookFile, fuel: u64, on_trap: i32, pkts: &[Vec<u8>]) -> Result<Vec<i32>> {
+pub fn run_user(
+    file: &Path,
+    hook: &HookFile,
+    fuel: u64,
+    on_trap: i32,
+    pkts: &[Vec<u8>],
+) -> Result<Vec<i32>> {
     let limits = Limits::DEFAULT;
     let at = |e: wasmhook_engine::Error| {
-        anyhow::anyhow!("{}: {} at byte offset {:#x}", file.display(), e.message(), e.offset())
+        anyhow::anyhow!(
+            "{}: {} at byte offset {:#x}",
+            file.display(),
+            e.message(),
+            e.offset()
+        )
     };
     let plan = wasmhook_engine::plan(&hook.wasm, &limits, &AbiImports).map_err(at)?;
     let mut code = vec![0u8; plan.module_bytes];
@@ -176,8 +194,13 @@ pub fn run_user(file: &Path, hook: &HookFile, fuel: u64, on_trap: i32, pkts: &[V
         maps: &mut maps,
     });
     let mut f = fuel;
-    let mut inst = Instance::new(&module, &mut mem, &mut f, &mut host)
-        .map_err(|t| anyhow::anyhow!("{}: trap while instantiating: {}", file.display(), t.message()))?;
+    let mut inst = Instance::new(&module, &mut mem, &mut f, &mut host).map_err(|t| {
+        anyhow::anyhow!(
+            "{}: trap while instantiating: {}",
+            file.display(),
+            t.message()
+        )
+    })?;
     for p in pkts {
         host.0.packet = p.clone();
         let mut res = [Val::I32(0)];
@@ -199,7 +222,13 @@ pub fn run_user(file: &Path, hook: &HookFile, fuel: u64, on_trap: i32, pkts: &[V
 }
 
 /// Runs the hook in the kernel on each packet through BPF_PROG_TEST_RUN, then cleans up.
-pub fn run_kernel(file: &Path, hook: &HookFile, fuel: u64, on_trap: u32, pkts: &[Vec<u8>]) -> Result<Vec<i32>> {
+pub fn run_kernel(
+    file: &Path,
+    hook: &HookFile,
+    fuel: u64,
+    on_trap: u32,
+    pkts: &[Vec<u8>],
+) -> Result<Vec<i32>> {
     use crate::{attach, dev, kfunc};
     let kind = HookKind::Xdp;
     let elf = attach::trampoline_for(file, hook, kind)?;
