@@ -650,3 +650,35 @@ pub fn detach(name: &str) -> Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_names_must_fit_bpffs_and_slot_names() {
+        for ok in ["icmp", "xdp_icmp", "a-b_9", "fifteen_chars_x"] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        // bpffs refuses dots; slot names are 15 bytes.
+        for bad in ["", "x.y", "sixteen_chars_xx", "a/b", "a b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn built_in_trampolines_match_their_hook_kind() {
+        assert_eq!(hook_kind_of_object(tramp::XDP_OBJ), Some(HookKind::Xdp));
+        assert_eq!(
+            hook_kind_of_object(tramp::KPROBE_OBJ),
+            Some(HookKind::Kprobe)
+        );
+        let hook = HookFile {
+            wasm: Vec::new(),
+            trampoline: Some(tramp::KPROBE_OBJ.to_vec()),
+            maps: MapDecls::new(),
+        };
+        let e = trampoline_for(Path::new("k.o"), &hook, HookKind::Xdp).unwrap_err();
+        assert!(e.to_string().contains("k.o"), "{e}");
+    }
+}

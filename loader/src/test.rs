@@ -274,3 +274,88 @@ pub fn run_kernel(
     let _ = d.unload(slot);
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn icmp(ty: u8) -> Vec<u8> {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00, 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 1, 0, 0]);
+        f.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2, ty, 0, 0, 0, 0, 0, 0, 0]);
+        f
+    }
+
+    fn hook(path: &str) -> HookFile {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+        crate::hookfile::read(&p).unwrap()
+    }
+
+    #[test]
+    fn icmp_filter_drops_echo_requests_only() {
+        let h = hook("tests/vm/wasm/icmp.wat");
+        let v = run_user(
+            Path::new("icmp.wat"),
+            &h,
+            100_000,
+            2,
+            &[icmp(8), icmp(0), vec![0; 60]],
+        )
+        .unwrap();
+        assert_eq!(v, [1, 2, 2]);
+    }
+
+    #[test]
+    fn declared_maps_work_in_user_space() {
+        // xdp_icmp.wat counts in map 1 and reads its policy from map 0 (empty = allow).
+        let h = hook("tests/vm/wasm/xdp_icmp.wat");
+        assert_eq!(h.maps.len(), 2);
+        assert_eq!(h.maps.get(0).unwrap().name(), "policy");
+        assert_eq!(h.maps.get(1).unwrap().name(), "counts");
+        let v = run_user(
+            Path::new("xdp_icmp.wat"),
+            &h,
+            100_000,
+            2,
+            &[icmp(8), icmp(8)],
+        )
+        .unwrap();
+        assert_eq!(v, [2, 2]);
+    }
+
+    #[test]
+    fn out_of_fuel_answers_the_trap_verdict() {
+        let h = hook("tests/vm/wasm/loop.wat");
+        let v = run_user(Path::new("loop.wat"), &h, 1000, 1, &[icmp(8)]).unwrap();
+        assert_eq!(v, [1]);
+    }
+
+    #[test]
+    fn packets_from_hex_and_pcap() {
+        let p = packets(&["00:11 22".into()], None).unwrap();
+        assert_eq!(p, vec![vec![0x00, 0x11, 0x22]]);
+        assert!(packets(&["abc".into()], None).is_err());
+        assert!(packets(&[], None).is_err());
+        let mut pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        pcap.extend_from_slice(&[0; 16]);
+        for pkt in [&[1u8, 2, 3][..], &[4u8][..]] {
+            let n = (pkt.len() as u32).to_le_bytes();
+            pcap.extend_from_slice(&[0; 8]);
+            pcap.extend_from_slice(&n);
+            pcap.extend_from_slice(&n);
+            pcap.extend_from_slice(pkt);
+        }
+        assert_eq!(parse_pcap(&pcap).unwrap(), vec![vec![1, 2, 3], vec![4]]);
+        assert!(
+            parse_pcap(b"\x0a\x0d\x0d\x0a").is_err(),
+            "pcapng is refused"
+        );
+    }
+
+    #[test]
+    fn verdict_names() {
+        assert_eq!(verdict_name(1), "DROP");
+        assert_eq!(verdict_name(2), "PASS");
+        assert_eq!(verdict_name(9), "verdict 9");
+    }
+}
