@@ -199,7 +199,26 @@ else
 	fail $t "no /wasm/xdp_icmp_rs.o (test-vm could not build it with wasm2hook)"
 fi
 
-# A11. Everything detached: rmmod works.
+# A11. Native (driver) XDP on veth: `--mode native` attaches in driver mode (`ip link` shows
+#      `xdp`, not `xdpgeneric`), packets still flow through the pass hook, detach removes it.
+t=attach_native_mode
+if wasmload attach --xdp veth0 --mode native /wasm/pass.wat >/tmp/attach.log 2>&1; then
+	l=$($IP link show veth0)
+	if ping_ok 2; then p=1; else p=0; fi
+	runs=$(wasmload stats pass | sed -n 's/.* runs \([0-9]*\) .*/\1/p' | head -1)
+	wasmload detach pass >/dev/null 2>&1; d=$?
+	log "native: $(echo "$l" | grep -o 'xdp[a-z]*' | head -1), ping=$p, hook runs=$runs, detach=$d"
+	if echo "$l" | grep -q " xdp " && ! echo "$l" | grep -q xdpgeneric && [ $p = 1 ] && [ "${runs:-0}" -gt 0 ] &&
+		[ $d = 0 ] && ! $IP link show veth0 | grep -q xdp; then
+		pass $t
+	else
+		fail $t "link: $l; ping=$p runs=$runs detach=$d"
+	fi
+else
+	fail $t "attach failed: $(cat /tmp/attach.log)"
+fi
+
+# A12. Everything detached: rmmod works.
 t=attach_rmmod_after_detach
 # Programs are freed asynchronously after their last reference goes: retry for a few seconds.
 i=0; ok=0
