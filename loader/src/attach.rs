@@ -554,6 +554,21 @@ pub fn names() -> Vec<String> {
     v
 }
 
+/// `s` as a JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
 /// `wasmload list [--json]`.
 pub fn list(json: bool) -> Result<()> {
     let mut out = Vec::new();
@@ -571,11 +586,17 @@ pub fn list(json: bool) -> Result<()> {
                 let maps: Vec<String> = a
                     .maps
                     .iter()
-                    .map(|(n, id)| format!("{{\"name\":\"{n}\",\"id\":{id}}}"))
+                    .map(|(n, id)| format!("{{\"name\":{},\"id\":{id}}}", json_str(n)))
                     .collect();
                 format!(
-                    "{{\"name\":\"{}\",\"kind\":\"{}\",\"target\":\"{}\",\"prog_id\":{},\"link_id\":{},\"slot\":{},\"maps\":[{}]}}",
-                    a.name, a.kind, a.target, a.prog_id, a.link_id, a.slot, maps.join(",")
+                    "{{\"name\":{},\"kind\":\"{}\",\"target\":{},\"prog_id\":{},\"link_id\":{},\"slot\":{},\"maps\":[{}]}}",
+                    json_str(&a.name),
+                    a.kind,
+                    json_str(&a.target),
+                    a.prog_id,
+                    a.link_id,
+                    a.slot,
+                    maps.join(",")
                 )
             })
             .collect();
@@ -654,6 +675,12 @@ pub fn detach(name: &str) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        assert_eq!(json_str("veth0"), "\"veth0\"");
+        assert_eq!(json_str("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+    }
 
     #[test]
     fn attachment_names_must_fit_bpffs_and_slot_names() {

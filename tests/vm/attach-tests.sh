@@ -132,13 +132,16 @@ fi
 t=attach_kprobe_counts_sync
 if wasmload attach --kprobe __x64_sys_sync /wasm/count_calls.wat >/tmp/attach.log 2>&1; then
 	log "$(cat /tmp/attach.log)"
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled   # so `wasmload stats` shows the prog's run_cnt
 	i=0; while [ $i -lt 5 ]; do sync; i=$((i + 1)); done
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
 	v=$(pinned_value $A/count_calls/maps/calls 0 0 0 0)
 	wasmload list | grep count_calls | while read -r l; do log "$l"; done
-	st=$(wasmload stats count_calls 2>&1 | head -1)
-	log "$st"
+	st=$(wasmload stats count_calls 2>&1)
+	echo "$st" | while read -r l; do log "$l"; done
 	wasmload detach count_calls >/dev/null 2>&1; d=$?
-	if [ "$v" = "05 00 00 00 00 00 00 00" ] && echo "$st" | grep -q "runs 5 " && [ $d = 0 ]; then
+	if [ "$v" = "05 00 00 00 00 00 00 00" ] && echo "$st" | grep -q "runs 5 " &&
+		echo "$st" | grep -q "run_cnt 5 " && [ $d = 0 ]; then
 		pass $t
 	else
 		fail $t "calls='$v' (want 5), stats '$st', detach rc=$d"
