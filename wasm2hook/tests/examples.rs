@@ -30,7 +30,16 @@ fn scratch() -> PathBuf {
 }
 
 /// Builds with the given command; `None` (and a message) if the toolchain is not there.
+/// With `WASMHOOK_REQUIRE_TOOLS` set (scripts/test-all sets it) a missing toolchain fails.
 fn build(what: &str, cmd: &mut Command, out: &Path) -> Option<Vec<u8>> {
+    let r = build_inner(what, cmd, out);
+    if r.is_none() && std::env::var_os("WASMHOOK_REQUIRE_TOOLS").is_some() {
+        panic!("{what}: could not be built and WASMHOOK_REQUIRE_TOOLS is set");
+    }
+    r
+}
+
+fn build_inner(what: &str, cmd: &mut Command, out: &Path) -> Option<Vec<u8>> {
     match cmd.output() {
         Ok(o) if o.status.success() => Some(std::fs::read(out).unwrap()),
         Ok(o) => {
