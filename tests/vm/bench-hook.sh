@@ -52,6 +52,14 @@ wasm=$(ns $A/icmp/prog)
 wasmload detach icmp >/dev/null
 echo "HOOK wasm_icmp ns_per_packet=$wasm"
 
+# 3b. The same filter written in .wat (tests/vm/wasm/xdp_icmp.wat), for comparison.
+if [ "$HOOK" != /wasm/xdp_icmp.wat ]; then
+	wasmload attach --xdp lo --mode skb --name icmpwat /wasm/xdp_icmp.wat >/dev/null
+	bpftool map update pinned $A/icmpwat/maps/policy key 0 0 0 0 value 1 0 0 0
+	echo "HOOK wasm_icmp_wat ns_per_packet=$(ns $A/icmpwat/prog)"
+	wasmload detach icmpwat >/dev/null
+fi
+
 # 4. Native eBPF ICMP filter (examples/xdp-icmp/native/icmp_native.bpf.c), same maps, same policy.
 bpftool prog load /bpf/icmp_native.bpf.o $B/native type xdp
 bpftool map update id "$(map_id icmp_native policy)" key 0 0 0 0 value 1 0 0 0
