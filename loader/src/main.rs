@@ -233,11 +233,16 @@ pub fn read_module(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// `--name`, else the file name up to its first dot (`icmp.bpf.o` -> `icmp`; bpffs refuses dots).
 fn name_of(path: &Path, name: Option<String>) -> String {
     name.unwrap_or_else(|| {
-        path.file_stem()
+        path.file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
     })
 }
 
@@ -519,6 +524,18 @@ fn test_cmd(
         println!("packet {}: {}", i + 1, test::verdict_name(i64::from(*v)));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_stop_at_the_first_dot() {
+        assert_eq!(name_of(Path::new("/w/xdp_icmp.wat"), None), "xdp_icmp");
+        assert_eq!(name_of(Path::new("hook.bpf.o"), None), "hook");
+        assert_eq!(name_of(Path::new("x.wasm"), Some("y".into())), "y");
+    }
 }
 
 fn main() -> ExitCode {

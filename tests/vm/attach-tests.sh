@@ -202,6 +202,21 @@ else
 	fail $t "no /wasm/xdp_icmp_rs.o (test-vm could not build it with wasm2hook)"
 fi
 
+# A10b. A trampoline the verifier refuses: wasmload prints the verifier log, and the slot it
+#       had already LOADed is unloaded again (nothing attached, nothing pinned).
+t=attach_verifier_log_and_rollback
+before=$(wasmload slot list | wc -l)
+wasmload attach --xdp veth0 /bpf/bad_hookobj.bpf.o >/tmp/e3.log 2>&1; r=$?
+after=$(wasmload slot list | wc -l)
+log "$(head -2 /tmp/e3.log)"
+log "... $(grep -c . /tmp/e3.log) lines; last: $(tail -1 /tmp/e3.log)"
+if [ $r != 0 ] && grep -q "verifier log" /tmp/e3.log && grep -q "invalid access to packet" /tmp/e3.log &&
+	[ "$before" = "$after" ] && [ -z "$(ls $A 2>/dev/null)" ] && ! $IP link show veth0 | grep -q xdp; then
+	pass $t
+else
+	fail $t "rc=$r slots $before -> $after pins: $(ls $A 2>&1); $(tail -3 /tmp/e3.log)"
+fi
+
 # A11. Native (driver) XDP on veth: `--mode native` attaches in driver mode (`ip link` shows
 #      `xdp`, not `xdpgeneric`), packets still flow through the pass hook, detach removes it.
 t=attach_native_mode
