@@ -526,18 +526,6 @@ fn test_cmd(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_names_stop_at_the_first_dot() {
-        assert_eq!(name_of(Path::new("/w/xdp_icmp.wat"), None), "xdp_icmp");
-        assert_eq!(name_of(Path::new("hook.bpf.o"), None), "hook");
-        assert_eq!(name_of(Path::new("x.wasm"), Some("y".into())), "y");
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.cmd {
@@ -577,5 +565,17 @@ fn main() -> ExitCode {
             eprintln!("wasmload: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_stop_at_the_first_dot() {
+        assert_eq!(name_of(Path::new("/w/xdp_icmp.wat"), None), "xdp_icmp");
+        assert_eq!(name_of(Path::new("hook.bpf.o"), None), "hook");
+        assert_eq!(name_of(Path::new("x.wasm"), Some("y".into())), "y");
     }
 }
