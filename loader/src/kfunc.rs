@@ -43,10 +43,12 @@ pub enum KfuncError {
     #[error("cannot parse BTF of {what}: {msg}")]
     Btf { what: String, msg: &'static str },
     /// The verifier (or the kernel) refused the program.
-    #[error("the kernel refused BPF program `{name}`: {source}\n--- verifier log ---\n{log}")]
+    #[error(
+        "the kernel refused BPF program `{name}`: {error}\n--- verifier log ---\n{log}\n--- end of verifier log ---"
+    )]
     Load {
         name: String,
-        source: std::io::Error,
+        error: std::io::Error,
         log: String,
     },
     /// Other I/O.
@@ -361,16 +363,21 @@ pub fn prog_load(p: &ProgLoad<'_>) -> Result<OwnedFd, KfuncError> {
         Ok(fd) => Ok(owned(fd)),
         Err(first) => {
             let mut log = vec![0u8; 1 << 20];
-            let source = match attempt(&mut log) {
+            let error = match attempt(&mut log) {
                 Ok(fd) => return Ok(owned(fd)),
                 Err(e) => e,
             };
-            let _ = first;
             let end = log.iter().position(|&c| c == 0).unwrap_or(log.len());
+            let log = String::from_utf8_lossy(&log[..end]).trim_end().to_owned();
             Err(KfuncError::Load {
                 name: p.name.into(),
-                source,
-                log: String::from_utf8_lossy(&log[..end]).trim_end().to_owned(),
+                // Without a log the first error is the one to report (not a verifier problem).
+                error: if log.is_empty() { first } else { error },
+                log: if log.is_empty() {
+                    "(empty)".into()
+                } else {
+                    log
+                },
             })
         }
     }
