@@ -34,12 +34,14 @@ use wasmhook_hook_abi::{HookKind, uapi, verdict};
 /// A typical session:
 ///
 ///   insmod wasmhook.ko
-///   wasmload test --xdp icmp.wat --packet 00...   # try it on a packet, in user space
-///   wasmload attach --xdp veth0 icmp.wat          # drop pings on veth0
-///   wasmload list                                 # what is attached, prog ids, map ids
-///   bpftool map dump pinned /sys/fs/bpf/wasmload/icmp/maps/counts
-///   wasmload stats icmp
-///   wasmload detach icmp
+///   wasmload test --xdp xdp_icmp.wat --packet 00...   # try it on a packet, in user space
+///   wasmload attach --xdp veth0 xdp_icmp.wat          # maps policy, counts get pinned
+///   wasmload list                                     # what is attached, prog ids, map ids
+///   bpftool map update pinned /sys/fs/bpf/wasmload/xdp_icmp/maps/policy \
+///       key 0 0 0 0 value 1 0 0 0                     # the hook now drops pings
+///   bpftool map dump pinned /sys/fs/bpf/wasmload/xdp_icmp/maps/counts
+///   wasmload stats xdp_icmp
+///   wasmload detach xdp_icmp
 #[derive(Parser, Debug)]
 #[command(
     name = "wasmload",
@@ -98,7 +100,8 @@ enum Cmd {
         /// Attach as a kprobe on this kernel function (see /proc/kallsyms).
         #[arg(long, value_name = "SYMBOL")]
         kprobe: Option<String>,
-        /// Attachment and slot name (default: the file stem), 1-15 of [A-Za-z0-9_-].
+        /// Attachment and slot name (default: the file name up to its first dot), 1-15 of
+        /// [A-Za-z0-9_-].
         #[arg(long)]
         name: Option<String>,
         /// Fuel per run; a run that uses it up traps.
