@@ -236,7 +236,7 @@ fn memory_is_bounds_checked_and_grow_is_limited() {
         Err(Trap::MemoryOutOfBounds)
     );
     assert_eq!(
-        run1(src, "grow", &[Val::I32(1)], 1, 100).unwrap(),
+        run1(src, "grow", &[Val::I32(1)], 1, 10_000).unwrap(),
         vec![Val::I32(1)]
     );
     let max = Limits::DEFAULT.max_memory_pages as i32;
@@ -350,4 +350,60 @@ fn validation_rejects_type_errors() {
             "{s}"
         );
     }
+}
+
+#[test]
+fn zero_limits_are_errors_or_traps() {
+    let limits = Limits {
+        max_memory_pages: 0,
+        max_call_depth: 0,
+        max_value_stack: 0,
+        max_table_elems: 0,
+    };
+    let wasm = wat(r#"(module (memory 0) (func $g (result i32) (i32.const 1))
+        (func (export "f") (result i32) (call $g)))"#);
+    let p = plan(&wasm, &limits, &TestImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf);
+    // a function that needs stack slots cannot fit a zero-slot value stack
+    assert_eq!(m.unwrap_err().kind(), ErrorKind::LimitExceeded);
+    let limits = Limits {
+        max_value_stack: 8,
+        ..limits
+    };
+    let mut mbuf = vec![0u8; plan(&wasm, &limits, &TestImports).unwrap().module_bytes];
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; m.instance_bytes()];
+    let mut fuel = 100;
+    let mut host = TestHost::default();
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let f = m.export_func("f").unwrap();
+    let mut out = [Val::I32(0)];
+    assert_eq!(
+        inst.invoke(f, &[], &mut out, &mut fuel, &mut host),
+        Err(Trap::CallStackExhausted)
+    );
+    assert_eq!(
+        inst.invoke(f, &[Val::I32(1)], &mut out, &mut fuel, &mut host),
+        Err(Trap::BadSignature)
+    );
+    // table larger than the limit
+    let wasm = wat("(module (table 1 funcref))");
+    assert_eq!(
+        plan(&wasm, &limits, &TestImports).unwrap_err().kind(),
+        ErrorKind::LimitExceeded
+    );
+}
+
+#[test]
+fn bulk_operations_are_charged_fuel() {
+    let src = r#"(module (memory 1)
+      (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0))))"#;
+    // 64 KiB fill costs 1024 extra fuel units
+    assert_eq!(
+        run1(src, "fill", &[Val::I32(65536)], 0, 1000),
+        Err(Trap::OutOfFuel)
+    );
+    assert_eq!(run1(src, "fill", &[Val::I32(65536)], 0, 2000), Ok(vec![]));
+    assert_eq!(run1(src, "fill", &[Val::I32(64)], 0, 100), Ok(vec![]));
 }

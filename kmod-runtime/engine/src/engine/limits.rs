@@ -10,7 +10,7 @@ pub const MAX_VALUE_STACK: u32 = 1 << 24;
 /// Hard ceiling on table elements.
 pub const MAX_TABLE_ELEMS: u32 = 1 << 20;
 /// Maximum number of types.
-pub const MAX_TYPES: u32 = 100_000;
+pub const MAX_TYPES: u32 = 10_000;
 /// Maximum number of functions (imported + defined).
 pub const MAX_FUNCTIONS: u32 = 100_000;
 /// Maximum params or results of one function type.
@@ -24,13 +24,16 @@ pub const MAX_TABLES: u32 = 100;
 /// Maximum globals.
 pub const MAX_GLOBALS: u32 = 100_000;
 /// Maximum exports.
-pub const MAX_EXPORTS: u32 = 100_000;
+pub const MAX_EXPORTS: u32 = 10_000;
 /// Maximum element or data segments.
 pub const MAX_SEGMENTS: u32 = 100_000;
 /// Maximum nesting of blocks inside one function body.
 pub const MAX_CONTROL_DEPTH: u32 = 1024;
 /// Maximum parameters + results of a host function call.
 pub const MAX_HOST_VALUES: usize = 16;
+/// Bulk memory/table instructions (`memory.fill/copy/init/grow`, `table.*`) cost one extra
+/// fuel unit per this many bytes or elements, so fuel also bounds their work.
+pub const BULK_UNITS_PER_FUEL: u64 = 64;
 /// Bytes per Wasm page.
 pub const PAGE_SIZE: usize = 65536;
 

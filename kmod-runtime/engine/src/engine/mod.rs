@@ -17,11 +17,11 @@ mod exec;
 mod validate;
 
 pub use error::{Error, ErrorKind};
-pub use exec::Instance;
+pub use exec::{Instance, FOREIGN_FUNC};
 pub use limits::{
-    Limits, MAX_BR_TABLE, MAX_CALL_DEPTH, MAX_CONTROL_DEPTH, MAX_EXPORTS, MAX_FUNCTIONS,
-    MAX_GLOBALS, MAX_HOST_VALUES, MAX_LOCALS, MAX_PAGES, MAX_PARAMS, MAX_SEGMENTS, MAX_TABLES,
-    MAX_TABLE_ELEMS, MAX_TYPES, MAX_VALUE_STACK, PAGE_SIZE,
+    Limits, BULK_UNITS_PER_FUEL, MAX_BR_TABLE, MAX_CALL_DEPTH, MAX_CONTROL_DEPTH, MAX_EXPORTS,
+    MAX_FUNCTIONS, MAX_GLOBALS, MAX_HOST_VALUES, MAX_LOCALS, MAX_PAGES, MAX_PARAMS, MAX_SEGMENTS,
+    MAX_TABLES, MAX_TABLE_ELEMS, MAX_TYPES, MAX_VALUE_STACK, PAGE_SIZE,
 };
 pub use module::Module;
 pub use trap::Trap;
@@ -51,7 +51,9 @@ pub trait Imports {
     ) -> Option<Val> {
         None
     }
-    /// Whether an imported table with these limits can be provided (the instance gets its own).
+    /// Resolves an imported table with these limits: `None` if it cannot be provided, else
+    /// `Some(max)` with the provided table's actual maximum (the instance holds the elements;
+    /// a linker keeps them in sync).
     fn resolve_table(
         &self,
         _module: &str,
@@ -59,12 +61,19 @@ pub trait Imports {
         _elem: ValType,
         _min: u32,
         _max: Option<u32>,
-    ) -> bool {
-        false
+    ) -> Option<Option<u32>> {
+        None
     }
-    /// Whether an imported memory with these limits can be provided (the instance gets its own).
-    fn resolve_memory(&self, _module: &str, _name: &str, _min: u32, _max: Option<u32>) -> bool {
-        false
+    /// Resolves an imported memory: `None` if it cannot be provided, else `Some(max)` with the
+    /// provided memory's actual maximum in pages.
+    fn resolve_memory(
+        &self,
+        _module: &str,
+        _name: &str,
+        _min: u32,
+        _max: Option<u32>,
+    ) -> Option<Option<u32>> {
+        None
     }
 }
 

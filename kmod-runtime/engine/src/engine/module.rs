@@ -8,8 +8,8 @@ use super::value::ValType;
 pub(super) const TYPE_REC: usize = 4;
 /// Words per function record: [type, host id or NO_HOST, code pc, extra locals, max height].
 pub(super) const FUNC_REC: usize = 5;
-/// Words per table record: [elem type code, min, effective max].
-pub(super) const TABLE_REC: usize = 3;
+/// Words per table record: [elem type code, min, effective max, has declared max, declared max].
+pub(super) const TABLE_REC: usize = 5;
 /// Words per global record: [type code, mutable, init kind, lo, hi].
 pub(super) const GLOBAL_REC: usize = 5;
 /// Words per export record: [name offset, name length, kind, index].
@@ -68,13 +68,14 @@ pub(super) struct Header {
     pub n_words: usize,
     pub mem_min: u32,
     pub mem_max: u32,
+    pub mem_declared_max: Option<u32>,
     pub start: Option<u32>,
     pub data_count: Option<u32>,
 }
 
 impl Header {
     /// Assigns region offsets from the counts; returns total words.
-    pub fn layout(&mut self, limits: &Limits) -> Option<usize> {
+    pub(super) fn layout(&mut self, limits: &Limits) -> Option<usize> {
         let mut o: usize = 0;
         let mut region = |n: usize, rec: usize| -> Option<usize> {
             let start = o;
@@ -205,6 +206,15 @@ impl<'a> Module<'a> {
         self.type_sig(self.func_type_idx(func))
     }
 
+    /// Host-function id of function `func` if it is imported.
+    pub fn func_host_id(&self, func: u32) -> Option<u32> {
+        if func as usize >= self.h.n_funcs {
+            return None;
+        }
+        let id = self.rec(self.h.o_funcs, FUNC_REC, func as usize, 1);
+        (id != NO_HOST).then_some(id)
+    }
+
     /// Type and mutability of global `g`.
     pub fn global_type(&self, g: u32) -> Option<(ValType, bool)> {
         if g as usize >= self.h.n_globals {
@@ -225,6 +235,20 @@ impl<'a> Module<'a> {
             self.rec(self.h.o_tables, TABLE_REC, t as usize, 1),
             self.rec(self.h.o_tables, TABLE_REC, t as usize, 2),
         ))
+    }
+
+    /// Declared maximum of table `t` (None if unbounded or no such table).
+    pub fn table_declared_max(&self, t: u32) -> Option<u32> {
+        if t as usize >= self.h.n_tables || self.rec(self.h.o_tables, TABLE_REC, t as usize, 3) == 0
+        {
+            return None;
+        }
+        Some(self.rec(self.h.o_tables, TABLE_REC, t as usize, 4))
+    }
+
+    /// Declared maximum pages of the memory (None if unbounded or no memory).
+    pub fn memory_declared_max(&self) -> Option<u32> {
+        self.h.mem_declared_max
     }
 
     /// Memory (min pages, effective max pages), if the module has one.

@@ -39,6 +39,8 @@ pub(super) struct Ctx<'b, 'x> {
     fuel_at: usize,
     /// Position and op of the last emitted instruction (for fusion), if fusable.
     last: Option<(usize, u32)>,
+    /// The instruction before `last` (same block), if known.
+    prev: Option<(usize, u32)>,
 }
 
 impl Ctx<'_, '_> {
@@ -76,6 +78,8 @@ impl Ctx<'_, '_> {
         for w in imms {
             self.emit(*w)?;
         }
+        let before = |x: Option<(usize, u32)>| x.filter(|&(p, _)| p < at);
+        self.prev = before(self.last).or_else(|| before(self.prev));
         self.last = Some((at, op));
         Ok(())
     }
@@ -89,6 +93,7 @@ impl Ctx<'_, '_> {
         self.fuel_at = self.pc();
         self.emit(0)?;
         self.last = None;
+        self.prev = None;
         Ok(())
     }
 
@@ -138,21 +143,53 @@ impl Ctx<'_, '_> {
         if kind == ops::BR && newh.wrapping_add(arity) == self.height() {
             op = ops::JUMP;
         }
+        let mut imm: Option<u32> = None;
+        let mut imm2: Option<(u32, u32)> = None;
         if kind == ops::BR_IF {
-            if let Some((at, ops::I32_EQZ)) = self.last {
-                if at.wrapping_add(1) == self.pc() {
+            if let Some((at, last)) = self.last {
+                let end = self.pc();
+                if last == ops::I32_EQZ && at.wrapping_add(1) == end {
                     self.bld.code_len = at;
                     op = ops::BR_IF_EQZ;
+                } else if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                    imm = Some(self.code_get(at.wrapping_add(1)));
+                    self.bld.code_len = at;
+                    op = ops::BR_IF_LOCAL;
+                } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.0 == last) {
+                    if at.wrapping_add(1) == end {
+                        self.bld.code_len = at;
+                        op = f.1;
+                    }
+                } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.2 == last) {
+                    if at.wrapping_add(2) == end {
+                        imm = Some(self.code_get(at.wrapping_add(1)));
+                        self.bld.code_len = at;
+                        op = f.3;
+                    }
+                } else if let Some(f) = ops::I32_LI_BRANCH.iter().find(|f| f.0 == last) {
+                    if at.wrapping_add(3) == end {
+                        imm2 = Some((
+                            self.code_get(at.wrapping_add(1)),
+                            self.code_get(at.wrapping_add(2)),
+                        ));
+                        self.bld.code_len = at;
+                        op = f.1;
+                    }
                 }
             }
         }
-        self.op(op, &[])?;
+        match (imm, imm2) {
+            (_, Some((a, c))) => self.op(op, &[a, c])?,
+            (Some(c), None) => self.op(op, &[c])?,
+            (None, None) => self.op(op, &[])?,
+        }
         self.target(depth)?;
         if op != ops::JUMP {
             self.emit(newh as u32)?;
             self.emit(arity as u32)?;
         }
         self.last = None;
+        self.prev = None;
         Ok(())
     }
 
@@ -169,14 +206,23 @@ impl Ctx<'_, '_> {
         if x >= self.nlocals {
             return None;
         }
-        for i in 0..self.n_runs {
-            let end = self.bld.get(self.runs_o.wrapping_add(i.wrapping_mul(2))) as usize;
-            if x < end {
-                return Some(
-                    self.bld
-                        .get(self.runs_o.wrapping_add(i.wrapping_mul(2)).wrapping_add(1)),
-                );
+        // runs are sorted by their (exclusive) end index: binary search for the first run
+        // whose end is above x (runs with count 0 have equal ends and are skipped over)
+        let end_of = |i: usize| self.bld.get(self.runs_o.wrapping_add(i.wrapping_mul(2))) as usize;
+        let (mut lo, mut hi) = (0usize, self.n_runs);
+        while lo < hi {
+            let mid = lo.wrapping_add(hi.wrapping_sub(lo) / 2);
+            if end_of(mid) > x {
+                hi = mid;
+            } else {
+                lo = mid.wrapping_add(1);
             }
+        }
+        if lo < self.n_runs {
+            return Some(
+                self.bld
+                    .get(self.runs_o.wrapping_add(lo.wrapping_mul(2)).wrapping_add(1)),
+            );
         }
         None
     }
@@ -277,6 +323,7 @@ pub(super) fn compile_body(
         max_h: total,
         fuel_at: 0,
         last: None,
+        prev: None,
     };
     c.push_ctrl(K_BLOCK, t, NONE)?;
     c.new_block()?;
@@ -321,7 +368,39 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.ctrl_set(0, C_LOOP_PC, p as u32)?;
             }
             if kind == K_IF && c.reachable() {
-                c.op(ops::BR_UNLESS, &[])?;
+                // the condition was computed just before `if` (still in the parent block)
+                let end = c.pc();
+                let mut fused = false;
+                if let Some((at, last)) = c.last {
+                    let x = c.code_get(at.wrapping_add(1));
+                    if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                        c.bld.code_len = at;
+                        c.op(ops::BR_UNLESS_LOCAL, &[x])?;
+                        fused = true;
+                    } else if let Some(f) = ops::I32_IF_FUSABLE.iter().find(|f| f.0 == last) {
+                        if at.wrapping_add(1) == end {
+                            c.bld.code_len = at;
+                            c.op(f.1, &[])?;
+                            fused = true;
+                        }
+                    } else if let Some(f) = ops::I32_IF_FUSABLE.iter().find(|f| f.2 == last) {
+                        if at.wrapping_add(2) == end {
+                            c.bld.code_len = at;
+                            c.op(f.3, &[x])?;
+                            fused = true;
+                        }
+                    } else if let Some(f) = ops::I32_LI_BRANCH.iter().find(|f| f.0 == last) {
+                        if at.wrapping_add(3) == end {
+                            let y = c.code_get(at.wrapping_add(2));
+                            c.bld.code_len = at;
+                            c.op(f.2, &[x, y])?;
+                            fused = true;
+                        }
+                    }
+                }
+                if !fused {
+                    c.op(ops::BR_UNLESS, &[])?;
+                }
                 let at = c.pc();
                 c.emit(NIL)?;
                 c.ctrl_set(0, C_ELSE_PATCH, at as u32)?;
@@ -446,6 +525,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     c.emit(newh as u32)?;
                 }
                 c.last = None;
+                c.prev = None;
             }
             r.set_pos(end_at);
             c.pop_label(default)?;
@@ -532,11 +612,20 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 .local_type(x)
                 .ok_or_else(|| c.verr(ErrorKind::UnknownIndex))?;
             c.push(t)?;
-            if let Some((at, ops::LOCAL_GET)) = c.last {
+            if let Some((at, last)) = c.last {
                 if at.wrapping_add(2) == c.pc() && c.reachable() {
                     let y = c.code_get(at.wrapping_add(1));
-                    c.bld.code_len = at;
-                    return c.op(ops::LOCAL_GET2, &[y, x]);
+                    if last == ops::LOCAL_GET {
+                        c.bld.code_len = at;
+                        return c.op(ops::LOCAL_GET2, &[y, x]);
+                    }
+                    if last == ops::LOCAL_SET {
+                        c.bld.code_len = at;
+                        if y == x {
+                            return c.op(ops::LOCAL_TEE, &[x]);
+                        }
+                        return c.op(ops::LOCAL_SET_GET, &[y, x]);
+                    }
                 }
             }
             c.op(ops::LOCAL_GET, &[x])?;
@@ -551,6 +640,45 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.push(t)?;
                 c.op(ops::LOCAL_TEE, &[x])?;
             } else {
+                if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                    if at.wrapping_add(1) == c.pc() {
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.op == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.s_l, &[x]);
+                        }
+                    }
+                    if at.wrapping_add(2) == c.pc() {
+                        let a = c.code_get(at.wrapping_add(1));
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.si == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.si_l, &[a, x]);
+                        }
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.sl == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.sl_l, &[a, x]);
+                        }
+                        if last == ops::LOCAL_GET {
+                            c.bld.code_len = at;
+                            return c.op(ops::LOCAL_COPY, &[a, x]);
+                        }
+                        if last == ops::CONST32 {
+                            c.bld.code_len = at;
+                            return c.op(ops::LOCAL_SET_CONST, &[a, x]);
+                        }
+                    }
+                    if at.wrapping_add(3) == c.pc() {
+                        let a = c.code_get(at.wrapping_add(1));
+                        let b = c.code_get(at.wrapping_add(2));
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.li == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.li_l, &[a, b, x]);
+                        }
+                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.ll == last) {
+                            c.bld.code_len = at;
+                            return c.op(f.ll_l, &[a, b, x]);
+                        }
+                    }
+                }
                 c.op(ops::LOCAL_SET, &[x])?;
             }
         }
@@ -600,7 +728,23 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.pop_vt(ValType::I32)?;
                 c.push_vt(vt)?;
             }
-            c.op(u32::from(opcode), &[offset])?;
+            let op = u32::from(opcode);
+            if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                let end = c.pc();
+                let x = c.code_get(at.wrapping_add(1));
+                let y = c.code_get(at.wrapping_add(2));
+                if let Some(f) = ops::LOAD_LOCAL_FUSABLE.iter().find(|f| f.0 == op) {
+                    if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                        c.bld.code_len = at;
+                        return c.op(f.1, &[x, offset]);
+                    }
+                }
+                if op == ops::I32_STORE && last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
+                    c.bld.code_len = at;
+                    return c.op(ops::I32_STORE_LL, &[x, y, offset]);
+                }
+            }
+            c.op(op, &[offset])?;
         }
         0x3f | 0x40 => {
             if r.u8()? != 0 {
@@ -705,12 +849,29 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
         c.pop_vt(*p)?;
     }
     c.push_vt(result)?;
-    if op == ops::I32_ADD {
-        if let Some((at, ops::LOCAL_GET)) = c.last {
-            if at.wrapping_add(2) == c.pc() && c.reachable() {
-                let x = c.code_get(at.wrapping_add(1));
+    if let (Some(f), Some((at, last))) = (ops::I32_FUSABLE.iter().find(|f| f.op == op), c.last) {
+        if c.reachable() {
+            let x = c.code_get(at.wrapping_add(1));
+            let y = c.code_get(at.wrapping_add(2));
+            let end = c.pc();
+            if last == ops::CONST32 && at.wrapping_add(2) == end {
+                if let Some((p, ops::LOCAL_GET)) = c.prev {
+                    if p.wrapping_add(2) == at {
+                        let a = c.code_get(p.wrapping_add(1));
+                        c.bld.code_len = p;
+                        return c.op(f.li, &[a, x]);
+                    }
+                }
                 c.bld.code_len = at;
-                return c.op(ops::I32_ADD_LOCAL, &[x]);
+                return c.op(f.si, &[x]);
+            }
+            if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
+                c.bld.code_len = at;
+                return c.op(f.sl, &[x]);
+            }
+            if last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
+                c.bld.code_len = at;
+                return c.op(f.ll, &[x, y]);
             }
         }
     }
@@ -721,7 +882,7 @@ fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
     use super::module::ELEM_REC;
     let sub = r.u32()?;
     match sub {
-        0..=7 => numeric(c, 0x100u32.wrapping_add(sub))?,
+        0..=7 => numeric(c, 0xc5u32.wrapping_add(sub))?,
         8 | 9 => {
             let d = r.u32()?;
             let dc = c

@@ -94,8 +94,10 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
             count as u32,
             et.code(),
         ];
-        for (f, v) in vals.iter().enumerate() {
-            bld.set_rec(o, ELEM_REC, i, f, *v)?;
+        let mut f = 0usize;
+        for v in vals {
+            bld.set_rec(o, ELEM_REC, i, f, v)?;
+            f = f.wrapping_add(1);
         }
     }
     bld.h.n_elems = n;

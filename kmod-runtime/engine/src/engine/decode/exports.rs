@@ -33,7 +33,9 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
             for j in 0..i {
                 let off = bld.get_rec(o, EXPORT_REC, j, 0) as usize;
                 let len = bld.get_rec(o, EXPORT_REC, j, 1) as usize;
-                if bld.b.get(off..off.saturating_add(len)) == Some(name.as_bytes()) {
+                if len == name.len()
+                    && bld.b.get(off..off.saturating_add(len)) == Some(name.as_bytes())
+                {
                     return Err(Error::new(ErrorKind::DuplicateExport, at));
                 }
             }

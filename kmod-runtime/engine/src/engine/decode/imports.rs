@@ -46,9 +46,10 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
                 if t >= MAX_TABLES as usize {
                     return Err(r.err(ErrorKind::LimitExceeded));
                 }
-                if !bld.imports.resolve_table(module, name, et, min, max) {
-                    return Err(Error::new(ErrorKind::UnknownImport, at));
-                }
+                let max = bld
+                    .imports
+                    .resolve_table(module, name, et, min, max)
+                    .ok_or(Error::new(ErrorKind::UnknownImport, at))?;
                 let eff = max.unwrap_or(u32::MAX).min(bld.limits.table_elems());
                 if min > eff {
                     return Err(Error::new(ErrorKind::LimitExceeded, at));
@@ -57,6 +58,8 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
                 bld.set_rec(o, TABLE_REC, t, 0, et.code())?;
                 bld.set_rec(o, TABLE_REC, t, 1, min)?;
                 bld.set_rec(o, TABLE_REC, t, 2, eff)?;
+                bld.set_rec(o, TABLE_REC, t, 3, u32::from(max.is_some()))?;
+                bld.set_rec(o, TABLE_REC, t, 4, max.unwrap_or(0))?;
                 bld.h.n_tables = t.wrapping_add(1);
                 bld.n_imported_tables = bld.h.n_tables;
             }
@@ -65,9 +68,10 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
                 if bld.h.n_memories > 0 {
                     return Err(r.err(ErrorKind::MultipleMemories));
                 }
-                if !bld.imports.resolve_memory(module, name, min, max) {
-                    return Err(Error::new(ErrorKind::UnknownImport, at));
-                }
+                let max = bld
+                    .imports
+                    .resolve_memory(module, name, min, max)
+                    .ok_or(Error::new(ErrorKind::UnknownImport, at))?;
                 super::memory::set_memory(bld, min, max, at)?;
                 bld.n_imported_memories = 1;
             }

@@ -33,5 +33,6 @@ pub(super) fn set_memory(
     bld.h.n_memories = 1;
     bld.h.mem_min = min;
     bld.h.mem_max = eff;
+    bld.h.mem_declared_max = max;
     Ok(())
 }

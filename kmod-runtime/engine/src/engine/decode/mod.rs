@@ -48,7 +48,7 @@ pub(super) struct Builder<'x> {
 
 impl<'x> Builder<'x> {
     /// Writes word `i`.
-    pub fn set(&mut self, i: usize, v: u32) -> Result<(), Error> {
+    pub(super) fn set(&mut self, i: usize, v: u32) -> Result<(), Error> {
         if !self.writing {
             return Ok(());
         }
@@ -61,12 +61,12 @@ impl<'x> Builder<'x> {
     }
 
     /// Reads word `i`.
-    pub fn get(&self, i: usize) -> u32 {
+    pub(super) fn get(&self, i: usize) -> u32 {
         self.w.get(i).copied().unwrap_or(0)
     }
 
     /// Writes field `f` of record `idx` at `base`.
-    pub fn set_rec(
+    pub(super) fn set_rec(
         &mut self,
         base: usize,
         rec: usize,
@@ -78,12 +78,12 @@ impl<'x> Builder<'x> {
     }
 
     /// Reads field `f` of record `idx` at `base`.
-    pub fn get_rec(&self, base: usize, rec: usize, idx: usize, f: usize) -> u32 {
+    pub(super) fn get_rec(&self, base: usize, rec: usize, idx: usize, f: usize) -> u32 {
         self.get(base.wrapping_add(idx.wrapping_mul(rec)).wrapping_add(f))
     }
 
     /// Appends a value type to the vt region.
-    pub fn push_vt(&mut self, t: ValType) -> Result<(), Error> {
+    pub(super) fn push_vt(&mut self, t: ValType) -> Result<(), Error> {
         if self.writing {
             let slot = self
                 .vt
@@ -96,7 +96,7 @@ impl<'x> Builder<'x> {
     }
 
     /// Appends bytes to the byte region; returns their offset.
-    pub fn push_bytes(&mut self, s: &[u8]) -> Result<usize, Error> {
+    pub(super) fn push_bytes(&mut self, s: &[u8]) -> Result<usize, Error> {
         let off = self.b_len;
         let end = off
             .checked_add(s.len())
@@ -115,7 +115,7 @@ impl<'x> Builder<'x> {
     }
 
     /// Params and results of type `t` (writing pass only; empty in the counting pass).
-    pub fn type_sig(&self, t: u32) -> (&[ValType], &[ValType]) {
+    pub(super) fn type_sig(&self, t: u32) -> (&[ValType], &[ValType]) {
         let t = t as usize;
         let start = self.get_rec(self.h.o_types, TYPE_REC, t, 0) as usize;
         let np = self.get_rec(self.h.o_types, TYPE_REC, t, 1) as usize;
@@ -128,7 +128,7 @@ impl<'x> Builder<'x> {
 
     /// Decodes type `t` directly from the binary's type section into fixed arrays (for import
     /// resolution, which must also work in the counting pass). None if too large or unknown.
-    pub fn type_from_binary(&self, t: u32) -> Result<Option<ImportSig>, Error> {
+    pub(super) fn type_from_binary(&self, t: u32) -> Result<Option<ImportSig>, Error> {
         let (start, end) = self.type_section;
         if end == 0 {
             return Ok(None);
@@ -198,11 +198,11 @@ impl ImportSig {
         Some(())
     }
     /// Params.
-    pub fn params(&self) -> &[ValType] {
+    pub(super) fn params(&self) -> &[ValType] {
         self.vals.get(..self.np).unwrap_or(&[])
     }
     /// Results.
-    pub fn results(&self) -> &[ValType] {
+    pub(super) fn results(&self) -> &[ValType] {
         self.vals
             .get(self.np..self.np.saturating_add(self.nr))
             .unwrap_or(&[])
@@ -240,7 +240,6 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
         return Err(Error::new(ErrorKind::BadVersion, 4));
     }
     let mut last_rank = 0u8;
-    let mut saw_func = false;
     let mut saw_code = false;
     let mut n_func_decls = 0usize;
     while !r.eof() {
@@ -268,7 +267,6 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
                 }
                 2 => imports::decode(&mut s, bld)?,
                 3 => {
-                    saw_func = true;
                     n_func_decls = functions::decode(&mut s, bld)?;
                 }
                 4 => tables::decode(&mut s, bld)?,
@@ -294,7 +292,6 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
         }
         r.set_pos(end);
     }
-    let _ = saw_func;
     if !saw_code && n_func_decls != 0 {
         return Err(Error::new(ErrorKind::FuncCodeMismatch, wasm.len()));
     }
@@ -367,14 +364,9 @@ pub(super) fn const_expr(
         }
         _ => return Err(r.err(ErrorKind::BadOpcode)),
     };
-    let end = r.u8()?;
-    if end != 0x0b {
-        if end == 0x0b
-            || super::ops::numeric_sig(u32::from(end)).is_some()
-            || matches!(end, 0x41..=0x44 | 0x23 | 0x20 | 0xd0 | 0xd2 | 0x6a)
-        {
-            return Err(r.err(ErrorKind::ConstantExprRequired));
-        }
+    // exactly one instruction, then `end` (a second instruction is either non-constant or
+    // leaves two values: both invalid)
+    if r.u8()? != 0x0b {
         return Err(r.err(ErrorKind::ConstantExprRequired));
     }
     Ok(res)

@@ -13,12 +13,12 @@ pub(in super::super) struct Reader<'w> {
 
 impl<'w> Reader<'w> {
     /// Reader over the whole binary.
-    pub fn new(data: &'w [u8]) -> Reader<'w> {
+    pub(crate) fn new(data: &'w [u8]) -> Reader<'w> {
         Reader { data, pos: 0 }
     }
 
     /// Reader over `data[start..end]` keeping absolute offsets.
-    pub fn sub(&self, end: usize) -> Reader<'w> {
+    pub(crate) fn sub(&self, end: usize) -> Reader<'w> {
         Reader {
             data: self.data.get(..end).unwrap_or(self.data),
             pos: self.pos,
@@ -26,32 +26,32 @@ impl<'w> Reader<'w> {
     }
 
     /// Current absolute offset.
-    pub fn pos(&self) -> usize {
+    pub(crate) fn pos(&self) -> usize {
         self.pos
     }
 
     /// Moves to an absolute offset (only forward within the data).
-    pub fn set_pos(&mut self, pos: usize) {
+    pub(crate) fn set_pos(&mut self, pos: usize) {
         self.pos = pos;
     }
 
     /// Absolute end offset.
-    pub fn end(&self) -> usize {
+    pub(crate) fn end(&self) -> usize {
         self.data.len()
     }
 
     /// True when all input is consumed.
-    pub fn eof(&self) -> bool {
+    pub(crate) fn eof(&self) -> bool {
         self.pos >= self.data.len()
     }
 
     /// Error at the current offset.
-    pub fn err(&self, kind: ErrorKind) -> Error {
+    pub(crate) fn err(&self, kind: ErrorKind) -> Error {
         Error::new(kind, self.pos)
     }
 
     /// One byte.
-    pub fn u8(&mut self) -> Result<u8, Error> {
+    pub(crate) fn u8(&mut self) -> Result<u8, Error> {
         let b = *self
             .data
             .get(self.pos)
@@ -61,7 +61,7 @@ impl<'w> Reader<'w> {
     }
 
     /// Peeks one byte.
-    pub fn peek(&self) -> Result<u8, Error> {
+    pub(crate) fn peek(&self) -> Result<u8, Error> {
         self.data
             .get(self.pos)
             .copied()
@@ -69,7 +69,7 @@ impl<'w> Reader<'w> {
     }
 
     /// `n` raw bytes.
-    pub fn bytes(&mut self, n: usize) -> Result<&'w [u8], Error> {
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'w [u8], Error> {
         let end = self
             .pos
             .checked_add(n)
@@ -141,59 +141,59 @@ impl<'w> Reader<'w> {
     }
 
     /// u32 LEB128.
-    pub fn u32(&mut self) -> Result<u32, Error> {
+    pub(crate) fn u32(&mut self) -> Result<u32, Error> {
         Ok(self.uleb(32)? as u32)
     }
 
     /// A count or index as usize.
-    pub fn count(&mut self) -> Result<usize, Error> {
+    pub(crate) fn count(&mut self) -> Result<usize, Error> {
         Ok(self.u32()? as usize)
     }
 
     /// i32 LEB128.
-    pub fn i32(&mut self) -> Result<i32, Error> {
+    pub(crate) fn i32(&mut self) -> Result<i32, Error> {
         Ok(self.sleb(32)? as i32)
     }
 
     /// i64 LEB128.
-    pub fn i64(&mut self) -> Result<i64, Error> {
+    pub(crate) fn i64(&mut self) -> Result<i64, Error> {
         self.sleb(64)
     }
 
     /// s33 LEB128 (block type index).
-    pub fn s33(&mut self) -> Result<i64, Error> {
+    pub(crate) fn s33(&mut self) -> Result<i64, Error> {
         self.sleb(33)
     }
 
     /// Little-endian u32 (f32 bits).
-    pub fn f32(&mut self) -> Result<u32, Error> {
+    pub(crate) fn f32(&mut self) -> Result<u32, Error> {
         let b = self.bytes(4)?;
         let a = <[u8; 4]>::try_from(b).map_err(|_| self.err(ErrorKind::UnexpectedEnd))?;
         Ok(u32::from_le_bytes(a))
     }
 
     /// Little-endian u64 (f64 bits).
-    pub fn f64(&mut self) -> Result<u64, Error> {
+    pub(crate) fn f64(&mut self) -> Result<u64, Error> {
         let b = self.bytes(8)?;
         let a = <[u8; 8]>::try_from(b).map_err(|_| self.err(ErrorKind::UnexpectedEnd))?;
         Ok(u64::from_le_bytes(a))
     }
 
     /// A UTF-8 name.
-    pub fn name(&mut self) -> Result<&'w str, Error> {
+    pub(crate) fn name(&mut self) -> Result<&'w str, Error> {
         let n = self.count()?;
         let b = self.bytes(n)?;
         core::str::from_utf8(b).map_err(|_| self.err(ErrorKind::BadUtf8))
     }
 
     /// A value type.
-    pub fn valtype(&mut self) -> Result<ValType, Error> {
+    pub(crate) fn valtype(&mut self) -> Result<ValType, Error> {
         let b = self.u8()?;
         ValType::from_byte(b).ok_or_else(|| self.err(ErrorKind::BadValType))
     }
 
     /// A reference type.
-    pub fn reftype(&mut self) -> Result<ValType, Error> {
+    pub(crate) fn reftype(&mut self) -> Result<ValType, Error> {
         let t = self.valtype()?;
         if t.is_ref() {
             Ok(t)
@@ -203,7 +203,7 @@ impl<'w> Reader<'w> {
     }
 
     /// Limits: (min, max).
-    pub fn limits(&mut self, ceiling: u64) -> Result<(u32, Option<u32>), Error> {
+    pub(crate) fn limits(&mut self, ceiling: u64) -> Result<(u32, Option<u32>), Error> {
         let flag = self.u8()?;
         let (min, max) = match flag {
             0 => (self.u32()?, None),

@@ -25,6 +25,8 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
         bld.set_rec(o, TABLE_REC, t, 0, et.code())?;
         bld.set_rec(o, TABLE_REC, t, 1, min)?;
         bld.set_rec(o, TABLE_REC, t, 2, eff)?;
+        bld.set_rec(o, TABLE_REC, t, 3, u32::from(max.is_some()))?;
+        bld.set_rec(o, TABLE_REC, t, 4, max.unwrap_or(0))?;
         bld.h.n_tables = t.wrapping_add(1);
     }
     Ok(())

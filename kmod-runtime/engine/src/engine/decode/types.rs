@@ -35,6 +35,8 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
         if bld.writing {
             for j in 0..i {
                 if bld.get_rec(o, TYPE_REC, j, 3) == j as u32
+                    && bld.get_rec(o, TYPE_REC, j, 1) == np as u32
+                    && bld.get_rec(o, TYPE_REC, j, 2) == nr as u32
                     && bld.type_sig(j as u32) == bld.type_sig(i as u32)
                 {
                     canon = j as u32;

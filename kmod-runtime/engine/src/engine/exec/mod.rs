@@ -13,6 +13,10 @@ use super::trap::Trap;
 use super::value::Val;
 use super::Host;
 
+/// Function-reference bit marking a *foreign* function: a host-function id handed out by a
+/// user-space linker (a function of another instance). Never produced on the kernel path.
+pub const FOREIGN_FUNC: u32 = 0x8000_0000;
+
 /// Words per call frame: [return pc, caller fp].
 pub(super) const FRAME_WORDS: usize = 2;
 
@@ -119,6 +123,15 @@ impl<'m, 'b> Instance<'m, 'b> {
         fuel: &mut u64,
         host: &mut dyn Host,
     ) -> Result<Self, Error> {
+        let mut inst = Instance::new_uninit(module, buf)?;
+        inst.initialize(fuel, host)?;
+        Ok(inst)
+    }
+
+    /// Creates an instance with zeroed memory, default globals and empty tables, without
+    /// running segments or the start function (see [`Instance::initialize`]). For user-space
+    /// linkers that must set up imported state first.
+    pub fn new_uninit(module: &'m Module<'m>, buf: &'b mut [u8]) -> Result<Self, Error> {
         let lay = InstanceLayout::of(module).ok_or_else(too_small)?;
         if buf.len() < module.instance_bytes() {
             return Err(too_small());
@@ -172,11 +185,12 @@ impl<'m, 'b> Instance<'m, 'b> {
             tables,
             dropped,
         };
-        inst.init(fuel, host)?;
+        inst.setup()?;
         Ok(inst)
     }
 
-    fn init(&mut self, fuel: &mut u64, host: &mut dyn Host) -> Result<(), Error> {
+    /// Memory, globals and tables at their initial state.
+    fn setup(&mut self) -> Result<(), Error> {
         let m = self.module;
         // memory
         if m.h.n_memories > 0 {
@@ -214,6 +228,21 @@ impl<'m, 'b> Instance<'m, 'b> {
             base = base.saturating_add(cap);
         }
         self.dropped.fill(0);
+        Ok(())
+    }
+
+    /// Re-evaluates global initializers that read other globals (after a linker set imports),
+    /// runs the active element and data segments, then the start function.
+    pub fn initialize(&mut self, fuel: &mut u64, host: &mut dyn Host) -> Result<(), Error> {
+        let m = self.module;
+        for g in m.h.n_imported_globals..m.h.n_globals {
+            let v = self.eval_init(
+                m.rec(m.h.o_globals, GLOBAL_REC, g, 2),
+                m.rec(m.h.o_globals, GLOBAL_REC, g, 3),
+                m.rec(m.h.o_globals, GLOBAL_REC, g, 4),
+            );
+            *self.globals.get_mut(g).ok_or_else(too_small)? = v;
+        }
         // element segments
         for e in 0..m.h.n_elems {
             let mode = m.rec(m.h.o_elems, ELEM_REC, e, 0);
@@ -313,7 +342,7 @@ impl<'m, 'b> Instance<'m, 'b> {
     /// Sets global `g` (type must match).
     pub fn set_global(&mut self, g: u32, v: Val) -> Option<()> {
         let (t, _) = self.module.global_type(g)?;
-        if t != v.ty() {
+        if t != v.ty() || !self.storable(v) {
             return None;
         }
         *self.globals.get_mut(g as usize)? = v.to_slot();
@@ -329,6 +358,59 @@ impl<'m, 'b> Instance<'m, 'b> {
         }
         let v = *self.tables.get(base.wrapping_add(i as usize))?;
         Some(Val::from_slot(et, u64::from(v)))
+    }
+
+    /// True if `v` may be stored by a linker: function references must name a function of
+    /// this module or carry [`FOREIGN_FUNC`].
+    fn storable(&self, v: Val) -> bool {
+        match v {
+            Val::FuncRef(Some(f)) => f & FOREIGN_FUNC != 0 || (f as usize) < self.module.h.n_funcs,
+            _ => true,
+        }
+    }
+
+    /// Sets element `i` of table `t` (None if out of bounds or of the wrong type).
+    pub fn table_set(&mut self, t: u32, i: u32, v: Val) -> Option<()> {
+        let (et, _, _) = self.module.table_type(t)?;
+        let (base, size) = self.table_bounds(t);
+        if i >= size || v.ty() != et || !self.storable(v) {
+            return None;
+        }
+        *self.tables.get_mut(base.wrapping_add(i as usize))? = v.to_slot() as u32;
+        Some(())
+    }
+
+    /// Grows table `t` by `n` elements set to `init`; returns the old size.
+    pub fn table_grow(&mut self, t: u32, n: u32, init: Val) -> Option<u32> {
+        let (et, _, cap) = self.module.table_type(t)?;
+        let (base, size) = self.table_bounds(t);
+        let new = size.checked_add(n).filter(|&s| s <= cap)?;
+        if init.ty() != et || !self.storable(init) {
+            return None;
+        }
+        self.tables
+            .get_mut(base.wrapping_add(size as usize)..base.wrapping_add(new as usize))?
+            .fill(init.to_slot() as u32);
+        *self
+            .table_hdr
+            .get_mut((t as usize).wrapping_mul(2).wrapping_add(1))? = new;
+        Some(size)
+    }
+
+    /// Grows the memory by `delta` pages (zero-filled); returns the old size in pages.
+    pub fn memory_grow(&mut self, delta: u32) -> Option<u32> {
+        if self.module.h.n_memories == 0 {
+            return None;
+        }
+        let old = self.mem_pages;
+        let new = old
+            .checked_add(delta)
+            .filter(|&n| n <= self.module.h.mem_max)?;
+        let start = self.mem_len();
+        let end = (new as usize).checked_mul(PAGE_SIZE)?;
+        self.mem.get_mut(start..end)?.fill(0);
+        self.mem_pages = new;
+        Some(old)
     }
 
     /// Current size of table `t`.
@@ -370,17 +452,18 @@ impl<'m, 'b> Instance<'m, 'b> {
     }
 }
 
-/// Calls host function `id` with the top `np` stack values; replaces them with the results.
+/// Calls host function `id` (of type `type_idx`) with the top `np` stack values; replaces them
+/// with the results.
 pub(super) fn call_host(
     m: &Module<'_>,
-    func: u32,
+    type_idx: u32,
     id: u32,
     stack: &mut [u64],
     sp: usize,
     mem: &mut [u8],
     host: &mut dyn Host,
 ) -> Result<usize, Trap> {
-    let (params, results) = m.func_type(func).ok_or(Trap::BadSignature)?;
+    let (params, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
     let np = params.len();
     let nr = results.len();
     if np > MAX_HOST_VALUES || nr > MAX_HOST_VALUES {

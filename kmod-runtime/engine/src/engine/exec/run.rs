@@ -2,12 +2,12 @@
 //! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
 //! per basic block, every access bounds-checked.
 
-use super::super::limits::PAGE_SIZE;
+use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
 use super::super::trap::Trap;
-use super::{call_host, Instance, FRAME_WORDS};
+use super::{call_host, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
@@ -95,7 +95,7 @@ impl Instance<'_, '_> {
         let mem_len = self.mem_len();
         if hid != NO_HOST {
             let mem = self.mem.get_mut(..mem_len).unwrap_or(&mut []);
-            call_host(m, func, hid, self.stack, nargs, mem, host)?;
+            call_host(m, m.func_type_idx(func), hid, self.stack, nargs, mem, host)?;
             return Ok(());
         }
         let code =
@@ -145,6 +145,16 @@ impl Instance<'_, '_> {
                 stack.get_mut(sp.wrapping_sub(1)).ok_or(VSE)?
             };
         }
+        // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
+        macro_rules! charge {
+            ($n:expr) => {{
+                let c = ($n as u64) / BULK_UNITS_PER_FUEL;
+                if *fuel < c {
+                    return Err(Trap::OutOfFuel);
+                }
+                *fuel = fuel.wrapping_sub(c);
+            }};
+        }
         macro_rules! loadop {
             ($n:literal, $conv:expr) => {{
                 let t = top!();
@@ -152,6 +162,15 @@ impl Instance<'_, '_> {
                 let bytes = load::<$n>(mem, a)?;
                 *t = ($conv)(bytes);
                 pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! loadop_l {
+            ($n:literal, $conv:expr) => {{
+                let addr = local!(imm!(1));
+                let a = ea(addr, imm!(2), $n, mem_len)?;
+                let bytes = load::<$n>(mem, a)?;
+                push!(($conv)(bytes));
+                pc = pc.wrapping_add(3);
             }};
         }
         macro_rules! storeop {
@@ -165,15 +184,228 @@ impl Instance<'_, '_> {
             }};
         }
         macro_rules! branch {
-            () => {{
-                let target = imm!(1) as usize;
-                let newh = imm!(2) as usize;
-                let arity = imm!(3) as usize;
+            ($k:expr) => {{
+                let target = imm!(1 + $k) as usize;
+                let newh = imm!(2 + $k) as usize;
+                let arity = imm!(3 + $k) as usize;
                 let dst = fp.wrapping_add(newh);
                 let src = sp.wrapping_sub(arity);
                 move_slots(stack, src, dst, arity)?;
                 sp = dst.wrapping_add(arity);
                 pc = target;
+            }};
+        }
+
+        macro_rules! un {
+            ($f:expr) => {{
+                let t = top!();
+                *t = ($f)(*t);
+            }};
+        }
+        macro_rules! try_un {
+            ($f:expr) => {{
+                let t = top!();
+                *t = ($f)(*t)?;
+            }};
+        }
+        macro_rules! bin {
+            ($f:expr) => {{
+                let b = pop!();
+                let t = top!();
+                *t = ($f)(*t, b);
+            }};
+        }
+        macro_rules! try_bin {
+            ($f:expr) => {{
+                let b = pop!();
+                let t = top!();
+                *t = ($f)(*t, b)?;
+            }};
+        }
+        macro_rules! i32b {
+            ($f:expr) => {
+                bin!(|a: u64, b: u64| u64::from(($f)(a as u32, b as u32)))
+            };
+        }
+        macro_rules! i32u {
+            ($f:expr) => {
+                un!(|a: u64| u64::from(($f)(a as u32)))
+            };
+        }
+        macro_rules! i64b {
+            ($f:expr) => {
+                bin!(|a: u64, b: u64| u64::from(($f)(a, b)))
+            };
+        }
+        macro_rules! f32b {
+            ($f:expr) => {
+                bin!(|a: u64, b: u64| u64::from(($f)(a as u32, b as u32)))
+            };
+        }
+        macro_rules! f32u {
+            ($f:expr) => {
+                un!(|a: u64| u64::from(($f)(a as u32)))
+            };
+        }
+        macro_rules! f64u {
+            ($f:expr) => {
+                un!(|a: u64| ($f)(a))
+            };
+        }
+
+        macro_rules! local {
+            ($i:expr) => {
+                *stack.get(fp.wrapping_add($i as usize)).ok_or(VSE)?
+            };
+        }
+        macro_rules! si {
+            ($f:expr) => {{
+                let c = imm!(1);
+                let t = top!();
+                *t = u64::from(($f)(*t as u32, c));
+                pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! sl {
+            ($f:expr) => {{
+                let b = local!(imm!(1)) as u32;
+                let t = top!();
+                *t = u64::from(($f)(*t as u32, b));
+                pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! ll {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let b = local!(imm!(2)) as u32;
+                push!(u64::from(($f)(a, b)));
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! brc {
+            ($f:expr) => {{
+                let b = pop!() as u32;
+                let a = pop!() as u32;
+                if ($f)(a, b) {
+                    branch!(0);
+                } else {
+                    pc = pc.wrapping_add(4);
+                }
+            }};
+        }
+        macro_rules! brc_si {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                if ($f)(a, imm!(1)) {
+                    branch!(1);
+                } else {
+                    pc = pc.wrapping_add(5);
+                }
+            }};
+        }
+
+        macro_rules! brc_not {
+            ($f:expr) => {{
+                let b = pop!() as u32;
+                let a = pop!() as u32;
+                if ($f)(a, b) {
+                    pc = pc.wrapping_add(2);
+                } else {
+                    pc = imm!(1) as usize;
+                }
+            }};
+        }
+        macro_rules! brc_not_si {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                if ($f)(a, imm!(1)) {
+                    pc = pc.wrapping_add(3);
+                } else {
+                    pc = imm!(2) as usize;
+                }
+            }};
+        }
+
+        macro_rules! li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                push!(u64::from(($f)(a, imm!(2))));
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! li_l {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let v = u64::from(($f)(a, imm!(2)));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(3) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(4);
+            }};
+        }
+        macro_rules! ll_l {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                let b = local!(imm!(2)) as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(3) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(4);
+            }};
+        }
+
+        macro_rules! brc_li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                if ($f)(a, imm!(2)) {
+                    branch!(2);
+                } else {
+                    pc = pc.wrapping_add(6);
+                }
+            }};
+        }
+        macro_rules! brc_not_li {
+            ($f:expr) => {{
+                let a = local!(imm!(1)) as u32;
+                if ($f)(a, imm!(2)) {
+                    pc = pc.wrapping_add(4);
+                } else {
+                    pc = imm!(3) as usize;
+                }
+            }};
+        }
+
+        macro_rules! s_l {
+            ($f:expr) => {{
+                let b = pop!() as u32;
+                let a = pop!() as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(1) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(2);
+            }};
+        }
+        macro_rules! si_l {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                let v = u64::from(($f)(a, imm!(1)));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(2) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(3);
+            }};
+        }
+        macro_rules! sl_l {
+            ($f:expr) => {{
+                let a = pop!() as u32;
+                let b = local!(imm!(1)) as u32;
+                let v = u64::from(($f)(a, b));
+                *stack
+                    .get_mut(fp.wrapping_add(imm!(2) as usize))
+                    .ok_or(VSE)? = v;
+                pc = pc.wrapping_add(3);
             }};
         }
 
@@ -230,12 +462,273 @@ impl Instance<'_, '_> {
                         .ok_or(VSE)? = v;
                     pc = pc.wrapping_add(2);
                 }
-                I32_ADD_LOCAL => {
-                    let b = *stack.get(fp.wrapping_add(imm!(1) as usize)).ok_or(VSE)?;
-                    let t = top!();
-                    *t = u64::from((*t as u32).wrapping_add(b as u32));
-                    pc = pc.wrapping_add(2);
+                I32_ADD_SI => si!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SL => sl!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LL => ll!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_SI => si!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SL => sl!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LL => ll!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_SI => si!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SL => sl!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LL => ll!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_SI => si!(|a: u32, b: u32| a & b),
+                I32_AND_SL => sl!(|a: u32, b: u32| a & b),
+                I32_AND_LL => ll!(|a: u32, b: u32| a & b),
+                I32_OR_SI => si!(|a: u32, b: u32| a | b),
+                I32_OR_SL => sl!(|a: u32, b: u32| a | b),
+                I32_OR_LL => ll!(|a: u32, b: u32| a | b),
+                I32_XOR_SI => si!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SL => sl!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LL => ll!(|a: u32, b: u32| a ^ b),
+                I32_SHL_SI => si!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SL => sl!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LL => ll!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_SI => si!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SL => sl!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LL => ll!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_SI => si!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SL => sl!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LL => ll!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_SI => si!(|a: u32, b: u32| a == b),
+                I32_EQ_SL => sl!(|a: u32, b: u32| a == b),
+                I32_EQ_LL => ll!(|a: u32, b: u32| a == b),
+                I32_NE_SI => si!(|a: u32, b: u32| a != b),
+                I32_NE_SL => sl!(|a: u32, b: u32| a != b),
+                I32_NE_LL => ll!(|a: u32, b: u32| a != b),
+                I32_LT_S_SI => si!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SL => sl!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LL => ll!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_SI => si!(|a: u32, b: u32| a < b),
+                I32_LT_U_SL => sl!(|a: u32, b: u32| a < b),
+                I32_LT_U_LL => ll!(|a: u32, b: u32| a < b),
+                I32_GT_S_SI => si!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SL => sl!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LL => ll!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_SI => si!(|a: u32, b: u32| a > b),
+                I32_GT_U_SL => sl!(|a: u32, b: u32| a > b),
+                I32_GT_U_LL => ll!(|a: u32, b: u32| a > b),
+                I32_LE_S_SI => si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SL => sl!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LL => ll!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_SI => si!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SL => sl!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LL => ll!(|a: u32, b: u32| a <= b),
+                I32_GE_S_SI => si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SL => sl!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LL => ll!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_SI => si!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SL => sl!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LL => ll!(|a: u32, b: u32| a >= b),
+                BR_IF_I32_EQ => brc!(|a: u32, b: u32| a == b),
+                BR_IF_I32_EQ_SI => brc_si!(|a: u32, b: u32| a == b),
+                BR_IF_I32_NE => brc!(|a: u32, b: u32| a != b),
+                BR_IF_I32_NE_SI => brc_si!(|a: u32, b: u32| a != b),
+                BR_IF_I32_LT_S => brc!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_IF_I32_LT_S_SI => brc_si!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_IF_I32_LT_U => brc!(|a: u32, b: u32| a < b),
+                BR_IF_I32_LT_U_SI => brc_si!(|a: u32, b: u32| a < b),
+                BR_IF_I32_GT_S => brc!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_IF_I32_GT_S_SI => brc_si!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_IF_I32_GT_U => brc!(|a: u32, b: u32| a > b),
+                BR_IF_I32_GT_U_SI => brc_si!(|a: u32, b: u32| a > b),
+                BR_IF_I32_LE_S => brc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_IF_I32_LE_S_SI => brc_si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_IF_I32_LE_U => brc!(|a: u32, b: u32| a <= b),
+                BR_IF_I32_LE_U_SI => brc_si!(|a: u32, b: u32| a <= b),
+                BR_IF_I32_GE_S => brc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_IF_I32_GE_S_SI => brc_si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_IF_I32_GE_U => brc!(|a: u32, b: u32| a >= b),
+                BR_IF_I32_GE_U_SI => brc_si!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_EQ => brc_not!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_EQ_SI => brc_not_si!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_NE => brc_not!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_NE_SI => brc_not_si!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_LT_S => brc_not!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_U => brc_not!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_LT_U_SI => brc_not_si!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_GT_S => brc_not!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_U => brc_not!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_GT_U_SI => brc_not_si!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_LE_S => brc_not!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_U => brc_not!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_LE_U_SI => brc_not_si!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_GE_S => brc_not!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_U => brc_not!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_GE_U_SI => brc_not_si!(|a: u32, b: u32| a >= b),
+                LOCAL_SET_GET => {
+                    let v = pop!();
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(1) as usize))
+                        .ok_or(VSE)? = v;
+                    push!(local!(imm!(2)));
+                    pc = pc.wrapping_add(3);
                 }
+                BR_IF_LOCAL => {
+                    if local!(imm!(1)) as u32 != 0 {
+                        branch!(1);
+                    } else {
+                        pc = pc.wrapping_add(5);
+                    }
+                }
+                BR_UNLESS_LOCAL => {
+                    if local!(imm!(1)) as u32 == 0 {
+                        pc = imm!(2) as usize;
+                    } else {
+                        pc = pc.wrapping_add(3);
+                    }
+                }
+                I32_ADD_LI => li!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LI_L => li_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_LI => li!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LI_L => li_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_LI => li!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_LI => li!(|a: u32, b: u32| a & b),
+                I32_AND_LI_L => li_l!(|a: u32, b: u32| a & b),
+                I32_AND_LL_L => ll_l!(|a: u32, b: u32| a & b),
+                I32_OR_LI => li!(|a: u32, b: u32| a | b),
+                I32_OR_LI_L => li_l!(|a: u32, b: u32| a | b),
+                I32_OR_LL_L => ll_l!(|a: u32, b: u32| a | b),
+                I32_XOR_LI => li!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LI_L => li_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_LL_L => ll_l!(|a: u32, b: u32| a ^ b),
+                I32_SHL_LI => li!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_LI => li!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LI_L => li_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_LI => li!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_LI => li!(|a: u32, b: u32| a == b),
+                I32_EQ_LI_L => li_l!(|a: u32, b: u32| a == b),
+                I32_EQ_LL_L => ll_l!(|a: u32, b: u32| a == b),
+                I32_NE_LI => li!(|a: u32, b: u32| a != b),
+                I32_NE_LI_L => li_l!(|a: u32, b: u32| a != b),
+                I32_NE_LL_L => ll_l!(|a: u32, b: u32| a != b),
+                I32_LT_S_LI => li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_LI => li!(|a: u32, b: u32| a < b),
+                I32_LT_U_LI_L => li_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_LL_L => ll_l!(|a: u32, b: u32| a < b),
+                I32_GT_S_LI => li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_LI => li!(|a: u32, b: u32| a > b),
+                I32_GT_U_LI_L => li_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_LL_L => ll_l!(|a: u32, b: u32| a > b),
+                I32_LE_S_LI => li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_LI => li!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LI_L => li_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_LL_L => ll_l!(|a: u32, b: u32| a <= b),
+                I32_GE_S_LI => li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_LI => li!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LI_L => li_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_LL_L => ll_l!(|a: u32, b: u32| a >= b),
+                BR_IF_I32_EQ_LI => brc_li!(|a: u32, b: u32| a == b),
+                BR_UNLESS_I32_EQ_LI => brc_not_li!(|a: u32, b: u32| a == b),
+                BR_IF_I32_NE_LI => brc_li!(|a: u32, b: u32| a != b),
+                BR_UNLESS_I32_NE_LI => brc_not_li!(|a: u32, b: u32| a != b),
+                BR_IF_I32_LT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_UNLESS_I32_LT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_IF_I32_LT_U_LI => brc_li!(|a: u32, b: u32| a < b),
+                BR_UNLESS_I32_LT_U_LI => brc_not_li!(|a: u32, b: u32| a < b),
+                BR_IF_I32_GT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_UNLESS_I32_GT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_IF_I32_GT_U_LI => brc_li!(|a: u32, b: u32| a > b),
+                BR_UNLESS_I32_GT_U_LI => brc_not_li!(|a: u32, b: u32| a > b),
+                BR_IF_I32_LE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_UNLESS_I32_LE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_IF_I32_LE_U_LI => brc_li!(|a: u32, b: u32| a <= b),
+                BR_UNLESS_I32_LE_U_LI => brc_not_li!(|a: u32, b: u32| a <= b),
+                BR_IF_I32_GE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
+                BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
+                LOCAL_COPY => {
+                    let v = local!(imm!(1));
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(2) as usize))
+                        .ok_or(VSE)? = v;
+                    pc = pc.wrapping_add(3);
+                }
+                LOCAL_SET_CONST => {
+                    let v = u64::from(imm!(1));
+                    *stack
+                        .get_mut(fp.wrapping_add(imm!(2) as usize))
+                        .ok_or(VSE)? = v;
+                    pc = pc.wrapping_add(3);
+                }
+                I32_ADD_S_L => s_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SI_L => si_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_ADD_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_S_L => s_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SI_L => si_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_SUB_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_S_L => s_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_MUL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_S_L => s_l!(|a: u32, b: u32| a & b),
+                I32_AND_SI_L => si_l!(|a: u32, b: u32| a & b),
+                I32_AND_SL_L => sl_l!(|a: u32, b: u32| a & b),
+                I32_OR_S_L => s_l!(|a: u32, b: u32| a | b),
+                I32_OR_SI_L => si_l!(|a: u32, b: u32| a | b),
+                I32_OR_SL_L => sl_l!(|a: u32, b: u32| a | b),
+                I32_XOR_S_L => s_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SI_L => si_l!(|a: u32, b: u32| a ^ b),
+                I32_XOR_SL_L => sl_l!(|a: u32, b: u32| a ^ b),
+                I32_SHL_S_L => s_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_S_L => s_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SI_L => si_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_S_L => s_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_SHR_U_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_EQ_S_L => s_l!(|a: u32, b: u32| a == b),
+                I32_EQ_SI_L => si_l!(|a: u32, b: u32| a == b),
+                I32_EQ_SL_L => sl_l!(|a: u32, b: u32| a == b),
+                I32_NE_S_L => s_l!(|a: u32, b: u32| a != b),
+                I32_NE_SI_L => si_l!(|a: u32, b: u32| a != b),
+                I32_NE_SL_L => sl_l!(|a: u32, b: u32| a != b),
+                I32_LT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_S_L => s_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_SI_L => si_l!(|a: u32, b: u32| a < b),
+                I32_LT_U_SL_L => sl_l!(|a: u32, b: u32| a < b),
+                I32_GT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_S_L => s_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_SI_L => si_l!(|a: u32, b: u32| a > b),
+                I32_GT_U_SL_L => sl_l!(|a: u32, b: u32| a > b),
+                I32_LE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_S_L => s_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SI_L => si_l!(|a: u32, b: u32| a <= b),
+                I32_LE_U_SL_L => sl_l!(|a: u32, b: u32| a <= b),
+                I32_GE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_S_L => s_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SI_L => si_l!(|a: u32, b: u32| a >= b),
+                I32_GE_U_SL_L => sl_l!(|a: u32, b: u32| a >= b),
                 CONST32 => {
                     push!(u64::from(imm!(1)));
                     pc = pc.wrapping_add(2);
@@ -269,17 +762,17 @@ impl Instance<'_, '_> {
                 JUMP => {
                     pc = imm!(1) as usize;
                 }
-                BR => branch!(),
+                BR => branch!(0),
                 BR_IF => {
                     if pop!() as u32 != 0 {
-                        branch!();
+                        branch!(0);
                     } else {
                         pc = pc.wrapping_add(4);
                     }
                 }
                 BR_IF_EQZ => {
                     if pop!() as u32 == 0 {
-                        branch!();
+                        branch!(0);
                     } else {
                         pc = pc.wrapping_add(4);
                     }
@@ -347,6 +840,18 @@ impl Instance<'_, '_> {
                             return Err(Trap::UninitializedElement);
                         }
                         f = r.wrapping_sub(1) as usize;
+                        if f as u32 & FOREIGN_FUNC != 0 {
+                            // a linker-provided function of another instance: the host checks
+                            // its signature against the call's type
+                            let id = f as u32 & !FOREIGN_FUNC;
+                            let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                            sp = call_host(m, canon, id, stack, sp, mem, host)?;
+                            pc = pc.wrapping_add(3);
+                            continue;
+                        }
+                        if f >= m.h.n_funcs {
+                            return Err(Trap::UninitializedElement);
+                        }
                         let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
                         if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
                             return Err(Trap::IndirectCallTypeMismatch);
@@ -356,7 +861,7 @@ impl Instance<'_, '_> {
                     let hid = m.rec(m.h.o_funcs, FUNC_REC, f, 1);
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                        sp = call_host(m, f as u32, hid, stack, sp, mem, host)?;
+                        sp = call_host(m, m.func_type_idx(f as u32), hid, stack, sp, mem, host)?;
                         pc = next_pc;
                         continue;
                     }
@@ -396,6 +901,7 @@ impl Instance<'_, '_> {
                     let old = *mem_pages;
                     match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
                         Some(new) => {
+                            charge!((delta as usize).wrapping_mul(PAGE_SIZE));
                             let new_len = (new as usize).wrapping_mul(PAGE_SIZE);
                             mem.get_mut(mem_len..new_len)
                                 .ok_or(Trap::MemoryOutOfBounds)?
@@ -410,6 +916,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_INIT => {
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
@@ -424,6 +931,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_COPY => {
                     let n = pop!() as u32 as usize;
+                    charge!(n);
                     let s = pop!() as u32 as usize;
                     let d = pop!() as u32 as usize;
                     if s.saturating_add(n) > mem_len || d.saturating_add(n) > mem_len {
@@ -437,6 +945,7 @@ impl Instance<'_, '_> {
                 }
                 MEMORY_FILL => {
                     let n = pop!() as u32 as usize;
+                    charge!(n);
                     let v = pop!() as u8;
                     let d = pop!() as u32 as usize;
                     if d.saturating_add(n) > mem_len {
@@ -482,6 +991,7 @@ impl Instance<'_, '_> {
                     let t = imm!(1);
                     let (base, size) = super::table_bounds(table_hdr, t);
                     let n = pop!() as u32;
+                    charge!(n);
                     let init = pop!() as u32;
                     let cap = m.rec(m.h.o_tables, super::super::module::TABLE_REC, t as usize, 2);
                     match size.checked_add(n).filter(|&s| s <= cap) {
@@ -507,6 +1017,7 @@ impl Instance<'_, '_> {
                 TABLE_FILL => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
                     let n = pop!() as u32;
+                    charge!(n);
                     let v = pop!() as u32;
                     let i = pop!() as u32;
                     if u64::from(i).wrapping_add(u64::from(n)) > u64::from(size) {
@@ -523,6 +1034,7 @@ impl Instance<'_, '_> {
                     let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
                     let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     if u64::from(s).wrapping_add(u64::from(n)) > u64::from(ssize)
@@ -543,6 +1055,7 @@ impl Instance<'_, '_> {
                 }
                 TABLE_INIT => {
                     let n = pop!() as u32;
+                    charge!(n);
                     let s = pop!() as u32;
                     let d = pop!() as u32;
                     super::table_init(
@@ -567,6 +1080,17 @@ impl Instance<'_, '_> {
                     pc = pc.wrapping_add(1);
                 }
                 // memory access
+                I32_LOAD_L => loadop_l!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I64_LOAD_L => loadop_l!(8, u64::from_le_bytes),
+                I32_LOAD8_U_L => loadop_l!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD16_U_L => loadop_l!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I32_STORE_LL => {
+                    let addr = local!(imm!(1));
+                    let v = local!(imm!(2)) as u32;
+                    let a = ea(addr, imm!(3), 4, mem_len)?;
+                    store(mem, a, v.to_le_bytes())?;
+                    pc = pc.wrapping_add(4);
+                }
                 I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
                 I64_LOAD => loadop!(8, u64::from_le_bytes),
                 F32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
@@ -586,264 +1110,583 @@ impl Instance<'_, '_> {
                 I32_STORE8 | I64_STORE8 => storeop!(1, |v: u64| [v as u8]),
                 I32_STORE16 | I64_STORE16 => storeop!(2, |v: u64| (v as u16).to_le_bytes()),
                 I64_STORE32 => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
-                _ => {
-                    numeric(op, stack, &mut sp)?;
+                I32_EQZ => {
+                    i32u!(|a: u32| a == 0);
                     pc = pc.wrapping_add(1);
                 }
+                I32_EQ => {
+                    i32b!(|a: u32, b: u32| a == b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_NE => {
+                    i32b!(|a: u32, b: u32| a != b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_LT_S => {
+                    i32b!(|a: u32, b: u32| (a as i32) < (b as i32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_LT_U => {
+                    i32b!(|a: u32, b: u32| a < b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_GT_S => {
+                    i32b!(|a: u32, b: u32| (a as i32) > (b as i32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_GT_U => {
+                    i32b!(|a: u32, b: u32| a > b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_LE_S => {
+                    i32b!(|a: u32, b: u32| (a as i32) <= (b as i32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_LE_U => {
+                    i32b!(|a: u32, b: u32| a <= b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_GE_S => {
+                    i32b!(|a: u32, b: u32| (a as i32) >= (b as i32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_GE_U => {
+                    i32b!(|a: u32, b: u32| a >= b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EQZ => {
+                    un!(|a: u64| u64::from(a == 0));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EQ => {
+                    i64b!(|a: u64, b: u64| a == b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_NE => {
+                    i64b!(|a: u64, b: u64| a != b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_LT_S => {
+                    i64b!(|a: u64, b: u64| (a as i64) < (b as i64));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_LT_U => {
+                    i64b!(|a: u64, b: u64| a < b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_GT_S => {
+                    i64b!(|a: u64, b: u64| (a as i64) > (b as i64));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_GT_U => {
+                    i64b!(|a: u64, b: u64| a > b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_LE_S => {
+                    i64b!(|a: u64, b: u64| (a as i64) <= (b as i64));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_LE_U => {
+                    i64b!(|a: u64, b: u64| a <= b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_GE_S => {
+                    i64b!(|a: u64, b: u64| (a as i64) >= (b as i64));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_GE_U => {
+                    i64b!(|a: u64, b: u64| a >= b);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_EQ => {
+                    f32b!(sf::f32_eq);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_NE => {
+                    f32b!(sf::f32_ne);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_LT => {
+                    f32b!(sf::f32_lt);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_GT => {
+                    f32b!(sf::f32_gt);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_LE => {
+                    f32b!(sf::f32_le);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_GE => {
+                    f32b!(sf::f32_ge);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_EQ => {
+                    i64b!(sf::f64_eq);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_NE => {
+                    i64b!(sf::f64_ne);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_LT => {
+                    i64b!(sf::f64_lt);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_GT => {
+                    i64b!(sf::f64_gt);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_LE => {
+                    i64b!(sf::f64_le);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_GE => {
+                    i64b!(sf::f64_ge);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_CLZ => {
+                    i32u!(|a: u32| a.leading_zeros());
+                    pc = pc.wrapping_add(1);
+                }
+                I32_CTZ => {
+                    i32u!(|a: u32| a.trailing_zeros());
+                    pc = pc.wrapping_add(1);
+                }
+                I32_POPCNT => {
+                    i32u!(|a: u32| a.count_ones());
+                    pc = pc.wrapping_add(1);
+                }
+                I32_ADD => {
+                    i32b!(|a: u32, b: u32| a.wrapping_add(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_SUB => {
+                    i32b!(|a: u32, b: u32| a.wrapping_sub(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_MUL => {
+                    i32b!(|a: u32, b: u32| a.wrapping_mul(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_DIV_S => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        let (a, b) = (a as u32 as i32, b as u32 as i32);
+                        if b == 0 {
+                            return Err(Trap::IntegerDivideByZero);
+                        }
+                        Ok(u64::from(
+                            a.checked_div(b).ok_or(Trap::IntegerOverflow)? as u32
+                        ))
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I32_DIV_U => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        Ok(u64::from(
+                            (a as u32)
+                                .checked_div(b as u32)
+                                .ok_or(Trap::IntegerDivideByZero)?,
+                        ))
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I32_REM_S => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        let (a, b) = (a as u32 as i32, b as u32 as i32);
+                        if b == 0 {
+                            return Err(Trap::IntegerDivideByZero);
+                        }
+                        Ok(u64::from(a.checked_rem(b).unwrap_or(0) as u32))
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I32_REM_U => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        Ok(u64::from(
+                            (a as u32)
+                                .checked_rem(b as u32)
+                                .ok_or(Trap::IntegerDivideByZero)?,
+                        ))
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I32_AND => {
+                    i32b!(|a: u32, b: u32| a & b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_OR => {
+                    i32b!(|a: u32, b: u32| a | b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_XOR => {
+                    i32b!(|a: u32, b: u32| a ^ b);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_SHL => {
+                    i32b!(|a: u32, b: u32| a.wrapping_shl(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_SHR_S => {
+                    i32b!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_SHR_U => {
+                    i32b!(|a: u32, b: u32| a.wrapping_shr(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_ROTL => {
+                    i32b!(|a: u32, b: u32| a.rotate_left(b & 31));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_ROTR => {
+                    i32b!(|a: u32, b: u32| a.rotate_right(b & 31));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_CLZ => {
+                    un!(|a: u64| u64::from(a.leading_zeros()));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_CTZ => {
+                    un!(|a: u64| u64::from(a.trailing_zeros()));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_POPCNT => {
+                    un!(|a: u64| u64::from(a.count_ones()));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_ADD => {
+                    bin!(|a: u64, b: u64| a.wrapping_add(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_SUB => {
+                    bin!(|a: u64, b: u64| a.wrapping_sub(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_MUL => {
+                    bin!(|a: u64, b: u64| a.wrapping_mul(b));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_DIV_S => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        let (a, b) = (a as i64, b as i64);
+                        if b == 0 {
+                            return Err(Trap::IntegerDivideByZero);
+                        }
+                        Ok(a.checked_div(b).ok_or(Trap::IntegerOverflow)? as u64)
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I64_DIV_U => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        a.checked_div(b).ok_or(Trap::IntegerDivideByZero)
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I64_REM_S => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        let (a, b) = (a as i64, b as i64);
+                        if b == 0 {
+                            return Err(Trap::IntegerDivideByZero);
+                        }
+                        Ok(a.checked_rem(b).unwrap_or(0) as u64)
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I64_REM_U => {
+                    try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
+                        a.checked_rem(b).ok_or(Trap::IntegerDivideByZero)
+                    });
+                    pc = pc.wrapping_add(1);
+                }
+                I64_AND => {
+                    bin!(|a: u64, b: u64| a & b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_OR => {
+                    bin!(|a: u64, b: u64| a | b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_XOR => {
+                    bin!(|a: u64, b: u64| a ^ b);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_SHL => {
+                    bin!(|a: u64, b: u64| a.wrapping_shl(b as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_SHR_S => {
+                    bin!(|a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_SHR_U => {
+                    bin!(|a: u64, b: u64| a.wrapping_shr(b as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_ROTL => {
+                    bin!(|a: u64, b: u64| a.rotate_left((b & 63) as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_ROTR => {
+                    bin!(|a: u64, b: u64| a.rotate_right((b & 63) as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                F32_ABS => {
+                    f32u!(sf::f32_abs);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_NEG => {
+                    f32u!(sf::f32_neg);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_CEIL => {
+                    f32u!(sf::f32_ceil);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_FLOOR => {
+                    f32u!(sf::f32_floor);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_TRUNC => {
+                    f32u!(sf::f32_trunc);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_NEAREST => {
+                    f32u!(sf::f32_nearest);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_SQRT => {
+                    f32u!(sf::f32_sqrt);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_ADD => {
+                    f32b!(sf::f32_add);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_SUB => {
+                    f32b!(sf::f32_sub);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_MUL => {
+                    f32b!(sf::f32_mul);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_DIV => {
+                    f32b!(sf::f32_div);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_MIN => {
+                    f32b!(sf::f32_min);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_MAX => {
+                    f32b!(sf::f32_max);
+                    pc = pc.wrapping_add(1);
+                }
+                F32_COPYSIGN => {
+                    f32b!(sf::f32_copysign);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_ABS => {
+                    f64u!(sf::f64_abs);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_NEG => {
+                    f64u!(sf::f64_neg);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_CEIL => {
+                    f64u!(sf::f64_ceil);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_FLOOR => {
+                    f64u!(sf::f64_floor);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_TRUNC => {
+                    f64u!(sf::f64_trunc);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_NEAREST => {
+                    f64u!(sf::f64_nearest);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_SQRT => {
+                    f64u!(sf::f64_sqrt);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_ADD => {
+                    bin!(sf::f64_add);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_SUB => {
+                    bin!(sf::f64_sub);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_MUL => {
+                    bin!(sf::f64_mul);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_DIV => {
+                    bin!(sf::f64_div);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_MIN => {
+                    bin!(sf::f64_min);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_MAX => {
+                    bin!(sf::f64_max);
+                    pc = pc.wrapping_add(1);
+                }
+                F64_COPYSIGN => {
+                    bin!(sf::f64_copysign);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_WRAP_I64 => {
+                    un!(|a: u64| u64::from(a as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_F32_S => {
+                    try_un!(|a: u64| trunc32(sf::i32_trunc_f32_s(a as u32)));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_F32_U => {
+                    try_un!(|a: u64| trunc32u(sf::i32_trunc_f32_u(a as u32)));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_F64_S => {
+                    try_un!(|a: u64| trunc32(sf::i32_trunc_f64_s(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_F64_U => {
+                    try_un!(|a: u64| trunc32u(sf::i32_trunc_f64_u(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EXTEND_I32_S => {
+                    un!(|a: u64| i64::from(a as u32 as i32) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EXTEND_I32_U => {
+                    un!(|a: u64| u64::from(a as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_F32_S => {
+                    try_un!(|a: u64| trunc64(sf::i64_trunc_f32_s(a as u32)));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_F32_U => {
+                    try_un!(|a: u64| trunc64u(sf::i64_trunc_f32_u(a as u32)));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_F64_S => {
+                    try_un!(|a: u64| trunc64(sf::i64_trunc_f64_s(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_F64_U => {
+                    try_un!(|a: u64| trunc64u(sf::i64_trunc_f64_u(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                F32_CONVERT_I32_S => {
+                    un!(|a: u64| u64::from(sf::f32_convert_i32_s(a as u32 as i32)));
+                    pc = pc.wrapping_add(1);
+                }
+                F32_CONVERT_I32_U => {
+                    un!(|a: u64| u64::from(sf::f32_convert_i32_u(a as u32)));
+                    pc = pc.wrapping_add(1);
+                }
+                F32_CONVERT_I64_S => {
+                    un!(|a: u64| u64::from(sf::f32_convert_i64_s(a as i64)));
+                    pc = pc.wrapping_add(1);
+                }
+                F32_CONVERT_I64_U => {
+                    un!(|a: u64| u64::from(sf::f32_convert_i64_u(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                F32_DEMOTE_F64 => {
+                    un!(|a: u64| u64::from(sf::f32_demote_f64(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                F64_CONVERT_I32_S => {
+                    un!(|a: u64| sf::f64_convert_i32_s(a as u32 as i32));
+                    pc = pc.wrapping_add(1);
+                }
+                F64_CONVERT_I32_U => {
+                    un!(|a: u64| sf::f64_convert_i32_u(a as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                F64_CONVERT_I64_S => {
+                    un!(|a: u64| sf::f64_convert_i64_s(a as i64));
+                    pc = pc.wrapping_add(1);
+                }
+                F64_CONVERT_I64_U => {
+                    un!(|a: u64| sf::f64_convert_i64_u(a));
+                    pc = pc.wrapping_add(1);
+                }
+                F64_PROMOTE_F32 => {
+                    un!(|a: u64| sf::f64_promote_f32(a as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_REINTERPRET_F32 | F32_REINTERPRET_I32 | I64_REINTERPRET_F64
+                | F64_REINTERPRET_I64 => {
+                    {};
+                    pc = pc.wrapping_add(1);
+                }
+                I32_EXTEND8_S => {
+                    i32u!(|a: u32| i32::from(a as u8 as i8) as u32);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_EXTEND16_S => {
+                    i32u!(|a: u32| i32::from(a as u16 as i16) as u32);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EXTEND8_S => {
+                    un!(|a: u64| i64::from(a as u8 as i8) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EXTEND16_S => {
+                    un!(|a: u64| i64::from(a as u16 as i16) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_EXTEND32_S => {
+                    un!(|a: u64| i64::from(a as u32 as i32) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_SAT_F32_S => {
+                    un!(|a: u64| u64::from(sf::i32_trunc_sat_f32_s(a as u32) as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_SAT_F32_U => {
+                    un!(|a: u64| u64::from(sf::i32_trunc_sat_f32_u(a as u32)));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_SAT_F64_S => {
+                    un!(|a: u64| u64::from(sf::i32_trunc_sat_f64_s(a) as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I32_TRUNC_SAT_F64_U => {
+                    un!(|a: u64| u64::from(sf::i32_trunc_sat_f64_u(a)));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_SAT_F32_S => {
+                    un!(|a: u64| sf::i64_trunc_sat_f32_s(a as u32) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_SAT_F32_U => {
+                    un!(|a: u64| sf::i64_trunc_sat_f32_u(a as u32));
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_SAT_F64_S => {
+                    un!(|a: u64| sf::i64_trunc_sat_f64_s(a) as u64);
+                    pc = pc.wrapping_add(1);
+                }
+                I64_TRUNC_SAT_F64_U => {
+                    un!(|a: u64| sf::i64_trunc_sat_f64_u(a));
+                    pc = pc.wrapping_add(1);
+                }
+                _ => return Err(Trap::Unreachable),
             }
         }
     }
-}
-
-/// Executes a numeric instruction on the top of the stack.
-#[inline(always)]
-fn numeric(op: u32, stack: &mut [u64], spr: &mut usize) -> Result<(), Trap> {
-    let mut sp = *spr;
-    macro_rules! pop {
-        () => {{
-            sp = sp.wrapping_sub(1);
-            *stack.get(sp).ok_or(VSE)?
-        }};
-    }
-    macro_rules! top {
-        () => {
-            stack.get_mut(sp.wrapping_sub(1)).ok_or(VSE)?
-        };
-    }
-    macro_rules! un {
-        ($f:expr) => {{
-            let t = top!();
-            *t = ($f)(*t);
-        }};
-    }
-    macro_rules! try_un {
-        ($f:expr) => {{
-            let t = top!();
-            *t = ($f)(*t)?;
-        }};
-    }
-    macro_rules! bin {
-        ($f:expr) => {{
-            let b = pop!();
-            let t = top!();
-            *t = ($f)(*t, b);
-        }};
-    }
-    macro_rules! try_bin {
-        ($f:expr) => {{
-            let b = pop!();
-            let t = top!();
-            *t = ($f)(*t, b)?;
-        }};
-    }
-    macro_rules! i32b {
-        ($f:expr) => {
-            bin!(|a: u64, b: u64| u64::from(($f)(a as u32, b as u32)))
-        };
-    }
-    macro_rules! i32u {
-        ($f:expr) => {
-            un!(|a: u64| u64::from(($f)(a as u32)))
-        };
-    }
-    macro_rules! i64b {
-        ($f:expr) => {
-            bin!(|a: u64, b: u64| u64::from(($f)(a, b)))
-        };
-    }
-    macro_rules! f32b {
-        ($f:expr) => {
-            bin!(|a: u64, b: u64| u64::from(($f)(a as u32, b as u32)))
-        };
-    }
-    macro_rules! f32u {
-        ($f:expr) => {
-            un!(|a: u64| u64::from(($f)(a as u32)))
-        };
-    }
-    macro_rules! f64u {
-        ($f:expr) => {
-            un!(|a: u64| ($f)(a))
-        };
-    }
-    match op {
-        I32_EQZ => i32u!(|a: u32| a == 0),
-        I32_EQ => i32b!(|a: u32, b: u32| a == b),
-        I32_NE => i32b!(|a: u32, b: u32| a != b),
-        I32_LT_S => i32b!(|a: u32, b: u32| (a as i32) < (b as i32)),
-        I32_LT_U => i32b!(|a: u32, b: u32| a < b),
-        I32_GT_S => i32b!(|a: u32, b: u32| (a as i32) > (b as i32)),
-        I32_GT_U => i32b!(|a: u32, b: u32| a > b),
-        I32_LE_S => i32b!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-        I32_LE_U => i32b!(|a: u32, b: u32| a <= b),
-        I32_GE_S => i32b!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-        I32_GE_U => i32b!(|a: u32, b: u32| a >= b),
-        I64_EQZ => un!(|a: u64| u64::from(a == 0)),
-        I64_EQ => i64b!(|a: u64, b: u64| a == b),
-        I64_NE => i64b!(|a: u64, b: u64| a != b),
-        I64_LT_S => i64b!(|a: u64, b: u64| (a as i64) < (b as i64)),
-        I64_LT_U => i64b!(|a: u64, b: u64| a < b),
-        I64_GT_S => i64b!(|a: u64, b: u64| (a as i64) > (b as i64)),
-        I64_GT_U => i64b!(|a: u64, b: u64| a > b),
-        I64_LE_S => i64b!(|a: u64, b: u64| (a as i64) <= (b as i64)),
-        I64_LE_U => i64b!(|a: u64, b: u64| a <= b),
-        I64_GE_S => i64b!(|a: u64, b: u64| (a as i64) >= (b as i64)),
-        I64_GE_U => i64b!(|a: u64, b: u64| a >= b),
-        F32_EQ => f32b!(sf::f32_eq),
-        F32_NE => f32b!(sf::f32_ne),
-        F32_LT => f32b!(sf::f32_lt),
-        F32_GT => f32b!(sf::f32_gt),
-        F32_LE => f32b!(sf::f32_le),
-        F32_GE => f32b!(sf::f32_ge),
-        F64_EQ => i64b!(sf::f64_eq),
-        F64_NE => i64b!(sf::f64_ne),
-        F64_LT => i64b!(sf::f64_lt),
-        F64_GT => i64b!(sf::f64_gt),
-        F64_LE => i64b!(sf::f64_le),
-        F64_GE => i64b!(sf::f64_ge),
-        I32_CLZ => i32u!(|a: u32| a.leading_zeros()),
-        I32_CTZ => i32u!(|a: u32| a.trailing_zeros()),
-        I32_POPCNT => i32u!(|a: u32| a.count_ones()),
-        I32_ADD => i32b!(|a: u32, b: u32| a.wrapping_add(b)),
-        I32_SUB => i32b!(|a: u32, b: u32| a.wrapping_sub(b)),
-        I32_MUL => i32b!(|a: u32, b: u32| a.wrapping_mul(b)),
-        I32_DIV_S => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            let (a, b) = (a as u32 as i32, b as u32 as i32);
-            if b == 0 {
-                return Err(Trap::IntegerDivideByZero);
-            }
-            Ok(u64::from(
-                a.checked_div(b).ok_or(Trap::IntegerOverflow)? as u32
-            ))
-        }),
-        I32_DIV_U => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            Ok(u64::from(
-                (a as u32)
-                    .checked_div(b as u32)
-                    .ok_or(Trap::IntegerDivideByZero)?,
-            ))
-        }),
-        I32_REM_S => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            let (a, b) = (a as u32 as i32, b as u32 as i32);
-            if b == 0 {
-                return Err(Trap::IntegerDivideByZero);
-            }
-            Ok(u64::from(a.checked_rem(b).unwrap_or(0) as u32))
-        }),
-        I32_REM_U => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            Ok(u64::from(
-                (a as u32)
-                    .checked_rem(b as u32)
-                    .ok_or(Trap::IntegerDivideByZero)?,
-            ))
-        }),
-        I32_AND => i32b!(|a: u32, b: u32| a & b),
-        I32_OR => i32b!(|a: u32, b: u32| a | b),
-        I32_XOR => i32b!(|a: u32, b: u32| a ^ b),
-        I32_SHL => i32b!(|a: u32, b: u32| a.wrapping_shl(b)),
-        I32_SHR_S => i32b!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-        I32_SHR_U => i32b!(|a: u32, b: u32| a.wrapping_shr(b)),
-        I32_ROTL => i32b!(|a: u32, b: u32| a.rotate_left(b & 31)),
-        I32_ROTR => i32b!(|a: u32, b: u32| a.rotate_right(b & 31)),
-        I64_CLZ => un!(|a: u64| u64::from(a.leading_zeros())),
-        I64_CTZ => un!(|a: u64| u64::from(a.trailing_zeros())),
-        I64_POPCNT => un!(|a: u64| u64::from(a.count_ones())),
-        I64_ADD => bin!(|a: u64, b: u64| a.wrapping_add(b)),
-        I64_SUB => bin!(|a: u64, b: u64| a.wrapping_sub(b)),
-        I64_MUL => bin!(|a: u64, b: u64| a.wrapping_mul(b)),
-        I64_DIV_S => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            let (a, b) = (a as i64, b as i64);
-            if b == 0 {
-                return Err(Trap::IntegerDivideByZero);
-            }
-            Ok(a.checked_div(b).ok_or(Trap::IntegerOverflow)? as u64)
-        }),
-        I64_DIV_U => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            a.checked_div(b).ok_or(Trap::IntegerDivideByZero)
-        }),
-        I64_REM_S => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            let (a, b) = (a as i64, b as i64);
-            if b == 0 {
-                return Err(Trap::IntegerDivideByZero);
-            }
-            Ok(a.checked_rem(b).unwrap_or(0) as u64)
-        }),
-        I64_REM_U => try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
-            a.checked_rem(b).ok_or(Trap::IntegerDivideByZero)
-        }),
-        I64_AND => bin!(|a: u64, b: u64| a & b),
-        I64_OR => bin!(|a: u64, b: u64| a | b),
-        I64_XOR => bin!(|a: u64, b: u64| a ^ b),
-        I64_SHL => bin!(|a: u64, b: u64| a.wrapping_shl(b as u32)),
-        I64_SHR_S => bin!(|a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64),
-        I64_SHR_U => bin!(|a: u64, b: u64| a.wrapping_shr(b as u32)),
-        I64_ROTL => bin!(|a: u64, b: u64| a.rotate_left((b & 63) as u32)),
-        I64_ROTR => bin!(|a: u64, b: u64| a.rotate_right((b & 63) as u32)),
-        F32_ABS => f32u!(sf::f32_abs),
-        F32_NEG => f32u!(sf::f32_neg),
-        F32_CEIL => f32u!(sf::f32_ceil),
-        F32_FLOOR => f32u!(sf::f32_floor),
-        F32_TRUNC => f32u!(sf::f32_trunc),
-        F32_NEAREST => f32u!(sf::f32_nearest),
-        F32_SQRT => f32u!(sf::f32_sqrt),
-        F32_ADD => f32b!(sf::f32_add),
-        F32_SUB => f32b!(sf::f32_sub),
-        F32_MUL => f32b!(sf::f32_mul),
-        F32_DIV => f32b!(sf::f32_div),
-        F32_MIN => f32b!(sf::f32_min),
-        F32_MAX => f32b!(sf::f32_max),
-        F32_COPYSIGN => f32b!(sf::f32_copysign),
-        F64_ABS => f64u!(sf::f64_abs),
-        F64_NEG => f64u!(sf::f64_neg),
-        F64_CEIL => f64u!(sf::f64_ceil),
-        F64_FLOOR => f64u!(sf::f64_floor),
-        F64_TRUNC => f64u!(sf::f64_trunc),
-        F64_NEAREST => f64u!(sf::f64_nearest),
-        F64_SQRT => f64u!(sf::f64_sqrt),
-        F64_ADD => bin!(sf::f64_add),
-        F64_SUB => bin!(sf::f64_sub),
-        F64_MUL => bin!(sf::f64_mul),
-        F64_DIV => bin!(sf::f64_div),
-        F64_MIN => bin!(sf::f64_min),
-        F64_MAX => bin!(sf::f64_max),
-        F64_COPYSIGN => bin!(sf::f64_copysign),
-        I32_WRAP_I64 => un!(|a: u64| u64::from(a as u32)),
-        I32_TRUNC_F32_S => try_un!(|a: u64| trunc32(sf::i32_trunc_f32_s(a as u32))),
-        I32_TRUNC_F32_U => try_un!(|a: u64| trunc32u(sf::i32_trunc_f32_u(a as u32))),
-        I32_TRUNC_F64_S => try_un!(|a: u64| trunc32(sf::i32_trunc_f64_s(a))),
-        I32_TRUNC_F64_U => try_un!(|a: u64| trunc32u(sf::i32_trunc_f64_u(a))),
-        I64_EXTEND_I32_S => un!(|a: u64| i64::from(a as u32 as i32) as u64),
-        I64_EXTEND_I32_U => un!(|a: u64| u64::from(a as u32)),
-        I64_TRUNC_F32_S => try_un!(|a: u64| trunc64(sf::i64_trunc_f32_s(a as u32))),
-        I64_TRUNC_F32_U => try_un!(|a: u64| trunc64u(sf::i64_trunc_f32_u(a as u32))),
-        I64_TRUNC_F64_S => try_un!(|a: u64| trunc64(sf::i64_trunc_f64_s(a))),
-        I64_TRUNC_F64_U => try_un!(|a: u64| trunc64u(sf::i64_trunc_f64_u(a))),
-        F32_CONVERT_I32_S => un!(|a: u64| u64::from(sf::f32_convert_i32_s(a as u32 as i32))),
-        F32_CONVERT_I32_U => un!(|a: u64| u64::from(sf::f32_convert_i32_u(a as u32))),
-        F32_CONVERT_I64_S => un!(|a: u64| u64::from(sf::f32_convert_i64_s(a as i64))),
-        F32_CONVERT_I64_U => un!(|a: u64| u64::from(sf::f32_convert_i64_u(a))),
-        F32_DEMOTE_F64 => un!(|a: u64| u64::from(sf::f32_demote_f64(a))),
-        F64_CONVERT_I32_S => un!(|a: u64| sf::f64_convert_i32_s(a as u32 as i32)),
-        F64_CONVERT_I32_U => un!(|a: u64| sf::f64_convert_i32_u(a as u32)),
-        F64_CONVERT_I64_S => un!(|a: u64| sf::f64_convert_i64_s(a as i64)),
-        F64_CONVERT_I64_U => un!(|a: u64| sf::f64_convert_i64_u(a)),
-        F64_PROMOTE_F32 => un!(|a: u64| sf::f64_promote_f32(a as u32)),
-        I32_REINTERPRET_F32 | F32_REINTERPRET_I32 | I64_REINTERPRET_F64 | F64_REINTERPRET_I64 => {}
-        I32_EXTEND8_S => i32u!(|a: u32| i32::from(a as u8 as i8) as u32),
-        I32_EXTEND16_S => i32u!(|a: u32| i32::from(a as u16 as i16) as u32),
-        I64_EXTEND8_S => un!(|a: u64| i64::from(a as u8 as i8) as u64),
-        I64_EXTEND16_S => un!(|a: u64| i64::from(a as u16 as i16) as u64),
-        I64_EXTEND32_S => un!(|a: u64| i64::from(a as u32 as i32) as u64),
-        I32_TRUNC_SAT_F32_S => un!(|a: u64| u64::from(sf::i32_trunc_sat_f32_s(a as u32) as u32)),
-        I32_TRUNC_SAT_F32_U => un!(|a: u64| u64::from(sf::i32_trunc_sat_f32_u(a as u32))),
-        I32_TRUNC_SAT_F64_S => un!(|a: u64| u64::from(sf::i32_trunc_sat_f64_s(a) as u32)),
-        I32_TRUNC_SAT_F64_U => un!(|a: u64| u64::from(sf::i32_trunc_sat_f64_u(a))),
-        I64_TRUNC_SAT_F32_S => un!(|a: u64| sf::i64_trunc_sat_f32_s(a as u32) as u64),
-        I64_TRUNC_SAT_F32_U => un!(|a: u64| sf::i64_trunc_sat_f32_u(a as u32)),
-        I64_TRUNC_SAT_F64_S => un!(|a: u64| sf::i64_trunc_sat_f64_s(a) as u64),
-        I64_TRUNC_SAT_F64_U => un!(|a: u64| sf::i64_trunc_sat_f64_u(a)),
-        _ => return Err(Trap::Unreachable),
-    }
-    *spr = sp;
-    Ok(())
 }

@@ -216,8 +216,11 @@ impl Ctx<'_, '_> {
             u32::MAX,
             dead,
         ];
-        for (f, v) in vals.iter().enumerate() {
-            self.ctrl_set(0, f, *v)?;
+        // Not `enumerate()`: its counter is overflow-checked in the kernel build (a panic path).
+        let mut f = 0usize;
+        for v in vals {
+            self.ctrl_set(0, f, v)?;
+            f = f.wrapping_add(1);
         }
         Ok(())
     }
