@@ -1,13 +1,22 @@
 //! `wasmload`: run WebAssembly hooks in user space or load them into the wasmhook kernel module.
 //!
 //! ```text
+//! wasmload attach --xdp veth0 icmp.wat              # slot + trampoline + XDP link, pinned
+//! wasmload attach --kprobe __x64_sys_sync count.wat
+//! wasmload list | stats NAME | detach NAME
+//! wasmload test --xdp icmp.wat --packet 0011...     # verdicts, here or with --kernel
 //! wasmload run filter.wasm --invoke xdp 64          # run an export with the engine, here
 //! wasmload slot load filter.wasm --hook xdp         # validate + instantiate in the kernel
 //! wasmload slot list | info N | stats N | unload N
 //! ```
 
+mod attach;
+mod bpf;
 mod dev;
+mod hookfile;
+mod kfunc;
 mod run;
+mod test;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,8 +30,25 @@ use wasmhook_hook_abi::{HookKind, uapi, verdict};
 /// wasmload talks to the wasmhook kernel module through /dev/wasmhook. The module validates
 /// and compiles each Wasm program in the kernel, runs one instance per CPU under a fuel bound,
 /// and is called by small eBPF trampolines through kfuncs.
+///
+/// A typical session:
+///
+///   insmod wasmhook.ko
+///   wasmload test --xdp xdp_icmp.wat --packet 00...   # try it on a packet, in user space
+///   wasmload attach --xdp veth0 xdp_icmp.wat          # maps policy, counts get pinned
+///   wasmload list                                     # what is attached, prog ids, map ids
+///   bpftool map update pinned /sys/fs/bpf/wasmload/xdp_icmp/maps/policy \
+///       key 0 0 0 0 value 1 0 0 0                     # the hook now drops pings
+///   bpftool map dump pinned /sys/fs/bpf/wasmload/xdp_icmp/maps/counts
+///   wasmload stats xdp_icmp
+///   wasmload detach xdp_icmp
 #[derive(Parser, Debug)]
-#[command(name = "wasmload", version, propagate_version = true)]
+#[command(
+    name = "wasmload",
+    version,
+    propagate_version = true,
+    verbatim_doc_comment
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -48,6 +74,87 @@ enum Cmd {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
+    /// Load a hook into the module and attach it to an interface (XDP) or a kernel function.
+    ///
+    /// FILE is a .wasm, a .wat, or a hook object (.o) from `wasm2hook build`. The hook's maps
+    /// (its `wasmhook.maps` section) are created and pinned, or bound to existing pinned maps
+    /// with --map. Everything is pinned under /sys/fs/bpf/wasmload/NAME/ (prog, link, map_cfg,
+    /// maps/<name>), so the attachment outlives wasmload; on any failure nothing is left behind.
+    ///
+    ///   wasmload attach --xdp veth0 --mode skb icmp.wat
+    ///   wasmload attach --kprobe __x64_sys_sync --name syncs count.wat
+    ///   wasmload attach --xdp eth0 --map policy=/sys/fs/bpf/shared_policy filter.wasm
+    #[command(verbatim_doc_comment)]
+    Attach {
+        /// Attach as XDP to this network interface.
+        #[arg(
+            long,
+            value_name = "IFACE",
+            conflicts_with = "kprobe",
+            required_unless_present = "kprobe"
+        )]
+        xdp: Option<String>,
+        /// XDP mode: skb (generic, any interface) or native (driver).
+        #[arg(long, value_enum, requires = "xdp")]
+        mode: Option<Mode>,
+        /// Attach as a kprobe on this kernel function (see /proc/kallsyms).
+        #[arg(long, value_name = "SYMBOL")]
+        kprobe: Option<String>,
+        /// Attachment and slot name (default: the file name up to its first dot), 1-15 of
+        /// [A-Za-z0-9_-].
+        #[arg(long)]
+        name: Option<String>,
+        /// Fuel per run; a run that uses it up traps.
+        #[arg(long, default_value_t = uapi::DEFAULT_FUEL)]
+        fuel: u64,
+        /// XDP verdict when the hook traps.
+        #[arg(long, value_enum, default_value = "pass")]
+        on_trap: OnTrap,
+        /// Use the pinned map PIN for declared map NAME (type, key and value sizes are checked).
+        #[arg(long = "map", value_name = "NAME=PIN")]
+        maps: Vec<String>,
+        /// The hook.
+        file: PathBuf,
+    },
+    /// One line per attachment (name, kind, target, prog id, link id, slot, maps), from the pins.
+    List {
+        /// JSON for machines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Counters of an attachment: the slot's runs/traps/fuel, and the program's run_cnt.
+    Stats { name: String },
+    /// Detach an attachment, unpin everything, unload its slot.
+    Detach { name: String },
+    /// Run an XDP hook on packets and print each verdict (`packet 1: DROP`).
+    ///
+    /// In user space by default (the kernel's engine and host functions, in-memory maps per the
+    /// hook's declarations, maps start empty); with --kernel through the module, the trampoline
+    /// and BPF_PROG_TEST_RUN (nothing stays loaded afterwards).
+    ///
+    ///   wasmload test --xdp icmp.wat --packet "$(xxd -p ping.bin)"
+    ///   wasmload test --xdp icmp.wat --pcap capture.pcap --kernel
+    #[command(verbatim_doc_comment)]
+    Test {
+        /// The XDP hook (.wasm, .wat or hook object).
+        #[arg(long, value_name = "FILE")]
+        xdp: PathBuf,
+        /// A packet as hex (Ethernet frame); repeatable.
+        #[arg(long, value_name = "HEX")]
+        packet: Vec<String>,
+        /// Packets from a classic pcap file.
+        #[arg(long, value_name = "FILE")]
+        pcap: Option<PathBuf>,
+        /// Run in the kernel (needs the module loaded and root).
+        #[arg(long)]
+        kernel: bool,
+        /// Fuel per run.
+        #[arg(long, default_value_t = uapi::DEFAULT_FUEL)]
+        fuel: u64,
+        /// Verdict when the hook traps.
+        #[arg(long, value_enum, default_value = "pass")]
+        on_trap: OnTrap,
+    },
     /// Low-level: manage the kernel module's program slots directly.
     #[command(subcommand)]
     Slot(SlotCmd),
@@ -60,6 +167,14 @@ enum Cmd {
 enum Hook {
     Xdp,
     Kprobe,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Mode {
+    /// Generic XDP (works on any interface).
+    Skb,
+    /// Native (driver) XDP.
+    Native,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -121,11 +236,16 @@ pub fn read_module(path: &Path) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// `--name`, else the file name up to its first dot (`icmp.bpf.o` -> `icmp`; bpffs refuses dots).
 fn name_of(path: &Path, name: Option<String>) -> String {
     name.unwrap_or_else(|| {
-        path.file_stem()
+        path.file_name()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default()
+            .split('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
     })
 }
 
@@ -331,6 +451,84 @@ fn garbage_ioctls() -> Result<()> {
     Ok(())
 }
 
+fn trap_verdict(t: OnTrap) -> i32 {
+    match t {
+        OnTrap::Aborted => verdict::ABORTED,
+        OnTrap::Drop => verdict::DROP,
+        OnTrap::Pass => verdict::PASS,
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "one argument per CLI flag")]
+fn attach_cmd(
+    xdp: Option<String>,
+    mode: Option<Mode>,
+    kprobe: Option<String>,
+    name: Option<String>,
+    fuel: u64,
+    on_trap: OnTrap,
+    maps: Vec<String>,
+    file: PathBuf,
+) -> Result<()> {
+    let target = match (xdp, kprobe) {
+        (Some(iface), None) => attach::Target::Xdp {
+            iface,
+            mode: match mode {
+                Some(Mode::Skb) => aya::programs::XdpMode::Skb,
+                Some(Mode::Native) => aya::programs::XdpMode::Driver,
+                None => aya::programs::XdpMode::Default,
+            },
+        },
+        (None, Some(symbol)) => attach::Target::Kprobe { symbol },
+        _ => bail!("give exactly one of --xdp IFACE or --kprobe SYMBOL"),
+    };
+    let mut binds = Vec::new();
+    for m in maps {
+        let Some((n, p)) = m.split_once('=') else {
+            bail!("--map {m}: want NAME=PIN (e.g. policy=/sys/fs/bpf/my_policy)");
+        };
+        binds.push((n.to_owned(), PathBuf::from(p)));
+    }
+    let on_trap = match target {
+        attach::Target::Kprobe { .. } => 0,
+        attach::Target::Xdp { .. } => trap_verdict(on_trap) as u32,
+    };
+    let hook = hookfile::read(&file)?;
+    attach::attach(
+        &file,
+        &hook,
+        &attach::AttachOpts {
+            name: name_of(&file, name),
+            target,
+            fuel,
+            on_trap,
+            binds,
+        },
+    )
+}
+
+fn test_cmd(
+    xdp: PathBuf,
+    packet: Vec<String>,
+    pcap: Option<PathBuf>,
+    kernel: bool,
+    fuel: u64,
+    on_trap: OnTrap,
+) -> Result<()> {
+    let hook = hookfile::read(&xdp)?;
+    let pkts = test::packets(&packet, pcap.as_deref())?;
+    let v = trap_verdict(on_trap);
+    let verdicts = if kernel {
+        test::run_kernel(&xdp, &hook, fuel, v as u32, &pkts)?
+    } else {
+        test::run_user(&xdp, &hook, fuel, v, &pkts)?
+    };
+    for (i, v) in verdicts.iter().enumerate() {
+        println!("packet {}: {}", i + 1, test::verdict_name(i64::from(*v)));
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.cmd {
@@ -340,6 +538,27 @@ fn main() -> ExitCode {
             fuel,
             args,
         } => return run::run(&file, &invoke, fuel, &args),
+        Cmd::Attach {
+            xdp,
+            mode,
+            kprobe,
+            name,
+            fuel,
+            on_trap,
+            maps,
+            file,
+        } => attach_cmd(xdp, mode, kprobe, name, fuel, on_trap, maps, file),
+        Cmd::List { json } => attach::list(json),
+        Cmd::Stats { name } => attach::stats(&name),
+        Cmd::Detach { name } => attach::detach(&name),
+        Cmd::Test {
+            xdp,
+            packet,
+            pcap,
+            kernel,
+            fuel,
+            on_trap,
+        } => test_cmd(xdp, packet, pcap, kernel, fuel, on_trap),
         Cmd::Slot(cmd) => slot_cmd(cmd),
         Cmd::Debug(DebugCmd::GarbageIoctls) => garbage_ioctls(),
     };
@@ -349,5 +568,17 @@ fn main() -> ExitCode {
             eprintln!("wasmload: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_names_stop_at_the_first_dot() {
+        assert_eq!(name_of(Path::new("/w/xdp_icmp.wat"), None), "xdp_icmp");
+        assert_eq!(name_of(Path::new("hook.bpf.o"), None), "hook");
+        assert_eq!(name_of(Path::new("x.wasm"), Some("y".into())), "y");
     }
 }

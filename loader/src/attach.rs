@@ -1,0 +1,711 @@
+//! `wasmload attach/list/stats/detach`: a Wasm hook in a module slot, run by a trampoline that
+//! aya attaches, with everything pinned under `/sys/fs/bpf/wasmload/NAME/`:
+//!
+//! ```text
+//! /sys/fs/bpf/wasmload/NAME/prog           the trampoline (wasm_xdp or wasm_kprobe)
+//! /sys/fs/bpf/wasmload/NAME/link           its link (XDP on an interface, or a kprobe)
+//! /sys/fs/bpf/wasmload/NAME/map_cfg        wh_cfg: [0] = the module slot id
+//! /sys/fs/bpf/wasmload/NAME/maps/<name>    each map the hook declares (wasmhook.maps)
+//! ```
+//! The pins are the only state: `list`, `stats` and `detach` read them back.
+
+use std::borrow::Cow;
+use std::os::fd::{AsFd, OwnedFd};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use aya::maps::{MapData, MapInfo};
+use aya::programs::links::FdLink;
+use aya::programs::{KProbe, ProbeKind, ProgramInfo, Xdp, XdpMode};
+use aya_obj::programs::XdpAttachType;
+use wasmhook_bpf_trampoline as tramp;
+use wasmhook_hook_abi::HookKind;
+use wasmhook_hook_abi::maps::{MapDecl, MapDecls};
+
+use crate::bpf;
+use crate::dev::{self, Device};
+use crate::hookfile::HookFile;
+use crate::kfunc::{self, ModuleBtf};
+
+/// Where wasmload pins its attachments.
+pub const PIN_ROOT: &str = "/sys/fs/bpf/wasmload";
+const BPF_PROG_TYPE_KPROBE: u32 = 2;
+const BPF_PROG_TYPE_XDP: u32 = 6;
+const BPF_XDP: u32 = 37;
+
+/// Where to attach.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// XDP on an interface.
+    Xdp { iface: String, mode: XdpMode },
+    /// A kprobe on a kernel function.
+    Kprobe { symbol: String },
+}
+
+impl Target {
+    fn kind(&self) -> HookKind {
+        match self {
+            Target::Xdp { .. } => HookKind::Xdp,
+            Target::Kprobe { .. } => HookKind::Kprobe,
+        }
+    }
+}
+
+/// Everything created so far, undone on drop unless [`Rollback::commit`] was called.
+#[derive(Debug)]
+struct Rollback<'a> {
+    dev: &'a Device,
+    slot: Option<u32>,
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+    done: bool,
+}
+
+impl<'a> Rollback<'a> {
+    fn new(dev: &'a Device) -> Self {
+        Rollback {
+            dev,
+            slot: None,
+            files: Vec::new(),
+            dirs: Vec::new(),
+            done: false,
+        }
+    }
+    fn commit(mut self) {
+        self.done = true;
+    }
+}
+
+impl Drop for Rollback<'_> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        for f in self.files.iter().rev() {
+            let _ = std::fs::remove_file(f);
+        }
+        for d in self.dirs.iter().rev() {
+            let _ = std::fs::remove_dir(d);
+        }
+        if let Some(slot) = self.slot {
+            let _ = self.dev.unload(slot);
+        }
+    }
+}
+
+/// A trampoline loaded for one slot, with its maps.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The program.
+    pub prog: OwnedFd,
+    /// `wh_cfg`.
+    pub cfg: MapData,
+    /// The hook's declared maps, in index order, with their declared names.
+    pub maps: Vec<(String, MapData)>,
+    /// Program name.
+    pub prog_name: &'static str,
+}
+
+fn prog_of(kind: HookKind) -> (&'static str, &'static str) {
+    match kind {
+        HookKind::Xdp => (tramp::XDP_PROG, "xdp"),
+        HookKind::Kprobe => (tramp::KPROBE_PROG, "kprobe"),
+    }
+}
+
+fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
+    let ty = info.map_type().map(|t| t as u32).unwrap_or(u32::MAX);
+    if ty != decl.map_type.to_u32()
+        || info.key_size() != decl.key_size
+        || info.value_size() != decl.value_size
+    {
+        bail!(
+            "--map {}={}: the pinned map is type {} key {} value {}, but the hook declares {} key {} value {}",
+            decl.name(),
+            pin.display(),
+            ty,
+            info.key_size(),
+            info.value_size(),
+            decl.map_type.name(),
+            decl.key_size,
+            decl.value_size
+        );
+    }
+    Ok(())
+}
+
+/// Loads trampoline object `elf` for `kind`, with maps from `decls` (bound to pinned maps per
+/// `binds`), `wh_cfg[0] = slot`, and the kfunc call patched for module BTF `btf`.
+pub fn load_trampoline(
+    elf: &[u8],
+    kind: HookKind,
+    slot: u32,
+    decls: &MapDecls,
+    binds: &[(String, PathBuf)],
+    btf: &ModuleBtf,
+) -> Result<Loaded> {
+    let (prog_name, section) = prog_of(kind);
+    for (name, _) in binds {
+        if !decls.iter().any(|d| d.name() == name) {
+            let declared: Vec<&str> = decls.iter().map(|d| d.name()).collect();
+            bail!("--map {name}=...: the hook declares no map `{name}` (it declares {declared:?})");
+        }
+    }
+    let mut obj = aya_obj::Object::parse(elf).context("cannot parse the trampoline object")?;
+    let Some(prog) = obj.programs.get(prog_name) else {
+        bail!("the trampoline object has no program `{prog_name}` for a {section} hook");
+    };
+    let key = prog.function_key();
+    let obj_maps: Vec<(String, aya_obj::Map)> = obj
+        .maps
+        .iter()
+        .map(|(n, m)| (n.clone(), m.clone()))
+        .collect();
+    let mut cfg = None;
+    let mut hook_maps: Vec<Option<(String, MapData)>> = vec![None, None, None];
+    let mut others = Vec::new();
+    for (name, m) in &obj_maps {
+        if name == tramp::CFG_MAP {
+            let d = MapData::create(aya_obj::Map::new_from_params(2, 4, 4, 1, 0), name, None)
+                .context("cannot create map wh_cfg")?;
+            bpf::map_update(d.fd().as_fd(), &0u32.to_le_bytes(), &slot.to_le_bytes())
+                .context("cannot write the slot id into wh_cfg")?;
+            cfg = Some(d);
+        } else if let Some(i) = tramp::HOOK_MAPS.iter().position(|n| n == name) {
+            let data = match decls.get(i) {
+                Some(decl) => {
+                    if let Some((_, pin)) = binds.iter().find(|(n, _)| n == decl.name()) {
+                        let d = MapData::from_pin(pin).with_context(|| {
+                            format!(
+                                "--map {}={}: cannot open the pinned map",
+                                decl.name(),
+                                pin.display()
+                            )
+                        })?;
+                        check_bound(decl, pin, &d.info()?)?;
+                        d
+                    } else {
+                        let def = aya_obj::Map::new_from_params(
+                            decl.map_type.to_u32(),
+                            decl.key_size,
+                            decl.value_size,
+                            decl.max_entries,
+                            0,
+                        );
+                        MapData::create(def, decl.name(), None).with_context(|| {
+                            format!(
+                                "cannot create map `{}` ({} key {} value {} entries {})",
+                                decl.name(),
+                                decl.map_type.name(),
+                                decl.key_size,
+                                decl.value_size,
+                                decl.max_entries
+                            )
+                        })?
+                    }
+                }
+                None => {
+                    // Not declared: a small default map keeps the verifier happy.
+                    let def = aya_obj::Map::new_from_params(
+                        m.map_type(),
+                        m.key_size(),
+                        m.value_size(),
+                        1,
+                        0,
+                    );
+                    MapData::create(def, name, None)
+                        .with_context(|| format!("cannot create placeholder map {name}"))?
+                }
+            };
+            let label = decls
+                .get(i)
+                .map(|d| d.name().to_owned())
+                .unwrap_or_default();
+            hook_maps[i] = Some((label, data));
+        } else {
+            let def = m.clone();
+            others.push((
+                name.clone(),
+                MapData::create(def, name, None)
+                    .with_context(|| format!("cannot create map {name}"))?,
+            ));
+        }
+    }
+    let Some(cfg) = cfg else {
+        bail!("the trampoline object has no `wh_cfg` map");
+    };
+    let text = obj.functions.keys().map(|(s, _)| *s).collect();
+    {
+        let mut fds: Vec<(&str, i32, &aya_obj::Map)> = Vec::new();
+        use std::os::fd::AsRawFd;
+        for (name, m) in &obj_maps {
+            let fd = if name == tramp::CFG_MAP {
+                cfg.fd().as_fd().as_raw_fd()
+            } else if let Some(i) = tramp::HOOK_MAPS.iter().position(|n| n == name) {
+                match &hook_maps[i] {
+                    Some((_, d)) => d.fd().as_fd().as_raw_fd(),
+                    None => continue,
+                }
+            } else {
+                match others.iter().find(|(n, _)| n == name) {
+                    Some((_, d)) => d.fd().as_fd().as_raw_fd(),
+                    None => continue,
+                }
+            };
+            fds.push((name.as_str(), fd, m));
+        }
+        obj.relocate_maps(fds.into_iter(), &text)
+            .context("cannot relocate the trampoline's maps")?;
+    }
+    let sites = kfunc::kfunc_calls(elf, section)?;
+    let f = obj
+        .functions
+        .get_mut(&key)
+        .context("trampoline program function missing")?;
+    let off = f.section_offset;
+    kfunc::patch(&mut f.instructions, off, &sites, |n| btf.func_id(n))?;
+    obj.relocate_calls(&text)
+        .context("cannot link the trampoline's calls")?;
+    let f = &obj.functions[&key];
+    let (prog_type, eat) = match kind {
+        HookKind::Xdp => (BPF_PROG_TYPE_XDP, BPF_XDP),
+        HookKind::Kprobe => (BPF_PROG_TYPE_KPROBE, 0),
+    };
+    let license = obj.license.to_str().unwrap_or("GPL").to_owned();
+    let prog = kfunc::prog_load(&kfunc::ProgLoad {
+        prog_type,
+        expected_attach_type: eat,
+        name: prog_name,
+        insns: &f.instructions,
+        license: &license,
+        module_btf: btf,
+    })?;
+    Ok(Loaded {
+        prog,
+        cfg,
+        maps: hook_maps
+            .into_iter()
+            .flatten()
+            .filter(|(n, _)| !n.is_empty())
+            .collect(),
+        prog_name,
+    })
+}
+
+/// Options of `wasmload attach`.
+#[derive(Debug)]
+pub struct AttachOpts {
+    /// Attachment (and slot) name.
+    pub name: String,
+    /// Where.
+    pub target: Target,
+    /// Fuel per run.
+    pub fuel: u64,
+    /// Trap verdict.
+    pub on_trap: u32,
+    /// `--map NAME=PIN`.
+    pub binds: Vec<(String, PathBuf)>,
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if name.is_empty()
+        || name.len() > 15
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    {
+        bail!("attachment name `{name}` must be 1-15 characters of [A-Za-z0-9_-] (use --name)");
+    }
+    Ok(())
+}
+
+fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
+    let obj = aya_obj::Object::parse(elf).ok()?;
+    if obj.programs.contains_key(tramp::XDP_PROG) {
+        Some(HookKind::Xdp)
+    } else if obj.programs.contains_key(tramp::KPROBE_PROG) {
+        Some(HookKind::Kprobe)
+    } else {
+        None
+    }
+}
+
+/// The trampoline to use: the hook object's own, else the built-in one.
+pub fn trampoline_for<'a>(
+    file: &Path,
+    hook: &'a HookFile,
+    kind: HookKind,
+) -> Result<Cow<'a, [u8]>> {
+    match &hook.trampoline {
+        Some(elf) => {
+            let k = hook_kind_of_object(elf);
+            if k != Some(kind) {
+                bail!(
+                    "{}: this hook object's trampoline is for {} hooks, not {}",
+                    file.display(),
+                    k.map(|k| k.entry()).unwrap_or("unknown"),
+                    kind.entry()
+                );
+            }
+            Ok(Cow::Borrowed(elf))
+        }
+        None => Ok(Cow::Borrowed(match kind {
+            HookKind::Xdp => tramp::XDP_OBJ,
+            HookKind::Kprobe => tramp::KPROBE_OBJ,
+        })),
+    }
+}
+
+fn pin(fd: impl AsFd, path: PathBuf, rb: &mut Rollback<'_>) -> Result<()> {
+    bpf::obj_pin(fd.as_fd(), &path).with_context(|| format!("cannot pin {}", path.display()))?;
+    rb.files.push(path);
+    Ok(())
+}
+
+fn ensure_root() -> Result<()> {
+    let fs = Path::new("/sys/fs/bpf");
+    if !fs.is_dir() {
+        bail!("/sys/fs/bpf does not exist: mount bpffs (`mount -t bpf bpf /sys/fs/bpf`)");
+    }
+    std::fs::create_dir_all(PIN_ROOT)
+        .with_context(|| format!("cannot create {PIN_ROOT} (is /sys/fs/bpf a bpffs mount?)"))
+}
+
+/// `wasmload attach`.
+pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
+    check_name(&opts.name)?;
+    let kind = opts.target.kind();
+    let elf = trampoline_for(file, hook, kind)?;
+    ensure_root()?;
+    let dir = Path::new(PIN_ROOT).join(&opts.name);
+    if dir.exists() {
+        bail!(
+            "an attachment named `{}` exists ({}): detach it first or pick another --name",
+            opts.name,
+            dir.display()
+        );
+    }
+    // Check the target before loading anything.
+    if let Target::Xdp { iface, .. } = &opts.target {
+        let c = std::ffi::CString::new(iface.as_str()).unwrap_or_default();
+        // SAFETY: `c` is a valid NUL-terminated string.
+        if unsafe { libc::if_nametoindex(c.as_ptr()) } == 0 {
+            bail!("no network interface `{iface}` (in this network namespace)");
+        }
+    }
+    let dev = Device::open()?;
+    let btf = ModuleBtf::open("wasmhook")?;
+    let mut rb = Rollback::new(&dev);
+    let slot = dev.load(
+        &file.display().to_string(),
+        &hook.wasm,
+        &dev::LoadOpts {
+            hook: kind,
+            fuel: opts.fuel,
+            on_trap: opts.on_trap,
+            mem_pages: wasmhook_hook_abi::uapi::DEFAULT_MEM_PAGES,
+            name: opts.name.clone(),
+            replace: None,
+        },
+    )?;
+    rb.slot = Some(slot);
+    let loaded =
+        load_trampoline(&elf, kind, slot, &hook.maps, &opts.binds, &btf).with_context(|| {
+            format!(
+                "{}: cannot load the {} trampoline",
+                file.display(),
+                kind.entry()
+            )
+        })?;
+    std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    rb.dirs.push(dir.clone());
+    pin(&loaded.prog, dir.join("prog"), &mut rb)?;
+    pin(loaded.cfg.fd(), dir.join("map_cfg"), &mut rb)?;
+    if !loaded.maps.is_empty() {
+        std::fs::create_dir(dir.join("maps"))?;
+        rb.dirs.push(dir.join("maps"));
+        for (name, m) in &loaded.maps {
+            pin(m.fd(), dir.join("maps").join(name), &mut rb)?;
+        }
+    }
+    let link: FdLink = match &opts.target {
+        Target::Xdp { iface, mode } => {
+            let mut p = Xdp::from_pin(dir.join("prog"), XdpAttachType::Interface)?;
+            let id = p
+                .attach(iface, *mode)
+                .with_context(|| format!("cannot attach XDP to {iface} (mode {mode:?})"))?;
+            FdLink::try_from(p.take_link(id)?).with_context(|| {
+                format!(
+                    "XDP on {iface} was attached through netlink, not a BPF link; cannot pin it"
+                )
+            })?
+        }
+        Target::Kprobe { symbol } => {
+            let mut p = KProbe::from_pin(dir.join("prog"), ProbeKind::Entry)?;
+            let id = p
+                .attach(symbol, 0)
+                .with_context(|| format!("cannot attach a kprobe to kernel symbol `{symbol}`"))?;
+            FdLink::try_from(p.take_link(id)?)
+                .context("the kprobe was attached without a BPF link; cannot pin it")?
+        }
+    };
+    let link_path = dir.join("link");
+    link.pin(&link_path)
+        .with_context(|| format!("cannot pin {}", link_path.display()))?;
+    rb.files.push(link_path);
+    rb.commit();
+    let target = match &opts.target {
+        Target::Xdp { iface, mode } => format!("xdp {iface} mode {}", mode_name(*mode)),
+        Target::Kprobe { symbol } => format!("kprobe {symbol}"),
+    };
+    println!(
+        "{}: {target} prog {} slot {slot} pinned {}",
+        opts.name,
+        loaded.prog_name,
+        dir.display()
+    );
+    Ok(())
+}
+
+fn mode_name(m: XdpMode) -> &'static str {
+    match m {
+        XdpMode::Skb => "skb",
+        XdpMode::Driver => "native",
+        XdpMode::Hardware => "hw",
+        _ => "default",
+    }
+}
+
+/// One attachment as read back from its pins.
+#[derive(Debug)]
+pub struct Attachment {
+    /// Name (directory).
+    pub name: String,
+    /// `xdp` or `kprobe`.
+    pub kind: &'static str,
+    /// Interface or symbol.
+    pub target: String,
+    /// Program id.
+    pub prog_id: u32,
+    /// Link id.
+    pub link_id: u32,
+    /// Module slot.
+    pub slot: u32,
+    /// Declared maps: name and map id.
+    pub maps: Vec<(String, u32)>,
+    /// Program run count and total ns (0 unless kernel.bpf_stats_enabled).
+    pub run: (u64, u64),
+}
+
+/// Reads attachment `name` back from its pins.
+pub fn read(name: &str) -> Result<Attachment> {
+    let dir = Path::new(PIN_ROOT).join(name);
+    if !dir.is_dir() {
+        bail!(
+            "no attachment named `{name}` (no {}); see `wasmload list`",
+            dir.display()
+        );
+    }
+    let pi = ProgramInfo::from_pin(dir.join("prog"))
+        .with_context(|| format!("cannot read {}", dir.join("prog").display()))?;
+    let link = bpf::obj_get(&dir.join("link"))
+        .with_context(|| format!("cannot open {}", dir.join("link").display()))?;
+    let (link_id, _, target) = bpf::link_info(link.as_fd())?;
+    let (kind, target) = match target {
+        bpf::LinkTarget::Xdp { ifindex } => ("xdp", bpf::ifname(ifindex)),
+        bpf::LinkTarget::Kprobe { symbol } => ("kprobe", symbol),
+        bpf::LinkTarget::Other(t) => ("?", format!("link type {t}")),
+    };
+    let cfg = bpf::obj_get(&dir.join("map_cfg"))?;
+    let mut v = [0u8; 4];
+    bpf::map_lookup(cfg.as_fd(), &0u32.to_le_bytes(), &mut v)?;
+    let mut maps = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir.join("maps")) {
+        for e in rd.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let id = MapInfo::from_pin(e.path()).map(|i| i.id()).unwrap_or(0);
+            maps.push((n, id));
+        }
+    }
+    maps.sort();
+    Ok(Attachment {
+        name: name.into(),
+        kind,
+        target,
+        prog_id: pi.id(),
+        link_id,
+        slot: u32::from_le_bytes(v),
+        maps,
+        run: (pi.run_count(), pi.run_time().as_nanos() as u64),
+    })
+}
+
+/// Names of all attachments.
+pub fn names() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(PIN_ROOT)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+/// `s` as a JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if (c as u32) < 0x20 => o.push_str(&format!("\\u{:04x}", c as u32)),
+            c => o.push(c),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// `wasmload list [--json]`.
+pub fn list(json: bool) -> Result<()> {
+    let mut out = Vec::new();
+    for n in names() {
+        match read(&n) {
+            Ok(a) => out.push(a),
+            Err(e) => eprintln!("wasmload: {n}: {e:#}"),
+        }
+    }
+    let dev = Device::open().ok();
+    if json {
+        let items: Vec<String> = out
+            .iter()
+            .map(|a| {
+                let maps: Vec<String> = a
+                    .maps
+                    .iter()
+                    .map(|(n, id)| format!("{{\"name\":{},\"id\":{id}}}", json_str(n)))
+                    .collect();
+                format!(
+                    "{{\"name\":{},\"kind\":\"{}\",\"target\":{},\"prog_id\":{},\"link_id\":{},\"slot\":{},\"maps\":[{}]}}",
+                    json_str(&a.name),
+                    a.kind,
+                    json_str(&a.target),
+                    a.prog_id,
+                    a.link_id,
+                    a.slot,
+                    maps.join(",")
+                )
+            })
+            .collect();
+        println!("[{}]", items.join(","));
+        return Ok(());
+    }
+    for a in &out {
+        let maps: Vec<String> = a.maps.iter().map(|(n, id)| format!("{n}({id})")).collect();
+        let fuel = dev
+            .as_ref()
+            .and_then(|d| d.info(a.slot).ok())
+            .map(|i| format!(" fuel {}", i.fuel))
+            .unwrap_or_default();
+        println!(
+            "{}: {} {} prog_id {} link_id {} slot {}{fuel} maps [{}]",
+            a.name,
+            a.kind,
+            a.target,
+            a.prog_id,
+            a.link_id,
+            a.slot,
+            maps.join(" ")
+        );
+    }
+    Ok(())
+}
+
+/// `wasmload stats NAME`.
+pub fn stats(name: &str) -> Result<()> {
+    let a = read(name)?;
+    let dev = Device::open()?;
+    let s = dev.stats(a.slot)?;
+    let avg = s.total_ns.checked_div(s.runs).unwrap_or(0);
+    println!(
+        "{name}: slot {} runs {} traps {} out_of_fuel {} busy {} avg_ns {avg}",
+        a.slot, s.runs, s.traps, s.out_of_fuel, s.busy
+    );
+    if a.run.0 > 0 {
+        println!(
+            "{name}: prog {} run_cnt {} run_time_ns {}",
+            a.prog_id, a.run.0, a.run.1
+        );
+    } else {
+        println!(
+            "{name}: prog {} run_cnt 0 (enable with `sysctl kernel.bpf_stats_enabled=1`)",
+            a.prog_id
+        );
+    }
+    Ok(())
+}
+
+/// `wasmload detach NAME`.
+pub fn detach(name: &str) -> Result<()> {
+    let a = read(name)?;
+    let dir = Path::new(PIN_ROOT).join(name);
+    // Unpinning the link detaches it (wasmload holds no other reference).
+    std::fs::remove_file(dir.join("link"))
+        .with_context(|| format!("cannot unpin {}", dir.join("link").display()))?;
+    for (m, _) in &a.maps {
+        std::fs::remove_file(dir.join("maps").join(m))?;
+    }
+    let _ = std::fs::remove_dir(dir.join("maps"));
+    std::fs::remove_file(dir.join("map_cfg"))?;
+    std::fs::remove_file(dir.join("prog"))?;
+    std::fs::remove_dir(&dir).with_context(|| format!("cannot remove {}", dir.display()))?;
+    Device::open()?
+        .unload(a.slot)
+        .with_context(|| format!("detached, but cannot unload slot {}", a.slot))?;
+    println!(
+        "{name}: detached {} {}, slot {} unloaded",
+        a.kind, a.target, a.slot
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_escaped() {
+        assert_eq!(json_str("veth0"), "\"veth0\"");
+        assert_eq!(json_str("a\"b\\c\n"), "\"a\\\"b\\\\c\\u000a\"");
+    }
+
+    #[test]
+    fn attachment_names_must_fit_bpffs_and_slot_names() {
+        for ok in ["icmp", "xdp_icmp", "a-b_9", "fifteen_chars_x"] {
+            assert!(check_name(ok).is_ok(), "{ok}");
+        }
+        // bpffs refuses dots; slot names are 15 bytes.
+        for bad in ["", "x.y", "sixteen_chars_xx", "a/b", "a b"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn built_in_trampolines_match_their_hook_kind() {
+        assert_eq!(hook_kind_of_object(tramp::XDP_OBJ), Some(HookKind::Xdp));
+        assert_eq!(
+            hook_kind_of_object(tramp::KPROBE_OBJ),
+            Some(HookKind::Kprobe)
+        );
+        let hook = HookFile {
+            wasm: Vec::new(),
+            trampoline: Some(tramp::KPROBE_OBJ.to_vec()),
+            maps: MapDecls::new(),
+        };
+        let e = trampoline_for(Path::new("k.o"), &hook, HookKind::Xdp).unwrap_err();
+        assert!(e.to_string().contains("k.o"), "{e}");
+    }
+}

@@ -1,0 +1,141 @@
+//! The few raw bpf(2) calls wasmload makes besides aya's and the kfunc path's: pinning fds,
+//! opening pins, one-element map access by fd and link info (XDP ifindex, kprobe symbol).
+
+use std::ffi::CString;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+const BPF_MAP_LOOKUP_ELEM: u32 = 1;
+const BPF_MAP_UPDATE_ELEM: u32 = 2;
+const BPF_OBJ_PIN: u32 = 6;
+const BPF_OBJ_GET: u32 = 7;
+const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
+
+/// `BPF_LINK_TYPE_XDP`.
+pub const LINK_XDP: u32 = 6;
+/// `BPF_LINK_TYPE_PERF_EVENT`.
+pub const LINK_PERF_EVENT: u32 = 7;
+
+fn sys_bpf(cmd: u32, attr: &mut [u8]) -> std::io::Result<i64> {
+    // SAFETY: `attr` is a zero-initialised buffer laid out as the `union bpf_attr` member for
+    // `cmd`; the kernel reads (and for some commands writes) at most `attr.len()` bytes.
+    let rc = unsafe { libc::syscall(libc::SYS_bpf, cmd, attr.as_mut_ptr(), attr.len() as u32) };
+    if rc < 0 {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(rc)
+    }
+}
+
+fn put32(b: &mut [u8], off: usize, v: u32) {
+    b[off..off + 4].copy_from_slice(&v.to_le_bytes());
+}
+fn put64(b: &mut [u8], off: usize, v: u64) {
+    b[off..off + 8].copy_from_slice(&v.to_le_bytes());
+}
+fn get32(b: &[u8], off: usize) -> u32 {
+    u32::from_le_bytes([b[off], b[off + 1], b[off + 2], b[off + 3]])
+}
+fn get64(b: &[u8], off: usize) -> u64 {
+    let mut a = [0u8; 8];
+    a.copy_from_slice(&b[off..off + 8]);
+    u64::from_le_bytes(a)
+}
+
+fn cpath(p: &Path) -> std::io::Result<CString> {
+    CString::new(p.as_os_str().as_bytes()).map_err(std::io::Error::other)
+}
+
+/// Pins `fd` (program, map or link) at `path`.
+pub fn obj_pin(fd: BorrowedFd<'_>, path: &Path) -> std::io::Result<()> {
+    let p = cpath(path)?;
+    let mut a = [0u8; 16];
+    put64(&mut a, 0, p.as_ptr() as u64);
+    put32(&mut a, 8, fd.as_raw_fd() as u32);
+    sys_bpf(BPF_OBJ_PIN, &mut a).map(|_| ())
+}
+
+/// Opens the pinned object at `path`.
+pub fn obj_get(path: &Path) -> std::io::Result<OwnedFd> {
+    let p = cpath(path)?;
+    let mut a = [0u8; 16];
+    put64(&mut a, 0, p.as_ptr() as u64);
+    let fd = sys_bpf(BPF_OBJ_GET, &mut a)?;
+    // SAFETY: a new fd the kernel just returned; nobody else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as RawFd) })
+}
+
+/// Writes `value` for `key` in map `fd` (BPF_ANY).
+pub fn map_update(fd: BorrowedFd<'_>, key: &[u8], value: &[u8]) -> std::io::Result<()> {
+    let mut a = [0u8; 32];
+    put32(&mut a, 0, fd.as_raw_fd() as u32);
+    put64(&mut a, 8, key.as_ptr() as u64);
+    put64(&mut a, 16, value.as_ptr() as u64);
+    sys_bpf(BPF_MAP_UPDATE_ELEM, &mut a).map(|_| ())
+}
+
+/// Reads the value for `key` from map `fd` into `value` (which must be value_size long).
+pub fn map_lookup(fd: BorrowedFd<'_>, key: &[u8], value: &mut [u8]) -> std::io::Result<()> {
+    let mut a = [0u8; 32];
+    put32(&mut a, 0, fd.as_raw_fd() as u32);
+    put64(&mut a, 8, key.as_ptr() as u64);
+    put64(&mut a, 16, value.as_mut_ptr() as u64);
+    sys_bpf(BPF_MAP_LOOKUP_ELEM, &mut a).map(|_| ())
+}
+
+/// What a link is attached to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// XDP on interface index.
+    Xdp { ifindex: u32 },
+    /// A kprobe on a kernel function.
+    Kprobe { symbol: String },
+    /// Something else (link type).
+    Other(u32),
+}
+
+/// Link id, program id and target of link `fd`.
+pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> {
+    let mut name = [0u8; 256];
+    // struct bpf_link_info: u32 type, id, prog_id; union at offset 16.
+    let mut info = [0u8; 128];
+    // perf_event kprobe: u32 type @16; func_name u64 @24; name_len u32 @32.
+    put64(&mut info, 24, name.as_mut_ptr() as u64);
+    put32(&mut info, 32, name.len() as u32);
+    let mut a = [0u8; 16];
+    put32(&mut a, 0, fd.as_raw_fd() as u32);
+    put32(&mut a, 4, info.len() as u32);
+    put64(&mut a, 8, info.as_mut_ptr() as u64);
+    sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &mut a)?;
+    let ty = get32(&info, 0);
+    let target = match ty {
+        LINK_XDP => LinkTarget::Xdp {
+            ifindex: get32(&info, 16),
+        },
+        // BPF_PERF_EVENT_KPROBE = 3, KRETPROBE = 4
+        LINK_PERF_EVENT if matches!(get32(&info, 16), 3 | 4) => {
+            let _addr = get64(&info, 40);
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            LinkTarget::Kprobe {
+                symbol: String::from_utf8_lossy(&name[..end]).into_owned(),
+            }
+        }
+        t => LinkTarget::Other(t),
+    };
+    Ok((get32(&info, 4), get32(&info, 8), target))
+}
+
+/// Interface name of `ifindex`, or `if<N>`.
+pub fn ifname(ifindex: u32) -> String {
+    let mut buf = [0 as libc::c_char; libc::IF_NAMESIZE];
+    // SAFETY: `buf` has IF_NAMESIZE bytes, as if_indextoname requires.
+    let p = unsafe { libc::if_indextoname(ifindex, buf.as_mut_ptr()) };
+    if p.is_null() {
+        return format!("if{ifindex}");
+    }
+    // SAFETY: on success the buffer holds a NUL-terminated name.
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
+}

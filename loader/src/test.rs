@@ -1,0 +1,361 @@
+//! `wasmload test`: run an XDP hook on packets, in user space (the kernel's engine and host
+//! functions over in-memory maps) or in the kernel (`--kernel`: module slot + trampoline +
+//! `BPF_PROG_TEST_RUN`), and print each verdict.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use aya::programs::{TestRun, TestRunOptions, Xdp};
+use aya_obj::programs::XdpAttachType;
+use wasmhook_engine::{Instance, Limits, Module, Val};
+use wasmhook_hook_abi::{self as abi, HookKind, maps::MapDecls};
+
+use crate::hookfile::HookFile;
+use crate::run::{AbiHost, AbiImports};
+
+/// Name of an XDP verdict.
+pub fn verdict_name(v: i64) -> String {
+    match v {
+        0 => "ABORTED".into(),
+        1 => "DROP".into(),
+        2 => "PASS".into(),
+        3 => "TX".into(),
+        4 => "REDIRECT".into(),
+        v => format!("verdict {v}"),
+    }
+}
+
+/// Packets from `--packet HEX` (repeatable) and `--pcap FILE`.
+pub fn packets(hex: &[String], pcap: Option<&Path>) -> Result<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    for h in hex {
+        let h: String = h
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != ':')
+            .collect();
+        if !h.len().is_multiple_of(2) {
+            bail!("--packet {h}: odd number of hex digits");
+        }
+        let b = (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .with_context(|| format!("--packet {h}: not hex"))?;
+        out.push(b);
+    }
+    if let Some(p) = pcap {
+        let b = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+        out.extend(parse_pcap(&b).with_context(|| format!("{}: not a pcap file", p.display()))?);
+    }
+    if out.is_empty() {
+        bail!("no packets: give --packet HEX or --pcap FILE");
+    }
+    Ok(out)
+}
+
+fn parse_pcap(b: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let magic = b.get(..4).context("too short")?;
+    let le = match magic {
+        [0xd4, 0xc3, 0xb2, 0xa1] | [0x4d, 0x3c, 0xb2, 0xa1] => true,
+        [0xa1, 0xb2, 0xc3, 0xd4] | [0xa1, 0xb2, 0x3c, 0x4d] => false,
+        _ => bail!("bad magic (pcapng is not supported; use classic pcap)"),
+    };
+    let u32_at = |o: usize| -> Result<u32> {
+        let s: [u8; 4] = b.get(o..o + 4).context("truncated")?.try_into()?;
+        Ok(if le {
+            u32::from_le_bytes(s)
+        } else {
+            u32::from_be_bytes(s)
+        })
+    };
+    let mut pos = 24;
+    let mut out = Vec::new();
+    while pos < b.len() {
+        let incl = u32_at(pos + 8)? as usize;
+        let data = b
+            .get(pos + 16..pos + 16 + incl)
+            .context("truncated packet record")?;
+        out.push(data.to_vec());
+        pos += 16 + incl;
+    }
+    Ok(out)
+}
+
+/// In-memory maps per the hook's declarations.
+#[derive(Debug, Default)]
+struct UserMaps {
+    decls: MapDecls,
+    data: Vec<HashMap<Vec<u8>, Vec<u8>>>,
+}
+
+#[derive(Debug)]
+struct PacketEnv<'a> {
+    packet: Vec<u8>,
+    maps: &'a mut UserMaps,
+}
+
+impl abi::HookEnv for PacketEnv<'_> {
+    fn packet(&mut self) -> &mut [u8] {
+        &mut self.packet
+    }
+    fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
+        let d = self.maps.decls.get(idx as usize)?;
+        Some((d.key_size as usize, d.value_size as usize))
+    }
+    fn map_lookup(&mut self, idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
+        let Some(d) = self.maps.decls.get(idx as usize) else {
+            return -abi::errno::EINVAL;
+        };
+        match self.maps.data[idx as usize].get(key) {
+            Some(v) => {
+                value.copy_from_slice(v);
+                0
+            }
+            None if d.map_type.is_array() => {
+                let k = u32::from_le_bytes(key.try_into().unwrap_or([0xff; 4]));
+                if k < d.max_entries {
+                    value.fill(0);
+                    0
+                } else {
+                    -abi::errno::ENOENT
+                }
+            }
+            None => -abi::errno::ENOENT,
+        }
+    }
+    fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32 {
+        let Some(d) = self.maps.decls.get(idx as usize) else {
+            return -abi::errno::EINVAL;
+        };
+        let m = &mut self.maps.data[idx as usize];
+        let exists = m.contains_key(key) || d.map_type.is_array();
+        match flags {
+            1 if exists => return -17, // EEXIST
+            2 if !exists => return -abi::errno::ENOENT,
+            0..=2 => {}
+            _ => return -abi::errno::EINVAL,
+        }
+        if !exists && m.len() >= d.max_entries as usize {
+            return -7; // E2BIG
+        }
+        m.insert(key.to_vec(), value.to_vec());
+        0
+    }
+    fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32 {
+        match self.maps.data.get_mut(idx as usize) {
+            Some(m) => m.remove(key).map(|_| 0).unwrap_or(-abi::errno::ENOENT),
+            None => -abi::errno::EINVAL,
+        }
+    }
+    fn ktime_ns(&mut self) -> u64 {
+        0
+    }
+    fn trace(&mut self, msg: &[u8]) {
+        eprintln!("trace: {}", String::from_utf8_lossy(msg));
+    }
+    fn kprobe_arg(&mut self, _n: u32) -> u64 {
+        0
+    }
+}
+
+/// Runs the hook in user space on each packet; returns the verdicts.
+pub fn run_user(
+    file: &Path,
+    hook: &HookFile,
+    fuel: u64,
+    on_trap: i32,
+    pkts: &[Vec<u8>],
+) -> Result<Vec<i32>> {
+    let limits = Limits::DEFAULT;
+    let at = |e: wasmhook_engine::Error| {
+        anyhow::anyhow!(
+            "{}: {} at byte offset {:#x}",
+            file.display(),
+            e.message(),
+            e.offset()
+        )
+    };
+    let plan = wasmhook_engine::plan(&hook.wasm, &limits, &AbiImports).map_err(at)?;
+    let mut code = vec![0u8; plan.module_bytes];
+    let module = Module::compile(&hook.wasm, &limits, &AbiImports, &mut code).map_err(at)?;
+    let func = module
+        .export_func(abi::XDP_ENTRY)
+        .with_context(|| format!("{}: no exported function `xdp`", file.display()))?;
+    let mut maps = UserMaps {
+        decls: hook.maps,
+        data: vec![HashMap::new(); hook.maps.len()],
+    };
+    let mut mem = vec![0u8; module.instance_bytes()];
+    let mut out = Vec::new();
+    // One instance for all packets, like one CPU's instance in the kernel.
+    let mut host = AbiHost(PacketEnv {
+        packet: Vec::new(),
+        maps: &mut maps,
+    });
+    let mut f = fuel;
+    let mut inst = Instance::new(&module, &mut mem, &mut f, &mut host).map_err(|t| {
+        anyhow::anyhow!(
+            "{}: trap while instantiating: {}",
+            file.display(),
+            t.message()
+        )
+    })?;
+    for p in pkts {
+        host.0.packet = p.clone();
+        let mut res = [Val::I32(0)];
+        let mut f = fuel;
+        let len = i32::try_from(p.len()).unwrap_or(i32::MAX);
+        let v = match inst.invoke(func, &[Val::I32(len)], &mut res, &mut f, &mut host) {
+            Ok(()) => match res[0] {
+                Val::I32(v) if HookKind::Xdp.valid_result(v) => v,
+                _ => on_trap,
+            },
+            Err(t) => {
+                eprintln!("trap: {}", t.message());
+                on_trap
+            }
+        };
+        out.push(v);
+    }
+    Ok(out)
+}
+
+/// Runs the hook in the kernel on each packet through BPF_PROG_TEST_RUN, then cleans up.
+pub fn run_kernel(
+    file: &Path,
+    hook: &HookFile,
+    fuel: u64,
+    on_trap: u32,
+    pkts: &[Vec<u8>],
+) -> Result<Vec<i32>> {
+    use crate::{attach, dev, kfunc};
+    let kind = HookKind::Xdp;
+    let elf = attach::trampoline_for(file, hook, kind)?;
+    let d = dev::Device::open()?;
+    let btf = kfunc::ModuleBtf::open("wasmhook")?;
+    let name = format!("test{}", std::process::id());
+    let slot = d.load(
+        &file.display().to_string(),
+        &hook.wasm,
+        &dev::LoadOpts {
+            hook: kind,
+            fuel,
+            on_trap,
+            mem_pages: wasmhook_hook_abi::uapi::DEFAULT_MEM_PAGES,
+            name: name.chars().take(15).collect(),
+            replace: None,
+        },
+    )?;
+    let res = (|| -> Result<Vec<i32>> {
+        let loaded = attach::load_trampoline(&elf, kind, slot, &hook.maps, &[], &btf)?;
+        // aya takes programs from pins: pin briefly under a private name.
+        std::fs::create_dir_all(attach::PIN_ROOT)?;
+        // bpffs refuses names with dots.
+        let pin = Path::new(attach::PIN_ROOT).join(format!("{name}-prog"));
+        crate::bpf::obj_pin(std::os::fd::AsFd::as_fd(&loaded.prog), &pin)
+            .with_context(|| format!("cannot pin {}", pin.display()))?;
+        let prog = Xdp::from_pin(&pin, XdpAttachType::Interface);
+        let _ = std::fs::remove_file(&pin);
+        let prog = prog?;
+        let mut out = Vec::new();
+        for p in pkts {
+            let r = prog
+                .test_run(TestRunOptions {
+                    data_in: Some(p),
+                    repeat: 1,
+                    ..Default::default()
+                })
+                .context("BPF_PROG_TEST_RUN")?;
+            out.push(r.return_value as i32);
+        }
+        Ok(out)
+    })();
+    let _ = d.unload(slot);
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn icmp(ty: u8) -> Vec<u8> {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00, 0x45, 0, 0, 28, 0, 1, 0, 0, 64, 1, 0, 0]);
+        f.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2, ty, 0, 0, 0, 0, 0, 0, 0]);
+        f
+    }
+
+    fn hook(path: &str) -> HookFile {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
+        crate::hookfile::read(&p).unwrap()
+    }
+
+    #[test]
+    fn icmp_filter_drops_echo_requests_only() {
+        let h = hook("tests/vm/wasm/icmp.wat");
+        let v = run_user(
+            Path::new("icmp.wat"),
+            &h,
+            100_000,
+            2,
+            &[icmp(8), icmp(0), vec![0; 60]],
+        )
+        .unwrap();
+        assert_eq!(v, [1, 2, 2]);
+    }
+
+    #[test]
+    fn declared_maps_work_in_user_space() {
+        // xdp_icmp.wat counts in map 1 and reads its policy from map 0 (empty = allow).
+        let h = hook("tests/vm/wasm/xdp_icmp.wat");
+        assert_eq!(h.maps.len(), 2);
+        assert_eq!(h.maps.get(0).unwrap().name(), "policy");
+        assert_eq!(h.maps.get(1).unwrap().name(), "counts");
+        let v = run_user(
+            Path::new("xdp_icmp.wat"),
+            &h,
+            100_000,
+            2,
+            &[icmp(8), icmp(8)],
+        )
+        .unwrap();
+        assert_eq!(v, [2, 2]);
+    }
+
+    #[test]
+    fn out_of_fuel_answers_the_trap_verdict() {
+        let h = hook("tests/vm/wasm/loop.wat");
+        let v = run_user(Path::new("loop.wat"), &h, 1000, 1, &[icmp(8)]).unwrap();
+        assert_eq!(v, [1]);
+    }
+
+    #[test]
+    fn packets_from_hex_and_pcap() {
+        let p = packets(&["00:11 22".into()], None).unwrap();
+        assert_eq!(p, vec![vec![0x00, 0x11, 0x22]]);
+        assert!(packets(&["abc".into()], None).is_err());
+        assert!(packets(&[], None).is_err());
+        let mut pcap = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        pcap.extend_from_slice(&[0; 16]);
+        for pkt in [&[1u8, 2, 3][..], &[4u8][..]] {
+            let n = (pkt.len() as u32).to_le_bytes();
+            pcap.extend_from_slice(&[0; 8]);
+            pcap.extend_from_slice(&n);
+            pcap.extend_from_slice(&n);
+            pcap.extend_from_slice(pkt);
+        }
+        assert_eq!(parse_pcap(&pcap).unwrap(), vec![vec![1, 2, 3], vec![4]]);
+        assert!(
+            parse_pcap(b"\x0a\x0d\x0d\x0a").is_err(),
+            "pcapng is refused"
+        );
+    }
+
+    #[test]
+    fn verdict_names() {
+        assert_eq!(verdict_name(1), "DROP");
+        assert_eq!(verdict_name(2), "PASS");
+        assert_eq!(verdict_name(9), "verdict 9");
+    }
+}
