@@ -30,7 +30,7 @@ mod engine;
 #[path = "../hook-abi/src/abi/mod.rs"]
 mod abi;
 
-use abi::{uapi, HookKind};
+use abi::{uapi, AbiImports, HookKind};
 use engine::{Instance, Limits, Module, Trap, Val, ValType};
 
 module! {
@@ -229,23 +229,8 @@ impl abi::HookEnv for KernelEnv {
     }
 }
 
-/// The engine's view of the kernel environment.
-struct KernelHost(KernelEnv);
-
-impl engine::Host for KernelHost {
-    fn call(&mut self, id: u32, mem: &mut [u8], args: &[Val], results: &mut [Val]) -> core::result::Result<(), Trap> {
-        abi::dispatch(&mut self.0, id, mem, args, results)
-    }
-}
-
-/// Resolves imports against Hook ABI v1.
-struct AbiImports;
-
-impl engine::Imports for AbiImports {
-    fn resolve_func(&self, module: &str, name: &str, params: &[ValType], results: &[ValType]) -> Option<u32> {
-        abi::resolve(module, name, params, results)
-    }
-}
+/// The engine's host in the kernel: Hook ABI v1 over this run's packet, maps and registers.
+type KernelHost = abi::AbiHost<KernelEnv>;
 
 impl Slot {
     /// Runs this CPU's instance. Called by the kfunc with RCU held and preemption disabled.
@@ -263,7 +248,7 @@ impl Slot {
         // SAFETY: `busy` is held and preemption is off, so this CPU's instance is ours alone.
         let inst = unsafe { &mut *pc.inst.get() };
         let mut fuel = self.fuel;
-        let mut host = KernelHost(KernelEnv { ctx, slot: self.id });
+        let mut host: KernelHost = abi::AbiHost(KernelEnv { ctx, slot: self.id });
         let args = [Val::I32(arg as i32)];
         let mut results = [Val::I32(0)];
         let verdict = match inst.invoke(self.entry, &args, &mut results, &mut fuel, &mut host) {
@@ -393,7 +378,7 @@ fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result
     for _ in 0..ncpus {
         let mut mem = RawBuf::zeroed(instance_bytes).map_err(|_| refuse(ENOMEM, "out of memory for instances"))?;
         let mut fuel_left = fuel;
-        let mut host = KernelHost(KernelEnv { ctx: core::ptr::null_mut(), slot: id });
+        let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: id });
         // SAFETY: taken once; the instance is dropped before `mem` (field order in `PerCpu`).
         let inst = Instance::new(module_ref, unsafe { mem.take_static() }, &mut fuel_left, &mut host)
             .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use wasmhook_engine::{Host, Imports, Instance, Limits, Module, Trap, Val, ValType};
+use wasmhook_engine::{Instance, Limits, Module, Val, ValType};
 use wasmhook_hook_abi as abi;
 
 /// User-space stand-in for the hook environment: no packet, no maps, a real clock.
@@ -43,37 +43,7 @@ impl abi::HookEnv for UserEnv {
     }
 }
 
-/// Host functions of Hook ABI v1 over a [`abi::HookEnv`].
-#[derive(Debug)]
-pub struct AbiHost<E>(pub E);
-
-impl<E: abi::HookEnv> Host for AbiHost<E> {
-    fn call(
-        &mut self,
-        id: u32,
-        mem: &mut [u8],
-        args: &[Val],
-        results: &mut [Val],
-    ) -> Result<(), Trap> {
-        abi::dispatch(&mut self.0, id, mem, args, results)
-    }
-}
-
-/// Resolves imports against Hook ABI v1.
-#[derive(Debug)]
-pub struct AbiImports;
-
-impl Imports for AbiImports {
-    fn resolve_func(
-        &self,
-        module: &str,
-        name: &str,
-        params: &[ValType],
-        results: &[ValType],
-    ) -> Option<u32> {
-        abi::resolve(module, name, params, results)
-    }
-}
+pub use abi::{AbiHost, AbiImports};
 
 fn parse_arg(ty: ValType, s: &str) -> Result<Val, String> {
     let bad = |e: &dyn std::fmt::Display| format!("argument `{s}` is not a valid {ty:?}: {e}");

@@ -10,11 +10,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use wasmhook_hook_abi::engine::{
-    plan, Host, Imports, Instance, Limits, Module, Trap, Val, ValType,
-};
+use wasmhook_hook_abi::engine::{plan, Host, Instance, Limits, Module, Trap, Val};
 use wasmhook_hook_abi::maps::MapDecls;
-use wasmhook_hook_abi::{dispatch, resolve, HookEnv};
+use wasmhook_hook_abi::{dispatch, HookEnv};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -65,18 +63,7 @@ fn check_ok(wasm: &Path) {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
-struct Abi;
-impl Imports for Abi {
-    fn resolve_func(
-        &self,
-        module: &str,
-        name: &str,
-        params: &[ValType],
-        results: &[ValType],
-    ) -> Option<u32> {
-        resolve(module, name, params, results)
-    }
-}
+use wasmhook_hook_abi::AbiImports as Abi;
 
 struct Map {
     ks: usize,

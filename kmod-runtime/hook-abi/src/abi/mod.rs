@@ -20,7 +20,7 @@
 pub mod maps;
 pub mod uapi;
 
-use super::engine::{Trap, Val, ValType};
+use super::engine::{Host, Imports, Trap, Val, ValType};
 
 /// Version of this ABI; bumped on any incompatible change.
 pub const ABI_VERSION: u32 = 1;
@@ -157,6 +157,38 @@ pub fn resolve(module: &str, name: &str, params: &[ValType], results: &[ValType]
         i = i.wrapping_add(1);
     }
     None
+}
+
+/// The engine's import resolver for hooks: every import must be a Hook ABI v1 host function.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct AbiImports;
+
+impl Imports for AbiImports {
+    fn resolve_func(
+        &self,
+        module: &str,
+        name: &str,
+        params: &[ValType],
+        results: &[ValType],
+    ) -> Option<u32> {
+        resolve(module, name, params, results)
+    }
+}
+
+/// The engine's host for hooks: Hook ABI v1 ([`dispatch`]) over an environment.
+#[derive(Debug)]
+pub struct AbiHost<E>(pub E);
+
+impl<E: HookEnv> Host for AbiHost<E> {
+    fn call(
+        &mut self,
+        id: u32,
+        mem: &mut [u8],
+        args: &[Val],
+        results: &mut [Val],
+    ) -> Result<(), Trap> {
+        dispatch(&mut self.0, id, mem, args, results)
+    }
 }
 
 /// Looks a host function up by name (for error messages).
