@@ -127,22 +127,37 @@ impl Instance<'_, '_> {
                 code.get(pc.wrapping_add($k)).copied().unwrap_or(0)
             };
         }
+        // Value-stack slot `i` of the current frame, unchecked. Every index the loop passes here
+        // is `fp + local` (local < the function's local count) or `sp ± k` inside the frame's
+        // operand range, and the validator bounds both by the function's max height `maxh`
+        // (FUNC_REC field 4: locals + max operand height of every instruction, fused ones
+        // included since they never exceed the height of the sequence they replace). Entry and
+        // every call check `fp + maxh <= stack.len()` before running a frame; `stack` never
+        // changes length, and a return restores a caller frame that passed the same check.
+        macro_rules! slot {
+            ($i:expr) => {{
+                let i: usize = $i;
+                debug_assert!(i < stack.len(), "value stack slot out of frame bounds");
+                // SAFETY: `i < fp + maxh <= stack.len()` by the frame invariant above.
+                unsafe { stack.get_unchecked_mut(i) }
+            }};
+        }
         macro_rules! pop {
             () => {{
                 sp = sp.wrapping_sub(1);
-                *stack.get(sp).ok_or(VSE)?
+                *slot!(sp)
             }};
         }
         macro_rules! push {
             ($v:expr) => {{
                 let v: u64 = $v;
-                *stack.get_mut(sp).ok_or(VSE)? = v;
+                *slot!(sp) = v;
                 sp = sp.wrapping_add(1);
             }};
         }
         macro_rules! top {
             () => {
-                stack.get_mut(sp.wrapping_sub(1)).ok_or(VSE)?
+                slot!(sp.wrapping_sub(1))
             };
         }
         // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
@@ -255,7 +270,7 @@ impl Instance<'_, '_> {
 
         macro_rules! local {
             ($i:expr) => {
-                *stack.get(fp.wrapping_add($i as usize)).ok_or(VSE)?
+                *slot!(fp.wrapping_add($i as usize))
             };
         }
         macro_rules! si {
@@ -337,9 +352,7 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 let a = local!(imm!(1)) as u32;
                 let v = u64::from(($f)(a, imm!(2)));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(3) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
                 pc = pc.wrapping_add(4);
             }};
         }
@@ -348,9 +361,7 @@ impl Instance<'_, '_> {
                 let a = local!(imm!(1)) as u32;
                 let b = local!(imm!(2)) as u32;
                 let v = u64::from(($f)(a, b));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(3) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
                 pc = pc.wrapping_add(4);
             }};
         }
@@ -381,9 +392,7 @@ impl Instance<'_, '_> {
                 let b = pop!() as u32;
                 let a = pop!() as u32;
                 let v = u64::from(($f)(a, b));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(1) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                 pc = pc.wrapping_add(2);
             }};
         }
@@ -391,9 +400,7 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 let a = pop!() as u32;
                 let v = u64::from(($f)(a, imm!(1)));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(2) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                 pc = pc.wrapping_add(3);
             }};
         }
@@ -402,9 +409,7 @@ impl Instance<'_, '_> {
                 let a = pop!() as u32;
                 let b = local!(imm!(1)) as u32;
                 let v = u64::from(($f)(a, b));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(2) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                 pc = pc.wrapping_add(3);
             }};
         }
@@ -437,29 +442,25 @@ impl Instance<'_, '_> {
                     pc = pc.wrapping_add(2);
                 }
                 LOCAL_GET => {
-                    let v = *stack.get(fp.wrapping_add(imm!(1) as usize)).ok_or(VSE)?;
+                    let v = *slot!(fp.wrapping_add(imm!(1) as usize));
                     push!(v);
                     pc = pc.wrapping_add(2);
                 }
                 LOCAL_GET2 => {
-                    let a = *stack.get(fp.wrapping_add(imm!(1) as usize)).ok_or(VSE)?;
-                    let b = *stack.get(fp.wrapping_add(imm!(2) as usize)).ok_or(VSE)?;
+                    let a = *slot!(fp.wrapping_add(imm!(1) as usize));
+                    let b = *slot!(fp.wrapping_add(imm!(2) as usize));
                     push!(a);
                     push!(b);
                     pc = pc.wrapping_add(3);
                 }
                 LOCAL_SET => {
                     let v = pop!();
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(1) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                     pc = pc.wrapping_add(2);
                 }
                 LOCAL_TEE => {
-                    let v = *stack.get(sp.wrapping_sub(1)).ok_or(VSE)?;
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(1) as usize))
-                        .ok_or(VSE)? = v;
+                    let v = *slot!(sp.wrapping_sub(1));
+                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                     pc = pc.wrapping_add(2);
                 }
                 I32_ADD_SI => si!(|a: u32, b: u32| a.wrapping_add(b)),
@@ -561,9 +562,7 @@ impl Instance<'_, '_> {
                 BR_UNLESS_I32_GE_U_SI => brc_not_si!(|a: u32, b: u32| a >= b),
                 LOCAL_SET_GET => {
                     let v = pop!();
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(1) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                     push!(local!(imm!(2)));
                     pc = pc.wrapping_add(3);
                 }
@@ -660,16 +659,12 @@ impl Instance<'_, '_> {
                 BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
                 LOCAL_COPY => {
                     let v = local!(imm!(1));
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(2) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                     pc = pc.wrapping_add(3);
                 }
                 LOCAL_SET_CONST => {
                     let v = u64::from(imm!(1));
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(2) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                     pc = pc.wrapping_add(3);
                 }
                 I32_ADD_S_L => s_l!(|a: u32, b: u32| a.wrapping_add(b)),
