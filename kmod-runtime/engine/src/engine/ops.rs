@@ -506,6 +506,15 @@ macro_rules! for_each_internal_op {
             0x1e3 I32_LE_U_SL_L 2,
             0x1e4 I32_GE_S_SL_L 2,
             0x1e5 I32_GE_U_SL_L 2,
+            // fused: i32.add whose result local.tee keeps: _LI_T (local a + imm c: a c x),
+            // _LL_T (local a + local b: a b x), _SI_T (stack + imm c: c x)
+            0x1e6 I32_ADD_LI_T 3,
+            0x1e7 I32_ADD_LL_T 3,
+            0x1e8 I32_ADD_SI_T 2,
+            // fused: address arithmetic then a load: i32.const c; i32.add; i32.load off (c off),
+            // local.get a; i32.const c; i32.add; i32.load8_u off (a c off)
+            0x1e9 I32_LOAD_SI 2,
+            0x1ea I32_LOAD8_U_LI 3,
         }
     };
 }

@@ -638,6 +638,25 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             c.pop_expect(t)?;
             if opcode == 0x22 {
                 c.push(t)?;
+                if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                    let end = c.pc();
+                    let a = c.code_get(at.wrapping_add(1));
+                    let b = c.code_get(at.wrapping_add(2));
+                    if last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
+                        c.bld.code_len = at;
+                        return c.op(ops::I32_ADD_SI_T, &[a, x]);
+                    }
+                    if at.wrapping_add(3) == end {
+                        if last == ops::I32_ADD_LI {
+                            c.bld.code_len = at;
+                            return c.op(ops::I32_ADD_LI_T, &[a, b, x]);
+                        }
+                        if last == ops::I32_ADD_LL {
+                            c.bld.code_len = at;
+                            return c.op(ops::I32_ADD_LL_T, &[a, b, x]);
+                        }
+                    }
+                }
                 c.op(ops::LOCAL_TEE, &[x])?;
             } else {
                 if let (Some((at, last)), true) = (c.last, c.reachable()) {
@@ -738,6 +757,14 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                         c.bld.code_len = at;
                         return c.op(f.1, &[x, offset]);
                     }
+                }
+                if op == ops::I32_LOAD && last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
+                    c.bld.code_len = at;
+                    return c.op(ops::I32_LOAD_SI, &[x, offset]);
+                }
+                if op == ops::I32_LOAD8_U && last == ops::I32_ADD_LI && at.wrapping_add(3) == end {
+                    c.bld.code_len = at;
+                    return c.op(ops::I32_LOAD8_U_LI, &[x, y, offset]);
                 }
                 if op == ops::I32_STORE && last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
                     c.bld.code_len = at;

@@ -657,6 +657,25 @@ impl Instance<'_, '_> {
                 BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
                 BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
+                I32_ADD_LI_T => {
+                    let v = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
+                    *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
+                    push!(v);
+                    pc = pc.wrapping_add(4);
+                }
+                I32_ADD_LL_T => {
+                    let a = local!(imm!(1)) as u32;
+                    let v = u64::from(a.wrapping_add(local!(imm!(2)) as u32));
+                    *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
+                    push!(v);
+                    pc = pc.wrapping_add(4);
+                }
+                I32_ADD_SI_T => {
+                    let v = u64::from((*top!() as u32).wrapping_add(imm!(1)));
+                    *top!() = v;
+                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
+                    pc = pc.wrapping_add(3);
+                }
                 LOCAL_COPY => {
                     let v = local!(imm!(1));
                     *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
@@ -1079,6 +1098,20 @@ impl Instance<'_, '_> {
                 I64_LOAD_L => loadop_l!(8, u64::from_le_bytes),
                 I32_LOAD8_U_L => loadop_l!(1, |b: [u8; 1]| u64::from(b[0])),
                 I32_LOAD16_U_L => loadop_l!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I32_LOAD_SI => {
+                    let addr = u64::from((*top!() as u32).wrapping_add(imm!(1)));
+                    let a = ea(addr, imm!(2), 4, mem_len)?;
+                    let bytes = load::<4>(mem, a)?;
+                    *top!() = u64::from(u32::from_le_bytes(bytes));
+                    pc = pc.wrapping_add(3);
+                }
+                I32_LOAD8_U_LI => {
+                    let addr = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
+                    let a = ea(addr, imm!(3), 1, mem_len)?;
+                    let [b] = load::<1>(mem, a)?;
+                    push!(u64::from(b));
+                    pc = pc.wrapping_add(4);
+                }
                 I32_STORE_LL => {
                     let addr = local!(imm!(1));
                     let v = local!(imm!(2)) as u32;
