@@ -515,6 +515,9 @@ macro_rules! for_each_internal_op {
             // local.get a; i32.const c; i32.add; i32.load8_u off (a c off)
             0x1e9 I32_LOAD_SI 2,
             0x1ea I32_LOAD8_U_LI 3,
+            // fused: i32.const c; i32.rotl / i32.rotr  (c)
+            0x1eb I32_ROTL_SI 1,
+            0x1ec I32_ROTR_SI 1,
         }
     };
 }

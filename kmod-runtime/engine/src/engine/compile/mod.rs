@@ -876,6 +876,20 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
         c.pop_vt(*p)?;
     }
     c.push_vt(result)?;
+    if op == ops::I32_ROTL || op == ops::I32_ROTR {
+        if let (Some((at, ops::CONST32)), true) = (c.last, c.reachable()) {
+            if at.wrapping_add(2) == c.pc() {
+                let k = c.code_get(at.wrapping_add(1));
+                c.bld.code_len = at;
+                let fused = if op == ops::I32_ROTL {
+                    ops::I32_ROTL_SI
+                } else {
+                    ops::I32_ROTR_SI
+                };
+                return c.op(fused, &[k]);
+            }
+        }
+    }
     if let (Some(f), Some((at, last))) = (ops::I32_FUSABLE.iter().find(|f| f.op == op), c.last) {
         if c.reachable() {
             let x = c.code_get(at.wrapping_add(1));

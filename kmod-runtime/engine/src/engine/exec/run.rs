@@ -198,6 +198,21 @@ impl Instance<'_, '_> {
                 pc = pc.wrapping_add(2);
             }};
         }
+        // Control transfers land on the start of a basic block, which (when reachable code
+        // follows) is a FUEL op: charge it here, exactly as dispatching it next would, and skip
+        // it, so that FUEL does not cost a dispatch of its own.
+        macro_rules! fuel_block {
+            () => {{
+                if imm!(0) == FUEL {
+                    let n = u64::from(imm!(1));
+                    if *fuel < n {
+                        return Err(Trap::OutOfFuel);
+                    }
+                    *fuel = fuel.wrapping_sub(n);
+                    pc = pc.wrapping_add(2);
+                }
+            }};
+        }
         macro_rules! branch {
             ($k:expr) => {{
                 let target = imm!(1 + $k) as usize;
@@ -306,6 +321,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = pc.wrapping_add(4);
                 }
+                fuel_block!();
             }};
         }
         macro_rules! brc_si {
@@ -316,6 +332,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = pc.wrapping_add(5);
                 }
+                fuel_block!();
             }};
         }
 
@@ -328,6 +345,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(1) as usize;
                 }
+                fuel_block!();
             }};
         }
         macro_rules! brc_not_si {
@@ -338,6 +356,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(2) as usize;
                 }
+                fuel_block!();
             }};
         }
 
@@ -374,6 +393,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = pc.wrapping_add(6);
                 }
+                fuel_block!();
             }};
         }
         macro_rules! brc_not_li {
@@ -384,6 +404,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(3) as usize;
                 }
+                fuel_block!();
             }};
         }
 
@@ -572,6 +593,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(5);
                     }
+                    fuel_block!();
                 }
                 BR_UNLESS_LOCAL => {
                     if local!(imm!(1)) as u32 == 0 {
@@ -579,6 +601,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(3);
                     }
+                    fuel_block!();
                 }
                 I32_ADD_LI => li!(|a: u32, b: u32| a.wrapping_add(b)),
                 I32_ADD_LI_L => li_l!(|a: u32, b: u32| a.wrapping_add(b)),
@@ -775,14 +798,19 @@ impl Instance<'_, '_> {
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
+                    fuel_block!();
                 }
-                BR => branch!(0),
+                BR => {
+                    branch!(0);
+                    fuel_block!();
+                }
                 BR_IF => {
                     if pop!() as u32 != 0 {
                         branch!(0);
                     } else {
                         pc = pc.wrapping_add(4);
                     }
+                    fuel_block!();
                 }
                 BR_IF_EQZ => {
                     if pop!() as u32 == 0 {
@@ -790,6 +818,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(4);
                     }
+                    fuel_block!();
                 }
                 BR_UNLESS => {
                     if pop!() as u32 == 0 {
@@ -797,6 +826,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(2);
                     }
+                    fuel_block!();
                 }
                 BR_TABLE => {
                     let n = imm!(1);
@@ -812,6 +842,7 @@ impl Instance<'_, '_> {
                     move_slots(stack, sp.wrapping_sub(arity), dst, arity)?;
                     sp = dst.wrapping_add(arity);
                     pc = target;
+                    fuel_block!();
                 }
                 RETURN => {
                     let arity = imm!(1) as usize;
@@ -903,6 +934,7 @@ impl Instance<'_, '_> {
                     fp = new_fp;
                     sp = sp.wrapping_add(extra);
                     pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
+                    fuel_block!();
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
@@ -1364,6 +1396,8 @@ impl Instance<'_, '_> {
                     i32b!(|a: u32, b: u32| a.wrapping_shr(b));
                     pc = pc.wrapping_add(1);
                 }
+                I32_ROTL_SI => si!(|a: u32, b: u32| a.rotate_left(b & 31)),
+                I32_ROTR_SI => si!(|a: u32, b: u32| a.rotate_right(b & 31)),
                 I32_ROTL => {
                     i32b!(|a: u32, b: u32| a.rotate_left(b & 31));
                     pc = pc.wrapping_add(1);
