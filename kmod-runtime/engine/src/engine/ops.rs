@@ -518,6 +518,8 @@ macro_rules! for_each_internal_op {
             // fused: i32.const c; i32.rotl / i32.rotr  (c)
             0x1eb I32_ROTL_SI 1,
             0x1ec I32_ROTR_SI 1,
+            // fused: i32.const s; i32.shl; i32.const c; i32.add; i32.load off  (s c off)
+            0x1ed I32_LOAD_SHL_SI 3,
         }
     };
 }

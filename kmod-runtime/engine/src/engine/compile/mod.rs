@@ -759,6 +759,13 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     }
                 }
                 if op == ops::I32_LOAD && last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
+                    if let Some((p, ops::I32_SHL_SI)) = c.prev {
+                        if p.wrapping_add(2) == at {
+                            let sh = c.code_get(p.wrapping_add(1));
+                            c.bld.code_len = p;
+                            return c.op(ops::I32_LOAD_SHL_SI, &[sh, x, offset]);
+                        }
+                    }
                     c.bld.code_len = at;
                     return c.op(ops::I32_LOAD_SI, &[x, offset]);
                 }

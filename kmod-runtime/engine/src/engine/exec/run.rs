@@ -1137,6 +1137,14 @@ impl Instance<'_, '_> {
                     *top!() = u64::from(u32::from_le_bytes(bytes));
                     pc = pc.wrapping_add(3);
                 }
+                I32_LOAD_SHL_SI => {
+                    let i = (*top!() as u32).wrapping_shl(imm!(1));
+                    let addr = u64::from(i.wrapping_add(imm!(2)));
+                    let a = ea(addr, imm!(3), 4, mem_len)?;
+                    let bytes = load::<4>(mem, a)?;
+                    *top!() = u64::from(u32::from_le_bytes(bytes));
+                    pc = pc.wrapping_add(4);
+                }
                 I32_LOAD8_U_LI => {
                     let addr = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
                     let a = ea(addr, imm!(3), 1, mem_len)?;
