@@ -873,6 +873,9 @@ pub const LOAD_LOCAL_FUSABLE: &[(u32, u32)] = &[
     (I64_LOAD, I64_LOAD_L),
     (I32_LOAD8_U, I32_LOAD8_U_L),
     (I32_LOAD16_U, I32_LOAD16_U_L),
+    // f32/f64 loads move the same bits as i32/i64 loads (values are raw slots)
+    (F32_LOAD, I32_LOAD_L),
+    (F64_LOAD, I64_LOAD_L),
 ];
 
 /// i32 compares (local op imm form) with fused branch forms: (li op, br_if, br_unless).
