@@ -520,6 +520,8 @@ macro_rules! for_each_internal_op {
             0x1ec I32_ROTR_SI 1,
             // fused: i32.const s; i32.shl; i32.const c; i32.add; i32.load off  (s c off)
             0x1ed I32_LOAD_SHL_SI 3,
+            // fused: local.get a; i32.const c; i32.add; local.tee x; br_if  (a c x target height arity)
+            0x1ee BR_IF_I32_ADD_LI_T 6,
         }
     };
 }

@@ -145,10 +145,19 @@ impl Ctx<'_, '_> {
         }
         let mut imm: Option<u32> = None;
         let mut imm2: Option<(u32, u32)> = None;
+        let mut imm3: Option<[u32; 3]> = None;
         if kind == ops::BR_IF {
             if let Some((at, last)) = self.last {
                 let end = self.pc();
-                if last == ops::I32_EQZ && at.wrapping_add(1) == end {
+                if last == ops::I32_ADD_LI_T && at.wrapping_add(4) == end {
+                    imm3 = Some([
+                        self.code_get(at.wrapping_add(1)),
+                        self.code_get(at.wrapping_add(2)),
+                        self.code_get(at.wrapping_add(3)),
+                    ]);
+                    self.bld.code_len = at;
+                    op = ops::BR_IF_I32_ADD_LI_T;
+                } else if last == ops::I32_EQZ && at.wrapping_add(1) == end {
                     self.bld.code_len = at;
                     op = ops::BR_IF_EQZ;
                 } else if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
@@ -179,6 +188,7 @@ impl Ctx<'_, '_> {
             }
         }
         match (imm, imm2) {
+            _ if imm3.is_some() => self.op(op, &imm3.unwrap_or_default())?,
             (_, Some((a, c))) => self.op(op, &[a, c])?,
             (Some(c), None) => self.op(op, &[c])?,
             (None, None) => self.op(op, &[])?,

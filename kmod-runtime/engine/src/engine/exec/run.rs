@@ -595,6 +595,16 @@ impl Instance<'_, '_> {
                     }
                     fuel_block!();
                 }
+                BR_IF_I32_ADD_LI_T => {
+                    let v = (local!(imm!(1)) as u32).wrapping_add(imm!(2));
+                    *slot!(fp.wrapping_add(imm!(3) as usize)) = u64::from(v);
+                    if v != 0 {
+                        branch!(3);
+                    } else {
+                        pc = pc.wrapping_add(7);
+                    }
+                    fuel_block!();
+                }
                 BR_UNLESS_LOCAL => {
                     if local!(imm!(1)) as u32 == 0 {
                         pc = imm!(2) as usize;
