@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
-//! per basic block, every access bounds-checked.
+//! per basic block (at the branch that enters it), every access bounds-checked except value-stack
+//! slots inside the current frame, whose bound the validator computed and the call path checked
+//! (see `slot!`).
 
 use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
