@@ -506,6 +506,22 @@ macro_rules! for_each_internal_op {
             0x1e3 I32_LE_U_SL_L 2,
             0x1e4 I32_GE_S_SL_L 2,
             0x1e5 I32_GE_U_SL_L 2,
+            // fused: i32.add whose result local.tee keeps: _LI_T (local a + imm c: a c x),
+            // _LL_T (local a + local b: a b x), _SI_T (stack + imm c: c x)
+            0x1e6 I32_ADD_LI_T 3,
+            0x1e7 I32_ADD_LL_T 3,
+            0x1e8 I32_ADD_SI_T 2,
+            // fused: address arithmetic then a load: i32.const c; i32.add; i32.load off (c off),
+            // local.get a; i32.const c; i32.add; i32.load8_u off (a c off)
+            0x1e9 I32_LOAD_SI 2,
+            0x1ea I32_LOAD8_U_LI 3,
+            // fused: i32.const c; i32.rotl / i32.rotr  (c)
+            0x1eb I32_ROTL_SI 1,
+            0x1ec I32_ROTR_SI 1,
+            // fused: i32.const s; i32.shl; i32.const c; i32.add; i32.load off  (s c off)
+            0x1ed I32_LOAD_SHL_SI 3,
+            // fused: local.get a; i32.const c; i32.add; local.tee x; br_if  (a c x target height arity)
+            0x1ee BR_IF_I32_ADD_LI_T 6,
         }
     };
 }
@@ -859,6 +875,9 @@ pub const LOAD_LOCAL_FUSABLE: &[(u32, u32)] = &[
     (I64_LOAD, I64_LOAD_L),
     (I32_LOAD8_U, I32_LOAD8_U_L),
     (I32_LOAD16_U, I32_LOAD16_U_L),
+    // f32/f64 loads move the same bits as i32/i64 loads (values are raw slots)
+    (F32_LOAD, I32_LOAD_L),
+    (F64_LOAD, I64_LOAD_L),
 ];
 
 /// i32 compares (local op imm form) with fused branch forms: (li op, br_if, br_unless).

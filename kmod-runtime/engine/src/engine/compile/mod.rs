@@ -145,10 +145,19 @@ impl Ctx<'_, '_> {
         }
         let mut imm: Option<u32> = None;
         let mut imm2: Option<(u32, u32)> = None;
+        let mut imm3: Option<[u32; 3]> = None;
         if kind == ops::BR_IF {
             if let Some((at, last)) = self.last {
                 let end = self.pc();
-                if last == ops::I32_EQZ && at.wrapping_add(1) == end {
+                if last == ops::I32_ADD_LI_T && at.wrapping_add(4) == end {
+                    imm3 = Some([
+                        self.code_get(at.wrapping_add(1)),
+                        self.code_get(at.wrapping_add(2)),
+                        self.code_get(at.wrapping_add(3)),
+                    ]);
+                    self.bld.code_len = at;
+                    op = ops::BR_IF_I32_ADD_LI_T;
+                } else if last == ops::I32_EQZ && at.wrapping_add(1) == end {
                     self.bld.code_len = at;
                     op = ops::BR_IF_EQZ;
                 } else if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
@@ -179,6 +188,7 @@ impl Ctx<'_, '_> {
             }
         }
         match (imm, imm2) {
+            _ if imm3.is_some() => self.op(op, &imm3.unwrap_or_default())?,
             (_, Some((a, c))) => self.op(op, &[a, c])?,
             (Some(c), None) => self.op(op, &[c])?,
             (None, None) => self.op(op, &[])?,
@@ -638,6 +648,25 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             c.pop_expect(t)?;
             if opcode == 0x22 {
                 c.push(t)?;
+                if let (Some((at, last)), true) = (c.last, c.reachable()) {
+                    let end = c.pc();
+                    let a = c.code_get(at.wrapping_add(1));
+                    let b = c.code_get(at.wrapping_add(2));
+                    if last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
+                        c.bld.code_len = at;
+                        return c.op(ops::I32_ADD_SI_T, &[a, x]);
+                    }
+                    if at.wrapping_add(3) == end {
+                        if last == ops::I32_ADD_LI {
+                            c.bld.code_len = at;
+                            return c.op(ops::I32_ADD_LI_T, &[a, b, x]);
+                        }
+                        if last == ops::I32_ADD_LL {
+                            c.bld.code_len = at;
+                            return c.op(ops::I32_ADD_LL_T, &[a, b, x]);
+                        }
+                    }
+                }
                 c.op(ops::LOCAL_TEE, &[x])?;
             } else {
                 if let (Some((at, last)), true) = (c.last, c.reachable()) {
@@ -738,6 +767,21 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                         c.bld.code_len = at;
                         return c.op(f.1, &[x, offset]);
                     }
+                }
+                if op == ops::I32_LOAD && last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
+                    if let Some((p, ops::I32_SHL_SI)) = c.prev {
+                        if p.wrapping_add(2) == at {
+                            let sh = c.code_get(p.wrapping_add(1));
+                            c.bld.code_len = p;
+                            return c.op(ops::I32_LOAD_SHL_SI, &[sh, x, offset]);
+                        }
+                    }
+                    c.bld.code_len = at;
+                    return c.op(ops::I32_LOAD_SI, &[x, offset]);
+                }
+                if op == ops::I32_LOAD8_U && last == ops::I32_ADD_LI && at.wrapping_add(3) == end {
+                    c.bld.code_len = at;
+                    return c.op(ops::I32_LOAD8_U_LI, &[x, y, offset]);
                 }
                 if op == ops::I32_STORE && last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
                     c.bld.code_len = at;
@@ -849,6 +893,20 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
         c.pop_vt(*p)?;
     }
     c.push_vt(result)?;
+    if op == ops::I32_ROTL || op == ops::I32_ROTR {
+        if let (Some((at, ops::CONST32)), true) = (c.last, c.reachable()) {
+            if at.wrapping_add(2) == c.pc() {
+                let k = c.code_get(at.wrapping_add(1));
+                c.bld.code_len = at;
+                let fused = if op == ops::I32_ROTL {
+                    ops::I32_ROTL_SI
+                } else {
+                    ops::I32_ROTR_SI
+                };
+                return c.op(fused, &[k]);
+            }
+        }
+    }
     if let (Some(f), Some((at, last))) = (ops::I32_FUSABLE.iter().find(|f| f.op == op), c.last) {
         if c.reachable() {
             let x = c.code_get(at.wrapping_add(1));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
 //! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
-//! per basic block, every access bounds-checked.
+//! per basic block (at the branch that enters it), every access bounds-checked except value-stack
+//! slots inside the current frame, whose bound the validator computed and the call path checked
+//! (see `slot!`).
 
 use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
@@ -127,22 +129,37 @@ impl Instance<'_, '_> {
                 code.get(pc.wrapping_add($k)).copied().unwrap_or(0)
             };
         }
+        // Value-stack slot `i` of the current frame, unchecked. Every index the loop passes here
+        // is `fp + local` (local < the function's local count) or `sp ± k` inside the frame's
+        // operand range, and the validator bounds both by the function's max height `maxh`
+        // (FUNC_REC field 4: locals + max operand height of every instruction, fused ones
+        // included since they never exceed the height of the sequence they replace). Entry and
+        // every call check `fp + maxh <= stack.len()` before running a frame; `stack` never
+        // changes length, and a return restores a caller frame that passed the same check.
+        macro_rules! slot {
+            ($i:expr) => {{
+                let i: usize = $i;
+                debug_assert!(i < stack.len(), "value stack slot out of frame bounds");
+                // SAFETY: `i < fp + maxh <= stack.len()` by the frame invariant above.
+                unsafe { stack.get_unchecked_mut(i) }
+            }};
+        }
         macro_rules! pop {
             () => {{
                 sp = sp.wrapping_sub(1);
-                *stack.get(sp).ok_or(VSE)?
+                *slot!(sp)
             }};
         }
         macro_rules! push {
             ($v:expr) => {{
                 let v: u64 = $v;
-                *stack.get_mut(sp).ok_or(VSE)? = v;
+                *slot!(sp) = v;
                 sp = sp.wrapping_add(1);
             }};
         }
         macro_rules! top {
             () => {
-                stack.get_mut(sp.wrapping_sub(1)).ok_or(VSE)?
+                slot!(sp.wrapping_sub(1))
             };
         }
         // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
@@ -181,6 +198,21 @@ impl Instance<'_, '_> {
                 let bytes: [u8; $n] = ($conv)(v);
                 store(mem, a, bytes)?;
                 pc = pc.wrapping_add(2);
+            }};
+        }
+        // Control transfers land on the start of a basic block, which (when reachable code
+        // follows) is a FUEL op: charge it here, exactly as dispatching it next would, and skip
+        // it, so that FUEL does not cost a dispatch of its own.
+        macro_rules! fuel_block {
+            () => {{
+                if imm!(0) == FUEL {
+                    let n = u64::from(imm!(1));
+                    if *fuel < n {
+                        return Err(Trap::OutOfFuel);
+                    }
+                    *fuel = fuel.wrapping_sub(n);
+                    pc = pc.wrapping_add(2);
+                }
             }};
         }
         macro_rules! branch {
@@ -255,7 +287,7 @@ impl Instance<'_, '_> {
 
         macro_rules! local {
             ($i:expr) => {
-                *stack.get(fp.wrapping_add($i as usize)).ok_or(VSE)?
+                *slot!(fp.wrapping_add($i as usize))
             };
         }
         macro_rules! si {
@@ -291,6 +323,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = pc.wrapping_add(4);
                 }
+                fuel_block!();
             }};
         }
         macro_rules! brc_si {
@@ -301,6 +334,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = pc.wrapping_add(5);
                 }
+                fuel_block!();
             }};
         }
 
@@ -313,6 +347,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(1) as usize;
                 }
+                fuel_block!();
             }};
         }
         macro_rules! brc_not_si {
@@ -323,6 +358,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(2) as usize;
                 }
+                fuel_block!();
             }};
         }
 
@@ -337,9 +373,7 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 let a = local!(imm!(1)) as u32;
                 let v = u64::from(($f)(a, imm!(2)));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(3) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
                 pc = pc.wrapping_add(4);
             }};
         }
@@ -348,9 +382,7 @@ impl Instance<'_, '_> {
                 let a = local!(imm!(1)) as u32;
                 let b = local!(imm!(2)) as u32;
                 let v = u64::from(($f)(a, b));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(3) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
                 pc = pc.wrapping_add(4);
             }};
         }
@@ -363,6 +395,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = pc.wrapping_add(6);
                 }
+                fuel_block!();
             }};
         }
         macro_rules! brc_not_li {
@@ -373,6 +406,7 @@ impl Instance<'_, '_> {
                 } else {
                     pc = imm!(3) as usize;
                 }
+                fuel_block!();
             }};
         }
 
@@ -381,9 +415,7 @@ impl Instance<'_, '_> {
                 let b = pop!() as u32;
                 let a = pop!() as u32;
                 let v = u64::from(($f)(a, b));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(1) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                 pc = pc.wrapping_add(2);
             }};
         }
@@ -391,9 +423,7 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 let a = pop!() as u32;
                 let v = u64::from(($f)(a, imm!(1)));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(2) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                 pc = pc.wrapping_add(3);
             }};
         }
@@ -402,9 +432,7 @@ impl Instance<'_, '_> {
                 let a = pop!() as u32;
                 let b = local!(imm!(1)) as u32;
                 let v = u64::from(($f)(a, b));
-                *stack
-                    .get_mut(fp.wrapping_add(imm!(2) as usize))
-                    .ok_or(VSE)? = v;
+                *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                 pc = pc.wrapping_add(3);
             }};
         }
@@ -437,29 +465,25 @@ impl Instance<'_, '_> {
                     pc = pc.wrapping_add(2);
                 }
                 LOCAL_GET => {
-                    let v = *stack.get(fp.wrapping_add(imm!(1) as usize)).ok_or(VSE)?;
+                    let v = *slot!(fp.wrapping_add(imm!(1) as usize));
                     push!(v);
                     pc = pc.wrapping_add(2);
                 }
                 LOCAL_GET2 => {
-                    let a = *stack.get(fp.wrapping_add(imm!(1) as usize)).ok_or(VSE)?;
-                    let b = *stack.get(fp.wrapping_add(imm!(2) as usize)).ok_or(VSE)?;
+                    let a = *slot!(fp.wrapping_add(imm!(1) as usize));
+                    let b = *slot!(fp.wrapping_add(imm!(2) as usize));
                     push!(a);
                     push!(b);
                     pc = pc.wrapping_add(3);
                 }
                 LOCAL_SET => {
                     let v = pop!();
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(1) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                     pc = pc.wrapping_add(2);
                 }
                 LOCAL_TEE => {
-                    let v = *stack.get(sp.wrapping_sub(1)).ok_or(VSE)?;
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(1) as usize))
-                        .ok_or(VSE)? = v;
+                    let v = *slot!(sp.wrapping_sub(1));
+                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                     pc = pc.wrapping_add(2);
                 }
                 I32_ADD_SI => si!(|a: u32, b: u32| a.wrapping_add(b)),
@@ -561,9 +585,7 @@ impl Instance<'_, '_> {
                 BR_UNLESS_I32_GE_U_SI => brc_not_si!(|a: u32, b: u32| a >= b),
                 LOCAL_SET_GET => {
                     let v = pop!();
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(1) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
                     push!(local!(imm!(2)));
                     pc = pc.wrapping_add(3);
                 }
@@ -573,6 +595,17 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(5);
                     }
+                    fuel_block!();
+                }
+                BR_IF_I32_ADD_LI_T => {
+                    let v = (local!(imm!(1)) as u32).wrapping_add(imm!(2));
+                    *slot!(fp.wrapping_add(imm!(3) as usize)) = u64::from(v);
+                    if v != 0 {
+                        branch!(3);
+                    } else {
+                        pc = pc.wrapping_add(7);
+                    }
+                    fuel_block!();
                 }
                 BR_UNLESS_LOCAL => {
                     if local!(imm!(1)) as u32 == 0 {
@@ -580,6 +613,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(3);
                     }
+                    fuel_block!();
                 }
                 I32_ADD_LI => li!(|a: u32, b: u32| a.wrapping_add(b)),
                 I32_ADD_LI_L => li_l!(|a: u32, b: u32| a.wrapping_add(b)),
@@ -658,18 +692,33 @@ impl Instance<'_, '_> {
                 BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
                 BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
+                I32_ADD_LI_T => {
+                    let v = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
+                    *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
+                    push!(v);
+                    pc = pc.wrapping_add(4);
+                }
+                I32_ADD_LL_T => {
+                    let a = local!(imm!(1)) as u32;
+                    let v = u64::from(a.wrapping_add(local!(imm!(2)) as u32));
+                    *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
+                    push!(v);
+                    pc = pc.wrapping_add(4);
+                }
+                I32_ADD_SI_T => {
+                    let v = u64::from((*top!() as u32).wrapping_add(imm!(1)));
+                    *top!() = v;
+                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
+                    pc = pc.wrapping_add(3);
+                }
                 LOCAL_COPY => {
                     let v = local!(imm!(1));
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(2) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                     pc = pc.wrapping_add(3);
                 }
                 LOCAL_SET_CONST => {
                     let v = u64::from(imm!(1));
-                    *stack
-                        .get_mut(fp.wrapping_add(imm!(2) as usize))
-                        .ok_or(VSE)? = v;
+                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
                     pc = pc.wrapping_add(3);
                 }
                 I32_ADD_S_L => s_l!(|a: u32, b: u32| a.wrapping_add(b)),
@@ -761,14 +810,19 @@ impl Instance<'_, '_> {
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
+                    fuel_block!();
                 }
-                BR => branch!(0),
+                BR => {
+                    branch!(0);
+                    fuel_block!();
+                }
                 BR_IF => {
                     if pop!() as u32 != 0 {
                         branch!(0);
                     } else {
                         pc = pc.wrapping_add(4);
                     }
+                    fuel_block!();
                 }
                 BR_IF_EQZ => {
                     if pop!() as u32 == 0 {
@@ -776,6 +830,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(4);
                     }
+                    fuel_block!();
                 }
                 BR_UNLESS => {
                     if pop!() as u32 == 0 {
@@ -783,6 +838,7 @@ impl Instance<'_, '_> {
                     } else {
                         pc = pc.wrapping_add(2);
                     }
+                    fuel_block!();
                 }
                 BR_TABLE => {
                     let n = imm!(1);
@@ -798,6 +854,7 @@ impl Instance<'_, '_> {
                     move_slots(stack, sp.wrapping_sub(arity), dst, arity)?;
                     sp = dst.wrapping_add(arity);
                     pc = target;
+                    fuel_block!();
                 }
                 RETURN => {
                     let arity = imm!(1) as usize;
@@ -889,6 +946,7 @@ impl Instance<'_, '_> {
                     fp = new_fp;
                     sp = sp.wrapping_add(extra);
                     pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
+                    fuel_block!();
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
@@ -1084,6 +1142,28 @@ impl Instance<'_, '_> {
                 I64_LOAD_L => loadop_l!(8, u64::from_le_bytes),
                 I32_LOAD8_U_L => loadop_l!(1, |b: [u8; 1]| u64::from(b[0])),
                 I32_LOAD16_U_L => loadop_l!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I32_LOAD_SI => {
+                    let addr = u64::from((*top!() as u32).wrapping_add(imm!(1)));
+                    let a = ea(addr, imm!(2), 4, mem_len)?;
+                    let bytes = load::<4>(mem, a)?;
+                    *top!() = u64::from(u32::from_le_bytes(bytes));
+                    pc = pc.wrapping_add(3);
+                }
+                I32_LOAD_SHL_SI => {
+                    let i = (*top!() as u32).wrapping_shl(imm!(1));
+                    let addr = u64::from(i.wrapping_add(imm!(2)));
+                    let a = ea(addr, imm!(3), 4, mem_len)?;
+                    let bytes = load::<4>(mem, a)?;
+                    *top!() = u64::from(u32::from_le_bytes(bytes));
+                    pc = pc.wrapping_add(4);
+                }
+                I32_LOAD8_U_LI => {
+                    let addr = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
+                    let a = ea(addr, imm!(3), 1, mem_len)?;
+                    let [b] = load::<1>(mem, a)?;
+                    push!(u64::from(b));
+                    pc = pc.wrapping_add(4);
+                }
                 I32_STORE_LL => {
                     let addr = local!(imm!(1));
                     let v = local!(imm!(2)) as u32;
@@ -1336,6 +1416,8 @@ impl Instance<'_, '_> {
                     i32b!(|a: u32, b: u32| a.wrapping_shr(b));
                     pc = pc.wrapping_add(1);
                 }
+                I32_ROTL_SI => si!(|a: u32, b: u32| a.rotate_left(b & 31)),
+                I32_ROTR_SI => si!(|a: u32, b: u32| a.rotate_right(b & 31)),
                 I32_ROTL => {
                     i32b!(|a: u32, b: u32| a.rotate_left(b & 31));
                     pc = pc.wrapping_add(1);
