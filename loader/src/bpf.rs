@@ -1,4 +1,5 @@
-//! The few raw bpf(2) calls wasmload makes besides aya's and the kfunc path's: pinning fds,
+//! The raw bpf(2) syscall wrapper every non-aya call goes through (also the kfunc path's), and the
+//! few calls wasmload makes besides aya's: pinning fds,
 //! opening pins, one-element map access by fd and link info (XDP ifindex, kprobe symbol).
 
 use std::ffi::CString;
@@ -17,7 +18,7 @@ pub const LINK_XDP: u32 = 6;
 /// `BPF_LINK_TYPE_PERF_EVENT`.
 pub const LINK_PERF_EVENT: u32 = 7;
 
-fn sys_bpf(cmd: u32, attr: &mut [u8]) -> std::io::Result<i64> {
+pub(crate) fn sys_bpf(cmd: u32, attr: &mut [u8]) -> std::io::Result<i64> {
     // SAFETY: `attr` is a zero-initialised buffer laid out as the `union bpf_attr` member for
     // `cmd`; the kernel reads (and for some commands writes) at most `attr.len()` bytes.
     let rc = unsafe { libc::syscall(libc::SYS_bpf, cmd, attr.as_mut_ptr(), attr.len() as u32) };
@@ -28,13 +29,13 @@ fn sys_bpf(cmd: u32, attr: &mut [u8]) -> std::io::Result<i64> {
     }
 }
 
-fn put32(b: &mut [u8], off: usize, v: u32) {
+pub(crate) fn put32(b: &mut [u8], off: usize, v: u32) {
     b[off..off + 4].copy_from_slice(&v.to_le_bytes());
 }
-fn put64(b: &mut [u8], off: usize, v: u64) {
+pub(crate) fn put64(b: &mut [u8], off: usize, v: u64) {
     b[off..off + 8].copy_from_slice(&v.to_le_bytes());
 }
-fn get32(b: &[u8], off: usize) -> u32 {
+pub(crate) fn get32(b: &[u8], off: usize) -> u32 {
     u32::from_le_bytes([b[off], b[off + 1], b[off + 2], b[off + 3]])
 }
 fn get64(b: &[u8], off: usize) -> u64 {

@@ -251,26 +251,7 @@ const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
 const BPF_BTF_GET_FD_BY_ID: u32 = 19;
 const BPF_BTF_GET_NEXT_ID: u32 = 23;
 
-fn sys_bpf(cmd: u32, attr: &mut [u8]) -> std::io::Result<i64> {
-    // SAFETY: `attr` is a zero-initialised buffer laid out as the `union bpf_attr` member for
-    // `cmd`; the kernel reads (and for some commands writes) at most `attr.len()` bytes.
-    let rc = unsafe { libc::syscall(libc::SYS_bpf, cmd, attr.as_mut_ptr(), attr.len() as u32) };
-    if rc < 0 {
-        Err(std::io::Error::last_os_error())
-    } else {
-        Ok(rc)
-    }
-}
-
-fn put32(b: &mut [u8], off: usize, v: u32) {
-    b[off..off + 4].copy_from_slice(&v.to_le_bytes());
-}
-fn put64(b: &mut [u8], off: usize, v: u64) {
-    b[off..off + 8].copy_from_slice(&v.to_le_bytes());
-}
-fn get32(b: &[u8], off: usize) -> u32 {
-    u32::from_le_bytes([b[off], b[off + 1], b[off + 2], b[off + 3]])
-}
+use crate::bpf::{get32, put32, put64, sys_bpf};
 
 fn owned(fd: i64) -> OwnedFd {
     // SAFETY: the kernel just returned this new file descriptor to us; nothing else owns it.
