@@ -25,10 +25,11 @@ u64 wasmhook_c_no_slot_runs(void);
 u32 wasmhook_c_nr_cpu_ids(void);
 u64 wasmhook_c_ktime_ns(void);
 int wasmhook_c_map_sizes(struct wh_hook_ctx *ctx, u32 idx, u32 *key_size, u32 *value_size);
-int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, void *value);
-int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, const void *value,
-			  u64 flags);
-int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key);
+int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen,
+			  void *value, u32 vlen);
+int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen,
+			  const void *value, u32 vlen, u64 flags);
+int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen);
 u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n);
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
 int wasmhook_c_register(void);

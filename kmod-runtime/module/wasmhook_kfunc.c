@@ -114,10 +114,25 @@ int wasmhook_c_map_sizes(struct wh_hook_ctx *ctx, u32 idx, u32 *key_size, u32 *v
 	return 0;
 }
 
-/* Copy the value for `key` into `value` (value_size bytes, checked by the caller). */
-int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, void *value)
+/*
+ * The map helpers check the caller's key and value lengths against the map, so a wrong length
+ * is -EINVAL here rather than an out-of-bounds copy.
+ */
+static struct bpf_map *wh_map_sized(struct wh_hook_ctx *ctx, u32 idx, u32 klen, u32 vlen,
+				    bool check_value)
 {
 	struct bpf_map *map = wh_map(ctx, idx);
+
+	if (!map || map->key_size != klen || (check_value && map->value_size != vlen))
+		return NULL;
+	return map;
+}
+
+/* Copy the value for `key` into `value` (both exactly the map's sizes). */
+int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen,
+			  void *value, u32 vlen)
+{
+	struct bpf_map *map = wh_map_sized(ctx, idx, klen, vlen, true);
 	void *v;
 
 	if (!map)
@@ -125,25 +140,23 @@ int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, voi
 	v = map->ops->map_lookup_elem(map, (void *)key);
 	if (!v)
 		return -ENOENT;
-	memcpy(value, v, map->value_size);
+	memcpy(value, v, vlen);
 	return 0;
 }
 
-int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, const void *value,
-			  u64 flags)
+int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen,
+			  const void *value, u32 vlen, u64 flags)
 {
-	struct bpf_map *map = wh_map(ctx, idx);
+	struct bpf_map *map = wh_map_sized(ctx, idx, klen, vlen, true);
 
-	if (!map)
-		return -EINVAL;
-	if (flags > BPF_EXIST)
+	if (!map || flags > BPF_EXIST)
 		return -EINVAL;
 	return map->ops->map_update_elem(map, (void *)key, (void *)value, flags);
 }
 
-int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key)
+int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen)
 {
-	struct bpf_map *map = wh_map(ctx, idx);
+	struct bpf_map *map = wh_map_sized(ctx, idx, klen, 0, false);
 
 	if (!map)
 		return -EINVAL;

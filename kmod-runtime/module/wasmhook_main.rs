@@ -58,15 +58,18 @@ extern "C" {
     fn wasmhook_c_nr_cpu_ids() -> u32;
     fn wasmhook_c_ktime_ns() -> u64;
     fn wasmhook_c_map_sizes(ctx: *mut HookCtx, idx: u32, ks: *mut u32, vs: *mut u32) -> c_int;
-    fn wasmhook_c_map_lookup(ctx: *mut HookCtx, idx: u32, key: *const u8, value: *mut u8) -> c_int;
+    fn wasmhook_c_map_lookup(ctx: *mut HookCtx, idx: u32, key: *const u8, klen: u32, value: *mut u8, vlen: u32)
+        -> c_int;
     fn wasmhook_c_map_update(
         ctx: *mut HookCtx,
         idx: u32,
         key: *const u8,
+        klen: u32,
         value: *const u8,
+        vlen: u32,
         flags: u64,
     ) -> c_int;
-    fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8) -> c_int;
+    fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8, klen: u32) -> c_int;
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
 }
@@ -155,6 +158,11 @@ unsafe impl Send for Slot {}
 // instance guarded by preemption-off plus the `busy` flag.
 unsafe impl Sync for Slot {}
 
+/// A slice length as the C helpers take it; an impossible length (> 4 GiB) never matches a map.
+fn len32(b: &[u8]) -> u32 {
+    u32::try_from(b.len()).unwrap_or(u32::MAX)
+}
+
 /// The kernel side of Hook ABI v1: the packet, BPF maps and registers of one run.
 struct KernelEnv {
     ctx: *mut HookCtx,
@@ -184,32 +192,24 @@ impl abi::HookEnv for KernelEnv {
         (rc == 0).then_some((ks as usize, vs as usize))
     }
 
+    // The C helpers check `key`/`value` lengths against the map (a mismatch is -EINVAL), so the
+    // sizes `dispatch` already fetched are not fetched again here.
     fn map_lookup(&mut self, idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
-        match self.map_sizes(idx) {
-            // SAFETY: `key` and `value` have exactly the map's key and value sizes.
-            Some((ks, vs)) if ks == key.len() && vs == value.len() => unsafe {
-                wasmhook_c_map_lookup(self.ctx, idx, key.as_ptr(), value.as_mut_ptr())
-            },
-            _ => -abi::errno::EINVAL,
-        }
+        let (kl, vl) = (len32(key), len32(value));
+        // SAFETY: `ctx` is valid for the run; `key`/`value` are valid for `kl`/`vl` bytes and C
+        // copies only after checking those equal the map's sizes.
+        unsafe { wasmhook_c_map_lookup(self.ctx, idx, key.as_ptr(), kl, value.as_mut_ptr(), vl) }
     }
 
     fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32 {
-        match self.map_sizes(idx) {
-            // SAFETY: `key` and `value` have exactly the map's key and value sizes.
-            Some((ks, vs)) if ks == key.len() && vs == value.len() => unsafe {
-                wasmhook_c_map_update(self.ctx, idx, key.as_ptr(), value.as_ptr(), flags)
-            },
-            _ => -abi::errno::EINVAL,
-        }
+        let (kl, vl) = (len32(key), len32(value));
+        // SAFETY: as in `map_lookup`; the map reads exactly its key and value sizes.
+        unsafe { wasmhook_c_map_update(self.ctx, idx, key.as_ptr(), kl, value.as_ptr(), vl, flags) }
     }
 
     fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32 {
-        match self.map_sizes(idx) {
-            // SAFETY: `key` has exactly the map's key size.
-            Some((ks, _)) if ks == key.len() => unsafe { wasmhook_c_map_delete(self.ctx, idx, key.as_ptr()) },
-            _ => -abi::errno::EINVAL,
-        }
+        // SAFETY: as in `map_lookup`; the map reads exactly its key size.
+        unsafe { wasmhook_c_map_delete(self.ctx, idx, key.as_ptr(), len32(key)) }
     }
 
     fn ktime_ns(&mut self) -> u64 {
