@@ -66,16 +66,25 @@ fn from_w(v: &w::Value) -> Value {
     }
 }
 
-/// wasmi 0.31 charges more fuel for the same code than wasmi 2.x / ours; the referee only runs
-/// code that already finished in at least one engine, so a generous multiple is safe.
+/// wasmi 0.31 charges more fuel for the same code than wasmi 2.x / ours (bulk memory and table
+/// ops per element, calls per argument); the referee only runs code that already finished in at
+/// least one engine, so a generous multiple, and at least [`MIN_REFEREE_FUEL`], is safe.
 const FUEL_FACTOR: u64 = 100;
 
+/// Small random budgets (one input in eight) would otherwise leave the referee undecided on code
+/// that finished quickly in ours.
+const MIN_REFEREE_FUEL: u64 = 50_000_000;
+
+fn referee_fuel(fuel: u64) -> u64 {
+    fuel.saturating_mul(FUEL_FACTOR).max(MIN_REFEREE_FUEL)
+}
+
 /// Instantiates `wasm` and performs `calls` (export name, arguments) in order, each with
-/// `fuel * FUEL_FACTOR`.
+/// [`referee_fuel`]`(fuel)`.
 /// Returns the last call's outcome and the exported memory, or `None` when the referee cannot
 /// decide (it rejects the module, or fuel / stack ran out on the way).
 pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<Outcome> {
-    let fuel = fuel.saturating_mul(FUEL_FACTOR);
+    let fuel = referee_fuel(fuel);
     let engine = engine();
     let module = w::Module::new(&engine, wasm).ok()?;
     let mut store = w::Store::new(&engine, ());
@@ -123,7 +132,7 @@ pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<
 /// Instantiation outcome in the referee (segments + start function): `Some(Ok)`, `Some(Err(trap))`
 /// or `None` when undecided (rejected, out of fuel, not a trap).
 pub fn instantiate(wasm: &[u8], fuel: u64) -> Option<Result<(), TrapKind>> {
-    let fuel = fuel.saturating_mul(FUEL_FACTOR);
+    let fuel = referee_fuel(fuel);
     let engine = engine();
     let module = w::Module::new(&engine, wasm).ok()?;
     let mut store = w::Store::new(&engine, ());
