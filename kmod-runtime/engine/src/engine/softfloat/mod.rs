@@ -501,23 +501,133 @@ macro_rules! impl_float {
             )
         }
 
+        /// Right shift from a significand with its leading one at bit `BITS-1` to the result lsb.
+        const NORM_SHIFT: u32 = BITS - 1 - SIG_BITS;
+        const NORM_MASK: $U = (1 << NORM_SHIFT) - 1;
+        const NORM_HALF: $U = 1 << (NORM_SHIFT - 1);
+
+        /// Fast-path round and pack: `sig` has its leading one at bit `BITS-1` (any lower bits
+        /// are round/sticky bits), `exp` is the result's biased exponent and must be in
+        /// `1..=EXP_MAX-1`, `sign` is the sign bit in place. Rounds to nearest even; a carry out
+        /// of the significand bumps the exponent (up to infinity, which is the correct RNE
+        /// overflow result).
+        #[inline(always)]
+        fn round_pack_normal(sign: $U, exp: i32, sig: $U) -> $U {
+            let m = sig >> NORM_SHIFT;
+            let up = (sig & NORM_MASK)
+                .wrapping_add(NORM_HALF - 1)
+                .wrapping_add(m & 1)
+                >> NORM_SHIFT;
+            sign | ((exp.wrapping_sub(1) as $U) << SIG_BITS)
+                .wrapping_add(m)
+                .wrapping_add(up)
+        }
+
+        /// `1..=EXP_MAX-1` (a normal number's biased exponent).
+        #[inline(always)]
+        fn exp_normal(e: i32) -> bool {
+            (e.wrapping_sub(1) as u32) < (EXP_MAX.wrapping_sub(1) as u32)
+        }
+
+        /// `a + b` when both operands are normal and the result is normal (or an exact zero);
+        /// `None` otherwise (NaN, infinity, zero or subnormal operand, subnormal result).
+        #[inline(always)]
+        fn add_fast(a: $U, b: $U) -> Option<$U> {
+            let ma = a & !SIGN;
+            let mb = b & !SIGN;
+            // x: the operand of larger magnitude (its sign is the result's sign).
+            let (x, y, sign) = if ma < mb {
+                (mb, ma, b & SIGN)
+            } else {
+                (ma, mb, a & SIGN)
+            };
+            let ex = (x >> SIG_BITS) as i32;
+            let ey = (y >> SIG_BITS) as i32;
+            // ex >= ey, so this also rejects NaN/infinity (largest magnitudes) and zero/subnormal.
+            if ey == 0 || ex == EXP_MAX {
+                return None;
+            }
+            // Significands with the hidden bit at BITS-2 (room for a carry).
+            let sx = ((x & FRAC_MASK) | HIDDEN) << (BITS - 2 - SIG_BITS);
+            let sy = ((y & FRAC_MASK) | HIDDEN) << (BITS - 2 - SIG_BITS);
+            // Align y, jamming shifted-out bits (a shift of BITS-1 leaves only the sticky bit).
+            let d = (ex.wrapping_sub(ey) as u32).min(BITS - 1);
+            let lost = sy & shl(1, d).wrapping_sub(1);
+            let sy = shr(sy, d) | <$U>::from(lost != 0);
+            // Effective subtraction when the signs differ: x - y (never negative).
+            let neg = <$U>::from((a ^ b) & SIGN != 0).wrapping_neg();
+            let s = sx.wrapping_add((sy ^ neg).wrapping_sub(neg));
+            if s == 0 {
+                return Some(0);
+            }
+            let lz = s.leading_zeros();
+            let e = ex.wrapping_add(1).wrapping_sub(lz as i32);
+            if !exp_normal(e) {
+                return None;
+            }
+            Some(round_pack_normal(sign, e, shl(s, lz)))
+        }
+
         /// `a + b`.
         #[inline]
         pub fn add(a: $U, b: $U) -> $U {
-            if is_nan(a) || is_nan(b) {
-                return propagate(a, b);
-            }
-            let sa = sign_of(a);
-            if sa == sign_of(b) {
-                add_mags(a, b, sa)
-            } else {
-                sub_mags(a, b, sa)
+            match add_fast(a, b) {
+                Some(z) => z,
+                None => add_slow(a, b),
             }
         }
 
         /// `a - b`.
         #[inline]
         pub fn sub(a: $U, b: $U) -> $U {
+            match add_fast(a, b ^ SIGN) {
+                Some(z) => z,
+                None => sub_slow(a, b),
+            }
+        }
+
+        /// `a * b`.
+        #[inline]
+        pub fn mul(a: $U, b: $U) -> $U {
+            let ea = exp_of(a);
+            let eb = exp_of(b);
+            if exp_normal(ea) && exp_normal(eb) {
+                // Significands with the leading one at BITS-1: the product's top half has its
+                // leading one at BITS-1 or BITS-2.
+                let sa = ((a & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
+                let sb = ((b & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
+                let prod = <$W>::from(sa).wrapping_mul(<$W>::from(sb));
+                let hi = (prod >> BITS) as $U | <$U>::from(prod as $U != 0);
+                let lz = hi.leading_zeros();
+                let e = ea
+                    .wrapping_add(eb)
+                    .wrapping_sub(BIAS)
+                    .wrapping_add(1)
+                    .wrapping_sub(lz as i32);
+                if exp_normal(e) {
+                    return round_pack_normal((a ^ b) & SIGN, e, shl(hi, lz));
+                }
+            }
+            mul_slow(a, b)
+        }
+
+        /// `a + b`, general case.
+        #[inline(never)]
+        fn add_slow(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            let sa = sign_of(a);
+            if sa == sign_of(b) {
+                add_mags(a, b, sa)
+            } else {
+                sub_mags(a, b, sa)
+            }
+        }
+
+        /// `a - b`, general case.
+        #[inline(never)]
+        fn sub_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
@@ -529,8 +639,9 @@ macro_rules! impl_float {
             }
         }
 
-        /// `a * b`.
-        pub fn mul(a: $U, b: $U) -> $U {
+        /// `a * b`, general case.
+        #[inline(never)]
+        fn mul_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
