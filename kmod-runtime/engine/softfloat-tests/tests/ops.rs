@@ -1018,6 +1018,53 @@ fn bench_ns_per_op() {
             println!("{:<22} {:6.2} ns/op", $name, best);
         }};
     }
+    // Latency: a dependent chain (like an interpreter's accumulator), acc = f(acc, x).
+    macro_rules! bench_chain {
+        ($name:expr, $f:path, $init:expr, $a:expr) => {{
+            let mut best = f64::MAX;
+            for _ in 0..REPS {
+                let t = Instant::now();
+                let mut sink = 0u64;
+                for _ in 0..ROUNDS {
+                    let mut acc = $init;
+                    for x in $a.iter() {
+                        acc = $f(acc, black_box(*x));
+                    }
+                    sink = sink.wrapping_add(acc as u64);
+                }
+                black_box(sink);
+                best = best.min(t.elapsed().as_nanos() as f64 / (ROUNDS * N) as f64);
+            }
+            println!("{:<22} {:6.2} ns/op", $name, best);
+        }};
+    }
+    // Addends: small magnitudes of both signs; factors: in [0.5, 2), so chains stay normal.
+    let add32: Vec<u32> = (0..N)
+        .map(|_| ((r.next() as u32) & 0x807F_FFFF) | ((120 + r.below(8) as u32) << 23))
+        .collect();
+    let mul32: Vec<u32> = (0..N)
+        .map(|_| ((r.next() as u32) & 0x007F_FFFF) | ((126 + r.below(2) as u32) << 23))
+        .collect();
+    let add64: Vec<u64> = (0..N)
+        .map(|_| (r.next() & 0x800F_FFFF_FFFF_FFFF) | ((1016 + r.below(8)) << 52))
+        .collect();
+    let mul64: Vec<u64> = (0..N)
+        .map(|_| (r.next() & 0x000F_FFFF_FFFF_FFFF) | ((1022 + r.below(2)) << 52))
+        .collect();
+    bench_chain!("f32_add_chain", sf::f32_add, 0x4120_0000u32, add32);
+    bench_chain!("f32_mul_chain", sf::f32_mul, 0x3F80_0000u32, mul32);
+    bench_chain!(
+        "f64_add_chain",
+        sf::f64_add,
+        0x4024_0000_0000_0000u64,
+        add64
+    );
+    bench_chain!(
+        "f64_mul_chain",
+        sf::f64_mul,
+        0x3FF0_0000_0000_0000u64,
+        mul64
+    );
     bench2!("f32_add", sf::f32_add, a32, b32);
     bench2!("f32_sub", sf::f32_sub, a32, b32);
     bench2!("f32_mul", sf::f32_mul, a32, b32);
