@@ -247,10 +247,47 @@ fn sqrt_sig(m: u64) -> u64 {
     q
 }
 
-/// `floor(sqrt(m * 2^25))` for `m` in `[2^23, 2^25)`, via [`sqrt_sig`].
+/// `floor(sqrt(m * 2^25))` for `m` in `[2^23, 2^25)` (result in `[2^24, 2^25)`).
+///
+/// Same scheme as [`sqrt_sig`] with `u64` arithmetic only: table seed, two Newton steps for
+/// `1/sqrt(x)` in Q31 (~30 correct bits), `sqrt(x) = x * (1/sqrt(x))`, then an exact integer
+/// fix-up against `m * 2^25`. Every significand is checked against the host's `sqrt` by the
+/// `f32_sqrt_all_significands` test.
 #[inline]
 fn sqrt_sig_f32(m: u32) -> u32 {
-    (sqrt_sig(u64::from(m) << 29) >> 29) as u32
+    const THREE_Q31: u64 = 3 << 31;
+    let m = u64::from(m);
+    // x = m / 2^23 in [1, 4): the table is indexed like sqrt_sig's (x = m' / 2^52, m' = m 2^29).
+    let idx = shr64(m, 23 - RSQRT_INDEX_BITS).wrapping_sub(1 << RSQRT_INDEX_BITS) as usize;
+    let r16 = RSQRT_TAB.get(idx).copied().unwrap_or(1 << 15);
+    // r: 1/sqrt(x) in Q31, r <= 2^31.
+    let mut r = u64::from(r16) << 15;
+    let mut k: u32 = 0;
+    while k < 2 {
+        let r2 = r.wrapping_mul(r) >> 31; // r^2, Q31 (r^2 < 2^62)
+        let t = m.wrapping_mul(r2) >> 23; // x r^2, Q31 (close to 1; m r2 < 2^57)
+        let u = THREE_Q31.wrapping_sub(t); // 3 - x r^2, Q31 (close to 2)
+        r = r.wrapping_mul(u) >> 32; // r (3 - x r^2) / 2, Q31 (r u < 2^64)
+        k = k.wrapping_add(1);
+    }
+    // sqrt(x) * 2^24 = x r 2^24 = m r / 2^30.
+    let mut q = m.wrapping_mul(r) >> 30;
+    let n = m << 25;
+    // Exact correction (the estimate is within 1 unit for every m; allow 8).
+    let mut k: u32 = 0;
+    while k < 8 && q.wrapping_mul(q) > n {
+        q = q.wrapping_sub(1);
+        k = k.wrapping_add(1);
+    }
+    let mut k: u32 = 0;
+    while k < 8 && {
+        let q1 = q.wrapping_add(1);
+        q1.wrapping_mul(q1) <= n
+    } {
+        q = q.wrapping_add(1);
+        k = k.wrapping_add(1);
+    }
+    q as u32
 }
 
 macro_rules! impl_float {
