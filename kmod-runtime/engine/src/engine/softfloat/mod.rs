@@ -589,13 +589,14 @@ macro_rules! impl_float {
             if ey == 0 || ex == EXP_MAX {
                 return None;
             }
-            // Significands with the hidden bit at BITS-2 (room for a carry).
-            let sx = ((x & FRAC_MASK) | HIDDEN) << (BITS - 2 - SIG_BITS);
-            let sy = ((y & FRAC_MASK) | HIDDEN) << (BITS - 2 - SIG_BITS);
-            // Align y, jamming shifted-out bits (a shift of BITS-1 leaves only the sticky bit).
+            // Significands with the hidden bit at BITS-2 (room for a carry): the fraction
+            // shifted up to the top (dropping the exponent), back down by 2, hidden bit set.
+            let sx = ((x << (EXP_BITS + 1)) >> 2) | TOP;
+            let sy = ((y << (EXP_BITS + 1)) >> 2) | TOP;
+            // Align y, jamming shifted-out bits (a shift of BITS-1 leaves only the sticky bit);
+            // nonzero bits are lost iff y has fewer than d trailing zeros.
             let d = (ex.wrapping_sub(ey) as u32).min(BITS - 1);
-            let lost = sy & shl(1, d).wrapping_sub(1);
-            let sy = shr(sy, d) | <$U>::from(lost != 0);
+            let sy = shr(sy, d) | <$U>::from(sy.trailing_zeros() < d);
             // Effective subtraction when the signs differ: x - y (never negative).
             let neg = <$U>::from((a ^ b) & SIGN != 0).wrapping_neg();
             let s = sx.wrapping_add((sy ^ neg).wrapping_sub(neg));
