@@ -785,6 +785,24 @@ fn f32_arith_stress() {
         check32("f32_sub", &[a, b], sf::f32_sub(a, b), (x - y).to_bits());
         check32("f32_mul", &[a, b], sf::f32_mul(a, b), (x * y).to_bits());
         check32("f32_div", &[a, b], sf::f32_div(a, b), (x / y).to_bits());
+        check32(
+            "f32_min",
+            &[a, b],
+            sf::f32_min(a, b),
+            f32_min_ref(x, y).to_bits(),
+        );
+        check32(
+            "f32_max",
+            &[a, b],
+            sf::f32_max(a, b),
+            f32_max_ref(x, y).to_bits(),
+        );
+        assert_eq!(sf::f32_eq(a, b), x == y, "f32_eq {a:08x} {b:08x}");
+        assert_eq!(sf::f32_ne(a, b), x != y, "f32_ne {a:08x} {b:08x}");
+        assert_eq!(sf::f32_lt(a, b), x < y, "f32_lt {a:08x} {b:08x}");
+        assert_eq!(sf::f32_gt(a, b), x > y, "f32_gt {a:08x} {b:08x}");
+        assert_eq!(sf::f32_le(a, b), x <= y, "f32_le {a:08x} {b:08x}");
+        assert_eq!(sf::f32_ge(a, b), x >= y, "f32_ge {a:08x} {b:08x}");
     }
 }
 
@@ -798,6 +816,24 @@ fn f64_arith_stress() {
         check64("f64_sub", &[a, b], sf::f64_sub(a, b), (x - y).to_bits());
         check64("f64_mul", &[a, b], sf::f64_mul(a, b), (x * y).to_bits());
         check64("f64_div", &[a, b], sf::f64_div(a, b), (x / y).to_bits());
+        check64(
+            "f64_min",
+            &[a, b],
+            sf::f64_min(a, b),
+            f64_min_ref(x, y).to_bits(),
+        );
+        check64(
+            "f64_max",
+            &[a, b],
+            sf::f64_max(a, b),
+            f64_max_ref(x, y).to_bits(),
+        );
+        assert_eq!(sf::f64_eq(a, b), x == y, "f64_eq {a:016x} {b:016x}");
+        assert_eq!(sf::f64_ne(a, b), x != y, "f64_ne {a:016x} {b:016x}");
+        assert_eq!(sf::f64_lt(a, b), x < y, "f64_lt {a:016x} {b:016x}");
+        assert_eq!(sf::f64_gt(a, b), x > y, "f64_gt {a:016x} {b:016x}");
+        assert_eq!(sf::f64_le(a, b), x <= y, "f64_le {a:016x} {b:016x}");
+        assert_eq!(sf::f64_ge(a, b), x >= y, "f64_ge {a:016x} {b:016x}");
     }
 }
 

@@ -926,13 +926,25 @@ macro_rules! impl_float {
             (a & !SIGN) | (b & SIGN)
         }
 
+        /// Order-preserving map of a non-NaN float to an unsigned integer: `key(a) < key(b)`
+        /// iff `a < b`, and `+0`/`-0` share a key. (Sign-magnitude to two's complement, then the
+        /// sign bit flipped.)
+        #[inline(always)]
+        fn key(a: $U) -> $U {
+            let s = (a >> (BITS - 1)).wrapping_neg(); // all ones if negative
+            ((a & !SIGN) ^ s).wrapping_sub(s) ^ SIGN
+        }
+
+        /// Neither operand is a NaN (no branch).
+        #[inline(always)]
+        fn ordered(a: $U, b: $U) -> bool {
+            !is_nan(a) & !is_nan(b)
+        }
+
         /// `a == b`.
         #[inline]
         pub fn eq(a: $U, b: $U) -> bool {
-            if is_nan(a) || is_nan(b) {
-                return false;
-            }
-            a == b || (a | b) & !SIGN == 0
+            ordered(a, b) & (key(a) == key(b))
         }
 
         /// `a != b`.
@@ -944,29 +956,13 @@ macro_rules! impl_float {
         /// `a < b`.
         #[inline]
         pub fn lt(a: $U, b: $U) -> bool {
-            if is_nan(a) || is_nan(b) {
-                return false;
-            }
-            let sa = sign_of(a);
-            if sa != sign_of(b) {
-                sa && (a | b) & !SIGN != 0
-            } else {
-                a != b && (sa ^ (a < b))
-            }
+            ordered(a, b) & (key(a) < key(b))
         }
 
         /// `a <= b`.
         #[inline]
         pub fn le(a: $U, b: $U) -> bool {
-            if is_nan(a) || is_nan(b) {
-                return false;
-            }
-            let sa = sign_of(a);
-            if sa != sign_of(b) {
-                sa || (a | b) & !SIGN == 0
-            } else {
-                a == b || (sa ^ (a < b))
-            }
+            ordered(a, b) & (key(a) <= key(b))
         }
 
         /// `a > b`.
@@ -984,12 +980,13 @@ macro_rules! impl_float {
         /// Wasm `min`: NaN if either operand is NaN, `min(-0, +0) = -0`.
         #[inline]
         pub fn min(a: $U, b: $U) -> $U {
-            if is_nan(a) || is_nan(b) {
+            if !ordered(a, b) {
                 return propagate(a, b);
             }
-            if lt(a, b) {
+            let (ka, kb) = (key(a), key(b));
+            if ka < kb {
                 a
-            } else if lt(b, a) {
+            } else if kb < ka {
                 b
             } else {
                 // Equal: identical bits, or +0/-0 where the OR yields -0.
@@ -1000,12 +997,13 @@ macro_rules! impl_float {
         /// Wasm `max`: NaN if either operand is NaN, `max(-0, +0) = +0`.
         #[inline]
         pub fn max(a: $U, b: $U) -> $U {
-            if is_nan(a) || is_nan(b) {
+            if !ordered(a, b) {
                 return propagate(a, b);
             }
-            if lt(a, b) {
+            let (ka, kb) = (key(a), key(b));
+            if ka < kb {
                 b
-            } else if lt(b, a) {
+            } else if kb < ka {
                 a
             } else {
                 a & b
