@@ -16,11 +16,18 @@
 //! * float -> int truncations report [`FloatToIntError`]; the `_sat` variants saturate and map NaN
 //!   to 0.
 //!
+//! Performance: `add`/`sub`/`mul` are `#[inline]` fast paths for the common case (normal
+//! operands, normal result) with a single exponent-range check, branch-free operand ordering and
+//! add/subtract selection, and a guard/round/sticky RNE step that lets the significand carry
+//! into the exponent; anything else falls through to the general out-of-line code (`*_slow`),
+//! which is the original implementation. Comparisons and `min`/`max` compare an
+//! order-preserving integer key.
+//!
 //! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
 //! division and both square roots use table-seeded Newton iterations for `1/b` / `1/sqrt(x)`
 //! (multiplications only) followed by an exact integer fix-up, so no `u128` division (a
 //! panicking compiler intrinsic in the kernel) is ever used; `f32` division uses one native
-//! `u64` division.
+//! `u64` division, and the `f32` square root a `u64`-only version of the `f64` one.
 
 #![deny(
     clippy::indexing_slicing,
