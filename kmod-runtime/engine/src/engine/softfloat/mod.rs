@@ -20,8 +20,7 @@
 //! operands, normal result) with a single exponent-range check, branch-free operand ordering and
 //! add/subtract selection, and a guard/round/sticky RNE step that lets the significand carry
 //! into the exponent; anything else falls through to the general out-of-line code (`*_slow`),
-//! which is the original implementation. Comparisons and `min`/`max` compare an
-//! order-preserving integer key.
+//! which is the original implementation. `min`/`max` compare an order-preserving integer key.
 //!
 //! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
 //! division and both square roots use table-seeded Newton iterations for `1/b` / `1/sqrt(x)`
@@ -951,7 +950,10 @@ macro_rules! impl_float {
         /// `a == b`.
         #[inline]
         pub fn eq(a: $U, b: $U) -> bool {
-            ordered(a, b) & (key(a) == key(b))
+            if is_nan(a) || is_nan(b) {
+                return false;
+            }
+            a == b || (a | b) & !SIGN == 0
         }
 
         /// `a != b`.
@@ -960,16 +962,33 @@ macro_rules! impl_float {
             !eq(a, b)
         }
 
-        /// `a < b`.
+        /// `a < b`. (Branchy on purpose: a branch-free version via [`key`] was faster in
+        /// isolation but made the interpreter loop it is inlined into measurably slower.)
         #[inline]
         pub fn lt(a: $U, b: $U) -> bool {
-            ordered(a, b) & (key(a) < key(b))
+            if is_nan(a) || is_nan(b) {
+                return false;
+            }
+            let sa = sign_of(a);
+            if sa != sign_of(b) {
+                sa && (a | b) & !SIGN != 0
+            } else {
+                a != b && (sa ^ (a < b))
+            }
         }
 
         /// `a <= b`.
         #[inline]
         pub fn le(a: $U, b: $U) -> bool {
-            ordered(a, b) & (key(a) <= key(b))
+            if is_nan(a) || is_nan(b) {
+                return false;
+            }
+            let sa = sign_of(a);
+            if sa != sign_of(b) {
+                sa || (a | b) & !SIGN == 0
+            } else {
+                a == b || (sa ^ (a < b))
+            }
         }
 
         /// `a > b`.
