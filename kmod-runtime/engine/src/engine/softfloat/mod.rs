@@ -16,11 +16,17 @@
 //! * float -> int truncations report [`FloatToIntError`]; the `_sat` variants saturate and map NaN
 //!   to 0.
 //!
+//! Performance: `add`/`sub`/`mul` are `#[inline]` fast paths for the common case (normal
+//! operands, normal result) with a single exponent-range check, branch-free operand ordering and
+//! add/subtract selection, and a guard/round/sticky RNE step that lets the significand carry
+//! into the exponent; anything else falls through to the general out-of-line code (`*_slow`),
+//! which is the original implementation. `min`/`max` compare an order-preserving integer key.
+//!
 //! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
 //! division and both square roots use table-seeded Newton iterations for `1/b` / `1/sqrt(x)`
 //! (multiplications only) followed by an exact integer fix-up, so no `u128` division (a
 //! panicking compiler intrinsic in the kernel) is ever used; `f32` division uses one native
-//! `u64` division.
+//! `u64` division, and the `f32` square root a `u64`-only version of the `f64` one.
 
 #![deny(
     clippy::indexing_slicing,
@@ -247,10 +253,47 @@ fn sqrt_sig(m: u64) -> u64 {
     q
 }
 
-/// `floor(sqrt(m * 2^25))` for `m` in `[2^23, 2^25)`, via [`sqrt_sig`].
+/// `floor(sqrt(m * 2^25))` for `m` in `[2^23, 2^25)` (result in `[2^24, 2^25)`).
+///
+/// Same scheme as [`sqrt_sig`] with `u64` arithmetic only: table seed, two Newton steps for
+/// `1/sqrt(x)` in Q31 (~30 correct bits), `sqrt(x) = x * (1/sqrt(x))`, then an exact integer
+/// fix-up against `m * 2^25`. Every significand is checked against the host's `sqrt` by the
+/// `f32_sqrt_all_significands` test.
 #[inline]
 fn sqrt_sig_f32(m: u32) -> u32 {
-    (sqrt_sig(u64::from(m) << 29) >> 29) as u32
+    const THREE_Q31: u64 = 3 << 31;
+    let m = u64::from(m);
+    // x = m / 2^23 in [1, 4): the table is indexed like sqrt_sig's (x = m' / 2^52, m' = m 2^29).
+    let idx = shr64(m, 23 - RSQRT_INDEX_BITS).wrapping_sub(1 << RSQRT_INDEX_BITS) as usize;
+    let r16 = RSQRT_TAB.get(idx).copied().unwrap_or(1 << 15);
+    // r: 1/sqrt(x) in Q31, r <= 2^31.
+    let mut r = u64::from(r16) << 15;
+    let mut k: u32 = 0;
+    while k < 2 {
+        let r2 = r.wrapping_mul(r) >> 31; // r^2, Q31 (r^2 < 2^62)
+        let t = m.wrapping_mul(r2) >> 23; // x r^2, Q31 (close to 1; m r2 < 2^57)
+        let u = THREE_Q31.wrapping_sub(t); // 3 - x r^2, Q31 (close to 2)
+        r = r.wrapping_mul(u) >> 32; // r (3 - x r^2) / 2, Q31 (r u < 2^64)
+        k = k.wrapping_add(1);
+    }
+    // sqrt(x) * 2^24 = x r 2^24 = m r / 2^30.
+    let mut q = m.wrapping_mul(r) >> 30;
+    let n = m << 25;
+    // Exact correction (the estimate is within 1 unit for every m; allow 8).
+    let mut k: u32 = 0;
+    while k < 8 && q.wrapping_mul(q) > n {
+        q = q.wrapping_sub(1);
+        k = k.wrapping_add(1);
+    }
+    let mut k: u32 = 0;
+    while k < 8 && {
+        let q1 = q.wrapping_add(1);
+        q1.wrapping_mul(q1) <= n
+    } {
+        q = q.wrapping_add(1);
+        k = k.wrapping_add(1);
+    }
+    q as u32
 }
 
 macro_rules! impl_float {
@@ -501,23 +544,140 @@ macro_rules! impl_float {
             )
         }
 
+        /// Right shift from a significand with its leading one at bit `BITS-1` to the result lsb.
+        const NORM_SHIFT: u32 = BITS - 1 - SIG_BITS;
+        const NORM_MASK: $U = (1 << NORM_SHIFT) - 1;
+        const NORM_HALF: $U = 1 << (NORM_SHIFT - 1);
+
+        /// Fast-path round and pack: `sig` has its leading one at bit `BITS-1` (lower bits are
+        /// round bits), `sticky` is 1 if any nonzero bits lie below `sig`, `exp` is the result's
+        /// biased exponent and must be in `1..=EXP_MAX-1`, `sign` is the sign bit in place.
+        /// Rounds to nearest even; a carry out of the significand bumps the exponent (up to
+        /// infinity, which is the correct RNE overflow result).
+        #[inline(always)]
+        fn round_pack_normal(sign: $U, exp: i32, sig: $U, sticky: $U) -> $U {
+            let m = sig >> NORM_SHIFT;
+            // Round up iff the round bits exceed half, or equal half and (m is odd or sticky).
+            let up = (sig & NORM_MASK)
+                .wrapping_add(NORM_HALF - 1)
+                .wrapping_add((m & 1) | sticky)
+                >> NORM_SHIFT;
+            sign | ((exp.wrapping_sub(1) as $U) << SIG_BITS)
+                .wrapping_add(m)
+                .wrapping_add(up)
+        }
+
+        /// `1..=EXP_MAX-1` (a normal number's biased exponent).
+        #[inline(always)]
+        fn exp_normal(e: i32) -> bool {
+            (e.wrapping_sub(1) as u32) < (EXP_MAX.wrapping_sub(1) as u32)
+        }
+
+        /// `a + b` when both operands are normal and the result is normal (or an exact zero);
+        /// `None` otherwise (NaN, infinity, zero or subnormal operand, subnormal or overflowing
+        /// result). Branch-free apart from the path checks: which operand is larger and whether
+        /// the signs differ are often unpredictable (a branchy variant measured slower in the
+        /// interpreter, and a variant preparing both operands before ordering them was
+        /// lower-latency but slower there too: more instructions).
+        #[inline(always)]
+        fn add_fast(a: $U, b: $U) -> Option<$U> {
+            let ma = a & !SIGN;
+            let mb = b & !SIGN;
+            // x: the operand of larger magnitude (its sign is the result's sign).
+            let (x, y, sign) = if ma < mb {
+                (mb, ma, b & SIGN)
+            } else {
+                (ma, mb, a & SIGN)
+            };
+            let ex = (x >> SIG_BITS) as i32;
+            let ey = (y >> SIG_BITS) as i32;
+            // ex >= ey, so this also rejects NaN/infinity (largest magnitudes) and zero/subnormal.
+            if ey == 0 || ex == EXP_MAX {
+                return None;
+            }
+            // Significands with the hidden bit at BITS-2 (room for a carry): the fraction
+            // shifted up to the top (dropping the exponent), back down by 2, hidden bit set.
+            let sx = ((x << (EXP_BITS + 1)) >> 2) | TOP;
+            let sy = ((y << (EXP_BITS + 1)) >> 2) | TOP;
+            // Align y, jamming shifted-out bits (a shift of BITS-1 leaves only the sticky bit);
+            // nonzero bits are lost iff y has fewer than d trailing zeros.
+            let d = (ex.wrapping_sub(ey) as u32).min(BITS - 1);
+            let sy = shr(sy, d) | <$U>::from(sy.trailing_zeros() < d);
+            // Effective subtraction when the signs differ: x - y (never negative).
+            let neg = <$U>::from((a ^ b) & SIGN != 0).wrapping_neg();
+            let s = sx.wrapping_add((sy ^ neg).wrapping_sub(neg));
+            if s == 0 {
+                return Some(0);
+            }
+            let lz = s.leading_zeros();
+            let e = ex.wrapping_add(1).wrapping_sub(lz as i32);
+            if !exp_normal(e) {
+                return None;
+            }
+            Some(round_pack_normal(sign, e, shl(s, lz), 0))
+        }
+
         /// `a + b`.
         #[inline]
         pub fn add(a: $U, b: $U) -> $U {
-            if is_nan(a) || is_nan(b) {
-                return propagate(a, b);
-            }
-            let sa = sign_of(a);
-            if sa == sign_of(b) {
-                add_mags(a, b, sa)
-            } else {
-                sub_mags(a, b, sa)
+            match add_fast(a, b) {
+                Some(z) => z,
+                None => add_slow(a, b),
             }
         }
 
         /// `a - b`.
         #[inline]
         pub fn sub(a: $U, b: $U) -> $U {
+            match add_fast(a, b ^ SIGN) {
+                Some(z) => z,
+                None => sub_slow(a, b),
+            }
+        }
+
+        /// `a * b`.
+        #[inline]
+        pub fn mul(a: $U, b: $U) -> $U {
+            let ea = exp_of(a);
+            let eb = exp_of(b);
+            if exp_normal(ea) && exp_normal(eb) {
+                // Significands with the leading one at BITS-1: the product's top half has its
+                // leading one at BITS-1 or BITS-2, the bottom half is only a sticky bit.
+                let sa = ((a & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
+                let sb = ((b & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
+                let prod = <$W>::from(sa).wrapping_mul(<$W>::from(sb));
+                let hi = (prod >> BITS) as $U;
+                let sticky = <$U>::from(prod as $U != 0);
+                let e = ea.wrapping_add(eb).wrapping_sub(BIAS);
+                let (hi, e) = if hi >> (BITS - 1) != 0 {
+                    (hi, e.wrapping_add(1))
+                } else {
+                    (hi << 1, e)
+                };
+                if exp_normal(e) {
+                    return round_pack_normal((a ^ b) & SIGN, e, hi, sticky);
+                }
+            }
+            mul_slow(a, b)
+        }
+
+        /// `a + b`, general case.
+        #[inline(never)]
+        fn add_slow(a: $U, b: $U) -> $U {
+            if is_nan(a) || is_nan(b) {
+                return propagate(a, b);
+            }
+            let sa = sign_of(a);
+            if sa == sign_of(b) {
+                add_mags(a, b, sa)
+            } else {
+                sub_mags(a, b, sa)
+            }
+        }
+
+        /// `a - b`, general case.
+        #[inline(never)]
+        fn sub_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
@@ -529,8 +689,9 @@ macro_rules! impl_float {
             }
         }
 
-        /// `a * b`.
-        pub fn mul(a: $U, b: $U) -> $U {
+        /// `a * b`, general case.
+        #[inline(never)]
+        fn mul_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
@@ -771,6 +932,21 @@ macro_rules! impl_float {
             (a & !SIGN) | (b & SIGN)
         }
 
+        /// Order-preserving map of a non-NaN float to an unsigned integer: `key(a) < key(b)`
+        /// iff `a < b`, and `+0`/`-0` share a key. (Sign-magnitude to two's complement, then the
+        /// sign bit flipped.)
+        #[inline(always)]
+        fn key(a: $U) -> $U {
+            let s = (a >> (BITS - 1)).wrapping_neg(); // all ones if negative
+            ((a & !SIGN) ^ s).wrapping_sub(s) ^ SIGN
+        }
+
+        /// Neither operand is a NaN (no branch).
+        #[inline(always)]
+        fn ordered(a: $U, b: $U) -> bool {
+            !is_nan(a) & !is_nan(b)
+        }
+
         /// `a == b`.
         #[inline]
         pub fn eq(a: $U, b: $U) -> bool {
@@ -786,7 +962,8 @@ macro_rules! impl_float {
             !eq(a, b)
         }
 
-        /// `a < b`.
+        /// `a < b`. (Branchy on purpose: a branch-free version via [`key`] was faster in
+        /// isolation but made the interpreter loop it is inlined into measurably slower.)
         #[inline]
         pub fn lt(a: $U, b: $U) -> bool {
             if is_nan(a) || is_nan(b) {
@@ -829,12 +1006,13 @@ macro_rules! impl_float {
         /// Wasm `min`: NaN if either operand is NaN, `min(-0, +0) = -0`.
         #[inline]
         pub fn min(a: $U, b: $U) -> $U {
-            if is_nan(a) || is_nan(b) {
+            if !ordered(a, b) {
                 return propagate(a, b);
             }
-            if lt(a, b) {
+            let (ka, kb) = (key(a), key(b));
+            if ka < kb {
                 a
-            } else if lt(b, a) {
+            } else if kb < ka {
                 b
             } else {
                 // Equal: identical bits, or +0/-0 where the OR yields -0.
@@ -845,12 +1023,13 @@ macro_rules! impl_float {
         /// Wasm `max`: NaN if either operand is NaN, `max(-0, +0) = +0`.
         #[inline]
         pub fn max(a: $U, b: $U) -> $U {
-            if is_nan(a) || is_nan(b) {
+            if !ordered(a, b) {
                 return propagate(a, b);
             }
-            if lt(a, b) {
+            let (ka, kb) = (key(a), key(b));
+            if ka < kb {
                 b
-            } else if lt(b, a) {
+            } else if kb < ka {
                 a
             } else {
                 a & b
