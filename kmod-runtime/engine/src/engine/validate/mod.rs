@@ -40,6 +40,7 @@ impl Ctx<'_, '_> {
             return Err(self.verr(ErrorKind::LimitExceeded));
         }
         self.bld.set(self.opd_o.wrapping_add(self.opd_len), t)?;
+        self.desc_set(self.opd_len, super::compile::D::Temp)?;
         self.opd_len = self.opd_len.wrapping_add(1);
         let h = self.nlocals.saturating_add(self.opd_len);
         if h > self.max_h {
