@@ -24,14 +24,18 @@ use super::value::ValType;
 
 /// Words per control frame in the validator's scratch.
 pub(super) const CTRL_REC: usize = 9;
-/// Words per operand descriptor in the compiler's scratch: [kind, lo, hi].
-pub(super) const DESC_REC: usize = 3;
+/// Words per operand descriptor payload in the compiler's scratch (the kind lives in bits
+/// 8.. of the validator's type word, see `TYPE_MASK`).
+pub(super) const DESC_REC: usize = 1;
+/// Bits of an operand-stack word holding the type code; the bits above hold the kind.
+pub(super) const TYPE_MASK: u32 = 0xff;
 /// End of a patch list.
 const NIL: u32 = u32::MAX;
-/// Descriptor kinds.
+/// Descriptor kinds: payload = local index / constant zero- or sign-extended from 32 bits.
 const D_TEMP: u32 = 0;
 const D_LOCAL: u32 = 1;
-const D_CONST: u32 = 2;
+const D_CONST_ZX: u32 = 2;
+const D_CONST_SX: u32 = 3;
 /// A `local.set` scans at most this many pending entries for the local before it
 /// materializes every pending entry instead (keeps compile time linear).
 const SCAN_MAX: usize = 16;
@@ -157,27 +161,35 @@ impl Ctx<'_, '_> {
     }
 
     fn desc_get(&self, pos: usize) -> D {
-        let o = self.desc_o.wrapping_add(pos.wrapping_mul(DESC_REC));
-        let lo = self.bld.get(o.wrapping_add(1));
-        let hi = self.bld.get(o.wrapping_add(2));
-        match self.bld.get(o) {
-            D_LOCAL => D::Local(lo),
-            D_CONST => D::Const(u64::from(lo) | (u64::from(hi) << 32)),
+        let kind = self.bld.get(self.opd_o.wrapping_add(pos)) >> 8;
+        let v = self.bld.get(self.desc_o.wrapping_add(pos));
+        match kind {
+            D_LOCAL => D::Local(v),
+            D_CONST_ZX => D::Const(u64::from(v)),
+            D_CONST_SX => D::Const(i64::from(v as i32) as u64),
             _ => D::Temp,
         }
     }
 
+    /// Sets the descriptor of the entry at `pos`; a constant that does not fit the payload
+    /// (neither zero- nor sign-extended from 32 bits) is written to the entry's slot instead.
     pub(super) fn desc_set(&mut self, pos: usize, d: D) -> Result<(), Error> {
-        let o = self.desc_o.wrapping_add(pos.wrapping_mul(DESC_REC));
-        let (k, lo, hi) = match d {
-            D::Temp => (D_TEMP, 0, 0),
-            D::Local(i) => (D_LOCAL, i, 0),
-            D::Const(c) => (D_CONST, c as u32, (c >> 32) as u32),
+        let (k, v) = match d {
+            D::Temp => (D_TEMP, 0),
+            D::Local(i) => (D_LOCAL, i),
+            D::Const(c) if c >> 32 == 0 => (D_CONST_ZX, c as u32),
+            D::Const(c) if c as i64 == i64::from(c as u32 as i32) => (D_CONST_SX, c as u32),
+            D::Const(c) => {
+                let dst = self.tslot(pos);
+                self.konst(dst, c)?;
+                (D_TEMP, 0)
+            }
         };
-        self.bld.set(o, k)?;
+        let o = self.opd_o.wrapping_add(pos);
+        let t = self.bld.get(o) & TYPE_MASK;
+        self.bld.set(o, t | (k << 8))?;
         if k != D_TEMP {
-            self.bld.set(o.wrapping_add(1), lo)?;
-            self.bld.set(o.wrapping_add(2), hi)?;
+            self.bld.set(self.desc_o.wrapping_add(pos), v)?;
             if pos < self.pending_lo {
                 self.pending_lo = pos;
             }
