@@ -73,6 +73,9 @@ pub(super) struct Ctx<'b, 'x> {
     /// Position of the dst word of the last emitted instruction, if it writes exactly that
     /// one slot after reading all its operands (it may be retargeted to a local).
     last_dst: Option<usize>,
+    /// Declared locals `np + i` (bit `i`) still holding their initial zero: valid in the
+    /// function's first basic block only (cleared when the next one starts).
+    fresh: u64,
 }
 
 impl Ctx<'_, '_> {
@@ -157,6 +160,7 @@ impl Ctx<'_, '_> {
         self.emit(0)?;
         self.last_op = None;
         self.last_dst = None;
+        self.fresh = 0;
         Ok(())
     }
 
@@ -296,6 +300,20 @@ impl Ctx<'_, '_> {
     fn write_local(&mut self, x: u32, d: D, pos: usize) -> Result<(), Error> {
         if !self.reachable() {
             return Ok(());
+        }
+        // writing zero to a declared local that still holds its initial zero: nothing to do
+        // (pending reads of it stay valid, as the value does not change)
+        let bit = (x as usize)
+            .checked_sub(self.np)
+            .filter(|&i| i < 64)
+            .map_or(0, |i| 1u64.wrapping_shl(i as u32));
+        if self.fresh & bit != 0 {
+            self.fresh &= !bit;
+            if d == D::Const(0) {
+                // it stays zero
+                self.fresh |= bit;
+                return Ok(());
+            }
         }
         self.before_write(x)?;
         match d {
@@ -591,9 +609,14 @@ pub(super) fn compile_body(
         fuel_at: 0,
         last_op: None,
         last_dst: None,
+        fresh: 0,
     };
     c.push_ctrl(K_BLOCK, t, NONE)?;
     c.new_block()?;
+    let declared = total.wrapping_sub(np).min(64);
+    c.fresh = 1u64
+        .checked_shl(declared as u32)
+        .map_or(u64::MAX, |b| b.wrapping_sub(1));
     while c.ctrl_len > 0 {
         c.at = r.pos();
         instr(&mut c, r)?;
