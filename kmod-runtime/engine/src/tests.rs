@@ -479,3 +479,32 @@ fn register_code_operand_hazards() {
     assert_eq!(call("if", &[Val::I32(5), Val::I32(100)]), Val::I32(104));
     assert_eq!(call("call", &[Val::I32(4)]), Val::I32(4 + (4 - 1)));
 }
+
+/// Zero writes to fresh declared locals are elided only while the local still holds its
+/// initial zero.
+#[test]
+fn register_code_fresh_locals() {
+    let src = r#"(module
+      (func (export "fresh") (param i32) (result i32) (local i32 i32)
+        local.get 1
+        i32.const 0 local.set 1
+        i32.const 5 local.set 1
+        i32.const 0 local.set 1
+        local.get 1 i32.add
+        local.get 0 local.set 2
+        i32.const 0 local.tee 2
+        local.get 2 i32.add i32.add)
+      (func (export "many") (param i32) (result i32) (local i64 i64 i64 i64 i64 i64 i64 i64
+          i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+          i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+          i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i32)
+        (loop $l
+          (local.set 67 (i32.add (local.get 67) (i32.const 1)))
+          (local.set 64 (i64.add (local.get 64) (i64.const 3)))
+          (br_if $l (i32.lt_u (local.get 67) (local.get 0))))
+        i64.const 0 local.set 64
+        local.get 64 i32.wrap_i64 local.get 67 i32.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(call("fresh", &[Val::I32(7)]), Val::I32(0));
+    assert_eq!(call("many", &[Val::I32(4)]), Val::I32(4));
+}
