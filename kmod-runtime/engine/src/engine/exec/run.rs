@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
-//! per basic block (at the branch that enters it), every access bounds-checked except value-stack
-//! slots inside the current frame, whose bound the validator computed and the call path checked
-//! (see `slot!`).
+//! The interpreter loop over register code: iterative (Wasm calls push frames on an explicit
+//! stack), fuel charged per basic block (at the branch that enters it), every access
+//! bounds-checked except (a) value-stack slots inside the current frame, whose bound the compiler
+//! recorded and the call path checked (see `slot!`), and (b) the words of the instruction being
+//! executed, covered by one check per dispatch against the end of the code minus `K_MAX` (the
+//! code area ends with `K_MAX` trap words; see `imm!`).
 
 use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
