@@ -407,3 +407,104 @@ fn bulk_operations_are_charged_fuel() {
     assert_eq!(run1(src, "fill", &[Val::I32(65536)], 0, 2000), Ok(vec![]));
     assert_eq!(run1(src, "fill", &[Val::I32(64)], 0, 100), Ok(vec![]));
 }
+
+/// Register-code hazards: pending `local.get` reads must see the value before a later write
+/// (by `local.set`/`local.tee`, in a loop, across blocks), retargeted results, constants
+/// carried by branches, select on constants.
+#[test]
+fn register_code_operand_hazards() {
+    let src = r#"(module
+      (func (export "swap") (param i32 i32) (result i32)
+        ;; a b -> b a through pending reads
+        local.get 0 local.get 1 local.set 0 local.set 1
+        local.get 0 i32.const 16 i32.shl local.get 1 i32.or)
+      (func (export "tee") (param i32) (result i32)
+        ;; x, (x := x + 1), x  -> old + new*16 + new*256
+        local.get 0
+        local.get 0 i32.const 1 i32.add local.tee 0 i32.const 16 i32.mul
+        i32.add
+        local.get 0 i32.const 256 i32.mul i32.add)
+      (func (export "loop") (param i32) (result i32) (local i32)
+        ;; a read of local 0 pushed before the loop, consumed after it
+        local.get 0
+        (loop $l
+          (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get 0) (i32.const 10))))
+        local.get 0 i32.const 100 i32.mul i32.add)
+      (func (export "blockval") (param i32) (result i32)
+        (block $b (result i32)
+          i32.const 7
+          local.get 0
+          br_if $b
+          drop
+          local.get 0
+          i32.const 3
+          i32.add)
+        local.get 0 i32.const 1000 i32.mul i32.add)
+      (func (export "table") (param i32) (result i32)
+        (block $a (result i32)
+          (block $b (result i32)
+            i32.const 5 local.get 0 br_table $a $b $a)
+          i32.const 10 i32.add)
+        i32.const 100 i32.add)
+      (func (export "sel") (param i32) (result i32)
+        i32.const 11 i32.const 22 local.get 0 select
+        local.get 0 i32.const 5 local.get 0 i32.eqz select i32.add)
+      (func (export "if") (param i32 i32) (result i32)
+        local.get 1
+        (if (result i32) (i32.lt_s (local.get 0) (i32.const 3))
+          (then (local.set 1 (i32.const 9)) (local.get 1))
+          (else (i32.const 4)))
+        i32.add)
+      (func $id (param i32 i32) (result i32 i32) local.get 1 local.get 0)
+      (func (export "call") (param i32) (result i32)
+        local.get 0
+        i32.const 1 local.get 0 call $id
+        i32.sub i32.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(
+        call("swap", &[Val::I32(1), Val::I32(2)]),
+        Val::I32(0x2_0001)
+    );
+    assert_eq!(call("tee", &[Val::I32(5)]), Val::I32(5 + 6 * 16 + 6 * 256));
+    assert_eq!(call("loop", &[Val::I32(3)]), Val::I32(3 + 1000));
+    assert_eq!(call("blockval", &[Val::I32(1)]), Val::I32(7 + 1000));
+    assert_eq!(call("blockval", &[Val::I32(0)]), Val::I32(3));
+    assert_eq!(call("table", &[Val::I32(0)]), Val::I32(105));
+    assert_eq!(call("table", &[Val::I32(1)]), Val::I32(115));
+    assert_eq!(call("table", &[Val::I32(7)]), Val::I32(105));
+    assert_eq!(call("sel", &[Val::I32(0)]), Val::I32(22));
+    assert_eq!(call("sel", &[Val::I32(2)]), Val::I32(11 + 5));
+    assert_eq!(call("if", &[Val::I32(1), Val::I32(100)]), Val::I32(109));
+    assert_eq!(call("if", &[Val::I32(5), Val::I32(100)]), Val::I32(104));
+    assert_eq!(call("call", &[Val::I32(4)]), Val::I32(4 + (4 - 1)));
+}
+
+/// Zero writes to fresh declared locals are elided only while the local still holds its
+/// initial zero.
+#[test]
+fn register_code_fresh_locals() {
+    let src = r#"(module
+      (func (export "fresh") (param i32) (result i32) (local i32 i32)
+        local.get 1
+        i32.const 0 local.set 1
+        i32.const 5 local.set 1
+        i32.const 0 local.set 1
+        local.get 1 i32.add
+        local.get 0 local.set 2
+        i32.const 0 local.tee 2
+        local.get 2 i32.add i32.add)
+      (func (export "many") (param i32) (result i32) (local i64 i64 i64 i64 i64 i64 i64 i64
+          i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+          i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+          i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i32)
+        (loop $l
+          (local.set 67 (i32.add (local.get 67) (i32.const 1)))
+          (local.set 64 (i64.add (local.get 64) (i64.const 3)))
+          (br_if $l (i32.lt_u (local.get 67) (local.get 0))))
+        i64.const 0 local.set 64
+        local.get 64 i32.wrap_i64 local.get 67 i32.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(call("fresh", &[Val::I32(7)]), Val::I32(0));
+    assert_eq!(call("many", &[Val::I32(4)]), Val::I32(4));
+}

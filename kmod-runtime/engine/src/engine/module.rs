@@ -97,7 +97,7 @@ impl Header {
         let runs = self.max_body.checked_add(2)?;
         self.scratch_words = runs
             .checked_mul(2)?
-            .checked_add(opd)?
+            .checked_add(opd.checked_mul(1 + super::compile::DESC_REC)?)?
             .checked_add(ctrl.checked_mul(super::compile::CTRL_REC)?)?;
         self.o_scratch = region(self.scratch_words, 1)?;
         self.n_words = o;

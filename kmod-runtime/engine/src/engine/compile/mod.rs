@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! Compiles validated Wasm function bodies into dense internal code (`u32` words): branch
-//! targets resolved to code offsets, stack heights precomputed, fuel charged per basic block,
-//! common sequences fused.
+//! Compiles validated Wasm function bodies into dense internal register code (`u32` words):
+//! every instruction names its operands and result as frame-relative value-stack slots (locals
+//! are slots `0..nlocals`, the operand at static height `h` lives in slot `nlocals + h`), branch
+//! targets are resolved to code offsets, fuel is charged per basic block and compares fuse into
+//! branches.
+//!
+//! Beside the validator's type stack the compiler keeps an operand descriptor per entry:
+//! `Temp` (the value is in its own slot), `Local(i)` (the value is local `i`, nothing emitted
+//! yet) or `Const(c)`. Descriptors are materialized into their slots before anything that
+//! needs them there (block boundaries, branch values, call arguments, writes to the local).
 
 use super::decode::reader::Reader;
 use super::decode::{is_declared, Builder};
@@ -17,8 +24,29 @@ use super::value::ValType;
 
 /// Words per control frame in the validator's scratch.
 pub(super) const CTRL_REC: usize = 9;
+/// Words per operand descriptor payload in the compiler's scratch (the kind lives in bits
+/// 8.. of the validator's type word, see `TYPE_MASK`).
+pub(super) const DESC_REC: usize = 1;
+/// Bits of an operand-stack word holding the type code; the bits above hold the kind.
+pub(super) const TYPE_MASK: u32 = 0xff;
 /// End of a patch list.
 const NIL: u32 = u32::MAX;
+/// Descriptor kinds: payload = local index / constant zero- or sign-extended from 32 bits.
+const D_TEMP: u32 = 0;
+const D_LOCAL: u32 = 1;
+const D_CONST_ZX: u32 = 2;
+const D_CONST_SX: u32 = 3;
+/// A `local.set` scans at most this many pending entries for the local before it
+/// materializes every pending entry instead (keeps compile time linear).
+const SCAN_MAX: usize = 16;
+
+/// Compile-time operand descriptor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum D {
+    Temp,
+    Local(u32),
+    Const(u64),
+}
 
 /// Per-function compile state.
 pub(super) struct Ctx<'b, 'x> {
@@ -29,6 +57,7 @@ pub(super) struct Ctx<'b, 'x> {
     pub(super) opd_o: usize,
     pub(super) opd_cap: usize,
     pub(super) opd_len: usize,
+    pub(super) desc_o: usize,
     pub(super) ctrl_o: usize,
     pub(super) ctrl_cap: usize,
     pub(super) ctrl_len: usize,
@@ -36,11 +65,17 @@ pub(super) struct Ctx<'b, 'x> {
     pub(super) np: usize,
     pub(super) type_vt: usize,
     pub(super) max_h: usize,
+    /// Every entry below this position is `Temp`.
+    pub(super) pending_lo: usize,
     fuel_at: usize,
-    /// Position and op of the last emitted instruction (for fusion), if fusable.
-    last: Option<(usize, u32)>,
-    /// The instruction before `last` (same block), if known.
-    prev: Option<(usize, u32)>,
+    /// Position and op of the last emitted instruction of the current basic block.
+    last_op: Option<(usize, u32)>,
+    /// Position of the dst word of the last emitted instruction, if it writes exactly that
+    /// one slot after reading all its operands (it may be retargeted to a local).
+    last_dst: Option<usize>,
+    /// Declared locals `np + i` (bit `i`) still holding their initial zero: valid in the
+    /// function's first basic block only (cleared when the next one starts).
+    fresh: u64,
 }
 
 impl Ctx<'_, '_> {
@@ -66,22 +101,53 @@ impl Ctx<'_, '_> {
         self.bld.set(self.bld.h.o_code.wrapping_add(pc), v)
     }
 
-    /// Emits an instruction (if reachable) and charges it to the current fuel block.
-    fn op(&mut self, op: u32, imms: &[u32]) -> Result<(), Error> {
+    /// Charges one Wasm instruction to the current fuel block.
+    fn charge(&mut self) -> Result<(), Error> {
         if !self.reachable() {
             return Ok(());
         }
         let f = self.code_get(self.fuel_at).wrapping_add(1);
-        self.code_set(self.fuel_at, f)?;
+        self.code_set(self.fuel_at, f)
+    }
+
+    /// Emits an instruction (if reachable).
+    fn ins(&mut self, words: &[u32]) -> Result<(), Error> {
+        if !self.reachable() {
+            return Ok(());
+        }
         let at = self.pc();
-        self.emit(op)?;
-        for w in imms {
+        for w in words {
             self.emit(*w)?;
         }
-        let before = |x: Option<(usize, u32)>| x.filter(|&(p, _)| p < at);
-        self.prev = before(self.last).or_else(|| before(self.prev));
-        self.last = Some((at, op));
+        self.last_op = words.first().map(|&op| (at, op));
+        self.last_dst = None;
         Ok(())
+    }
+
+    /// Emits an instruction whose word 1 is its only destination slot.
+    fn ins_dst(&mut self, words: &[u32]) -> Result<(), Error> {
+        if !self.reachable() {
+            return Ok(());
+        }
+        let at = self.pc();
+        self.ins(words)?;
+        self.last_dst = Some(at.wrapping_add(1));
+        Ok(())
+    }
+
+    /// Records slot `s` as used by the function (the frame's max height covers it).
+    fn sl(&mut self, s: usize) -> u32 {
+        let end = s.saturating_add(1);
+        if end > self.max_h {
+            self.max_h = end;
+        }
+        s as u32
+    }
+
+    /// Slot of the operand at stack position `pos`.
+    fn tslot(&mut self, pos: usize) -> u32 {
+        let s = self.nlocals.wrapping_add(pos);
+        self.sl(s)
     }
 
     /// Starts a new basic block (a branch target): emits a FUEL op.
@@ -92,14 +158,180 @@ impl Ctx<'_, '_> {
         self.emit(ops::FUEL)?;
         self.fuel_at = self.pc();
         self.emit(0)?;
-        self.last = None;
-        self.prev = None;
+        self.last_op = None;
+        self.last_dst = None;
+        self.fresh = 0;
         Ok(())
     }
 
-    /// Runtime stack height (slots above the frame pointer).
-    fn height(&self) -> usize {
-        self.nlocals.wrapping_add(self.opd_len)
+    fn desc_get(&self, pos: usize) -> D {
+        let kind = self.bld.get(self.opd_o.wrapping_add(pos)) >> 8;
+        let v = self.bld.get(self.desc_o.wrapping_add(pos));
+        match kind {
+            D_LOCAL => D::Local(v),
+            D_CONST_ZX => D::Const(u64::from(v)),
+            D_CONST_SX => D::Const(i64::from(v as i32) as u64),
+            _ => D::Temp,
+        }
+    }
+
+    /// Sets the descriptor of the entry at `pos`; a constant that does not fit the payload
+    /// (neither zero- nor sign-extended from 32 bits) is written to the entry's slot instead.
+    pub(super) fn desc_set(&mut self, pos: usize, d: D) -> Result<(), Error> {
+        let (k, v) = match d {
+            D::Temp => (D_TEMP, 0),
+            D::Local(i) => (D_LOCAL, i),
+            D::Const(c) if c >> 32 == 0 => (D_CONST_ZX, c as u32),
+            D::Const(c) if c as i64 == i64::from(c as u32 as i32) => (D_CONST_SX, c as u32),
+            D::Const(c) => {
+                let dst = self.tslot(pos);
+                self.konst(dst, c)?;
+                (D_TEMP, 0)
+            }
+        };
+        let o = self.opd_o.wrapping_add(pos);
+        let t = self.bld.get(o) & TYPE_MASK;
+        self.bld.set(o, t | (k << 8))?;
+        if k != D_TEMP {
+            self.bld.set(self.desc_o.wrapping_add(pos), v)?;
+            if pos < self.pending_lo {
+                self.pending_lo = pos;
+            }
+        }
+        Ok(())
+    }
+
+    /// Pushes an operand with a descriptor.
+    fn push_d(&mut self, t: u32, d: D) -> Result<(), Error> {
+        self.push(t)?;
+        let pos = self.opd_len.wrapping_sub(1);
+        self.desc_set(pos, d)
+    }
+
+    /// Pops an operand of type `t` (UNKNOWN: any) with its descriptor and position.
+    fn pop_d(&mut self, t: u32) -> Result<(u32, D, usize), Error> {
+        let before = self.opd_len;
+        let got = self.pop_expect(t)?;
+        if self.opd_len < before {
+            Ok((got, self.desc_get(self.opd_len), self.opd_len))
+        } else {
+            Ok((got, D::Temp, self.opd_len))
+        }
+    }
+
+    /// Emits code writing constant `c` to slot `dst`.
+    fn konst(&mut self, dst: u32, c: u64) -> Result<(), Error> {
+        if c >> 32 == 0 {
+            self.ins_dst(&[ops::CONST32, dst, c as u32])
+        } else {
+            self.ins_dst(&[ops::CONST64, dst, c as u32, (c >> 32) as u32])
+        }
+    }
+
+    /// Moves the operand at `pos` into its own slot.
+    fn mat(&mut self, pos: usize) -> Result<(), Error> {
+        let d = self.desc_get(pos);
+        if d == D::Temp {
+            return Ok(());
+        }
+        let dst = self.tslot(pos);
+        match d {
+            D::Local(i) => self.ins_dst(&[ops::COPY, dst, i])?,
+            D::Const(c) => self.konst(dst, c)?,
+            D::Temp => {}
+        }
+        self.desc_set(pos, D::Temp)
+    }
+
+    /// Materializes the entries `from..opd_len`.
+    fn mat_from(&mut self, from: usize) -> Result<(), Error> {
+        let lo = self.pending_lo.min(self.opd_len);
+        let mut p = from.max(lo);
+        while p < self.opd_len {
+            self.mat(p)?;
+            p = p.wrapping_add(1);
+        }
+        if from <= lo {
+            self.pending_lo = self.opd_len;
+        }
+        Ok(())
+    }
+
+    /// Materializes every entry (block boundaries).
+    fn mat_all(&mut self) -> Result<(), Error> {
+        self.mat_from(0)
+    }
+
+    /// Materializes the top `n` entries.
+    fn mat_top(&mut self, n: usize) -> Result<(), Error> {
+        self.mat_from(self.opd_len.saturating_sub(n))
+    }
+
+    /// Slot holding operand `d` popped from `pos` (constants are written to the slot at `pos`).
+    fn use_(&mut self, d: D, pos: usize) -> Result<u32, Error> {
+        match d {
+            D::Local(i) => Ok(i),
+            D::Temp => Ok(self.tslot(pos)),
+            D::Const(c) => {
+                let s = self.tslot(pos);
+                self.konst(s, c)?;
+                Ok(s)
+            }
+        }
+    }
+
+    /// Before a write to local `x`: materializes pending reads of it.
+    fn before_write(&mut self, x: u32) -> Result<(), Error> {
+        let lo = self.pending_lo.min(self.opd_len);
+        if self.opd_len.wrapping_sub(lo) > SCAN_MAX {
+            return self.mat_all();
+        }
+        let mut p = lo;
+        while p < self.opd_len {
+            if self.desc_get(p) == D::Local(x) {
+                self.mat(p)?;
+            }
+            p = p.wrapping_add(1);
+        }
+        Ok(())
+    }
+
+    /// Writes operand `d` (popped from `pos`) to local `x`.
+    fn write_local(&mut self, x: u32, d: D, pos: usize) -> Result<(), Error> {
+        if !self.reachable() {
+            return Ok(());
+        }
+        // writing zero to a declared local that still holds its initial zero: nothing to do
+        // (pending reads of it stay valid, as the value does not change)
+        let bit = (x as usize)
+            .checked_sub(self.np)
+            .filter(|&i| i < 64)
+            .map_or(0, |i| 1u64.wrapping_shl(i as u32));
+        if self.fresh & bit != 0 {
+            self.fresh &= !bit;
+            if d == D::Const(0) {
+                // it stays zero
+                self.fresh |= bit;
+                return Ok(());
+            }
+        }
+        self.before_write(x)?;
+        match d {
+            D::Local(y) if y == x => Ok(()),
+            D::Local(y) => self.ins_dst(&[ops::COPY, x, y]),
+            D::Const(c) => self.konst(x, c),
+            D::Temp => {
+                let s = self.tslot(pos);
+                if let Some(at) = self.last_dst {
+                    if self.code_get(at) == s {
+                        self.code_set(at, x)?;
+                        self.last_dst = None;
+                        return Ok(());
+                    }
+                }
+                self.ins_dst(&[ops::COPY, x, s])
+            }
+        }
     }
 
     /// Emits a branch target word for label `depth` (patched later for forward labels).
@@ -130,76 +362,116 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
-    /// Emits a branch to label `depth` with the current stack (`kind`: BR or BR_IF).
-    fn branch(&mut self, depth: usize, kind: u32) -> Result<(), Error> {
+    /// The fused form of "branch if operand `d` at `pos` (i32) is nonzero" (`neg`: is zero):
+    /// if the last instruction computed it with a compare/eqz into its slot, replaces that
+    /// instruction. Returns the words before the target, or None.
+    fn fuse_cond(&mut self, d: D, pos: usize, neg: bool) -> Result<Option<[u32; 3]>, Error> {
+        let (Some((at, last)), D::Temp) = (self.last_op, d) else {
+            return Ok(None);
+        };
+        let end = self.pc();
+        let s = self.tslot(pos);
+        if self.code_get(at.wrapping_add(1)) != s {
+            return Ok(None);
+        }
+        let a = self.code_get(at.wrapping_add(2));
+        let b = self.code_get(at.wrapping_add(3));
+        if (last == ops::I32_EQZ) && at.wrapping_add(3) == end {
+            self.bld.code_len = at;
+            let op = if neg { ops::BR_NZ } else { ops::BR_EQZ };
+            return Ok(Some([op, a, 0]));
+        }
+        if at.wrapping_add(4) != end {
+            return Ok(None);
+        }
+        let Some(&(cmp, cmp_imm, _, _, negated)) =
+            ops::I32_CMP_BR.iter().find(|f| f.0 == last || f.1 == last)
+        else {
+            return Ok(None);
+        };
+        let want = if neg { negated } else { cmp };
+        let Some(f) = ops::I32_CMP_BR.iter().find(|f| f.0 == want) else {
+            return Ok(None);
+        };
+        self.bld.code_len = at;
+        let _ = cmp;
+        let op = if last == cmp_imm { f.3 } else { f.2 };
+        Ok(Some([op, a, b]))
+    }
+
+    /// Emits a branch to label `depth` (`cond`: br_if condition, already popped).
+    fn branch(&mut self, depth: usize, cond: Option<(D, usize)>) -> Result<(), Error> {
         if !self.reachable() {
             return Ok(());
         }
         let arity = self.label_arity(depth);
-        let newh = self
+        let base = self.opd_len.saturating_sub(arity);
+        let before = self.pc();
+        self.mat_top(arity)?;
+        let emitted = self.pc() != before;
+        let src = self.tslot(base);
+        if arity > 0 {
+            self.sl(self
+                .nlocals
+                .wrapping_add(base)
+                .wrapping_add(arity)
+                .wrapping_sub(1));
+        }
+        let is_fn = depth.wrapping_add(1) == self.ctrl_len;
+        if cond.is_none() && is_fn {
+            return self.ins(&[ops::RETURN, src, arity as u32]);
+        }
+        let dst = self
             .nlocals
             .wrapping_add(self.ctrl_get(depth, C_HEIGHT) as usize);
-        let mut op = kind;
-        if kind == ops::BR && newh.wrapping_add(arity) == self.height() {
-            op = ops::JUMP;
+        let dst = self.sl(dst);
+        if arity > 0 {
+            self.sl((dst as usize).wrapping_add(arity).wrapping_sub(1));
         }
-        let mut imm: Option<u32> = None;
-        let mut imm2: Option<(u32, u32)> = None;
-        let mut imm3: Option<[u32; 3]> = None;
-        if kind == ops::BR_IF {
-            if let Some((at, last)) = self.last {
-                let end = self.pc();
-                if last == ops::I32_ADD_LI_T && at.wrapping_add(4) == end {
-                    imm3 = Some([
-                        self.code_get(at.wrapping_add(1)),
-                        self.code_get(at.wrapping_add(2)),
-                        self.code_get(at.wrapping_add(3)),
-                    ]);
-                    self.bld.code_len = at;
-                    op = ops::BR_IF_I32_ADD_LI_T;
-                } else if last == ops::I32_EQZ && at.wrapping_add(1) == end {
-                    self.bld.code_len = at;
-                    op = ops::BR_IF_EQZ;
-                } else if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
-                    imm = Some(self.code_get(at.wrapping_add(1)));
-                    self.bld.code_len = at;
-                    op = ops::BR_IF_LOCAL;
-                } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.0 == last) {
-                    if at.wrapping_add(1) == end {
-                        self.bld.code_len = at;
-                        op = f.1;
+        let copy = arity > 0 && src != dst;
+        match cond {
+            None => {
+                if copy {
+                    self.ins(&[ops::BR])?;
+                    self.target(depth)?;
+                    self.emit(src)?;
+                    self.emit(dst)?;
+                    self.emit(arity as u32)?;
+                } else {
+                    self.ins(&[ops::JUMP])?;
+                    self.target(depth)?;
+                }
+            }
+            Some((d, pos)) => {
+                let fused = if copy || emitted {
+                    None
+                } else {
+                    self.fuse_cond(d, pos, false)?
+                };
+                if let Some([op, a, b]) = fused {
+                    if op == ops::BR_NZ || op == ops::BR_EQZ {
+                        self.ins(&[op, a])?;
+                    } else {
+                        self.ins(&[op, a, b])?;
                     }
-                } else if let Some(f) = ops::I32_BR_FUSABLE.iter().find(|f| f.2 == last) {
-                    if at.wrapping_add(2) == end {
-                        imm = Some(self.code_get(at.wrapping_add(1)));
-                        self.bld.code_len = at;
-                        op = f.3;
-                    }
-                } else if let Some(f) = ops::I32_LI_BRANCH.iter().find(|f| f.0 == last) {
-                    if at.wrapping_add(3) == end {
-                        imm2 = Some((
-                            self.code_get(at.wrapping_add(1)),
-                            self.code_get(at.wrapping_add(2)),
-                        ));
-                        self.bld.code_len = at;
-                        op = f.1;
+                    self.target(depth)?;
+                } else {
+                    let c = self.use_(d, pos)?;
+                    if copy {
+                        self.ins(&[ops::BR_NZ_COPY, c])?;
+                        self.target(depth)?;
+                        self.emit(src)?;
+                        self.emit(dst)?;
+                        self.emit(arity as u32)?;
+                    } else {
+                        self.ins(&[ops::BR_NZ, c])?;
+                        self.target(depth)?;
                     }
                 }
             }
         }
-        match (imm, imm2) {
-            _ if imm3.is_some() => self.op(op, &imm3.unwrap_or_default())?,
-            (_, Some((a, c))) => self.op(op, &[a, c])?,
-            (Some(c), None) => self.op(op, &[c])?,
-            (None, None) => self.op(op, &[])?,
-        }
-        self.target(depth)?;
-        if op != ops::JUMP {
-            self.emit(newh as u32)?;
-            self.emit(arity as u32)?;
-        }
-        self.last = None;
-        self.prev = None;
+        self.last_op = None;
+        self.last_dst = None;
         Ok(())
     }
 
@@ -286,7 +558,8 @@ pub(super) fn compile_body(
     let runs_o = h.o_scratch;
     let opd_o = runs_o.saturating_add(runs_cap.saturating_mul(2));
     let opd_cap = opd_capacity(bld.limits.value_stack(), h.max_body);
-    let ctrl_o = opd_o.saturating_add(opd_cap);
+    let desc_o = opd_o.saturating_add(opd_cap);
+    let ctrl_o = desc_o.saturating_add(opd_cap.saturating_mul(DESC_REC));
     let ctrl_cap = ctrl_capacity(h.max_body);
 
     let n_runs = r.count()?;
@@ -324,6 +597,7 @@ pub(super) fn compile_body(
         opd_o,
         opd_cap,
         opd_len: 0,
+        desc_o,
         ctrl_o,
         ctrl_cap,
         ctrl_len: 0,
@@ -331,12 +605,18 @@ pub(super) fn compile_body(
         np,
         type_vt,
         max_h: total,
+        pending_lo: 0,
         fuel_at: 0,
-        last: None,
-        prev: None,
+        last_op: None,
+        last_dst: None,
+        fresh: 0,
     };
     c.push_ctrl(K_BLOCK, t, NONE)?;
     c.new_block()?;
+    let declared = total.wrapping_sub(np).min(64);
+    c.fresh = 1u64
+        .checked_shl(declared as u32)
+        .map_or(u64::MAX, |b| b.wrapping_sub(1));
     while c.ctrl_len > 0 {
         c.at = r.pos();
         instr(&mut c, r)?;
@@ -354,62 +634,68 @@ pub(super) fn compile_body(
 fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
     let opcode = r.u8()?;
     let n_types = c.bld.h.n_types;
+    // every instruction but the structural ones costs one unit of fuel
+    if !matches!(opcode, 0x01 | 0x02 | 0x03 | 0x05 | 0x0b) {
+        c.charge()?;
+    }
     match opcode {
         0x00 => {
-            c.op(ops::UNREACHABLE, &[])?;
+            c.ins(&[ops::UNREACHABLE])?;
             c.set_unreachable()?;
         }
         0x01 => {}
-        0x02..=0x04 => {
+        0x02 | 0x03 => {
             let (bt, single) = block_type(r, n_types)?;
-            if opcode == 0x04 {
-                c.pop_vt(ValType::I32)?;
+            if c.reachable() {
+                c.mat_all()?;
             }
             c.pop_params(bt, single)?;
-            let kind = match opcode {
-                0x02 => K_BLOCK,
-                0x03 => K_LOOP,
-                _ => K_IF,
-            };
+            let kind = if opcode == 0x02 { K_BLOCK } else { K_LOOP };
             c.push_ctrl(kind, bt, single)?;
             if kind == K_LOOP && c.reachable() {
                 let p = c.pc();
                 c.new_block()?;
                 c.ctrl_set(0, C_LOOP_PC, p as u32)?;
             }
-            if kind == K_IF && c.reachable() {
-                // the condition was computed just before `if` (still in the parent block)
-                let end = c.pc();
-                let mut fused = false;
-                if let Some((at, last)) = c.last {
-                    let x = c.code_get(at.wrapping_add(1));
-                    if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
-                        c.bld.code_len = at;
-                        c.op(ops::BR_UNLESS_LOCAL, &[x])?;
-                        fused = true;
-                    } else if let Some(f) = ops::I32_IF_FUSABLE.iter().find(|f| f.0 == last) {
-                        if at.wrapping_add(1) == end {
-                            c.bld.code_len = at;
-                            c.op(f.1, &[])?;
-                            fused = true;
-                        }
-                    } else if let Some(f) = ops::I32_IF_FUSABLE.iter().find(|f| f.2 == last) {
-                        if at.wrapping_add(2) == end {
-                            c.bld.code_len = at;
-                            c.op(f.3, &[x])?;
-                            fused = true;
-                        }
-                    } else if let Some(f) = ops::I32_LI_BRANCH.iter().find(|f| f.0 == last) {
-                        if at.wrapping_add(3) == end {
-                            let y = c.code_get(at.wrapping_add(2));
-                            c.bld.code_len = at;
-                            c.op(f.2, &[x, y])?;
-                            fused = true;
+            c.push_params(bt, single)?;
+        }
+        0x04 => {
+            let (bt, single) = block_type(r, n_types)?;
+            let before = c.pc();
+            if c.reachable() {
+                let below = c.opd_len.saturating_sub(1);
+                let lo = c.pending_lo.min(c.opd_len);
+                let mut p = lo;
+                while p < below {
+                    c.mat(p)?;
+                    p = p.wrapping_add(1);
+                }
+                if lo < below {
+                    c.pending_lo = below;
+                }
+            }
+            let emitted = c.pc() != before;
+            let (_, cd, cpos) = c.pop_d(ValType::I32.code())?;
+            c.pop_params(bt, single)?;
+            c.push_ctrl(K_IF, bt, single)?;
+            if c.reachable() {
+                let fused = if emitted {
+                    None
+                } else {
+                    c.fuse_cond(cd, cpos, true)?
+                };
+                match fused {
+                    Some([op, a, b]) => {
+                        if op == ops::BR_NZ || op == ops::BR_EQZ {
+                            c.ins(&[op, a])?;
+                        } else {
+                            c.ins(&[op, a, b])?;
                         }
                     }
-                }
-                if !fused {
-                    c.op(ops::BR_UNLESS, &[])?;
+                    None => {
+                        let s = c.use_(cd, cpos)?;
+                        c.ins(&[ops::BR_EQZ, s])?;
+                    }
                 }
                 let at = c.pc();
                 c.emit(NIL)?;
@@ -422,9 +708,12 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if c.ctrl_get(0, C_KIND) != K_IF {
                 return Err(c.verr(ErrorKind::TypeMismatch));
             }
+            if c.reachable() {
+                c.mat_all()?;
+            }
             c.check_frame_end()?;
             if c.reachable() {
-                c.op(ops::JUMP, &[])?;
+                c.ins(&[ops::JUMP])?;
                 c.target(0)?;
             }
             let ep = c.ctrl_get(0, C_ELSE_PATCH);
@@ -441,6 +730,9 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             c.push_params(bt, single)?;
         }
         0x0b => {
+            if c.reachable() {
+                c.mat_all()?;
+            }
             c.check_frame_end()?;
             let kind = c.ctrl_get(0, C_KIND);
             let (bt, single) = (c.ctrl_get(0, C_BT_TYPE), c.ctrl_get(0, C_BT_SINGLE));
@@ -458,7 +750,12 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let here = c.pc() as u32;
                 c.resolve(patch, here)?;
                 let (_, nr) = c.bt_counts(bt, single);
+                let src = c.tslot(0);
+                if nr > 0 {
+                    c.sl(c.nlocals.wrapping_add(nr).wrapping_sub(1));
+                }
                 c.emit(ops::RETURN)?;
+                c.emit(src)?;
                 c.emit(nr as u32)?;
                 c.ctrl_len = 0;
                 return Ok(());
@@ -481,7 +778,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if l >= c.ctrl_len {
                 return Err(c.verr(ErrorKind::UnknownIndex));
             }
-            c.branch(l, ops::BR)?;
+            c.branch(l, None)?;
             c.pop_label(l)?;
             c.set_unreachable()?;
         }
@@ -490,8 +787,8 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if l >= c.ctrl_len {
                 return Err(c.verr(ErrorKind::UnknownIndex));
             }
-            c.pop_vt(ValType::I32)?;
-            c.branch(l, ops::BR_IF)?;
+            let (_, d, pos) = c.pop_d(ValType::I32.code())?;
+            c.branch(l, Some((d, pos)))?;
             c.pop_label(l)?;
             c.push_label(l)?;
         }
@@ -508,7 +805,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if default >= c.ctrl_len {
                 return Err(c.verr(ErrorKind::UnknownIndex));
             }
-            c.pop_vt(ValType::I32)?;
+            let (_, idx_d, idx_pos) = c.pop_d(ValType::I32.code())?;
             let arity = c.label_arity(default);
             let end_at = r.pos();
             r.set_pos(targets_at);
@@ -526,16 +823,31 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.opd_len = save;
             }
             if c.reachable() {
-                c.op(ops::BR_TABLE, &[n as u32, arity as u32])?;
+                c.mat_top(arity)?;
+                let base = c.opd_len.saturating_sub(arity);
+                let src = c.tslot(base);
+                if arity > 0 {
+                    c.sl(c
+                        .nlocals
+                        .wrapping_add(base)
+                        .wrapping_add(arity)
+                        .wrapping_sub(1));
+                }
+                let idx = c.use_(idx_d, idx_pos)?;
+                c.ins(&[ops::BR_TABLE, idx, n as u32, src, arity as u32])?;
                 r.set_pos(targets_at);
                 for _ in 0..=n {
                     let l = r.count()?;
                     c.target(l)?;
                     let newh = c.nlocals.wrapping_add(c.ctrl_get(l, C_HEIGHT) as usize);
-                    c.emit(newh as u32)?;
+                    let dst = c.sl(newh);
+                    if arity > 0 {
+                        c.sl(newh.wrapping_add(arity).wrapping_sub(1));
+                    }
+                    c.emit(dst)?;
                 }
-                c.last = None;
-                c.prev = None;
+                c.last_op = None;
+                c.last_dst = None;
             }
             r.set_pos(end_at);
             c.pop_label(default)?;
@@ -544,7 +856,19 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
         0x0f => {
             let depth = c.ctrl_len.wrapping_sub(1);
             let nr = c.label_arity(depth);
-            c.op(ops::RETURN, &[nr as u32])?;
+            if c.reachable() {
+                c.mat_top(nr)?;
+                let base = c.opd_len.saturating_sub(nr);
+                let src = c.tslot(base);
+                if nr > 0 {
+                    c.sl(c
+                        .nlocals
+                        .wrapping_add(base)
+                        .wrapping_add(nr)
+                        .wrapping_sub(1));
+                }
+                c.ins(&[ops::RETURN, src, nr as u32])?;
+            }
             c.pop_label(depth)?;
             c.set_unreachable()?;
         }
@@ -554,8 +878,9 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 return Err(c.verr(ErrorKind::UnknownIndex));
             }
             let t = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 0);
+            let h = call_args(c, t)?;
             call_sig(c, t)?;
-            c.op(ops::CALL, &[f])?;
+            c.ins(&[ops::CALL, f, h])?;
         }
         0x11 => {
             let t = r.u32()?;
@@ -569,14 +894,15 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             {
                 return Err(c.verr(ErrorKind::TypeMismatch));
             }
-            c.pop_vt(ValType::I32)?;
+            let (_, d, pos) = c.pop_d(ValType::I32.code())?;
+            let h = call_args(c, t)?;
+            let idx = if c.reachable() { c.use_(d, pos)? } else { 0 };
             call_sig(c, t)?;
             let canon = c.bld.get_rec(c.bld.h.o_types, TYPE_REC, t as usize, 3);
-            c.op(ops::CALL_INDIRECT, &[canon, table])?;
+            c.ins(&[ops::CALL_INDIRECT, canon, table, idx, h])?;
         }
         0x1a => {
             c.pop()?;
-            c.op(ops::DROP, &[])?;
         }
         0x1b | 0x1c => {
             let want = if opcode == 0x1c {
@@ -588,16 +914,16 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             } else {
                 None
             };
-            c.pop_vt(ValType::I32)?;
-            let t = match want {
+            let (_, cd, cpos) = c.pop_d(ValType::I32.code())?;
+            let (t, bd, bpos, ad, apos) = match want {
                 Some(w) => {
-                    c.pop_expect(w)?;
-                    c.pop_expect(w)?;
-                    w
+                    let (_, bd, bpos) = c.pop_d(w)?;
+                    let (_, ad, apos) = c.pop_d(w)?;
+                    (w, bd, bpos, ad, apos)
                 }
                 None => {
-                    let t1 = c.pop()?;
-                    let t2 = c.pop()?;
+                    let (t1, bd, bpos) = c.pop_d(UNKNOWN)?;
+                    let (t2, ad, apos) = c.pop_d(UNKNOWN)?;
                     let is_ref =
                         |t: u32| t == ValType::FuncRef.code() || t == ValType::ExternRef.code();
                     if is_ref(t1) || is_ref(t2) {
@@ -606,109 +932,38 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     if t1 != t2 && t1 != UNKNOWN && t2 != UNKNOWN {
                         return Err(c.verr(ErrorKind::TypeMismatch));
                     }
-                    if t1 == UNKNOWN {
-                        t2
-                    } else {
-                        t1
-                    }
+                    (if t1 == UNKNOWN { t2 } else { t1 }, bd, bpos, ad, apos)
                 }
             };
             c.push(t)?;
-            c.op(ops::SELECT, &[])?;
+            if c.reachable() {
+                let cs = c.use_(cd, cpos)?;
+                let bs = c.use_(bd, bpos)?;
+                let as_ = c.use_(ad, apos)?;
+                let dst = c.tslot(apos);
+                c.ins_dst(&[ops::SELECT, dst, as_, bs, cs])?;
+            }
         }
         0x20 => {
             let x = r.u32()?;
             let t = c
                 .local_type(x)
                 .ok_or_else(|| c.verr(ErrorKind::UnknownIndex))?;
-            c.push(t)?;
-            if let Some((at, last)) = c.last {
-                if at.wrapping_add(2) == c.pc() && c.reachable() {
-                    let y = c.code_get(at.wrapping_add(1));
-                    if last == ops::LOCAL_GET {
-                        c.bld.code_len = at;
-                        return c.op(ops::LOCAL_GET2, &[y, x]);
-                    }
-                    if last == ops::LOCAL_SET {
-                        c.bld.code_len = at;
-                        if y == x {
-                            return c.op(ops::LOCAL_TEE, &[x]);
-                        }
-                        return c.op(ops::LOCAL_SET_GET, &[y, x]);
-                    }
-                }
-            }
-            c.op(ops::LOCAL_GET, &[x])?;
+            c.push_d(t, D::Local(x))?;
         }
         0x21 | 0x22 => {
             let x = r.u32()?;
             let t = c
                 .local_type(x)
                 .ok_or_else(|| c.verr(ErrorKind::UnknownIndex))?;
-            c.pop_expect(t)?;
+            let (_, d, pos) = c.pop_d(t)?;
+            c.write_local(x, d, pos)?;
             if opcode == 0x22 {
-                c.push(t)?;
-                if let (Some((at, last)), true) = (c.last, c.reachable()) {
-                    let end = c.pc();
-                    let a = c.code_get(at.wrapping_add(1));
-                    let b = c.code_get(at.wrapping_add(2));
-                    if last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
-                        c.bld.code_len = at;
-                        return c.op(ops::I32_ADD_SI_T, &[a, x]);
-                    }
-                    if at.wrapping_add(3) == end {
-                        if last == ops::I32_ADD_LI {
-                            c.bld.code_len = at;
-                            return c.op(ops::I32_ADD_LI_T, &[a, b, x]);
-                        }
-                        if last == ops::I32_ADD_LL {
-                            c.bld.code_len = at;
-                            return c.op(ops::I32_ADD_LL_T, &[a, b, x]);
-                        }
-                    }
-                }
-                c.op(ops::LOCAL_TEE, &[x])?;
-            } else {
-                if let (Some((at, last)), true) = (c.last, c.reachable()) {
-                    if at.wrapping_add(1) == c.pc() {
-                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.op == last) {
-                            c.bld.code_len = at;
-                            return c.op(f.s_l, &[x]);
-                        }
-                    }
-                    if at.wrapping_add(2) == c.pc() {
-                        let a = c.code_get(at.wrapping_add(1));
-                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.si == last) {
-                            c.bld.code_len = at;
-                            return c.op(f.si_l, &[a, x]);
-                        }
-                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.sl == last) {
-                            c.bld.code_len = at;
-                            return c.op(f.sl_l, &[a, x]);
-                        }
-                        if last == ops::LOCAL_GET {
-                            c.bld.code_len = at;
-                            return c.op(ops::LOCAL_COPY, &[a, x]);
-                        }
-                        if last == ops::CONST32 {
-                            c.bld.code_len = at;
-                            return c.op(ops::LOCAL_SET_CONST, &[a, x]);
-                        }
-                    }
-                    if at.wrapping_add(3) == c.pc() {
-                        let a = c.code_get(at.wrapping_add(1));
-                        let b = c.code_get(at.wrapping_add(2));
-                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.li == last) {
-                            c.bld.code_len = at;
-                            return c.op(f.li_l, &[a, b, x]);
-                        }
-                        if let Some(f) = ops::I32_FUSABLE.iter().find(|f| f.ll == last) {
-                            c.bld.code_len = at;
-                            return c.op(f.ll_l, &[a, b, x]);
-                        }
-                    }
-                }
-                c.op(ops::LOCAL_SET, &[x])?;
+                let nd = match d {
+                    D::Const(k) => D::Const(k),
+                    _ => D::Local(x),
+                };
+                c.push_d(t, nd)?;
             }
         }
         0x23 | 0x24 => {
@@ -719,26 +974,38 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             let t = c.bld.get_rec(c.bld.h.o_globals, GLOBAL_REC, g as usize, 0);
             if opcode == 0x23 {
                 c.push(t)?;
-                c.op(ops::GLOBAL_GET, &[g])?;
+                let dst = c.tslot(c.opd_len.wrapping_sub(1));
+                c.ins_dst(&[ops::GLOBAL_GET, dst, g])?;
             } else {
                 if c.bld.get_rec(c.bld.h.o_globals, GLOBAL_REC, g as usize, 1) == 0 {
                     return Err(c.verr(ErrorKind::ImmutableGlobal));
                 }
-                c.pop_expect(t)?;
-                c.op(ops::GLOBAL_SET, &[g])?;
+                let (_, d, pos) = c.pop_d(t)?;
+                if c.reachable() {
+                    let s = c.use_(d, pos)?;
+                    c.ins(&[ops::GLOBAL_SET, g, s])?;
+                }
             }
         }
         0x25 | 0x26 => {
             let t = r.u32()?;
             let et = table_elem(c, t)?;
             if opcode == 0x25 {
-                c.pop_vt(ValType::I32)?;
+                let (_, d, pos) = c.pop_d(ValType::I32.code())?;
                 c.push(et)?;
-                c.op(ops::TABLE_GET, &[t])?;
+                if c.reachable() {
+                    let i = c.use_(d, pos)?;
+                    let dst = c.tslot(pos);
+                    c.ins_dst(&[ops::TABLE_GET, dst, t, i])?;
+                }
             } else {
-                c.pop_expect(et)?;
-                c.pop_vt(ValType::I32)?;
-                c.op(ops::TABLE_SET, &[t])?;
+                let (_, vd, vpos) = c.pop_d(et)?;
+                let (_, id, ipos) = c.pop_d(ValType::I32.code())?;
+                if c.reachable() {
+                    let v = c.use_(vd, vpos)?;
+                    let i = c.use_(id, ipos)?;
+                    c.ins(&[ops::TABLE_SET, t, i, v])?;
+                }
             }
         }
         0x28..=0x3e => {
@@ -750,45 +1017,24 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if align > natural {
                 return Err(c.verr(ErrorKind::BadAlignment));
             }
-            if is_store {
-                c.pop_vt(vt)?;
-                c.pop_vt(ValType::I32)?;
-            } else {
-                c.pop_vt(ValType::I32)?;
-                c.push_vt(vt)?;
-            }
             let op = u32::from(opcode);
-            if let (Some((at, last)), true) = (c.last, c.reachable()) {
-                let end = c.pc();
-                let x = c.code_get(at.wrapping_add(1));
-                let y = c.code_get(at.wrapping_add(2));
-                if let Some(f) = ops::LOAD_LOCAL_FUSABLE.iter().find(|f| f.0 == op) {
-                    if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
-                        c.bld.code_len = at;
-                        return c.op(f.1, &[x, offset]);
-                    }
+            if is_store {
+                let (_, vd, vpos) = c.pop_d(vt.code())?;
+                let (_, ad, apos) = c.pop_d(ValType::I32.code())?;
+                if c.reachable() {
+                    let v = c.use_(vd, vpos)?;
+                    let a = c.use_(ad, apos)?;
+                    c.ins(&[op, a, v, offset])?;
                 }
-                if op == ops::I32_LOAD && last == ops::I32_ADD_SI && at.wrapping_add(2) == end {
-                    if let Some((p, ops::I32_SHL_SI)) = c.prev {
-                        if p.wrapping_add(2) == at {
-                            let sh = c.code_get(p.wrapping_add(1));
-                            c.bld.code_len = p;
-                            return c.op(ops::I32_LOAD_SHL_SI, &[sh, x, offset]);
-                        }
-                    }
-                    c.bld.code_len = at;
-                    return c.op(ops::I32_LOAD_SI, &[x, offset]);
-                }
-                if op == ops::I32_LOAD8_U && last == ops::I32_ADD_LI && at.wrapping_add(3) == end {
-                    c.bld.code_len = at;
-                    return c.op(ops::I32_LOAD8_U_LI, &[x, y, offset]);
-                }
-                if op == ops::I32_STORE && last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
-                    c.bld.code_len = at;
-                    return c.op(ops::I32_STORE_LL, &[x, y, offset]);
+            } else {
+                let (_, ad, apos) = c.pop_d(ValType::I32.code())?;
+                c.push_vt(vt)?;
+                if c.reachable() {
+                    let a = c.use_(ad, apos)?;
+                    let dst = c.tslot(apos);
+                    c.ins_dst(&[op, dst, a, offset])?;
                 }
             }
-            c.op(op, &[offset])?;
         }
         0x3f | 0x40 => {
             if r.u8()? != 0 {
@@ -796,51 +1042,51 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             }
             need_memory(c)?;
             if opcode == 0x40 {
-                c.pop_vt(ValType::I32)?;
+                let (_, d, pos) = c.pop_d(ValType::I32.code())?;
+                c.push_vt(ValType::I32)?;
+                if c.reachable() {
+                    let s = c.use_(d, pos)?;
+                    let dst = c.tslot(pos);
+                    c.ins_dst(&[ops::MEMORY_GROW, dst, s])?;
+                }
+            } else {
+                c.push_vt(ValType::I32)?;
+                let dst = c.tslot(c.opd_len.wrapping_sub(1));
+                c.ins_dst(&[ops::MEMORY_SIZE, dst])?;
             }
-            c.push_vt(ValType::I32)?;
-            c.op(
-                if opcode == 0x3f {
-                    ops::MEMORY_SIZE
-                } else {
-                    ops::MEMORY_GROW
-                },
-                &[],
-            )?;
         }
         0x41 => {
             let v = r.i32()?;
-            c.push_vt(ValType::I32)?;
-            c.op(ops::CONST32, &[v as u32])?;
+            c.push_d(ValType::I32.code(), D::Const(u64::from(v as u32)))?;
         }
         0x42 => {
             let v = r.i64()? as u64;
-            c.push_vt(ValType::I64)?;
-            c.op(ops::CONST64, &[v as u32, (v >> 32) as u32])?;
+            c.push_d(ValType::I64.code(), D::Const(v))?;
         }
         0x43 => {
             let v = r.f32()?;
-            c.push_vt(ValType::F32)?;
-            c.op(ops::CONST32, &[v])?;
+            c.push_d(ValType::F32.code(), D::Const(u64::from(v)))?;
         }
         0x44 => {
             let v = r.f64()?;
-            c.push_vt(ValType::F64)?;
-            c.op(ops::CONST64, &[v as u32, (v >> 32) as u32])?;
+            c.push_d(ValType::F64.code(), D::Const(v))?;
         }
         0x45..=0xc4 => numeric(c, u32::from(opcode))?,
         0xd0 => {
             let t = r.reftype()?;
-            c.push_vt(t)?;
-            c.op(ops::CONST32, &[0])?;
+            c.push_d(t.code(), D::Const(0))?;
         }
         0xd1 => {
-            let t = c.pop()?;
+            let (t, d, pos) = c.pop_d(UNKNOWN)?;
             if t != UNKNOWN && t != ValType::FuncRef.code() && t != ValType::ExternRef.code() {
                 return Err(c.verr(ErrorKind::TypeMismatch));
             }
             c.push_vt(ValType::I32)?;
-            c.op(ops::REF_IS_NULL, &[])?;
+            if c.reachable() {
+                let s = c.use_(d, pos)?;
+                let dst = c.tslot(pos);
+                c.ins_dst(&[ops::I64_EQZ, dst, s])?;
+            }
         }
         0xd2 => {
             let f = r.u32()?;
@@ -850,13 +1096,31 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if !is_declared(c.bld, f) {
                 return Err(c.verr(ErrorKind::UndeclaredFuncRef));
             }
-            c.push_vt(ValType::FuncRef)?;
-            c.op(ops::CONST32, &[f.wrapping_add(1)])?;
+            c.push_d(
+                ValType::FuncRef.code(),
+                D::Const(u64::from(f.wrapping_add(1))),
+            )?;
         }
         0xfc => prefixed(c, r)?,
         _ => return Err(c.verr(ErrorKind::BadOpcode)),
     }
     Ok(())
+}
+
+/// Materializes the arguments of a call of type `t`; returns the slot of the first.
+fn call_args(c: &mut Ctx<'_, '_>, t: u32) -> Result<u32, Error> {
+    let (p, res) = c.bld.type_sig(t);
+    let (np, nr) = (p.len(), res.len());
+    if c.reachable() {
+        c.mat_top(np)?;
+    }
+    let base = c.opd_len.saturating_sub(np);
+    let h = c.tslot(base);
+    let n = np.max(nr);
+    if n > 0 {
+        c.sl((h as usize).wrapping_add(n).wrapping_sub(1));
+    }
+    Ok(h)
 }
 
 fn call_sig(c: &mut Ctx<'_, '_>, t: u32) -> Result<(), Error> {
@@ -889,51 +1153,73 @@ fn table_elem(c: &Ctx<'_, '_>, t: u32) -> Result<u32, Error> {
 
 fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
     let (params, result) = ops::numeric_sig(op).ok_or_else(|| c.verr(ErrorKind::BadOpcode))?;
-    for p in params.iter().rev() {
-        c.pop_vt(*p)?;
-    }
-    c.push_vt(result)?;
-    if op == ops::I32_ROTL || op == ops::I32_ROTR {
-        if let (Some((at, ops::CONST32)), true) = (c.last, c.reachable()) {
-            if at.wrapping_add(2) == c.pc() {
-                let k = c.code_get(at.wrapping_add(1));
-                c.bld.code_len = at;
-                let fused = if op == ops::I32_ROTL {
-                    ops::I32_ROTL_SI
-                } else {
-                    ops::I32_ROTR_SI
-                };
-                return c.op(fused, &[k]);
-            }
+    if let [p] = params {
+        let (_, d, pos) = c.pop_d(p.code())?;
+        if matches!(
+            op,
+            ops::I32_REINTERPRET_F32
+                | ops::I64_REINTERPRET_F64
+                | ops::F32_REINTERPRET_I32
+                | ops::F64_REINTERPRET_I64
+        ) {
+            // same bits: the operand stays where it is
+            return c.push_d(result.code(), d);
         }
-    }
-    if let (Some(f), Some((at, last))) = (ops::I32_FUSABLE.iter().find(|f| f.op == op), c.last) {
+        c.push_vt(result)?;
         if c.reachable() {
-            let x = c.code_get(at.wrapping_add(1));
-            let y = c.code_get(at.wrapping_add(2));
-            let end = c.pc();
-            if last == ops::CONST32 && at.wrapping_add(2) == end {
-                if let Some((p, ops::LOCAL_GET)) = c.prev {
-                    if p.wrapping_add(2) == at {
-                        let a = c.code_get(p.wrapping_add(1));
-                        c.bld.code_len = p;
-                        return c.op(f.li, &[a, x]);
-                    }
+            let a = c.use_(d, pos)?;
+            let dst = c.tslot(pos);
+            c.ins_dst(&[op, dst, a])?;
+        }
+        return Ok(());
+    }
+    let (p0, p1) = match params {
+        [a, b] => (*a, *b),
+        _ => return Err(c.verr(ErrorKind::BadOpcode)),
+    };
+    let (_, bd, bpos) = c.pop_d(p1.code())?;
+    let (_, ad, apos) = c.pop_d(p0.code())?;
+    c.push_vt(result)?;
+    if !c.reachable() {
+        return Ok(());
+    }
+    let dst = c.tslot(apos);
+    let is64 = p0 == ValType::I64;
+    let imm_of = |d: D| -> Option<u32> {
+        match d {
+            D::Const(k) if !is64 => Some(k as u32),
+            D::Const(k) if k as i64 == i64::from(k as u32 as i32) => Some(k as u32),
+            _ => None,
+        }
+    };
+    if let Some(&(_, imm_op, swapped)) = ops::BIN_IMM.iter().find(|f| f.0 == op) {
+        if let Some(k) = imm_of(bd) {
+            let a = c.use_(ad, apos)?;
+            return c.ins_dst(&[imm_op, dst, a, k]);
+        }
+        if swapped != 0 {
+            if let Some(k) = imm_of(ad) {
+                if let Some(&(_, sw_imm, _)) = ops::BIN_IMM.iter().find(|f| f.0 == swapped) {
+                    let b = c.use_(bd, bpos)?;
+                    return c.ins_dst(&[sw_imm, dst, b, k]);
                 }
-                c.bld.code_len = at;
-                return c.op(f.si, &[x]);
-            }
-            if last == ops::LOCAL_GET && at.wrapping_add(2) == end {
-                c.bld.code_len = at;
-                return c.op(f.sl, &[x]);
-            }
-            if last == ops::LOCAL_GET2 && at.wrapping_add(3) == end {
-                c.bld.code_len = at;
-                return c.op(f.ll, &[x, y]);
             }
         }
     }
-    c.op(op, &[])
+    let a = c.use_(ad, apos)?;
+    let b = c.use_(bd, bpos)?;
+    c.ins_dst(&[op, dst, a, b])
+}
+
+/// Materializes the top `n` operands (a bulk instruction's); returns the slot of the first.
+fn bulk_base(c: &mut Ctx<'_, '_>, n: usize) -> Result<u32, Error> {
+    if c.reachable() {
+        c.mat_top(n)?;
+    }
+    let base = c.opd_len.saturating_sub(n);
+    let s = c.tslot(base);
+    c.sl((s as usize).wrapping_add(n).wrapping_sub(1));
+    Ok(s)
 }
 
 fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
@@ -956,12 +1242,13 @@ fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     return Err(c.verr(ErrorKind::Malformed));
                 }
                 need_memory(c)?;
+                let base = bulk_base(c, 3)?;
                 for _ in 0..3 {
                     c.pop_vt(ValType::I32)?;
                 }
-                c.op(ops::MEMORY_INIT, &[d])?;
+                c.ins(&[ops::MEMORY_INIT, d, base])?;
             } else {
-                c.op(ops::DATA_DROP, &[d])?;
+                c.ins(&[ops::DATA_DROP, d])?;
             }
         }
         10 | 11 => {
@@ -972,17 +1259,16 @@ fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 }
             }
             need_memory(c)?;
+            let base = bulk_base(c, 3)?;
             for _ in 0..3 {
                 c.pop_vt(ValType::I32)?;
             }
-            c.op(
-                if sub == 10 {
-                    ops::MEMORY_COPY
-                } else {
-                    ops::MEMORY_FILL
-                },
-                &[],
-            )?;
+            let op = if sub == 10 {
+                ops::MEMORY_COPY
+            } else {
+                ops::MEMORY_FILL
+            };
+            c.ins(&[op, base])?;
         }
         12 => {
             let e = r.u32()?;
@@ -994,17 +1280,18 @@ fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if c.bld.get_rec(c.bld.h.o_elems, ELEM_REC, e as usize, 7) != et {
                 return Err(c.verr(ErrorKind::TypeMismatch));
             }
+            let base = bulk_base(c, 3)?;
             for _ in 0..3 {
                 c.pop_vt(ValType::I32)?;
             }
-            c.op(ops::TABLE_INIT, &[e, t])?;
+            c.ins(&[ops::TABLE_INIT, e, t, base])?;
         }
         13 => {
             let e = r.u32()?;
             if e as usize >= c.bld.h.n_elems {
                 return Err(c.verr(ErrorKind::UnknownIndex));
             }
-            c.op(ops::ELEM_DROP, &[e])?;
+            c.ins(&[ops::ELEM_DROP, e])?;
         }
         14 => {
             let d = r.u32()?;
@@ -1014,32 +1301,36 @@ fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if dt != st {
                 return Err(c.verr(ErrorKind::TypeMismatch));
             }
+            let base = bulk_base(c, 3)?;
             for _ in 0..3 {
                 c.pop_vt(ValType::I32)?;
             }
-            c.op(ops::TABLE_COPY, &[d, s])?;
+            c.ins(&[ops::TABLE_COPY, d, s, base])?;
         }
         15 => {
             let t = r.u32()?;
             let et = table_elem(c, t)?;
+            let base = bulk_base(c, 2)?;
             c.pop_vt(ValType::I32)?;
             c.pop_expect(et)?;
             c.push_vt(ValType::I32)?;
-            c.op(ops::TABLE_GROW, &[t])?;
+            c.ins(&[ops::TABLE_GROW, t, base])?;
         }
         16 => {
             let t = r.u32()?;
             table_elem(c, t)?;
             c.push_vt(ValType::I32)?;
-            c.op(ops::TABLE_SIZE, &[t])?;
+            let dst = c.tslot(c.opd_len.wrapping_sub(1));
+            c.ins_dst(&[ops::TABLE_SIZE, dst, t])?;
         }
         17 => {
             let t = r.u32()?;
             let et = table_elem(c, t)?;
+            let base = bulk_base(c, 3)?;
             c.pop_vt(ValType::I32)?;
             c.pop_expect(et)?;
             c.pop_vt(ValType::I32)?;
-            c.op(ops::TABLE_FILL, &[t])?;
+            c.ins(&[ops::TABLE_FILL, t, base])?;
         }
         _ => return Err(c.verr(ErrorKind::BadOpcode)),
     }

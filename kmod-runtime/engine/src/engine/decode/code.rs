@@ -4,11 +4,12 @@
 
 use super::super::compile;
 use super::super::error::{Error, ErrorKind};
+use super::super::ops;
 use super::reader::Reader;
 use super::Builder;
 
 /// Upper bound of internal code words per byte of function body.
-pub(in super::super) const CODE_WORDS_PER_BYTE: usize = 4;
+pub(in super::super) const CODE_WORDS_PER_BYTE: usize = 5;
 /// Extra code words per function.
 pub(in super::super) const CODE_WORDS_PER_FUNC: usize = 8;
 
@@ -48,6 +49,23 @@ pub(super) fn decode(
             bld.h.max_body = bld.h.max_body.max(size);
         }
         r.set_pos(end);
+    }
+    // the code area ends with K_MAX trap words (see `ops::K_MAX`)
+    if bld.writing {
+        for _ in 0..ops::K_MAX {
+            let i = bld.h.o_code.wrapping_add(bld.code_len);
+            if bld.code_len >= bld.h.code_bound {
+                return Err(r.err(ErrorKind::BufferTooSmall));
+            }
+            bld.set(i, ops::UNREACHABLE)?;
+            bld.code_len = bld.code_len.wrapping_add(1);
+        }
+    } else {
+        bld.h.code_bound = bld
+            .h
+            .code_bound
+            .checked_add(ops::K_MAX)
+            .ok_or_else(|| r.err(ErrorKind::LimitExceeded))?;
     }
     Ok(())
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR MIT
-//! The interpreter loop: iterative (Wasm calls push frames on an explicit stack), fuel charged
-//! per basic block (at the branch that enters it), every access bounds-checked except value-stack
-//! slots inside the current frame, whose bound the validator computed and the call path checked
-//! (see `slot!`).
+//! The interpreter loop over register code: iterative (Wasm calls push frames on an explicit
+//! stack), fuel charged per basic block (at the branch that enters it), every access
+//! bounds-checked except (a) value-stack slots inside the current frame, whose bound the compiler
+//! recorded and the call path checked (see `slot!`), and (b) the words of the instruction being
+//! executed, covered by one check per dispatch against the end of the code minus `K_MAX` (the
+//! code area ends with `K_MAX` trap words; see `imm!`).
 
 use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
@@ -103,6 +105,8 @@ impl Instance<'_, '_> {
         let code =
             m.w.get(m.h.o_code..m.h.o_code.wrapping_add(m.h.code_len))
                 .unwrap_or(&[]);
+        // Dispatch only below `limit`: then `pc + k < code.len()` for every `k < K_MAX`.
+        let limit = code.len().saturating_sub(K_MAX);
         let Instance {
             mem,
             mem_pages,
@@ -120,22 +124,29 @@ impl Instance<'_, '_> {
         let max_depth = frames.len() / FRAME_WORDS;
         let mut mem_len = mem_len;
         let mut pc: usize;
-        let mut sp: usize;
         let mut fp: usize = 0;
         let mut depth: usize = 0;
 
+        // Word `pc + k` of the code, unchecked. Every use is dominated by a check `pc < limit`
+        // (the dispatch check, or the one in `fuel_block!`) with no change to `pc` in between,
+        // and `k < K_MAX` (checked at compile time below), so `pc + k < limit + K_MAX <=
+        // code.len()`. This holds whatever words the compiler produced.
         macro_rules! imm {
-            ($k:expr) => {
-                code.get(pc.wrapping_add($k)).copied().unwrap_or(0)
-            };
+            ($k:expr) => {{
+                const K: usize = $k;
+                const _: () = assert!(K < K_MAX);
+                let i = pc.wrapping_add(K);
+                debug_assert!(i < code.len(), "code word out of bounds");
+                // SAFETY: `pc < limit = code.len() - K_MAX` and `K < K_MAX` (see above).
+                unsafe { *code.get_unchecked(i) }
+            }};
         }
         // Value-stack slot `i` of the current frame, unchecked. Every index the loop passes here
-        // is `fp + local` (local < the function's local count) or `sp ± k` inside the frame's
-        // operand range, and the validator bounds both by the function's max height `maxh`
-        // (FUNC_REC field 4: locals + max operand height of every instruction, fused ones
-        // included since they never exceed the height of the sequence they replace). Entry and
-        // every call check `fp + maxh <= stack.len()` before running a frame; `stack` never
-        // changes length, and a return restores a caller frame that passed the same check.
+        // is `fp + s` with `s` a slot operand of the current function's code, and the compiler
+        // records every slot operand it emits in the function's max height `maxh` (FUNC_REC
+        // field 4: `s < maxh`; see `Ctx::sl`). Entry and every call check
+        // `fp + maxh <= stack.len()` before running a frame; `stack` never changes length, and
+        // a return restores a caller frame that passed the same check.
         macro_rules! slot {
             ($i:expr) => {{
                 let i: usize = $i;
@@ -144,22 +155,16 @@ impl Instance<'_, '_> {
                 unsafe { stack.get_unchecked_mut(i) }
             }};
         }
-        macro_rules! pop {
-            () => {{
-                sp = sp.wrapping_sub(1);
-                *slot!(sp)
-            }};
+        // Value of the slot named by word `k`.
+        macro_rules! s {
+            ($k:expr) => {
+                *slot!(fp.wrapping_add(imm!($k) as usize))
+            };
         }
-        macro_rules! push {
-            ($v:expr) => {{
-                let v: u64 = $v;
-                *slot!(sp) = v;
-                sp = sp.wrapping_add(1);
-            }};
-        }
-        macro_rules! top {
-            () => {
-                slot!(sp.wrapping_sub(1))
+        // The slot named by word `k`, for writing.
+        macro_rules! d {
+            ($k:expr) => {
+                *slot!(fp.wrapping_add(imm!($k) as usize))
             };
         }
         // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
@@ -174,30 +179,19 @@ impl Instance<'_, '_> {
         }
         macro_rules! loadop {
             ($n:literal, $conv:expr) => {{
-                let t = top!();
-                let a = ea(*t, imm!(1), $n, mem_len)?;
+                let a = ea(s!(2), imm!(3), $n, mem_len)?;
                 let bytes = load::<$n>(mem, a)?;
-                *t = ($conv)(bytes);
-                pc = pc.wrapping_add(2);
-            }};
-        }
-        macro_rules! loadop_l {
-            ($n:literal, $conv:expr) => {{
-                let addr = local!(imm!(1));
-                let a = ea(addr, imm!(2), $n, mem_len)?;
-                let bytes = load::<$n>(mem, a)?;
-                push!(($conv)(bytes));
-                pc = pc.wrapping_add(3);
+                d!(1) = ($conv)(bytes);
+                pc = pc.wrapping_add(4);
             }};
         }
         macro_rules! storeop {
             ($n:literal, $conv:expr) => {{
-                let v = pop!();
-                let addr = pop!();
-                let a = ea(addr, imm!(1), $n, mem_len)?;
+                let v = s!(2);
+                let a = ea(s!(1), imm!(3), $n, mem_len)?;
                 let bytes: [u8; $n] = ($conv)(v);
                 store(mem, a, bytes)?;
-                pc = pc.wrapping_add(2);
+                pc = pc.wrapping_add(4);
             }};
         }
         // Control transfers land on the start of a basic block, which (when reachable code
@@ -205,7 +199,7 @@ impl Instance<'_, '_> {
         // it, so that FUEL does not cost a dispatch of its own.
         macro_rules! fuel_block {
             () => {{
-                if imm!(0) == FUEL {
+                if pc < limit && imm!(0) == FUEL {
                     let n = u64::from(imm!(1));
                     if *fuel < n {
                         return Err(Trap::OutOfFuel);
@@ -215,43 +209,34 @@ impl Instance<'_, '_> {
                 }
             }};
         }
-        macro_rules! branch {
-            ($k:expr) => {{
-                let target = imm!(1 + $k) as usize;
-                let newh = imm!(2 + $k) as usize;
-                let arity = imm!(3 + $k) as usize;
-                let dst = fp.wrapping_add(newh);
-                let src = sp.wrapping_sub(arity);
-                move_slots(stack, src, dst, arity)?;
-                sp = dst.wrapping_add(arity);
-                pc = target;
-            }};
-        }
-
         macro_rules! un {
             ($f:expr) => {{
-                let t = top!();
-                *t = ($f)(*t);
+                let a = s!(2);
+                d!(1) = ($f)(a);
+                pc = pc.wrapping_add(3);
             }};
         }
         macro_rules! try_un {
             ($f:expr) => {{
-                let t = top!();
-                *t = ($f)(*t)?;
+                let a = s!(2);
+                d!(1) = ($f)(a)?;
+                pc = pc.wrapping_add(3);
             }};
         }
         macro_rules! bin {
             ($f:expr) => {{
-                let b = pop!();
-                let t = top!();
-                *t = ($f)(*t, b);
+                let a = s!(2);
+                let b = s!(3);
+                d!(1) = ($f)(a, b);
+                pc = pc.wrapping_add(4);
             }};
         }
         macro_rules! try_bin {
             ($f:expr) => {{
-                let b = pop!();
-                let t = top!();
-                *t = ($f)(*t, b)?;
+                let a = s!(2);
+                let b = s!(3);
+                d!(1) = ($f)(a, b)?;
+                pc = pc.wrapping_add(4);
             }};
         }
         macro_rules! i32b {
@@ -284,156 +269,43 @@ impl Instance<'_, '_> {
                 un!(|a: u64| ($f)(a))
             };
         }
-
-        macro_rules! local {
-            ($i:expr) => {
-                *slot!(fp.wrapping_add($i as usize))
-            };
-        }
-        macro_rules! si {
+        // i32 op with an immediate: dst a imm
+        macro_rules! i32i {
             ($f:expr) => {{
-                let c = imm!(1);
-                let t = top!();
-                *t = u64::from(($f)(*t as u32, c));
-                pc = pc.wrapping_add(2);
+                let a = s!(2) as u32;
+                d!(1) = u64::from(($f)(a, imm!(3)));
+                pc = pc.wrapping_add(4);
             }};
         }
-        macro_rules! sl {
+        // i64 op with a sign-extended immediate: dst a imm
+        macro_rules! i64i {
             ($f:expr) => {{
-                let b = local!(imm!(1)) as u32;
-                let t = top!();
-                *t = u64::from(($f)(*t as u32, b));
-                pc = pc.wrapping_add(2);
+                let a = s!(2);
+                let k = imm!(3) as i32 as i64 as u64;
+                d!(1) = u64::from(($f)(a, k));
+                pc = pc.wrapping_add(4);
             }};
         }
-        macro_rules! ll {
-            ($f:expr) => {{
-                let a = local!(imm!(1)) as u32;
-                let b = local!(imm!(2)) as u32;
-                push!(u64::from(($f)(a, b)));
-                pc = pc.wrapping_add(3);
-            }};
-        }
+        // i32 compare and branch: a b target
         macro_rules! brc {
             ($f:expr) => {{
-                let b = pop!() as u32;
-                let a = pop!() as u32;
-                if ($f)(a, b) {
-                    branch!(0);
-                } else {
-                    pc = pc.wrapping_add(4);
-                }
-                fuel_block!();
-            }};
-        }
-        macro_rules! brc_si {
-            ($f:expr) => {{
-                let a = pop!() as u32;
-                if ($f)(a, imm!(1)) {
-                    branch!(1);
-                } else {
-                    pc = pc.wrapping_add(5);
-                }
-                fuel_block!();
-            }};
-        }
-
-        macro_rules! brc_not {
-            ($f:expr) => {{
-                let b = pop!() as u32;
-                let a = pop!() as u32;
-                if ($f)(a, b) {
-                    pc = pc.wrapping_add(2);
-                } else {
-                    pc = imm!(1) as usize;
-                }
-                fuel_block!();
-            }};
-        }
-        macro_rules! brc_not_si {
-            ($f:expr) => {{
-                let a = pop!() as u32;
-                if ($f)(a, imm!(1)) {
-                    pc = pc.wrapping_add(3);
-                } else {
-                    pc = imm!(2) as usize;
-                }
-                fuel_block!();
-            }};
-        }
-
-        macro_rules! li {
-            ($f:expr) => {{
-                let a = local!(imm!(1)) as u32;
-                push!(u64::from(($f)(a, imm!(2))));
-                pc = pc.wrapping_add(3);
-            }};
-        }
-        macro_rules! li_l {
-            ($f:expr) => {{
-                let a = local!(imm!(1)) as u32;
-                let v = u64::from(($f)(a, imm!(2)));
-                *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
-                pc = pc.wrapping_add(4);
-            }};
-        }
-        macro_rules! ll_l {
-            ($f:expr) => {{
-                let a = local!(imm!(1)) as u32;
-                let b = local!(imm!(2)) as u32;
-                let v = u64::from(($f)(a, b));
-                *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
-                pc = pc.wrapping_add(4);
-            }};
-        }
-
-        macro_rules! brc_li {
-            ($f:expr) => {{
-                let a = local!(imm!(1)) as u32;
-                if ($f)(a, imm!(2)) {
-                    branch!(2);
-                } else {
-                    pc = pc.wrapping_add(6);
-                }
-                fuel_block!();
-            }};
-        }
-        macro_rules! brc_not_li {
-            ($f:expr) => {{
-                let a = local!(imm!(1)) as u32;
-                if ($f)(a, imm!(2)) {
-                    pc = pc.wrapping_add(4);
-                } else {
+                if ($f)(s!(1) as u32, s!(2) as u32) {
                     pc = imm!(3) as usize;
+                } else {
+                    pc = pc.wrapping_add(4);
                 }
                 fuel_block!();
             }};
         }
-
-        macro_rules! s_l {
+        // i32 compare with an immediate and branch: a imm target
+        macro_rules! brci {
             ($f:expr) => {{
-                let b = pop!() as u32;
-                let a = pop!() as u32;
-                let v = u64::from(($f)(a, b));
-                *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
-                pc = pc.wrapping_add(2);
-            }};
-        }
-        macro_rules! si_l {
-            ($f:expr) => {{
-                let a = pop!() as u32;
-                let v = u64::from(($f)(a, imm!(1)));
-                *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
-                pc = pc.wrapping_add(3);
-            }};
-        }
-        macro_rules! sl_l {
-            ($f:expr) => {{
-                let a = pop!() as u32;
-                let b = local!(imm!(1)) as u32;
-                let v = u64::from(($f)(a, b));
-                *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
-                pc = pc.wrapping_add(3);
+                if ($f)(s!(1) as u32, imm!(2)) {
+                    pc = imm!(3) as usize;
+                } else {
+                    pc = pc.wrapping_add(4);
+                }
+                fuel_block!();
             }};
         }
 
@@ -449,12 +321,14 @@ impl Instance<'_, '_> {
                 .get_mut(nargs..nargs.wrapping_add(extra))
                 .ok_or(VSE)?
                 .fill(0);
-            sp = nargs.wrapping_add(extra);
             pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
         }
 
         loop {
-            let op = *code.get(pc).ok_or(Trap::Unreachable)?;
+            if pc >= limit {
+                return Err(Trap::Unreachable);
+            }
+            let op = imm!(0);
             match op {
                 FUEL => {
                     let n = u64::from(imm!(1));
@@ -464,402 +338,153 @@ impl Instance<'_, '_> {
                     *fuel = fuel.wrapping_sub(n);
                     pc = pc.wrapping_add(2);
                 }
-                LOCAL_GET => {
-                    let v = *slot!(fp.wrapping_add(imm!(1) as usize));
-                    push!(v);
-                    pc = pc.wrapping_add(2);
-                }
-                LOCAL_GET2 => {
-                    let a = *slot!(fp.wrapping_add(imm!(1) as usize));
-                    let b = *slot!(fp.wrapping_add(imm!(2) as usize));
-                    push!(a);
-                    push!(b);
+                COPY => {
+                    d!(1) = s!(2);
                     pc = pc.wrapping_add(3);
                 }
-                LOCAL_SET => {
-                    let v = pop!();
-                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
-                    pc = pc.wrapping_add(2);
-                }
-                LOCAL_TEE => {
-                    let v = *slot!(sp.wrapping_sub(1));
-                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
-                    pc = pc.wrapping_add(2);
-                }
-                I32_ADD_SI => si!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_ADD_SL => sl!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_ADD_LL => ll!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_SUB_SI => si!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_SUB_SL => sl!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_SUB_LL => ll!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_MUL_SI => si!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_MUL_SL => sl!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_MUL_LL => ll!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_AND_SI => si!(|a: u32, b: u32| a & b),
-                I32_AND_SL => sl!(|a: u32, b: u32| a & b),
-                I32_AND_LL => ll!(|a: u32, b: u32| a & b),
-                I32_OR_SI => si!(|a: u32, b: u32| a | b),
-                I32_OR_SL => sl!(|a: u32, b: u32| a | b),
-                I32_OR_LL => ll!(|a: u32, b: u32| a | b),
-                I32_XOR_SI => si!(|a: u32, b: u32| a ^ b),
-                I32_XOR_SL => sl!(|a: u32, b: u32| a ^ b),
-                I32_XOR_LL => ll!(|a: u32, b: u32| a ^ b),
-                I32_SHL_SI => si!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHL_SL => sl!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHL_LL => ll!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHR_S_SI => si!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_S_SL => sl!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_S_LL => ll!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_U_SI => si!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_SHR_U_SL => sl!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_SHR_U_LL => ll!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_EQ_SI => si!(|a: u32, b: u32| a == b),
-                I32_EQ_SL => sl!(|a: u32, b: u32| a == b),
-                I32_EQ_LL => ll!(|a: u32, b: u32| a == b),
-                I32_NE_SI => si!(|a: u32, b: u32| a != b),
-                I32_NE_SL => sl!(|a: u32, b: u32| a != b),
-                I32_NE_LL => ll!(|a: u32, b: u32| a != b),
-                I32_LT_S_SI => si!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_S_SL => sl!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_S_LL => ll!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_U_SI => si!(|a: u32, b: u32| a < b),
-                I32_LT_U_SL => sl!(|a: u32, b: u32| a < b),
-                I32_LT_U_LL => ll!(|a: u32, b: u32| a < b),
-                I32_GT_S_SI => si!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_S_SL => sl!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_S_LL => ll!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_U_SI => si!(|a: u32, b: u32| a > b),
-                I32_GT_U_SL => sl!(|a: u32, b: u32| a > b),
-                I32_GT_U_LL => ll!(|a: u32, b: u32| a > b),
-                I32_LE_S_SI => si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_S_SL => sl!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_S_LL => ll!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_U_SI => si!(|a: u32, b: u32| a <= b),
-                I32_LE_U_SL => sl!(|a: u32, b: u32| a <= b),
-                I32_LE_U_LL => ll!(|a: u32, b: u32| a <= b),
-                I32_GE_S_SI => si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_S_SL => sl!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_S_LL => ll!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_U_SI => si!(|a: u32, b: u32| a >= b),
-                I32_GE_U_SL => sl!(|a: u32, b: u32| a >= b),
-                I32_GE_U_LL => ll!(|a: u32, b: u32| a >= b),
-                BR_IF_I32_EQ => brc!(|a: u32, b: u32| a == b),
-                BR_IF_I32_EQ_SI => brc_si!(|a: u32, b: u32| a == b),
-                BR_IF_I32_NE => brc!(|a: u32, b: u32| a != b),
-                BR_IF_I32_NE_SI => brc_si!(|a: u32, b: u32| a != b),
-                BR_IF_I32_LT_S => brc!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_IF_I32_LT_S_SI => brc_si!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_IF_I32_LT_U => brc!(|a: u32, b: u32| a < b),
-                BR_IF_I32_LT_U_SI => brc_si!(|a: u32, b: u32| a < b),
-                BR_IF_I32_GT_S => brc!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_IF_I32_GT_S_SI => brc_si!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_IF_I32_GT_U => brc!(|a: u32, b: u32| a > b),
-                BR_IF_I32_GT_U_SI => brc_si!(|a: u32, b: u32| a > b),
-                BR_IF_I32_LE_S => brc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_IF_I32_LE_S_SI => brc_si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_IF_I32_LE_U => brc!(|a: u32, b: u32| a <= b),
-                BR_IF_I32_LE_U_SI => brc_si!(|a: u32, b: u32| a <= b),
-                BR_IF_I32_GE_S => brc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_IF_I32_GE_S_SI => brc_si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_IF_I32_GE_U => brc!(|a: u32, b: u32| a >= b),
-                BR_IF_I32_GE_U_SI => brc_si!(|a: u32, b: u32| a >= b),
-                BR_UNLESS_I32_EQ => brc_not!(|a: u32, b: u32| a == b),
-                BR_UNLESS_I32_EQ_SI => brc_not_si!(|a: u32, b: u32| a == b),
-                BR_UNLESS_I32_NE => brc_not!(|a: u32, b: u32| a != b),
-                BR_UNLESS_I32_NE_SI => brc_not_si!(|a: u32, b: u32| a != b),
-                BR_UNLESS_I32_LT_S => brc_not!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_UNLESS_I32_LT_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_UNLESS_I32_LT_U => brc_not!(|a: u32, b: u32| a < b),
-                BR_UNLESS_I32_LT_U_SI => brc_not_si!(|a: u32, b: u32| a < b),
-                BR_UNLESS_I32_GT_S => brc_not!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_UNLESS_I32_GT_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_UNLESS_I32_GT_U => brc_not!(|a: u32, b: u32| a > b),
-                BR_UNLESS_I32_GT_U_SI => brc_not_si!(|a: u32, b: u32| a > b),
-                BR_UNLESS_I32_LE_S => brc_not!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_UNLESS_I32_LE_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_UNLESS_I32_LE_U => brc_not!(|a: u32, b: u32| a <= b),
-                BR_UNLESS_I32_LE_U_SI => brc_not_si!(|a: u32, b: u32| a <= b),
-                BR_UNLESS_I32_GE_S => brc_not!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_UNLESS_I32_GE_S_SI => brc_not_si!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_UNLESS_I32_GE_U => brc_not!(|a: u32, b: u32| a >= b),
-                BR_UNLESS_I32_GE_U_SI => brc_not_si!(|a: u32, b: u32| a >= b),
-                LOCAL_SET_GET => {
-                    let v = pop!();
-                    *slot!(fp.wrapping_add(imm!(1) as usize)) = v;
-                    push!(local!(imm!(2)));
-                    pc = pc.wrapping_add(3);
-                }
-                BR_IF_LOCAL => {
-                    if local!(imm!(1)) as u32 != 0 {
-                        branch!(1);
-                    } else {
-                        pc = pc.wrapping_add(5);
-                    }
-                    fuel_block!();
-                }
-                BR_IF_I32_ADD_LI_T => {
-                    let v = (local!(imm!(1)) as u32).wrapping_add(imm!(2));
-                    *slot!(fp.wrapping_add(imm!(3) as usize)) = u64::from(v);
-                    if v != 0 {
-                        branch!(3);
-                    } else {
-                        pc = pc.wrapping_add(7);
-                    }
-                    fuel_block!();
-                }
-                BR_UNLESS_LOCAL => {
-                    if local!(imm!(1)) as u32 == 0 {
-                        pc = imm!(2) as usize;
-                    } else {
-                        pc = pc.wrapping_add(3);
-                    }
-                    fuel_block!();
-                }
-                I32_ADD_LI => li!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_ADD_LI_L => li_l!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_ADD_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_SUB_LI => li!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_SUB_LI_L => li_l!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_SUB_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_MUL_LI => li!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_MUL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_MUL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_AND_LI => li!(|a: u32, b: u32| a & b),
-                I32_AND_LI_L => li_l!(|a: u32, b: u32| a & b),
-                I32_AND_LL_L => ll_l!(|a: u32, b: u32| a & b),
-                I32_OR_LI => li!(|a: u32, b: u32| a | b),
-                I32_OR_LI_L => li_l!(|a: u32, b: u32| a | b),
-                I32_OR_LL_L => ll_l!(|a: u32, b: u32| a | b),
-                I32_XOR_LI => li!(|a: u32, b: u32| a ^ b),
-                I32_XOR_LI_L => li_l!(|a: u32, b: u32| a ^ b),
-                I32_XOR_LL_L => ll_l!(|a: u32, b: u32| a ^ b),
-                I32_SHL_LI => li!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHL_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHL_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHR_S_LI => li!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_S_LI_L => li_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_U_LI => li!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_SHR_U_LI_L => li_l!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_SHR_U_LL_L => ll_l!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_EQ_LI => li!(|a: u32, b: u32| a == b),
-                I32_EQ_LI_L => li_l!(|a: u32, b: u32| a == b),
-                I32_EQ_LL_L => ll_l!(|a: u32, b: u32| a == b),
-                I32_NE_LI => li!(|a: u32, b: u32| a != b),
-                I32_NE_LI_L => li_l!(|a: u32, b: u32| a != b),
-                I32_NE_LL_L => ll_l!(|a: u32, b: u32| a != b),
-                I32_LT_S_LI => li!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_U_LI => li!(|a: u32, b: u32| a < b),
-                I32_LT_U_LI_L => li_l!(|a: u32, b: u32| a < b),
-                I32_LT_U_LL_L => ll_l!(|a: u32, b: u32| a < b),
-                I32_GT_S_LI => li!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_U_LI => li!(|a: u32, b: u32| a > b),
-                I32_GT_U_LI_L => li_l!(|a: u32, b: u32| a > b),
-                I32_GT_U_LL_L => ll_l!(|a: u32, b: u32| a > b),
-                I32_LE_S_LI => li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_U_LI => li!(|a: u32, b: u32| a <= b),
-                I32_LE_U_LI_L => li_l!(|a: u32, b: u32| a <= b),
-                I32_LE_U_LL_L => ll_l!(|a: u32, b: u32| a <= b),
-                I32_GE_S_LI => li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_S_LI_L => li_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_S_LL_L => ll_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_U_LI => li!(|a: u32, b: u32| a >= b),
-                I32_GE_U_LI_L => li_l!(|a: u32, b: u32| a >= b),
-                I32_GE_U_LL_L => ll_l!(|a: u32, b: u32| a >= b),
-                BR_IF_I32_EQ_LI => brc_li!(|a: u32, b: u32| a == b),
-                BR_UNLESS_I32_EQ_LI => brc_not_li!(|a: u32, b: u32| a == b),
-                BR_IF_I32_NE_LI => brc_li!(|a: u32, b: u32| a != b),
-                BR_UNLESS_I32_NE_LI => brc_not_li!(|a: u32, b: u32| a != b),
-                BR_IF_I32_LT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_UNLESS_I32_LT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_IF_I32_LT_U_LI => brc_li!(|a: u32, b: u32| a < b),
-                BR_UNLESS_I32_LT_U_LI => brc_not_li!(|a: u32, b: u32| a < b),
-                BR_IF_I32_GT_S_LI => brc_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_UNLESS_I32_GT_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_IF_I32_GT_U_LI => brc_li!(|a: u32, b: u32| a > b),
-                BR_UNLESS_I32_GT_U_LI => brc_not_li!(|a: u32, b: u32| a > b),
-                BR_IF_I32_LE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_UNLESS_I32_LE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_IF_I32_LE_U_LI => brc_li!(|a: u32, b: u32| a <= b),
-                BR_UNLESS_I32_LE_U_LI => brc_not_li!(|a: u32, b: u32| a <= b),
-                BR_IF_I32_GE_S_LI => brc_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_UNLESS_I32_GE_S_LI => brc_not_li!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_IF_I32_GE_U_LI => brc_li!(|a: u32, b: u32| a >= b),
-                BR_UNLESS_I32_GE_U_LI => brc_not_li!(|a: u32, b: u32| a >= b),
-                I32_ADD_LI_T => {
-                    let v = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
-                    *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
-                    push!(v);
-                    pc = pc.wrapping_add(4);
-                }
-                I32_ADD_LL_T => {
-                    let a = local!(imm!(1)) as u32;
-                    let v = u64::from(a.wrapping_add(local!(imm!(2)) as u32));
-                    *slot!(fp.wrapping_add(imm!(3) as usize)) = v;
-                    push!(v);
-                    pc = pc.wrapping_add(4);
-                }
-                I32_ADD_SI_T => {
-                    let v = u64::from((*top!() as u32).wrapping_add(imm!(1)));
-                    *top!() = v;
-                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
-                    pc = pc.wrapping_add(3);
-                }
-                LOCAL_COPY => {
-                    let v = local!(imm!(1));
-                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
-                    pc = pc.wrapping_add(3);
-                }
-                LOCAL_SET_CONST => {
-                    let v = u64::from(imm!(1));
-                    *slot!(fp.wrapping_add(imm!(2) as usize)) = v;
-                    pc = pc.wrapping_add(3);
-                }
-                I32_ADD_S_L => s_l!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_ADD_SI_L => si_l!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_ADD_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_add(b)),
-                I32_SUB_S_L => s_l!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_SUB_SI_L => si_l!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_SUB_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_sub(b)),
-                I32_MUL_S_L => s_l!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_MUL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_MUL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_mul(b)),
-                I32_AND_S_L => s_l!(|a: u32, b: u32| a & b),
-                I32_AND_SI_L => si_l!(|a: u32, b: u32| a & b),
-                I32_AND_SL_L => sl_l!(|a: u32, b: u32| a & b),
-                I32_OR_S_L => s_l!(|a: u32, b: u32| a | b),
-                I32_OR_SI_L => si_l!(|a: u32, b: u32| a | b),
-                I32_OR_SL_L => sl_l!(|a: u32, b: u32| a | b),
-                I32_XOR_S_L => s_l!(|a: u32, b: u32| a ^ b),
-                I32_XOR_SI_L => si_l!(|a: u32, b: u32| a ^ b),
-                I32_XOR_SL_L => sl_l!(|a: u32, b: u32| a ^ b),
-                I32_SHL_S_L => s_l!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHL_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHL_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shl(b)),
-                I32_SHR_S_S_L => s_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_S_SI_L => si_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
-                I32_SHR_U_S_L => s_l!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_SHR_U_SI_L => si_l!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_SHR_U_SL_L => sl_l!(|a: u32, b: u32| a.wrapping_shr(b)),
-                I32_EQ_S_L => s_l!(|a: u32, b: u32| a == b),
-                I32_EQ_SI_L => si_l!(|a: u32, b: u32| a == b),
-                I32_EQ_SL_L => sl_l!(|a: u32, b: u32| a == b),
-                I32_NE_S_L => s_l!(|a: u32, b: u32| a != b),
-                I32_NE_SI_L => si_l!(|a: u32, b: u32| a != b),
-                I32_NE_SL_L => sl_l!(|a: u32, b: u32| a != b),
-                I32_LT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_U_S_L => s_l!(|a: u32, b: u32| a < b),
-                I32_LT_U_SI_L => si_l!(|a: u32, b: u32| a < b),
-                I32_LT_U_SL_L => sl_l!(|a: u32, b: u32| a < b),
-                I32_GT_S_S_L => s_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_U_S_L => s_l!(|a: u32, b: u32| a > b),
-                I32_GT_U_SI_L => si_l!(|a: u32, b: u32| a > b),
-                I32_GT_U_SL_L => sl_l!(|a: u32, b: u32| a > b),
-                I32_LE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_U_S_L => s_l!(|a: u32, b: u32| a <= b),
-                I32_LE_U_SI_L => si_l!(|a: u32, b: u32| a <= b),
-                I32_LE_U_SL_L => sl_l!(|a: u32, b: u32| a <= b),
-                I32_GE_S_S_L => s_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_S_SI_L => si_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_S_SL_L => sl_l!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_U_S_L => s_l!(|a: u32, b: u32| a >= b),
-                I32_GE_U_SI_L => si_l!(|a: u32, b: u32| a >= b),
-                I32_GE_U_SL_L => sl_l!(|a: u32, b: u32| a >= b),
                 CONST32 => {
-                    push!(u64::from(imm!(1)));
-                    pc = pc.wrapping_add(2);
+                    d!(1) = u64::from(imm!(2));
+                    pc = pc.wrapping_add(3);
                 }
                 CONST64 => {
-                    push!(u64::from(imm!(1)) | (u64::from(imm!(2)) << 32));
+                    d!(1) = u64::from(imm!(2)) | (u64::from(imm!(3)) << 32);
+                    pc = pc.wrapping_add(4);
+                }
+                I32_ADD_IMM => i32i!(|a: u32, b: u32| a.wrapping_add(b)),
+                I32_SUB_IMM => i32i!(|a: u32, b: u32| a.wrapping_sub(b)),
+                I32_MUL_IMM => i32i!(|a: u32, b: u32| a.wrapping_mul(b)),
+                I32_AND_IMM => i32i!(|a: u32, b: u32| a & b),
+                I32_OR_IMM => i32i!(|a: u32, b: u32| a | b),
+                I32_XOR_IMM => i32i!(|a: u32, b: u32| a ^ b),
+                I32_SHL_IMM => i32i!(|a: u32, b: u32| a.wrapping_shl(b)),
+                I32_SHR_S_IMM => i32i!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32),
+                I32_SHR_U_IMM => i32i!(|a: u32, b: u32| a.wrapping_shr(b)),
+                I32_ROTL_IMM => i32i!(|a: u32, b: u32| a.rotate_left(b & 31)),
+                I32_ROTR_IMM => i32i!(|a: u32, b: u32| a.rotate_right(b & 31)),
+                I32_EQ_IMM => i32i!(|a: u32, b: u32| a == b),
+                I32_NE_IMM => i32i!(|a: u32, b: u32| a != b),
+                I32_LT_S_IMM => i32i!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_LT_U_IMM => i32i!(|a: u32, b: u32| a < b),
+                I32_GT_S_IMM => i32i!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_GT_U_IMM => i32i!(|a: u32, b: u32| a > b),
+                I32_LE_S_IMM => i32i!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_LE_U_IMM => i32i!(|a: u32, b: u32| a <= b),
+                I32_GE_S_IMM => i32i!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_GE_U_IMM => i32i!(|a: u32, b: u32| a >= b),
+                I64_ADD_IMM => i64i!(|a: u64, b: u64| a.wrapping_add(b)),
+                I64_SUB_IMM => i64i!(|a: u64, b: u64| a.wrapping_sub(b)),
+                I64_MUL_IMM => i64i!(|a: u64, b: u64| a.wrapping_mul(b)),
+                I64_AND_IMM => i64i!(|a: u64, b: u64| a & b),
+                I64_OR_IMM => i64i!(|a: u64, b: u64| a | b),
+                I64_XOR_IMM => i64i!(|a: u64, b: u64| a ^ b),
+                I64_SHL_IMM => i64i!(|a: u64, b: u64| a.wrapping_shl(b as u32)),
+                I64_SHR_S_IMM => i64i!(|a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64),
+                I64_SHR_U_IMM => i64i!(|a: u64, b: u64| a.wrapping_shr(b as u32)),
+                I64_ROTL_IMM => i64i!(|a: u64, b: u64| a.rotate_left((b & 63) as u32)),
+                I64_ROTR_IMM => i64i!(|a: u64, b: u64| a.rotate_right((b & 63) as u32)),
+                I64_EQ_IMM => i64i!(|a: u64, b: u64| a == b),
+                I64_NE_IMM => i64i!(|a: u64, b: u64| a != b),
+                I64_LT_S_IMM => i64i!(|a: u64, b: u64| (a as i64) < (b as i64)),
+                I64_LT_U_IMM => i64i!(|a: u64, b: u64| a < b),
+                I64_GT_S_IMM => i64i!(|a: u64, b: u64| (a as i64) > (b as i64)),
+                I64_GT_U_IMM => i64i!(|a: u64, b: u64| a > b),
+                I64_LE_S_IMM => i64i!(|a: u64, b: u64| (a as i64) <= (b as i64)),
+                I64_LE_U_IMM => i64i!(|a: u64, b: u64| a <= b),
+                I64_GE_S_IMM => i64i!(|a: u64, b: u64| (a as i64) >= (b as i64)),
+                I64_GE_U_IMM => i64i!(|a: u64, b: u64| a >= b),
+                BR_I32_EQ => brc!(|a: u32, b: u32| a == b),
+                BR_I32_NE => brc!(|a: u32, b: u32| a != b),
+                BR_I32_LT_S => brc!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_I32_LT_U => brc!(|a: u32, b: u32| a < b),
+                BR_I32_GT_S => brc!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_I32_GT_U => brc!(|a: u32, b: u32| a > b),
+                BR_I32_LE_S => brc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_I32_LE_U => brc!(|a: u32, b: u32| a <= b),
+                BR_I32_GE_S => brc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_I32_GE_U => brc!(|a: u32, b: u32| a >= b),
+                BR_I32_EQ_IMM => brci!(|a: u32, b: u32| a == b),
+                BR_I32_NE_IMM => brci!(|a: u32, b: u32| a != b),
+                BR_I32_LT_S_IMM => brci!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                BR_I32_LT_U_IMM => brci!(|a: u32, b: u32| a < b),
+                BR_I32_GT_S_IMM => brci!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                BR_I32_GT_U_IMM => brci!(|a: u32, b: u32| a > b),
+                BR_I32_LE_S_IMM => brci!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                BR_I32_LE_U_IMM => brci!(|a: u32, b: u32| a <= b),
+                BR_I32_GE_S_IMM => brci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                BR_I32_GE_U_IMM => brci!(|a: u32, b: u32| a >= b),
+                GLOBAL_GET => {
+                    let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
+                    d!(1) = v;
                     pc = pc.wrapping_add(3);
                 }
-                GLOBAL_GET => {
-                    let v = *globals.get(imm!(1) as usize).ok_or(VSE)?;
-                    push!(v);
-                    pc = pc.wrapping_add(2);
-                }
                 GLOBAL_SET => {
-                    let v = pop!();
+                    let v = s!(2);
                     *globals.get_mut(imm!(1) as usize).ok_or(VSE)? = v;
-                    pc = pc.wrapping_add(2);
-                }
-                DROP => {
-                    sp = sp.wrapping_sub(1);
-                    pc = pc.wrapping_add(1);
+                    pc = pc.wrapping_add(3);
                 }
                 SELECT => {
-                    let c = pop!() as u32;
-                    let b = pop!();
-                    if c == 0 {
-                        *top!() = b;
-                    }
-                    pc = pc.wrapping_add(1);
+                    let v = if s!(4) as u32 != 0 { s!(2) } else { s!(3) };
+                    d!(1) = v;
+                    pc = pc.wrapping_add(5);
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
                     fuel_block!();
                 }
                 BR => {
-                    branch!(0);
+                    let target = imm!(1) as usize;
+                    let src = fp.wrapping_add(imm!(2) as usize);
+                    let dst = fp.wrapping_add(imm!(3) as usize);
+                    move_slots(stack, src, dst, imm!(4) as usize)?;
+                    pc = target;
                     fuel_block!();
                 }
-                BR_IF => {
-                    if pop!() as u32 != 0 {
-                        branch!(0);
+                BR_NZ => {
+                    if s!(1) as u32 != 0 {
+                        pc = imm!(2) as usize;
                     } else {
-                        pc = pc.wrapping_add(4);
+                        pc = pc.wrapping_add(3);
                     }
                     fuel_block!();
                 }
-                BR_IF_EQZ => {
-                    if pop!() as u32 == 0 {
-                        branch!(0);
+                BR_EQZ => {
+                    if s!(1) as u32 == 0 {
+                        pc = imm!(2) as usize;
                     } else {
-                        pc = pc.wrapping_add(4);
+                        pc = pc.wrapping_add(3);
                     }
                     fuel_block!();
                 }
-                BR_UNLESS => {
-                    if pop!() as u32 == 0 {
-                        pc = imm!(1) as usize;
+                BR_NZ_COPY => {
+                    if s!(1) as u32 != 0 {
+                        let target = imm!(2) as usize;
+                        let src = fp.wrapping_add(imm!(3) as usize);
+                        let dst = fp.wrapping_add(imm!(4) as usize);
+                        move_slots(stack, src, dst, imm!(5) as usize)?;
+                        pc = target;
                     } else {
-                        pc = pc.wrapping_add(2);
+                        pc = pc.wrapping_add(6);
                     }
                     fuel_block!();
                 }
                 BR_TABLE => {
-                    let n = imm!(1);
-                    let arity = imm!(2) as usize;
-                    let i = (pop!() as u32).min(n) as usize;
-                    let e = pc.wrapping_add(3).wrapping_add(i.wrapping_mul(2));
+                    let n = imm!(2);
+                    let src = fp.wrapping_add(imm!(3) as usize);
+                    let arity = imm!(4) as usize;
+                    let i = (s!(1) as u32).min(n) as usize;
+                    let e = pc.wrapping_add(5).wrapping_add(i.wrapping_mul(2));
                     let target = code.get(e).copied().ok_or(Trap::Unreachable)? as usize;
                     let newh = code
                         .get(e.wrapping_add(1))
                         .copied()
                         .ok_or(Trap::Unreachable)? as usize;
-                    let dst = fp.wrapping_add(newh);
-                    move_slots(stack, sp.wrapping_sub(arity), dst, arity)?;
-                    sp = dst.wrapping_add(arity);
+                    move_slots(stack, src, fp.wrapping_add(newh), arity)?;
                     pc = target;
                     fuel_block!();
                 }
                 RETURN => {
-                    let arity = imm!(1) as usize;
-                    move_slots(stack, sp.wrapping_sub(arity), fp, arity)?;
-                    sp = fp.wrapping_add(arity);
+                    let src = fp.wrapping_add(imm!(1) as usize);
+                    move_slots(stack, src, fp, imm!(2) as usize)?;
                     if depth == 0 {
                         return Ok(());
                     }
@@ -873,12 +498,15 @@ impl Instance<'_, '_> {
                 }
                 CALL | CALL_INDIRECT => {
                     let f: usize;
+                    let h: usize;
                     let next_pc: usize;
                     if op == CALL {
                         f = imm!(1) as usize;
-                        next_pc = pc.wrapping_add(2);
+                        h = imm!(2) as usize;
+                        next_pc = pc.wrapping_add(3);
                     } else {
                         let canon = imm!(1);
+                        h = imm!(4) as usize;
                         let (base, size) = {
                             let i = (imm!(2) as usize).wrapping_mul(2);
                             (
@@ -886,7 +514,7 @@ impl Instance<'_, '_> {
                                 table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
                             )
                         };
-                        let i = pop!() as u32;
+                        let i = s!(3) as u32;
                         if i >= size {
                             return Err(Trap::UndefinedElement);
                         }
@@ -902,8 +530,10 @@ impl Instance<'_, '_> {
                             // its signature against the call's type
                             let id = f as u32 & !FOREIGN_FUNC;
                             let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                            sp = call_host(m, canon, id, stack, sp, mem, host)?;
-                            pc = pc.wrapping_add(3);
+                            let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
+                            let top = fp.wrapping_add(h).wrapping_add(np);
+                            call_host(m, canon, id, stack, top, mem, host)?;
+                            pc = pc.wrapping_add(5);
                             continue;
                         }
                         if f >= m.h.n_funcs {
@@ -913,28 +543,30 @@ impl Instance<'_, '_> {
                         if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
                             return Err(Trap::IndirectCallTypeMismatch);
                         }
-                        next_pc = pc.wrapping_add(3);
+                        next_pc = pc.wrapping_add(5);
                     }
+                    let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
+                    let np = m.rec(m.h.o_types, TYPE_REC, t, 1) as usize;
+                    let new_fp = fp.wrapping_add(h);
                     let hid = m.rec(m.h.o_funcs, FUNC_REC, f, 1);
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                        sp = call_host(m, m.func_type_idx(f as u32), hid, stack, sp, mem, host)?;
+                        let top = new_fp.wrapping_add(np);
+                        call_host(m, m.func_type_idx(f as u32), hid, stack, top, mem, host)?;
                         pc = next_pc;
                         continue;
                     }
                     if depth >= max_depth {
                         return Err(Trap::CallStackExhausted);
                     }
-                    let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
-                    let np = m.rec(m.h.o_types, TYPE_REC, t, 1) as usize;
                     let extra = m.rec(m.h.o_funcs, FUNC_REC, f, 3) as usize;
                     let maxh = m.rec(m.h.o_funcs, FUNC_REC, f, 4) as usize;
-                    let new_fp = sp.wrapping_sub(np);
                     if new_fp.saturating_add(maxh) > stack.len() {
                         return Err(Trap::CallStackExhausted);
                     }
+                    let lo = new_fp.wrapping_add(np);
                     stack
-                        .get_mut(sp..sp.wrapping_add(extra))
+                        .get_mut(lo..lo.wrapping_add(extra))
                         .ok_or(VSE)?
                         .fill(0);
                     let fr = depth.wrapping_mul(FRAME_WORDS);
@@ -944,20 +576,18 @@ impl Instance<'_, '_> {
                         .ok_or(Trap::CallStackExhausted)? = fp as u32;
                     depth = depth.wrapping_add(1);
                     fp = new_fp;
-                    sp = sp.wrapping_add(extra);
                     pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
                     fuel_block!();
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
-                    push!(u64::from(*mem_pages));
-                    pc = pc.wrapping_add(1);
+                    d!(1) = u64::from(*mem_pages);
+                    pc = pc.wrapping_add(2);
                 }
                 MEMORY_GROW => {
-                    let t = top!();
-                    let delta = *t as u32;
+                    let delta = s!(2) as u32;
                     let old = *mem_pages;
-                    match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
+                    let r = match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
                         Some(new) => {
                             charge!((delta as usize).wrapping_mul(PAGE_SIZE));
                             let new_len = (new as usize).wrapping_mul(PAGE_SIZE);
@@ -966,19 +596,21 @@ impl Instance<'_, '_> {
                                 .fill(0);
                             *mem_pages = new;
                             mem_len = new_len;
-                            *t = u64::from(old);
+                            u64::from(old)
                         }
-                        None => *t = u64::from(u32::MAX),
-                    }
-                    pc = pc.wrapping_add(1);
+                        None => u64::from(u32::MAX),
+                    };
+                    d!(1) = r;
+                    pc = pc.wrapping_add(3);
                 }
                 MEMORY_INIT => {
-                    let n = pop!() as u32;
+                    let b = fp.wrapping_add(imm!(2) as usize);
+                    let d = *slot!(b) as u32;
+                    let s = *slot!(b.wrapping_add(1)) as u32;
+                    let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
-                    let s = pop!() as u32;
-                    let d = pop!() as u32;
                     super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
-                    pc = pc.wrapping_add(2);
+                    pc = pc.wrapping_add(3);
                 }
                 DATA_DROP => {
                     let i = m.h.n_elems.wrapping_add(imm!(1) as usize);
@@ -988,10 +620,11 @@ impl Instance<'_, '_> {
                     pc = pc.wrapping_add(2);
                 }
                 MEMORY_COPY => {
-                    let n = pop!() as u32 as usize;
+                    let b = fp.wrapping_add(imm!(1) as usize);
+                    let d = *slot!(b) as u32 as usize;
+                    let s = *slot!(b.wrapping_add(1)) as u32 as usize;
+                    let n = *slot!(b.wrapping_add(2)) as u32 as usize;
                     charge!(n);
-                    let s = pop!() as u32 as usize;
-                    let d = pop!() as u32 as usize;
                     if s.saturating_add(n) > mem_len || d.saturating_add(n) > mem_len {
                         return Err(Trap::MemoryOutOfBounds);
                     }
@@ -999,60 +632,61 @@ impl Instance<'_, '_> {
                     if !super::copy_within(mem, s, d, n) {
                         return Err(Trap::MemoryOutOfBounds);
                     }
-                    pc = pc.wrapping_add(1);
+                    pc = pc.wrapping_add(2);
                 }
                 MEMORY_FILL => {
-                    let n = pop!() as u32 as usize;
+                    let b = fp.wrapping_add(imm!(1) as usize);
+                    let d = *slot!(b) as u32 as usize;
+                    let v = *slot!(b.wrapping_add(1)) as u8;
+                    let n = *slot!(b.wrapping_add(2)) as u32 as usize;
                     charge!(n);
-                    let v = pop!() as u8;
-                    let d = pop!() as u32 as usize;
                     if d.saturating_add(n) > mem_len {
                         return Err(Trap::MemoryOutOfBounds);
                     }
                     mem.get_mut(d..d.wrapping_add(n))
                         .ok_or(Trap::MemoryOutOfBounds)?
                         .fill(v);
-                    pc = pc.wrapping_add(1);
+                    pc = pc.wrapping_add(2);
                 }
                 TABLE_GET => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(1));
-                    let t = top!();
-                    let i = *t as u32;
+                    let (base, size) = super::table_bounds(table_hdr, imm!(2));
+                    let i = s!(3) as u32;
                     if i >= size {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    *t = u64::from(
+                    d!(1) = u64::from(
                         *tables
                             .get(base.wrapping_add(i as usize))
                             .ok_or(Trap::TableOutOfBounds)?,
                     );
-                    pc = pc.wrapping_add(2);
+                    pc = pc.wrapping_add(4);
                 }
                 TABLE_SET => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
-                    let v = pop!();
-                    let i = pop!() as u32;
+                    let v = s!(3);
+                    let i = s!(2) as u32;
                     if i >= size {
                         return Err(Trap::TableOutOfBounds);
                     }
                     *tables
                         .get_mut(base.wrapping_add(i as usize))
                         .ok_or(Trap::TableOutOfBounds)? = v as u32;
-                    pc = pc.wrapping_add(2);
+                    pc = pc.wrapping_add(4);
                 }
                 TABLE_SIZE => {
-                    let (_, size) = super::table_bounds(table_hdr, imm!(1));
-                    push!(u64::from(size));
-                    pc = pc.wrapping_add(2);
+                    let (_, size) = super::table_bounds(table_hdr, imm!(2));
+                    d!(1) = u64::from(size);
+                    pc = pc.wrapping_add(3);
                 }
                 TABLE_GROW => {
                     let t = imm!(1);
+                    let b = fp.wrapping_add(imm!(2) as usize);
                     let (base, size) = super::table_bounds(table_hdr, t);
-                    let n = pop!() as u32;
+                    let init = *slot!(b) as u32;
+                    let n = *slot!(b.wrapping_add(1)) as u32;
                     charge!(n);
-                    let init = pop!() as u32;
                     let cap = m.rec(m.h.o_tables, super::super::module::TABLE_REC, t as usize, 2);
-                    match size.checked_add(n).filter(|&s| s <= cap) {
+                    let r = match size.checked_add(n).filter(|&s| s <= cap) {
                         Some(new) => {
                             tables
                                 .get_mut(
@@ -1066,18 +700,20 @@ impl Instance<'_, '_> {
                             {
                                 *s = new;
                             }
-                            push!(u64::from(size));
+                            u64::from(size)
                         }
-                        None => push!(u64::from(u32::MAX)),
-                    }
-                    pc = pc.wrapping_add(2);
+                        None => u64::from(u32::MAX),
+                    };
+                    *slot!(b) = r;
+                    pc = pc.wrapping_add(3);
                 }
                 TABLE_FILL => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
-                    let n = pop!() as u32;
+                    let b = fp.wrapping_add(imm!(2) as usize);
+                    let i = *slot!(b) as u32;
+                    let v = *slot!(b.wrapping_add(1)) as u32;
+                    let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
-                    let v = pop!() as u32;
-                    let i = pop!() as u32;
                     if u64::from(i).wrapping_add(u64::from(n)) > u64::from(size) {
                         return Err(Trap::TableOutOfBounds);
                     }
@@ -1086,15 +722,16 @@ impl Instance<'_, '_> {
                         .get_mut(s..s.wrapping_add(n as usize))
                         .ok_or(Trap::TableOutOfBounds)?
                         .fill(v);
-                    pc = pc.wrapping_add(2);
+                    pc = pc.wrapping_add(3);
                 }
                 TABLE_COPY => {
                     let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
                     let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
-                    let n = pop!() as u32;
+                    let b = fp.wrapping_add(imm!(3) as usize);
+                    let d = *slot!(b) as u32;
+                    let s = *slot!(b.wrapping_add(1)) as u32;
+                    let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
-                    let s = pop!() as u32;
-                    let d = pop!() as u32;
                     if u64::from(s).wrapping_add(u64::from(n)) > u64::from(ssize)
                         || u64::from(d).wrapping_add(u64::from(n)) > u64::from(dsize)
                     {
@@ -1109,13 +746,14 @@ impl Instance<'_, '_> {
                     if !super::copy_within(tables, s, d, n) {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    pc = pc.wrapping_add(3);
+                    pc = pc.wrapping_add(4);
                 }
                 TABLE_INIT => {
-                    let n = pop!() as u32;
+                    let b = fp.wrapping_add(imm!(3) as usize);
+                    let d = *slot!(b) as u32;
+                    let s = *slot!(b.wrapping_add(1)) as u32;
+                    let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
-                    let s = pop!() as u32;
-                    let d = pop!() as u32;
                     super::table_init(
                         m,
                         dropped,
@@ -1124,7 +762,7 @@ impl Instance<'_, '_> {
                         globals,
                         [imm!(1), imm!(2), d, s, n],
                     )?;
-                    pc = pc.wrapping_add(3);
+                    pc = pc.wrapping_add(4);
                 }
                 ELEM_DROP => {
                     if let Some(x) = dropped.get_mut(imm!(1) as usize) {
@@ -1132,45 +770,7 @@ impl Instance<'_, '_> {
                     }
                     pc = pc.wrapping_add(2);
                 }
-                REF_IS_NULL => {
-                    let t = top!();
-                    *t = u64::from(*t == 0);
-                    pc = pc.wrapping_add(1);
-                }
                 // memory access
-                I32_LOAD_L => loadop_l!(4, |b| u64::from(u32::from_le_bytes(b))),
-                I64_LOAD_L => loadop_l!(8, u64::from_le_bytes),
-                I32_LOAD8_U_L => loadop_l!(1, |b: [u8; 1]| u64::from(b[0])),
-                I32_LOAD16_U_L => loadop_l!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I32_LOAD_SI => {
-                    let addr = u64::from((*top!() as u32).wrapping_add(imm!(1)));
-                    let a = ea(addr, imm!(2), 4, mem_len)?;
-                    let bytes = load::<4>(mem, a)?;
-                    *top!() = u64::from(u32::from_le_bytes(bytes));
-                    pc = pc.wrapping_add(3);
-                }
-                I32_LOAD_SHL_SI => {
-                    let i = (*top!() as u32).wrapping_shl(imm!(1));
-                    let addr = u64::from(i.wrapping_add(imm!(2)));
-                    let a = ea(addr, imm!(3), 4, mem_len)?;
-                    let bytes = load::<4>(mem, a)?;
-                    *top!() = u64::from(u32::from_le_bytes(bytes));
-                    pc = pc.wrapping_add(4);
-                }
-                I32_LOAD8_U_LI => {
-                    let addr = u64::from((local!(imm!(1)) as u32).wrapping_add(imm!(2)));
-                    let a = ea(addr, imm!(3), 1, mem_len)?;
-                    let [b] = load::<1>(mem, a)?;
-                    push!(u64::from(b));
-                    pc = pc.wrapping_add(4);
-                }
-                I32_STORE_LL => {
-                    let addr = local!(imm!(1));
-                    let v = local!(imm!(2)) as u32;
-                    let a = ea(addr, imm!(3), 4, mem_len)?;
-                    store(mem, a, v.to_le_bytes())?;
-                    pc = pc.wrapping_add(4);
-                }
                 I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
                 I64_LOAD => loadop!(8, u64::from_le_bytes),
                 F32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
@@ -1192,163 +792,123 @@ impl Instance<'_, '_> {
                 I64_STORE32 => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I32_EQZ => {
                     i32u!(|a: u32| a == 0);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_EQ => {
                     i32b!(|a: u32, b: u32| a == b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_NE => {
                     i32b!(|a: u32, b: u32| a != b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_LT_S => {
                     i32b!(|a: u32, b: u32| (a as i32) < (b as i32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_LT_U => {
                     i32b!(|a: u32, b: u32| a < b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_GT_S => {
                     i32b!(|a: u32, b: u32| (a as i32) > (b as i32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_GT_U => {
                     i32b!(|a: u32, b: u32| a > b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_LE_S => {
                     i32b!(|a: u32, b: u32| (a as i32) <= (b as i32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_LE_U => {
                     i32b!(|a: u32, b: u32| a <= b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_GE_S => {
                     i32b!(|a: u32, b: u32| (a as i32) >= (b as i32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_GE_U => {
                     i32b!(|a: u32, b: u32| a >= b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EQZ => {
                     un!(|a: u64| u64::from(a == 0));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EQ => {
                     i64b!(|a: u64, b: u64| a == b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_NE => {
                     i64b!(|a: u64, b: u64| a != b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_LT_S => {
                     i64b!(|a: u64, b: u64| (a as i64) < (b as i64));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_LT_U => {
                     i64b!(|a: u64, b: u64| a < b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_GT_S => {
                     i64b!(|a: u64, b: u64| (a as i64) > (b as i64));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_GT_U => {
                     i64b!(|a: u64, b: u64| a > b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_LE_S => {
                     i64b!(|a: u64, b: u64| (a as i64) <= (b as i64));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_LE_U => {
                     i64b!(|a: u64, b: u64| a <= b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_GE_S => {
                     i64b!(|a: u64, b: u64| (a as i64) >= (b as i64));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_GE_U => {
                     i64b!(|a: u64, b: u64| a >= b);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_EQ => {
                     f32b!(sf::f32_eq);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_NE => {
                     f32b!(sf::f32_ne);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_LT => {
                     f32b!(sf::f32_lt);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_GT => {
                     f32b!(sf::f32_gt);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_LE => {
                     f32b!(sf::f32_le);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_GE => {
                     f32b!(sf::f32_ge);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_EQ => {
                     i64b!(sf::f64_eq);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_NE => {
                     i64b!(sf::f64_ne);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_LT => {
                     i64b!(sf::f64_lt);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_GT => {
                     i64b!(sf::f64_gt);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_LE => {
                     i64b!(sf::f64_le);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_GE => {
                     i64b!(sf::f64_ge);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_CLZ => {
                     i32u!(|a: u32| a.leading_zeros());
-                    pc = pc.wrapping_add(1);
                 }
                 I32_CTZ => {
                     i32u!(|a: u32| a.trailing_zeros());
-                    pc = pc.wrapping_add(1);
                 }
                 I32_POPCNT => {
                     i32u!(|a: u32| a.count_ones());
-                    pc = pc.wrapping_add(1);
                 }
                 I32_ADD => {
                     i32b!(|a: u32, b: u32| a.wrapping_add(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_SUB => {
                     i32b!(|a: u32, b: u32| a.wrapping_sub(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_MUL => {
                     i32b!(|a: u32, b: u32| a.wrapping_mul(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_DIV_S => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
@@ -1360,7 +920,6 @@ impl Instance<'_, '_> {
                             a.checked_div(b).ok_or(Trap::IntegerOverflow)? as u32
                         ))
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I32_DIV_U => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
@@ -1370,7 +929,6 @@ impl Instance<'_, '_> {
                                 .ok_or(Trap::IntegerDivideByZero)?,
                         ))
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I32_REM_S => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
@@ -1380,7 +938,6 @@ impl Instance<'_, '_> {
                         }
                         Ok(u64::from(a.checked_rem(b).unwrap_or(0) as u32))
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I32_REM_U => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
@@ -1390,65 +947,48 @@ impl Instance<'_, '_> {
                                 .ok_or(Trap::IntegerDivideByZero)?,
                         ))
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I32_AND => {
                     i32b!(|a: u32, b: u32| a & b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_OR => {
                     i32b!(|a: u32, b: u32| a | b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_XOR => {
                     i32b!(|a: u32, b: u32| a ^ b);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_SHL => {
                     i32b!(|a: u32, b: u32| a.wrapping_shl(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_SHR_S => {
                     i32b!(|a: u32, b: u32| (a as i32).wrapping_shr(b) as u32);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_SHR_U => {
                     i32b!(|a: u32, b: u32| a.wrapping_shr(b));
-                    pc = pc.wrapping_add(1);
                 }
-                I32_ROTL_SI => si!(|a: u32, b: u32| a.rotate_left(b & 31)),
-                I32_ROTR_SI => si!(|a: u32, b: u32| a.rotate_right(b & 31)),
                 I32_ROTL => {
                     i32b!(|a: u32, b: u32| a.rotate_left(b & 31));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_ROTR => {
                     i32b!(|a: u32, b: u32| a.rotate_right(b & 31));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_CLZ => {
                     un!(|a: u64| u64::from(a.leading_zeros()));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_CTZ => {
                     un!(|a: u64| u64::from(a.trailing_zeros()));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_POPCNT => {
                     un!(|a: u64| u64::from(a.count_ones()));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_ADD => {
                     bin!(|a: u64, b: u64| a.wrapping_add(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_SUB => {
                     bin!(|a: u64, b: u64| a.wrapping_sub(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_MUL => {
                     bin!(|a: u64, b: u64| a.wrapping_mul(b));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_DIV_S => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
@@ -1458,13 +998,11 @@ impl Instance<'_, '_> {
                         }
                         Ok(a.checked_div(b).ok_or(Trap::IntegerOverflow)? as u64)
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I64_DIV_U => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
                         a.checked_div(b).ok_or(Trap::IntegerDivideByZero)
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I64_REM_S => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
@@ -1474,298 +1012,221 @@ impl Instance<'_, '_> {
                         }
                         Ok(a.checked_rem(b).unwrap_or(0) as u64)
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I64_REM_U => {
                     try_bin!(|a: u64, b: u64| -> Result<u64, Trap> {
                         a.checked_rem(b).ok_or(Trap::IntegerDivideByZero)
                     });
-                    pc = pc.wrapping_add(1);
                 }
                 I64_AND => {
                     bin!(|a: u64, b: u64| a & b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_OR => {
                     bin!(|a: u64, b: u64| a | b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_XOR => {
                     bin!(|a: u64, b: u64| a ^ b);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_SHL => {
                     bin!(|a: u64, b: u64| a.wrapping_shl(b as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_SHR_S => {
                     bin!(|a: u64, b: u64| (a as i64).wrapping_shr(b as u32) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_SHR_U => {
                     bin!(|a: u64, b: u64| a.wrapping_shr(b as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_ROTL => {
                     bin!(|a: u64, b: u64| a.rotate_left((b & 63) as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_ROTR => {
                     bin!(|a: u64, b: u64| a.rotate_right((b & 63) as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 F32_ABS => {
                     f32u!(sf::f32_abs);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_NEG => {
                     f32u!(sf::f32_neg);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_CEIL => {
                     f32u!(sf::f32_ceil);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_FLOOR => {
                     f32u!(sf::f32_floor);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_TRUNC => {
                     f32u!(sf::f32_trunc);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_NEAREST => {
                     f32u!(sf::f32_nearest);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_SQRT => {
                     f32u!(sf::f32_sqrt);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_ADD => {
                     f32b!(sf::f32_add);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_SUB => {
                     f32b!(sf::f32_sub);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_MUL => {
                     f32b!(sf::f32_mul);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_DIV => {
                     f32b!(sf::f32_div);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_MIN => {
                     f32b!(sf::f32_min);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_MAX => {
                     f32b!(sf::f32_max);
-                    pc = pc.wrapping_add(1);
                 }
                 F32_COPYSIGN => {
                     f32b!(sf::f32_copysign);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_ABS => {
                     f64u!(sf::f64_abs);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_NEG => {
                     f64u!(sf::f64_neg);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_CEIL => {
                     f64u!(sf::f64_ceil);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_FLOOR => {
                     f64u!(sf::f64_floor);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_TRUNC => {
                     f64u!(sf::f64_trunc);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_NEAREST => {
                     f64u!(sf::f64_nearest);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_SQRT => {
                     f64u!(sf::f64_sqrt);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_ADD => {
                     bin!(sf::f64_add);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_SUB => {
                     bin!(sf::f64_sub);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_MUL => {
                     bin!(sf::f64_mul);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_DIV => {
                     bin!(sf::f64_div);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_MIN => {
                     bin!(sf::f64_min);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_MAX => {
                     bin!(sf::f64_max);
-                    pc = pc.wrapping_add(1);
                 }
                 F64_COPYSIGN => {
                     bin!(sf::f64_copysign);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_WRAP_I64 => {
                     un!(|a: u64| u64::from(a as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_F32_S => {
                     try_un!(|a: u64| trunc32(sf::i32_trunc_f32_s(a as u32)));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_F32_U => {
                     try_un!(|a: u64| trunc32u(sf::i32_trunc_f32_u(a as u32)));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_F64_S => {
                     try_un!(|a: u64| trunc32(sf::i32_trunc_f64_s(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_F64_U => {
                     try_un!(|a: u64| trunc32u(sf::i32_trunc_f64_u(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EXTEND_I32_S => {
                     un!(|a: u64| i64::from(a as u32 as i32) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EXTEND_I32_U => {
                     un!(|a: u64| u64::from(a as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_F32_S => {
                     try_un!(|a: u64| trunc64(sf::i64_trunc_f32_s(a as u32)));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_F32_U => {
                     try_un!(|a: u64| trunc64u(sf::i64_trunc_f32_u(a as u32)));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_F64_S => {
                     try_un!(|a: u64| trunc64(sf::i64_trunc_f64_s(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_F64_U => {
                     try_un!(|a: u64| trunc64u(sf::i64_trunc_f64_u(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 F32_CONVERT_I32_S => {
                     un!(|a: u64| u64::from(sf::f32_convert_i32_s(a as u32 as i32)));
-                    pc = pc.wrapping_add(1);
                 }
                 F32_CONVERT_I32_U => {
                     un!(|a: u64| u64::from(sf::f32_convert_i32_u(a as u32)));
-                    pc = pc.wrapping_add(1);
                 }
                 F32_CONVERT_I64_S => {
                     un!(|a: u64| u64::from(sf::f32_convert_i64_s(a as i64)));
-                    pc = pc.wrapping_add(1);
                 }
                 F32_CONVERT_I64_U => {
                     un!(|a: u64| u64::from(sf::f32_convert_i64_u(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 F32_DEMOTE_F64 => {
                     un!(|a: u64| u64::from(sf::f32_demote_f64(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 F64_CONVERT_I32_S => {
                     un!(|a: u64| sf::f64_convert_i32_s(a as u32 as i32));
-                    pc = pc.wrapping_add(1);
                 }
                 F64_CONVERT_I32_U => {
                     un!(|a: u64| sf::f64_convert_i32_u(a as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 F64_CONVERT_I64_S => {
                     un!(|a: u64| sf::f64_convert_i64_s(a as i64));
-                    pc = pc.wrapping_add(1);
                 }
                 F64_CONVERT_I64_U => {
                     un!(|a: u64| sf::f64_convert_i64_u(a));
-                    pc = pc.wrapping_add(1);
                 }
                 F64_PROMOTE_F32 => {
                     un!(|a: u64| sf::f64_promote_f32(a as u32));
-                    pc = pc.wrapping_add(1);
-                }
-                I32_REINTERPRET_F32 | F32_REINTERPRET_I32 | I64_REINTERPRET_F64
-                | F64_REINTERPRET_I64 => {
-                    {};
-                    pc = pc.wrapping_add(1);
                 }
                 I32_EXTEND8_S => {
                     i32u!(|a: u32| i32::from(a as u8 as i8) as u32);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_EXTEND16_S => {
                     i32u!(|a: u32| i32::from(a as u16 as i16) as u32);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EXTEND8_S => {
                     un!(|a: u64| i64::from(a as u8 as i8) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EXTEND16_S => {
                     un!(|a: u64| i64::from(a as u16 as i16) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_EXTEND32_S => {
                     un!(|a: u64| i64::from(a as u32 as i32) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_SAT_F32_S => {
                     un!(|a: u64| u64::from(sf::i32_trunc_sat_f32_s(a as u32) as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_SAT_F32_U => {
                     un!(|a: u64| u64::from(sf::i32_trunc_sat_f32_u(a as u32)));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_SAT_F64_S => {
                     un!(|a: u64| u64::from(sf::i32_trunc_sat_f64_s(a) as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I32_TRUNC_SAT_F64_U => {
                     un!(|a: u64| u64::from(sf::i32_trunc_sat_f64_u(a)));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_SAT_F32_S => {
                     un!(|a: u64| sf::i64_trunc_sat_f32_s(a as u32) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_SAT_F32_U => {
                     un!(|a: u64| sf::i64_trunc_sat_f32_u(a as u32));
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_SAT_F64_S => {
                     un!(|a: u64| sf::i64_trunc_sat_f64_s(a) as u64);
-                    pc = pc.wrapping_add(1);
                 }
                 I64_TRUNC_SAT_F64_U => {
                     un!(|a: u64| sf::i64_trunc_sat_f64_u(a));
-                    pc = pc.wrapping_add(1);
                 }
                 _ => return Err(Trap::Unreachable),
             }

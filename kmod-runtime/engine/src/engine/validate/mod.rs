@@ -2,7 +2,7 @@
 //! Function-body validation: the spec's operand/control stack algorithm over scratch words.
 //! The compiler calls these checks for every instruction before it emits code.
 
-use super::compile::{Ctx, CTRL_REC};
+use super::compile::{Ctx, CTRL_REC, TYPE_MASK};
 use super::error::{Error, ErrorKind};
 use super::value::ValType;
 
@@ -39,7 +39,9 @@ impl Ctx<'_, '_> {
         if self.opd_len >= self.opd_cap {
             return Err(self.verr(ErrorKind::LimitExceeded));
         }
-        self.bld.set(self.opd_o.wrapping_add(self.opd_len), t)?;
+        // kind bits zero: a `Temp` descriptor
+        self.bld
+            .set(self.opd_o.wrapping_add(self.opd_len), t & TYPE_MASK)?;
         self.opd_len = self.opd_len.wrapping_add(1);
         let h = self.nlocals.saturating_add(self.opd_len);
         if h > self.max_h {
@@ -62,7 +64,7 @@ impl Ctx<'_, '_> {
             return Err(self.verr(ErrorKind::TypeMismatch));
         }
         self.opd_len = self.opd_len.wrapping_sub(1);
-        Ok(self.bld.get(self.opd_o.wrapping_add(self.opd_len)))
+        Ok(self.bld.get(self.opd_o.wrapping_add(self.opd_len)) & TYPE_MASK)
     }
 
     /// Pops an operand of type `t`.
