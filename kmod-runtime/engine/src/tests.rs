@@ -508,3 +508,38 @@ fn register_code_fresh_locals() {
     assert_eq!(call("fresh", &[Val::I32(7)]), Val::I32(0));
     assert_eq!(call("many", &[Val::I32(4)]), Val::I32(4));
 }
+
+/// A load whose address is an `i32.add` with a constant folds the add into the load: the sum
+/// still wraps at 32 bits before the offset is added, and a `local.tee` of the sum keeps it.
+#[test]
+fn register_code_load_add_imm() {
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09")
+      (func (export "ld") (param i32) (result i32)
+        (i32.load offset=1 (i32.add (local.get 0) (i32.const 4))))
+      (func (export "ld8") (param i32) (result i64)
+        (i64.load8_s (i32.add (local.get 0) (i32.const -1))))
+      (func (export "tee") (param i32) (result i32) (local i32)
+        (i32.load16_u (local.tee 1 (i32.add (local.get 0) (i32.const 2))))
+        local.get 1 i32.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000);
+    assert_eq!(
+        call("ld", &[Val::I32(0)]).unwrap()[0],
+        Val::I32(0x0908_0706)
+    );
+    // (-4 + 4) mod 2^32 = 0, + offset 1 (without the wrap: 2^32 + 1, out of bounds)
+    assert_eq!(
+        call("ld", &[Val::I32(-4)]).unwrap()[0],
+        Val::I32(0x0504_0302)
+    );
+    // (-5 + 4) mod 2^32 = 2^32 - 1, + offset 1: out of bounds
+    assert_eq!(call("ld", &[Val::I32(-5)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("ld", &[Val::I32(65532)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("ld8", &[Val::I32(1)]).unwrap()[0], Val::I64(1));
+    assert_eq!(call("ld8", &[Val::I32(0)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(
+        call("tee", &[Val::I32(1)]).unwrap()[0],
+        Val::I32(0x0504 + 3)
+    );
+}

@@ -320,6 +320,22 @@ macro_rules! for_each_internal_op {
             0x12b BR_I32_LE_U_IMM 3,
             0x12c BR_I32_GE_S_IMM 3,
             0x12d BR_I32_GE_U_IMM 3,
+            // loads whose address is an i32.add with an immediate: dst a imm offset, address
+            // `(a + imm) mod 2^32 + offset` (numbered `LOAD_ADD_IMM + (load op - I32_LOAD)`)
+            0x12e I32_LOAD_ADD_IMM 4,
+            0x12f I64_LOAD_ADD_IMM 4,
+            0x130 F32_LOAD_ADD_IMM 4,
+            0x131 F64_LOAD_ADD_IMM 4,
+            0x132 I32_LOAD8_S_ADD_IMM 4,
+            0x133 I32_LOAD8_U_ADD_IMM 4,
+            0x134 I32_LOAD16_S_ADD_IMM 4,
+            0x135 I32_LOAD16_U_ADD_IMM 4,
+            0x136 I64_LOAD8_S_ADD_IMM 4,
+            0x137 I64_LOAD8_U_ADD_IMM 4,
+            0x138 I64_LOAD16_S_ADD_IMM 4,
+            0x139 I64_LOAD16_U_ADD_IMM 4,
+            0x13a I64_LOAD32_S_ADD_IMM 4,
+            0x13b I64_LOAD32_U_ADD_IMM 4,
         }
     };
 }
@@ -341,6 +357,17 @@ macro_rules! define_internal {
     };
 }
 for_each_internal_op!(define_internal);
+
+/// The load op `op` (`I32_LOAD..=I64_LOAD32_U`) with its address computed by an `i32.add` with
+/// an immediate, if it has that form.
+pub fn load_add_imm(op: u32) -> Option<u32> {
+    if (I32_LOAD..=I64_LOAD32_U).contains(&op) {
+        Some(I32_LOAD_ADD_IMM.wrapping_add(op.wrapping_sub(I32_LOAD)))
+    } else {
+        None
+    }
+}
+const _: () = assert!(I64_LOAD32_U_ADD_IMM - I32_LOAD_ADD_IMM == I64_LOAD32_U - I32_LOAD);
 
 /// Words of the longest instruction (op word plus immediates, BR_TABLE's targets excluded).
 /// The code area ends with this many UNREACHABLE words, and the interpreter dispatches only

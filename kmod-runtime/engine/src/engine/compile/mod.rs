@@ -1030,8 +1030,20 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let (_, ad, apos) = c.pop_d(ValType::I32.code())?;
                 c.push_vt(vt)?;
                 if c.reachable() {
-                    let a = c.use_(ad, apos)?;
                     let dst = c.tslot(apos);
+                    // the address is the temp the last instruction (an i32.add with an
+                    // immediate) just wrote: fold the add into the load
+                    if let (D::Temp, Some((at, ops::I32_ADD_IMM)), Some(fused)) =
+                        (ad, c.last_op, ops::load_add_imm(op))
+                    {
+                        if at.wrapping_add(4) == c.pc() && c.code_get(at.wrapping_add(1)) == dst {
+                            let a = c.code_get(at.wrapping_add(2));
+                            let k = c.code_get(at.wrapping_add(3));
+                            c.bld.code_len = at;
+                            return c.ins_dst(&[fused, dst, a, k, offset]);
+                        }
+                    }
+                    let a = c.use_(ad, apos)?;
                     c.ins_dst(&[op, dst, a, offset])?;
                 }
             }
