@@ -543,3 +543,37 @@ fn register_code_load_add_imm() {
         Val::I32(0x0504 + 3)
     );
 }
+
+/// An i32.add with an immediate followed by a branch on the sum fuses with the branch.
+#[test]
+fn register_code_add_imm_branch() {
+    let src = r#"(module
+      (func (export "down") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+          (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+        local.get 1)
+      (func (export "up") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+          (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+            (i32.const 10))))
+        local.get 1 local.get 0 i32.const 100 i32.mul i32.add)
+      (func (export "reg") (param i32 i32) (result i32)
+        (loop $l
+          (br_if $l (i32.lt_s (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+            (local.get 1))))
+        local.get 0)
+      (func (export "tmp") (param i32) (result i32)
+        (block $b
+          (br_if $b (i32.ne (i32.add (local.get 0) (i32.const 5)) (i32.const 7)))
+          (return (i32.const 1)))
+        i32.const 2))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(call("down", &[Val::I32(4)]), Val::I32(12));
+    assert_eq!(call("up", &[Val::I32(4)]), Val::I32(12 + 1000));
+    assert_eq!(call("up", &[Val::I32(20)]), Val::I32(2 + 2100));
+    assert_eq!(call("reg", &[Val::I32(-3), Val::I32(5)]), Val::I32(5));
+    assert_eq!(call("tmp", &[Val::I32(2)]), Val::I32(1));
+    assert_eq!(call("tmp", &[Val::I32(3)]), Val::I32(2));
+}

@@ -336,6 +336,19 @@ macro_rules! for_each_internal_op {
             0x139 I64_LOAD16_U_ADD_IMM 4,
             0x13a I64_LOAD32_S_ADD_IMM 4,
             0x13b I64_LOAD32_U_ADD_IMM 4,
+            // i32.add with an immediate, then branch on the sum: dst a imm target (sum != 0) /
+            // dst a imm cmp_imm target (sum compared with cmp_imm); the sum is written to dst
+            0x13c I32_ADD_IMM_BR_NZ 4,
+            0x13d I32_ADD_IMM_BR_EQ_IMM 5,
+            0x13e I32_ADD_IMM_BR_NE_IMM 5,
+            0x13f I32_ADD_IMM_BR_LT_S_IMM 5,
+            0x140 I32_ADD_IMM_BR_LT_U_IMM 5,
+            0x141 I32_ADD_IMM_BR_GT_S_IMM 5,
+            0x142 I32_ADD_IMM_BR_GT_U_IMM 5,
+            0x143 I32_ADD_IMM_BR_LE_S_IMM 5,
+            0x144 I32_ADD_IMM_BR_LE_U_IMM 5,
+            0x145 I32_ADD_IMM_BR_GE_S_IMM 5,
+            0x146 I32_ADD_IMM_BR_GE_U_IMM 5,
         }
     };
 }
@@ -368,6 +381,18 @@ pub fn load_add_imm(op: u32) -> Option<u32> {
     }
 }
 const _: () = assert!(I64_LOAD32_U_ADD_IMM - I32_LOAD_ADD_IMM == I64_LOAD32_U - I32_LOAD);
+
+/// The compare-with-immediate branch `op` (`BR_I32_EQ_IMM..=BR_I32_GE_U_IMM`) fused with the
+/// i32.add with an immediate that computed its operand, if it has that form.
+pub fn add_imm_br(op: u32) -> Option<u32> {
+    if (BR_I32_EQ_IMM..=BR_I32_GE_U_IMM).contains(&op) {
+        Some(I32_ADD_IMM_BR_EQ_IMM.wrapping_add(op.wrapping_sub(BR_I32_EQ_IMM)))
+    } else {
+        None
+    }
+}
+const _: () =
+    assert!(I32_ADD_IMM_BR_GE_U_IMM - I32_ADD_IMM_BR_EQ_IMM == BR_I32_GE_U_IMM - BR_I32_EQ_IMM);
 
 /// Words of the longest instruction (op word plus immediates, BR_TABLE's targets excluded).
 /// The code area ends with this many UNREACHABLE words, and the interpreter dispatches only

@@ -318,6 +318,20 @@ impl Instance<'_, '_> {
                 fuel_block!();
             }};
         }
+        // i32 add with an immediate, write the sum, branch on it compared with an immediate:
+        // dst a imm cmp_imm target
+        macro_rules! abrci {
+            ($f:expr) => {{
+                let v = (s!(2) as u32).wrapping_add(imm!(3));
+                d!(1) = u64::from(v);
+                if ($f)(v, imm!(4)) {
+                    pc = imm!(5) as usize;
+                } else {
+                    pc = pc.wrapping_add(6);
+                }
+                fuel_block!();
+            }};
+        }
 
         // Enter `func`.
         {
@@ -422,6 +436,26 @@ impl Instance<'_, '_> {
                 BR_I32_LE_U_IMM => brci!(|a: u32, b: u32| a <= b),
                 BR_I32_GE_S_IMM => brci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 BR_I32_GE_U_IMM => brci!(|a: u32, b: u32| a >= b),
+                I32_ADD_IMM_BR_NZ => {
+                    let v = (s!(2) as u32).wrapping_add(imm!(3));
+                    d!(1) = u64::from(v);
+                    if v != 0 {
+                        pc = imm!(4) as usize;
+                    } else {
+                        pc = pc.wrapping_add(5);
+                    }
+                    fuel_block!();
+                }
+                I32_ADD_IMM_BR_EQ_IMM => abrci!(|a: u32, b: u32| a == b),
+                I32_ADD_IMM_BR_NE_IMM => abrci!(|a: u32, b: u32| a != b),
+                I32_ADD_IMM_BR_LT_S_IMM => abrci!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_ADD_IMM_BR_LT_U_IMM => abrci!(|a: u32, b: u32| a < b),
+                I32_ADD_IMM_BR_GT_S_IMM => abrci!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_ADD_IMM_BR_GT_U_IMM => abrci!(|a: u32, b: u32| a > b),
+                I32_ADD_IMM_BR_LE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_ADD_IMM_BR_LE_U_IMM => abrci!(|a: u32, b: u32| a <= b),
+                I32_ADD_IMM_BR_GE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_ADD_IMM_BR_GE_U_IMM => abrci!(|a: u32, b: u32| a >= b),
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
