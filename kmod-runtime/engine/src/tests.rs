@@ -520,6 +520,12 @@ fn register_code_load_add_imm() {
         (i32.load offset=1 (i32.add (local.get 0) (i32.const 4))))
       (func (export "ld8") (param i32) (result i64)
         (i64.load8_s (i32.add (local.get 0) (i32.const -1))))
+      (func (export "sc") (param i32) (result i32)
+        (i32.load16_u offset=1 (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.const 2))))
+      (func (export "sc_tee") (param i32) (result i32) (local i32)
+        (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 33)))
+          (i32.const 1)))
+        local.get 1 i32.add)
       (func (export "tee") (param i32) (result i32) (local i32)
         (i32.load16_u (local.tee 1 (i32.add (local.get 0) (i32.const 2))))
         local.get 1 i32.add))"#;
@@ -542,6 +548,18 @@ fn register_code_load_add_imm() {
         call("tee", &[Val::I32(1)]).unwrap()[0],
         Val::I32(0x0504 + 3)
     );
+    // (1 << 1) + 2 + 1 = 5
+    assert_eq!(call("sc", &[Val::I32(1)]).unwrap()[0], Val::I32(0x0706));
+    // ((2^31 + 1) << 1) + 2 wraps to 4, + 1 = 5
+    assert_eq!(
+        call("sc", &[Val::I32(i32::MIN + 1)]).unwrap()[0],
+        Val::I32(0x0706)
+    );
+    // (-1 << 1) + 2 wraps to 0, + 1 = 1
+    assert_eq!(call("sc", &[Val::I32(-1)]).unwrap()[0], Val::I32(0x0302));
+    assert_eq!(call("sc", &[Val::I32(40000)]), Err(Trap::MemoryOutOfBounds));
+    // shift count mod 32: 2 << 1 = 4, + 1 = 5 -> byte 6; the teed shift is kept
+    assert_eq!(call("sc_tee", &[Val::I32(2)]).unwrap()[0], Val::I32(6 + 4));
 }
 
 /// An i32.add with an immediate followed by a branch on the sum fuses with the branch.

@@ -349,6 +349,22 @@ macro_rules! for_each_internal_op {
             0x144 I32_ADD_IMM_BR_LE_U_IMM 5,
             0x145 I32_ADD_IMM_BR_GE_S_IMM 5,
             0x146 I32_ADD_IMM_BR_GE_U_IMM 5,
+            // loads at a scaled index: dst a shift imm offset, address
+            // `((a << shift) + imm) mod 2^32 + offset` (numbered `SCALED + (load op - I32_LOAD)`)
+            0x147 I32_LOAD_SCALED 5,
+            0x148 I64_LOAD_SCALED 5,
+            0x149 F32_LOAD_SCALED 5,
+            0x14a F64_LOAD_SCALED 5,
+            0x14b I32_LOAD8_S_SCALED 5,
+            0x14c I32_LOAD8_U_SCALED 5,
+            0x14d I32_LOAD16_S_SCALED 5,
+            0x14e I32_LOAD16_U_SCALED 5,
+            0x14f I64_LOAD8_S_SCALED 5,
+            0x150 I64_LOAD8_U_SCALED 5,
+            0x151 I64_LOAD16_S_SCALED 5,
+            0x152 I64_LOAD16_U_SCALED 5,
+            0x153 I64_LOAD32_S_SCALED 5,
+            0x154 I64_LOAD32_U_SCALED 5,
         }
     };
 }
@@ -381,6 +397,15 @@ pub fn load_add_imm(op: u32) -> Option<u32> {
     }
 }
 const _: () = assert!(I64_LOAD32_U_ADD_IMM - I32_LOAD_ADD_IMM == I64_LOAD32_U - I32_LOAD);
+
+/// The load op `op` at a scaled index (`(a << shift) + imm`), if it has that form.
+pub fn load_scaled(op: u32) -> Option<u32> {
+    load_add_imm(op).map(|f| {
+        f.wrapping_sub(I32_LOAD_ADD_IMM)
+            .wrapping_add(I32_LOAD_SCALED)
+    })
+}
+const _: () = assert!(I64_LOAD32_U_SCALED - I32_LOAD_SCALED == I64_LOAD32_U - I32_LOAD);
 
 /// The compare-with-immediate branch `op` (`BR_I32_EQ_IMM..=BR_I32_GE_U_IMM`) fused with the
 /// i32.add with an immediate that computed its operand, if it has that form.

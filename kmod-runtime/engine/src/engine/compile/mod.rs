@@ -1090,6 +1090,22 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                         if at.wrapping_add(4) == c.pc() && c.code_get(at.wrapping_add(1)) == dst {
                             let a = c.code_get(at.wrapping_add(2));
                             let k = c.code_get(at.wrapping_add(3));
+                            // ... and its operand is a shift (by an immediate) the instruction
+                            // before wrote to the same temp (dead once the load overwrites it)
+                            if let (Some((pat, ops::I32_SHL_IMM)), Some(scaled)) =
+                                (c.prev_op, ops::load_scaled(op))
+                            {
+                                if pat.wrapping_add(4) == at
+                                    && c.code_get(pat) == ops::I32_SHL_IMM
+                                    && c.code_get(pat.wrapping_add(1)) == dst
+                                    && a == dst
+                                {
+                                    let x = c.code_get(pat.wrapping_add(2));
+                                    let sh = c.code_get(pat.wrapping_add(3));
+                                    c.bld.code_len = pat;
+                                    return c.ins_dst(&[scaled, dst, x, sh, k, offset]);
+                                }
+                            }
                             c.bld.code_len = at;
                             return c.ins_dst(&[fused, dst, a, k, offset]);
                         }
