@@ -508,3 +508,90 @@ fn register_code_fresh_locals() {
     assert_eq!(call("fresh", &[Val::I32(7)]), Val::I32(0));
     assert_eq!(call("many", &[Val::I32(4)]), Val::I32(4));
 }
+
+/// A load whose address is an `i32.add` with a constant folds the add into the load: the sum
+/// still wraps at 32 bits before the offset is added, and a `local.tee` of the sum keeps it.
+#[test]
+fn register_code_load_add_imm() {
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09")
+      (func (export "ld") (param i32) (result i32)
+        (i32.load offset=1 (i32.add (local.get 0) (i32.const 4))))
+      (func (export "ld8") (param i32) (result i64)
+        (i64.load8_s (i32.add (local.get 0) (i32.const -1))))
+      (func (export "sc") (param i32) (result i32)
+        (i32.load16_u offset=1 (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.const 2))))
+      (func (export "sc_tee") (param i32) (result i32) (local i32)
+        (i32.load8_u (i32.add (local.tee 1 (i32.shl (local.get 0) (i32.const 33)))
+          (i32.const 1)))
+        local.get 1 i32.add)
+      (func (export "tee") (param i32) (result i32) (local i32)
+        (i32.load16_u (local.tee 1 (i32.add (local.get 0) (i32.const 2))))
+        local.get 1 i32.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000);
+    assert_eq!(
+        call("ld", &[Val::I32(0)]).unwrap()[0],
+        Val::I32(0x0908_0706)
+    );
+    // (-4 + 4) mod 2^32 = 0, + offset 1 (without the wrap: 2^32 + 1, out of bounds)
+    assert_eq!(
+        call("ld", &[Val::I32(-4)]).unwrap()[0],
+        Val::I32(0x0504_0302)
+    );
+    // (-5 + 4) mod 2^32 = 2^32 - 1, + offset 1: out of bounds
+    assert_eq!(call("ld", &[Val::I32(-5)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("ld", &[Val::I32(65532)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("ld8", &[Val::I32(1)]).unwrap()[0], Val::I64(1));
+    assert_eq!(call("ld8", &[Val::I32(0)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(
+        call("tee", &[Val::I32(1)]).unwrap()[0],
+        Val::I32(0x0504 + 3)
+    );
+    // (1 << 1) + 2 + 1 = 5
+    assert_eq!(call("sc", &[Val::I32(1)]).unwrap()[0], Val::I32(0x0706));
+    // ((2^31 + 1) << 1) + 2 wraps to 4, + 1 = 5
+    assert_eq!(
+        call("sc", &[Val::I32(i32::MIN + 1)]).unwrap()[0],
+        Val::I32(0x0706)
+    );
+    // (-1 << 1) + 2 wraps to 0, + 1 = 1
+    assert_eq!(call("sc", &[Val::I32(-1)]).unwrap()[0], Val::I32(0x0302));
+    assert_eq!(call("sc", &[Val::I32(40000)]), Err(Trap::MemoryOutOfBounds));
+    // shift count mod 32: 2 << 1 = 4, + 1 = 5 -> byte 6; the teed shift is kept
+    assert_eq!(call("sc_tee", &[Val::I32(2)]).unwrap()[0], Val::I32(6 + 4));
+}
+
+/// An i32.add with an immediate followed by a branch on the sum fuses with the branch.
+#[test]
+fn register_code_add_imm_branch() {
+    let src = r#"(module
+      (func (export "down") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 3)))
+          (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+        local.get 1)
+      (func (export "up") (param i32) (result i32) (local i32)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (i32.const 2)))
+          (br_if $l (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+            (i32.const 10))))
+        local.get 1 local.get 0 i32.const 100 i32.mul i32.add)
+      (func (export "reg") (param i32 i32) (result i32)
+        (loop $l
+          (br_if $l (i32.lt_s (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+            (local.get 1))))
+        local.get 0)
+      (func (export "tmp") (param i32) (result i32)
+        (block $b
+          (br_if $b (i32.ne (i32.add (local.get 0) (i32.const 5)) (i32.const 7)))
+          (return (i32.const 1)))
+        i32.const 2))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(call("down", &[Val::I32(4)]), Val::I32(12));
+    assert_eq!(call("up", &[Val::I32(4)]), Val::I32(12 + 1000));
+    assert_eq!(call("up", &[Val::I32(20)]), Val::I32(2 + 2100));
+    assert_eq!(call("reg", &[Val::I32(-3), Val::I32(5)]), Val::I32(5));
+    assert_eq!(call("tmp", &[Val::I32(2)]), Val::I32(1));
+    assert_eq!(call("tmp", &[Val::I32(3)]), Val::I32(2));
+}

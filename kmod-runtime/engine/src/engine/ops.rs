@@ -320,6 +320,51 @@ macro_rules! for_each_internal_op {
             0x12b BR_I32_LE_U_IMM 3,
             0x12c BR_I32_GE_S_IMM 3,
             0x12d BR_I32_GE_U_IMM 3,
+            // loads whose address is an i32.add with an immediate: dst a imm offset, address
+            // `(a + imm) mod 2^32 + offset` (numbered `LOAD_ADD_IMM + (load op - I32_LOAD)`)
+            0x12e I32_LOAD_ADD_IMM 4,
+            0x12f I64_LOAD_ADD_IMM 4,
+            0x130 F32_LOAD_ADD_IMM 4,
+            0x131 F64_LOAD_ADD_IMM 4,
+            0x132 I32_LOAD8_S_ADD_IMM 4,
+            0x133 I32_LOAD8_U_ADD_IMM 4,
+            0x134 I32_LOAD16_S_ADD_IMM 4,
+            0x135 I32_LOAD16_U_ADD_IMM 4,
+            0x136 I64_LOAD8_S_ADD_IMM 4,
+            0x137 I64_LOAD8_U_ADD_IMM 4,
+            0x138 I64_LOAD16_S_ADD_IMM 4,
+            0x139 I64_LOAD16_U_ADD_IMM 4,
+            0x13a I64_LOAD32_S_ADD_IMM 4,
+            0x13b I64_LOAD32_U_ADD_IMM 4,
+            // i32.add with an immediate, then branch on the sum: dst a imm target (sum != 0) /
+            // dst a imm cmp_imm target (sum compared with cmp_imm); the sum is written to dst
+            0x13c I32_ADD_IMM_BR_NZ 4,
+            0x13d I32_ADD_IMM_BR_EQ_IMM 5,
+            0x13e I32_ADD_IMM_BR_NE_IMM 5,
+            0x13f I32_ADD_IMM_BR_LT_S_IMM 5,
+            0x140 I32_ADD_IMM_BR_LT_U_IMM 5,
+            0x141 I32_ADD_IMM_BR_GT_S_IMM 5,
+            0x142 I32_ADD_IMM_BR_GT_U_IMM 5,
+            0x143 I32_ADD_IMM_BR_LE_S_IMM 5,
+            0x144 I32_ADD_IMM_BR_LE_U_IMM 5,
+            0x145 I32_ADD_IMM_BR_GE_S_IMM 5,
+            0x146 I32_ADD_IMM_BR_GE_U_IMM 5,
+            // loads at a scaled index: dst a shift imm offset, address
+            // `((a << shift) + imm) mod 2^32 + offset` (numbered `SCALED + (load op - I32_LOAD)`)
+            0x147 I32_LOAD_SCALED 5,
+            0x148 I64_LOAD_SCALED 5,
+            0x149 F32_LOAD_SCALED 5,
+            0x14a F64_LOAD_SCALED 5,
+            0x14b I32_LOAD8_S_SCALED 5,
+            0x14c I32_LOAD8_U_SCALED 5,
+            0x14d I32_LOAD16_S_SCALED 5,
+            0x14e I32_LOAD16_U_SCALED 5,
+            0x14f I64_LOAD8_S_SCALED 5,
+            0x150 I64_LOAD8_U_SCALED 5,
+            0x151 I64_LOAD16_S_SCALED 5,
+            0x152 I64_LOAD16_U_SCALED 5,
+            0x153 I64_LOAD32_S_SCALED 5,
+            0x154 I64_LOAD32_U_SCALED 5,
         }
     };
 }
@@ -341,6 +386,38 @@ macro_rules! define_internal {
     };
 }
 for_each_internal_op!(define_internal);
+
+/// The load op `op` (`I32_LOAD..=I64_LOAD32_U`) with its address computed by an `i32.add` with
+/// an immediate, if it has that form.
+pub fn load_add_imm(op: u32) -> Option<u32> {
+    if (I32_LOAD..=I64_LOAD32_U).contains(&op) {
+        Some(I32_LOAD_ADD_IMM.wrapping_add(op.wrapping_sub(I32_LOAD)))
+    } else {
+        None
+    }
+}
+const _: () = assert!(I64_LOAD32_U_ADD_IMM - I32_LOAD_ADD_IMM == I64_LOAD32_U - I32_LOAD);
+
+/// The load op `op` at a scaled index (`(a << shift) + imm`), if it has that form.
+pub fn load_scaled(op: u32) -> Option<u32> {
+    load_add_imm(op).map(|f| {
+        f.wrapping_sub(I32_LOAD_ADD_IMM)
+            .wrapping_add(I32_LOAD_SCALED)
+    })
+}
+const _: () = assert!(I64_LOAD32_U_SCALED - I32_LOAD_SCALED == I64_LOAD32_U - I32_LOAD);
+
+/// The compare-with-immediate branch `op` (`BR_I32_EQ_IMM..=BR_I32_GE_U_IMM`) fused with the
+/// i32.add with an immediate that computed its operand, if it has that form.
+pub fn add_imm_br(op: u32) -> Option<u32> {
+    if (BR_I32_EQ_IMM..=BR_I32_GE_U_IMM).contains(&op) {
+        Some(I32_ADD_IMM_BR_EQ_IMM.wrapping_add(op.wrapping_sub(BR_I32_EQ_IMM)))
+    } else {
+        None
+    }
+}
+const _: () =
+    assert!(I32_ADD_IMM_BR_GE_U_IMM - I32_ADD_IMM_BR_EQ_IMM == BR_I32_GE_U_IMM - BR_I32_EQ_IMM);
 
 /// Words of the longest instruction (op word plus immediates, BR_TABLE's targets excluded).
 /// The code area ends with this many UNREACHABLE words, and the interpreter dispatches only

@@ -70,6 +70,10 @@ pub(super) struct Ctx<'b, 'x> {
     fuel_at: usize,
     /// Position and op of the last emitted instruction of the current basic block.
     last_op: Option<(usize, u32)>,
+    /// Position and op of the instruction emitted before `last_op` in the current basic block.
+    /// After code is rewound it can name an instruction that no longer ends where `last_op`
+    /// starts: users check that it does (and its op word).
+    prev_op: Option<(usize, u32)>,
     /// Position of the dst word of the last emitted instruction, if it writes exactly that
     /// one slot after reading all its operands (it may be retargeted to a local).
     last_dst: Option<usize>,
@@ -119,6 +123,7 @@ impl Ctx<'_, '_> {
         for w in words {
             self.emit(*w)?;
         }
+        self.prev_op = self.last_op;
         self.last_op = words.first().map(|&op| (at, op));
         self.last_dst = None;
         Ok(())
@@ -159,6 +164,7 @@ impl Ctx<'_, '_> {
         self.fuel_at = self.pc();
         self.emit(0)?;
         self.last_op = None;
+        self.prev_op = None;
         self.last_dst = None;
         self.fresh = 0;
         Ok(())
@@ -399,6 +405,37 @@ impl Ctx<'_, '_> {
         Ok(Some([op, a, b]))
     }
 
+    /// If the instruction `(at, op)` is an i32.add with an immediate ending at the current end
+    /// of the code and writing slot `dst`: its position and (source slot, immediate).
+    fn add_imm_at(&self, ins: Option<(usize, u32)>, dst: u32) -> Option<(usize, [u32; 2])> {
+        let (at, op) = ins?;
+        let ok = op == ops::I32_ADD_IMM
+            && self.code_get(at) == ops::I32_ADD_IMM
+            && at.wrapping_add(4) == self.pc()
+            && self.code_get(at.wrapping_add(1)) == dst;
+        ok.then(|| {
+            let a = self.code_get(at.wrapping_add(2));
+            (at, [a, self.code_get(at.wrapping_add(3))])
+        })
+    }
+
+    /// `add_imm_at` for the last instruction (none if `emitted`: code was added since).
+    fn add_imm_last(&self, dst: u32, emitted: bool) -> Option<(usize, [u32; 2])> {
+        if emitted {
+            return None;
+        }
+        self.add_imm_at(self.last_op, dst)
+    }
+
+    /// `add_imm_at` for the instruction before the last one, once `fuse_cond` removed the last
+    /// (a compare) from the code.
+    fn add_imm_before(&self, dst: u32) -> Option<(usize, [u32; 2])> {
+        if self.last_op.map(|(at, _)| at) != Some(self.pc()) {
+            return None;
+        }
+        self.add_imm_at(self.prev_op, dst)
+    }
+
     /// Emits a branch to label `depth` (`cond`: br_if condition, already popped).
     fn branch(&mut self, depth: usize, cond: Option<(D, usize)>) -> Result<(), Error> {
         if !self.reachable() {
@@ -451,6 +488,12 @@ impl Ctx<'_, '_> {
                 if let Some([op, a, b]) = fused {
                     if op == ops::BR_NZ || op == ops::BR_EQZ {
                         self.ins(&[op, a])?;
+                    } else if let (Some(f), Some((pat, add))) =
+                        (ops::add_imm_br(op), self.add_imm_before(a))
+                    {
+                        // compared with an immediate: the sum the instruction before computed
+                        self.bld.code_len = pat;
+                        self.ins(&[f, a, add[0], add[1], b])?;
                     } else {
                         self.ins(&[op, a, b])?;
                     }
@@ -463,6 +506,11 @@ impl Ctx<'_, '_> {
                         self.emit(src)?;
                         self.emit(dst)?;
                         self.emit(arity as u32)?;
+                    } else if let Some((at, add)) = self.add_imm_last(c, emitted) {
+                        // branch on the sum the last instruction computed
+                        self.bld.code_len = at;
+                        self.ins(&[ops::I32_ADD_IMM_BR_NZ, c, add[0], add[1]])?;
+                        self.target(depth)?;
                     } else {
                         self.ins(&[ops::BR_NZ, c])?;
                         self.target(depth)?;
@@ -471,6 +519,7 @@ impl Ctx<'_, '_> {
             }
         }
         self.last_op = None;
+        self.prev_op = None;
         self.last_dst = None;
         Ok(())
     }
@@ -608,6 +657,7 @@ pub(super) fn compile_body(
         pending_lo: 0,
         fuel_at: 0,
         last_op: None,
+        prev_op: None,
         last_dst: None,
         fresh: 0,
     };
@@ -847,6 +897,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     c.emit(dst)?;
                 }
                 c.last_op = None;
+                c.prev_op = None;
                 c.last_dst = None;
             }
             r.set_pos(end_at);
@@ -1030,8 +1081,36 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let (_, ad, apos) = c.pop_d(ValType::I32.code())?;
                 c.push_vt(vt)?;
                 if c.reachable() {
-                    let a = c.use_(ad, apos)?;
                     let dst = c.tslot(apos);
+                    // the address is the temp the last instruction (an i32.add with an
+                    // immediate) just wrote: fold the add into the load
+                    if let (D::Temp, Some((at, ops::I32_ADD_IMM)), Some(fused)) =
+                        (ad, c.last_op, ops::load_add_imm(op))
+                    {
+                        if at.wrapping_add(4) == c.pc() && c.code_get(at.wrapping_add(1)) == dst {
+                            let a = c.code_get(at.wrapping_add(2));
+                            let k = c.code_get(at.wrapping_add(3));
+                            // ... and its operand is a shift (by an immediate) the instruction
+                            // before wrote to the same temp (dead once the load overwrites it)
+                            if let (Some((pat, ops::I32_SHL_IMM)), Some(scaled)) =
+                                (c.prev_op, ops::load_scaled(op))
+                            {
+                                if pat.wrapping_add(4) == at
+                                    && c.code_get(pat) == ops::I32_SHL_IMM
+                                    && c.code_get(pat.wrapping_add(1)) == dst
+                                    && a == dst
+                                {
+                                    let x = c.code_get(pat.wrapping_add(2));
+                                    let sh = c.code_get(pat.wrapping_add(3));
+                                    c.bld.code_len = pat;
+                                    return c.ins_dst(&[scaled, dst, x, sh, k, offset]);
+                                }
+                            }
+                            c.bld.code_len = at;
+                            return c.ins_dst(&[fused, dst, a, k, offset]);
+                        }
+                    }
+                    let a = c.use_(ad, apos)?;
                     c.ins_dst(&[op, dst, a, offset])?;
                 }
             }

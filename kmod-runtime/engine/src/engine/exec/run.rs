@@ -185,6 +185,26 @@ impl Instance<'_, '_> {
                 pc = pc.wrapping_add(4);
             }};
         }
+        // load at `(slot a + imm) mod 2^32 + offset`: dst a imm offset
+        macro_rules! loadop_ai {
+            ($n:literal, $conv:expr) => {{
+                let a = u64::from((s!(2) as u32).wrapping_add(imm!(3)));
+                let a = ea(a, imm!(4), $n, mem_len)?;
+                let bytes = load::<$n>(mem, a)?;
+                d!(1) = ($conv)(bytes);
+                pc = pc.wrapping_add(5);
+            }};
+        }
+        // load at `((slot a << shift) + imm) mod 2^32 + offset`: dst a shift imm offset
+        macro_rules! loadop_sc {
+            ($n:literal, $conv:expr) => {{
+                let a = (s!(2) as u32).wrapping_shl(imm!(3)).wrapping_add(imm!(4));
+                let a = ea(u64::from(a), imm!(5), $n, mem_len)?;
+                let bytes = load::<$n>(mem, a)?;
+                d!(1) = ($conv)(bytes);
+                pc = pc.wrapping_add(6);
+            }};
+        }
         macro_rules! storeop {
             ($n:literal, $conv:expr) => {{
                 let v = s!(2);
@@ -308,6 +328,20 @@ impl Instance<'_, '_> {
                 fuel_block!();
             }};
         }
+        // i32 add with an immediate, write the sum, branch on it compared with an immediate:
+        // dst a imm cmp_imm target
+        macro_rules! abrci {
+            ($f:expr) => {{
+                let v = (s!(2) as u32).wrapping_add(imm!(3));
+                d!(1) = u64::from(v);
+                if ($f)(v, imm!(4)) {
+                    pc = imm!(5) as usize;
+                } else {
+                    pc = pc.wrapping_add(6);
+                }
+                fuel_block!();
+            }};
+        }
 
         // Enter `func`.
         {
@@ -412,6 +446,26 @@ impl Instance<'_, '_> {
                 BR_I32_LE_U_IMM => brci!(|a: u32, b: u32| a <= b),
                 BR_I32_GE_S_IMM => brci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 BR_I32_GE_U_IMM => brci!(|a: u32, b: u32| a >= b),
+                I32_ADD_IMM_BR_NZ => {
+                    let v = (s!(2) as u32).wrapping_add(imm!(3));
+                    d!(1) = u64::from(v);
+                    if v != 0 {
+                        pc = imm!(4) as usize;
+                    } else {
+                        pc = pc.wrapping_add(5);
+                    }
+                    fuel_block!();
+                }
+                I32_ADD_IMM_BR_EQ_IMM => abrci!(|a: u32, b: u32| a == b),
+                I32_ADD_IMM_BR_NE_IMM => abrci!(|a: u32, b: u32| a != b),
+                I32_ADD_IMM_BR_LT_S_IMM => abrci!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                I32_ADD_IMM_BR_LT_U_IMM => abrci!(|a: u32, b: u32| a < b),
+                I32_ADD_IMM_BR_GT_S_IMM => abrci!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                I32_ADD_IMM_BR_GT_U_IMM => abrci!(|a: u32, b: u32| a > b),
+                I32_ADD_IMM_BR_LE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                I32_ADD_IMM_BR_LE_U_IMM => abrci!(|a: u32, b: u32| a <= b),
+                I32_ADD_IMM_BR_GE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                I32_ADD_IMM_BR_GE_U_IMM => abrci!(|a: u32, b: u32| a >= b),
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
@@ -785,6 +839,42 @@ impl Instance<'_, '_> {
                 I64_LOAD16_U => loadop!(2, |b| u64::from(u16::from_le_bytes(b))),
                 I64_LOAD32_S => loadop!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
                 I64_LOAD32_U => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I32_LOAD_ADD_IMM => loadop_ai!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I64_LOAD_ADD_IMM => loadop_ai!(8, u64::from_le_bytes),
+                F32_LOAD_ADD_IMM => loadop_ai!(4, |b| u64::from(u32::from_le_bytes(b))),
+                F64_LOAD_ADD_IMM => loadop_ai!(8, u64::from_le_bytes),
+                I32_LOAD8_S_ADD_IMM => {
+                    loadop_ai!(1, |b: [u8; 1]| u64::from(i32::from(b[0] as i8) as u32))
+                }
+                I32_LOAD8_U_ADD_IMM => loadop_ai!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD16_S_ADD_IMM => {
+                    loadop_ai!(2, |b| u64::from(i32::from(i16::from_le_bytes(b)) as u32))
+                }
+                I32_LOAD16_U_ADD_IMM => loadop_ai!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I64_LOAD8_S_ADD_IMM => loadop_ai!(1, |b: [u8; 1]| i64::from(b[0] as i8) as u64),
+                I64_LOAD8_U_ADD_IMM => loadop_ai!(1, |b: [u8; 1]| u64::from(b[0])),
+                I64_LOAD16_S_ADD_IMM => loadop_ai!(2, |b| i64::from(i16::from_le_bytes(b)) as u64),
+                I64_LOAD16_U_ADD_IMM => loadop_ai!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I64_LOAD32_S_ADD_IMM => loadop_ai!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
+                I64_LOAD32_U_ADD_IMM => loadop_ai!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I32_LOAD_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I64_LOAD_SCALED => loadop_sc!(8, u64::from_le_bytes),
+                F32_LOAD_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
+                F64_LOAD_SCALED => loadop_sc!(8, u64::from_le_bytes),
+                I32_LOAD8_S_SCALED => {
+                    loadop_sc!(1, |b: [u8; 1]| u64::from(i32::from(b[0] as i8) as u32))
+                }
+                I32_LOAD8_U_SCALED => loadop_sc!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD16_S_SCALED => {
+                    loadop_sc!(2, |b| u64::from(i32::from(i16::from_le_bytes(b)) as u32))
+                }
+                I32_LOAD16_U_SCALED => loadop_sc!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I64_LOAD8_S_SCALED => loadop_sc!(1, |b: [u8; 1]| i64::from(b[0] as i8) as u64),
+                I64_LOAD8_U_SCALED => loadop_sc!(1, |b: [u8; 1]| u64::from(b[0])),
+                I64_LOAD16_S_SCALED => loadop_sc!(2, |b| i64::from(i16::from_le_bytes(b)) as u64),
+                I64_LOAD16_U_SCALED => loadop_sc!(2, |b| u64::from(u16::from_le_bytes(b))),
+                I64_LOAD32_S_SCALED => loadop_sc!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
+                I64_LOAD32_U_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
                 I32_STORE | F32_STORE => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I64_STORE | F64_STORE => storeop!(8, |v: u64| v.to_le_bytes()),
                 I32_STORE8 | I64_STORE8 => storeop!(1, |v: u64| [v as u8]),

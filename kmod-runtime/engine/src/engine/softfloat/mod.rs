@@ -618,7 +618,7 @@ macro_rules! impl_float {
         }
 
         /// `a + b`.
-        #[inline]
+        #[inline(always)]
         pub fn add(a: $U, b: $U) -> $U {
             match add_fast(a, b) {
                 Some(z) => z,
@@ -627,7 +627,7 @@ macro_rules! impl_float {
         }
 
         /// `a - b`.
-        #[inline]
+        #[inline(always)]
         pub fn sub(a: $U, b: $U) -> $U {
             match add_fast(a, b ^ SIGN) {
                 Some(z) => z,
@@ -636,7 +636,7 @@ macro_rules! impl_float {
         }
 
         /// `a * b`.
-        #[inline]
+        #[inline(always)]
         pub fn mul(a: $U, b: $U) -> $U {
             let ea = exp_of(a);
             let eb = exp_of(b);
