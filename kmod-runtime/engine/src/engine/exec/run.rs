@@ -43,19 +43,37 @@ fn ea(addr: u64, offset: u32, n: usize, mem_len: usize) -> Result<usize, Trap> {
 
 // Fixed-size copies through `TryFrom` for arrays: inlined, and without the length-mismatch panic
 // path that `copy_from_slice` carries (the kernel build checks the module has no panic paths).
+// One bounds check per access: `ea` checks `a + N <= mem_len`, and `run` keeps
+// `mem_len <= mem.len()` (it clamps it on entry and raises it only after `memory.grow` has
+// sliced the new pages out of `mem`), so the slice access itself needs no second check.
 #[inline(always)]
-fn load<const N: usize>(mem: &[u8], a: usize) -> Result<[u8; N], Trap> {
-    mem.get(a..a.wrapping_add(N))
-        .and_then(|s| <[u8; N]>::try_from(s).ok())
-        .ok_or(Trap::MemoryOutOfBounds)
+fn load<const N: usize>(
+    mem: &[u8],
+    mem_len: usize,
+    addr: u64,
+    offset: u32,
+) -> Result<[u8; N], Trap> {
+    let a = ea(addr, offset, N, mem_len)?;
+    debug_assert!(mem_len <= mem.len() && a.wrapping_add(N) <= mem_len);
+    // SAFETY: `a + N <= mem_len` (checked by `ea`, no overflow: both are below 2^34) and
+    // `mem_len <= mem.len()` (the invariant of `run` above).
+    let s = unsafe { mem.get_unchecked(a..a.wrapping_add(N)) };
+    <[u8; N]>::try_from(s).map_err(|_| Trap::MemoryOutOfBounds)
 }
 
 #[inline(always)]
-fn store<const N: usize>(mem: &mut [u8], a: usize, bytes: [u8; N]) -> Result<(), Trap> {
-    let dst = mem
-        .get_mut(a..a.wrapping_add(N))
-        .and_then(|s| <&mut [u8; N]>::try_from(s).ok())
-        .ok_or(Trap::MemoryOutOfBounds)?;
+fn store<const N: usize>(
+    mem: &mut [u8],
+    mem_len: usize,
+    addr: u64,
+    offset: u32,
+    bytes: [u8; N],
+) -> Result<(), Trap> {
+    let a = ea(addr, offset, N, mem_len)?;
+    debug_assert!(mem_len <= mem.len() && a.wrapping_add(N) <= mem_len);
+    // SAFETY: as in `load`.
+    let s = unsafe { mem.get_unchecked_mut(a..a.wrapping_add(N)) };
+    let dst = <&mut [u8; N]>::try_from(s).map_err(|_| Trap::MemoryOutOfBounds)?;
     *dst = bytes;
     Ok(())
 }
@@ -122,7 +140,8 @@ impl Instance<'_, '_> {
         let (table_hdr, tables, dropped) = (&mut **table_hdr, &mut **tables, &mut **dropped);
         let mem = &mut **mem;
         let max_depth = frames.len() / FRAME_WORDS;
-        let mut mem_len = mem_len;
+        // Invariant for `load`/`store`: `mem_len <= mem.len()`.
+        let mut mem_len = mem_len.min(mem.len());
         let mut pc: usize;
         let mut fp: usize = 0;
         let mut depth: usize = 0;
@@ -179,8 +198,7 @@ impl Instance<'_, '_> {
         }
         macro_rules! loadop {
             ($n:literal, $conv:expr) => {{
-                let a = ea(s!(2), imm!(3), $n, mem_len)?;
-                let bytes = load::<$n>(mem, a)?;
+                let bytes = load::<$n>(mem, mem_len, s!(2), imm!(3))?;
                 d!(1) = ($conv)(bytes);
                 pc = pc.wrapping_add(4);
             }};
@@ -189,8 +207,7 @@ impl Instance<'_, '_> {
         macro_rules! loadop_ai {
             ($n:literal, $conv:expr) => {{
                 let a = u64::from((s!(2) as u32).wrapping_add(imm!(3)));
-                let a = ea(a, imm!(4), $n, mem_len)?;
-                let bytes = load::<$n>(mem, a)?;
+                let bytes = load::<$n>(mem, mem_len, a, imm!(4))?;
                 d!(1) = ($conv)(bytes);
                 pc = pc.wrapping_add(5);
             }};
@@ -199,8 +216,7 @@ impl Instance<'_, '_> {
         macro_rules! loadop_sc {
             ($n:literal, $conv:expr) => {{
                 let a = (s!(2) as u32).wrapping_shl(imm!(3)).wrapping_add(imm!(4));
-                let a = ea(u64::from(a), imm!(5), $n, mem_len)?;
-                let bytes = load::<$n>(mem, a)?;
+                let bytes = load::<$n>(mem, mem_len, u64::from(a), imm!(5))?;
                 d!(1) = ($conv)(bytes);
                 pc = pc.wrapping_add(6);
             }};
@@ -208,9 +224,8 @@ impl Instance<'_, '_> {
         macro_rules! storeop {
             ($n:literal, $conv:expr) => {{
                 let v = s!(2);
-                let a = ea(s!(1), imm!(3), $n, mem_len)?;
                 let bytes: [u8; $n] = ($conv)(v);
-                store(mem, a, bytes)?;
+                store(mem, mem_len, s!(1), imm!(3), bytes)?;
                 pc = pc.wrapping_add(4);
             }};
         }
