@@ -149,6 +149,15 @@ impl Ctx<'_, '_> {
         s as u32
     }
 
+    /// Records slots `first..first + n` (at least `first`) in the frame's max height; returns
+    /// `first`.
+    fn sl_range(&mut self, first: usize, n: usize) -> u32 {
+        if n > 1 {
+            self.sl(first.wrapping_add(n).wrapping_sub(1));
+        }
+        self.sl(first)
+    }
+
     /// Slot of the operand at stack position `pos`.
     fn tslot(&mut self, pos: usize) -> u32 {
         let s = self.nlocals.wrapping_add(pos);
@@ -446,14 +455,7 @@ impl Ctx<'_, '_> {
         let before = self.pc();
         self.mat_top(arity)?;
         let emitted = self.pc() != before;
-        let src = self.tslot(base);
-        if arity > 0 {
-            self.sl(self
-                .nlocals
-                .wrapping_add(base)
-                .wrapping_add(arity)
-                .wrapping_sub(1));
-        }
+        let src = self.sl_range(self.nlocals.wrapping_add(base), arity);
         let is_fn = depth.wrapping_add(1) == self.ctrl_len;
         if cond.is_none() && is_fn {
             return self.ins(&[ops::RETURN, src, arity as u32]);
@@ -461,10 +463,7 @@ impl Ctx<'_, '_> {
         let dst = self
             .nlocals
             .wrapping_add(self.ctrl_get(depth, C_HEIGHT) as usize);
-        let dst = self.sl(dst);
-        if arity > 0 {
-            self.sl((dst as usize).wrapping_add(arity).wrapping_sub(1));
-        }
+        let dst = self.sl_range(dst, arity);
         let copy = arity > 0 && src != dst;
         match cond {
             None => {
@@ -800,10 +799,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let here = c.pc() as u32;
                 c.resolve(patch, here)?;
                 let (_, nr) = c.bt_counts(bt, single);
-                let src = c.tslot(0);
-                if nr > 0 {
-                    c.sl(c.nlocals.wrapping_add(nr).wrapping_sub(1));
-                }
+                let src = c.sl_range(c.nlocals, nr);
                 c.emit(ops::RETURN)?;
                 c.emit(src)?;
                 c.emit(nr as u32)?;
@@ -875,14 +871,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if c.reachable() {
                 c.mat_top(arity)?;
                 let base = c.opd_len.saturating_sub(arity);
-                let src = c.tslot(base);
-                if arity > 0 {
-                    c.sl(c
-                        .nlocals
-                        .wrapping_add(base)
-                        .wrapping_add(arity)
-                        .wrapping_sub(1));
-                }
+                let src = c.sl_range(c.nlocals.wrapping_add(base), arity);
                 let idx = c.use_(idx_d, idx_pos)?;
                 c.ins(&[ops::BR_TABLE, idx, n as u32, src, arity as u32])?;
                 r.set_pos(targets_at);
@@ -890,10 +879,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                     let l = r.count()?;
                     c.target(l)?;
                     let newh = c.nlocals.wrapping_add(c.ctrl_get(l, C_HEIGHT) as usize);
-                    let dst = c.sl(newh);
-                    if arity > 0 {
-                        c.sl(newh.wrapping_add(arity).wrapping_sub(1));
-                    }
+                    let dst = c.sl_range(newh, arity);
                     c.emit(dst)?;
                 }
                 c.last_op = None;
@@ -910,14 +896,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             if c.reachable() {
                 c.mat_top(nr)?;
                 let base = c.opd_len.saturating_sub(nr);
-                let src = c.tslot(base);
-                if nr > 0 {
-                    c.sl(c
-                        .nlocals
-                        .wrapping_add(base)
-                        .wrapping_add(nr)
-                        .wrapping_sub(1));
-                }
+                let src = c.sl_range(c.nlocals.wrapping_add(base), nr);
                 c.ins(&[ops::RETURN, src, nr as u32])?;
             }
             c.pop_label(depth)?;
@@ -1194,12 +1173,7 @@ fn call_args(c: &mut Ctx<'_, '_>, t: u32) -> Result<u32, Error> {
         c.mat_top(np)?;
     }
     let base = c.opd_len.saturating_sub(np);
-    let h = c.tslot(base);
-    let n = np.max(nr);
-    if n > 0 {
-        c.sl((h as usize).wrapping_add(n).wrapping_sub(1));
-    }
-    Ok(h)
+    Ok(c.sl_range(c.nlocals.wrapping_add(base), np.max(nr)))
 }
 
 fn call_sig(c: &mut Ctx<'_, '_>, t: u32) -> Result<(), Error> {
@@ -1296,9 +1270,7 @@ fn bulk_base(c: &mut Ctx<'_, '_>, n: usize) -> Result<u32, Error> {
         c.mat_top(n)?;
     }
     let base = c.opd_len.saturating_sub(n);
-    let s = c.tslot(base);
-    c.sl((s as usize).wrapping_add(n).wrapping_sub(1));
-    Ok(s)
+    Ok(c.sl_range(c.nlocals.wrapping_add(base), n))
 }
 
 fn prefixed(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
