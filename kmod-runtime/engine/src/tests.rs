@@ -595,3 +595,19 @@ fn register_code_add_imm_branch() {
     assert_eq!(call("tmp", &[Val::I32(2)]), Val::I32(1));
     assert_eq!(call("tmp", &[Val::I32(3)]), Val::I32(2));
 }
+
+#[test]
+fn op_numbers_partition_the_mask() {
+    // Every value of `word & OP_MASK` is either an op or in UNUSED_OPS, never both, so the
+    // interpreter's match names each one (see `ops::for_each_unused_op`).
+    for v in 0..=ops::OP_MASK {
+        let defined = ops::numeric_sig(v).is_some()
+            || ops::memory_sig(v).is_some()
+            || ops::internal_imms(v).is_some();
+        let unused = ops::UNUSED_OPS.contains(&v);
+        assert!(
+            defined != unused,
+            "op number {v:#x}: defined={defined} unused={unused}"
+        );
+    }
+}

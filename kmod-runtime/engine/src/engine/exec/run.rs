@@ -146,18 +146,28 @@ impl Instance<'_, '_> {
         let mut fp: usize = 0;
         let mut depth: usize = 0;
 
-        // Word `pc + k` of the code, unchecked. Every use is dominated by a check `pc < limit`
-        // (the dispatch check, or the one in `fuel_block!`) with no change to `pc` in between,
-        // and `k < K_MAX` (checked at compile time below), so `pc + k < limit + K_MAX <=
-        // code.len()`. This holds whatever words the compiler produced.
+        // Word `pc + k` of the code, unchecked, for the instruction at `pc` (`k < K_MAX`, checked
+        // at compile time below). This holds whatever words the compiler produced.
         macro_rules! imm {
             ($k:expr) => {{
                 const K: usize = $k;
                 const _: () = assert!(K < K_MAX);
                 let i = pc.wrapping_add(K);
                 debug_assert!(i < code.len(), "code word out of bounds");
-                // SAFETY: `pc < limit = code.len() - K_MAX` and `K < K_MAX` (see above).
+                // SAFETY: by the dispatch invariant (at the loop head), either
+                // `pc < limit = code.len() - K_MAX`, so `pc + K < code.len()` as `K < K_MAX`,
+                // or `code[pc]` is a padding word, whose arm reads only word 0 (`pc < code.len()`).
                 unsafe { *code.get_unchecked(i) }
+            }};
+        }
+        // Advance past the current instruction of `k` words. The dispatch that read it had
+        // `pc < limit` or found a padding word there (which advances nothing), so the new `pc` is
+        // below `limit + K_MAX = code.len()`; see the dispatch invariant at the loop head.
+        macro_rules! next {
+            ($k:expr) => {{
+                const K: usize = $k;
+                const _: () = assert!(K <= K_MAX);
+                pc = pc.wrapping_add(K);
             }};
         }
         // Value-stack slot `i` of the current frame, unchecked. Every index the loop passes here
@@ -200,7 +210,7 @@ impl Instance<'_, '_> {
             ($n:literal, $conv:expr) => {{
                 let bytes = load::<$n>(mem, mem_len, s!(2), imm!(3))?;
                 d!(1) = ($conv)(bytes);
-                pc = pc.wrapping_add(4);
+                next!(4);
             }};
         }
         // load at `(slot a + imm) mod 2^32 + offset`: dst a imm offset
@@ -209,7 +219,7 @@ impl Instance<'_, '_> {
                 let a = u64::from((s!(2) as u32).wrapping_add(imm!(3)));
                 let bytes = load::<$n>(mem, mem_len, a, imm!(4))?;
                 d!(1) = ($conv)(bytes);
-                pc = pc.wrapping_add(5);
+                next!(5);
             }};
         }
         // load at `((slot a << shift) + imm) mod 2^32 + offset`: dst a shift imm offset
@@ -218,7 +228,7 @@ impl Instance<'_, '_> {
                 let a = (s!(2) as u32).wrapping_shl(imm!(3)).wrapping_add(imm!(4));
                 let bytes = load::<$n>(mem, mem_len, u64::from(a), imm!(5))?;
                 d!(1) = ($conv)(bytes);
-                pc = pc.wrapping_add(6);
+                next!(6);
             }};
         }
         macro_rules! storeop {
@@ -226,7 +236,7 @@ impl Instance<'_, '_> {
                 let v = s!(2);
                 let bytes: [u8; $n] = ($conv)(v);
                 store(mem, mem_len, s!(1), imm!(3), bytes)?;
-                pc = pc.wrapping_add(4);
+                next!(4);
             }};
         }
         // Control transfers land on the start of a basic block, which (when reachable code
@@ -234,13 +244,16 @@ impl Instance<'_, '_> {
         // it, so that FUEL does not cost a dispatch of its own.
         macro_rules! fuel_block {
             () => {{
-                if pc < limit && imm!(0) == FUEL {
+                if pc >= limit {
+                    return Err(Trap::Unreachable);
+                }
+                if imm!(0) == FUEL {
                     let n = u64::from(imm!(1));
                     if *fuel < n {
                         return Err(Trap::OutOfFuel);
                     }
                     *fuel = fuel.wrapping_sub(n);
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
             }};
         }
@@ -248,14 +261,14 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 let a = s!(2);
                 d!(1) = ($f)(a);
-                pc = pc.wrapping_add(3);
+                next!(3);
             }};
         }
         macro_rules! try_un {
             ($f:expr) => {{
                 let a = s!(2);
                 d!(1) = ($f)(a)?;
-                pc = pc.wrapping_add(3);
+                next!(3);
             }};
         }
         macro_rules! bin {
@@ -263,7 +276,7 @@ impl Instance<'_, '_> {
                 let a = s!(2);
                 let b = s!(3);
                 d!(1) = ($f)(a, b);
-                pc = pc.wrapping_add(4);
+                next!(4);
             }};
         }
         macro_rules! try_bin {
@@ -271,7 +284,7 @@ impl Instance<'_, '_> {
                 let a = s!(2);
                 let b = s!(3);
                 d!(1) = ($f)(a, b)?;
-                pc = pc.wrapping_add(4);
+                next!(4);
             }};
         }
         macro_rules! i32b {
@@ -309,7 +322,7 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 let a = s!(2) as u32;
                 d!(1) = u64::from(($f)(a, imm!(3)));
-                pc = pc.wrapping_add(4);
+                next!(4);
             }};
         }
         // i64 op with a sign-extended immediate: dst a imm
@@ -318,7 +331,7 @@ impl Instance<'_, '_> {
                 let a = s!(2);
                 let k = imm!(3) as i32 as i64 as u64;
                 d!(1) = u64::from(($f)(a, k));
-                pc = pc.wrapping_add(4);
+                next!(4);
             }};
         }
         // i32 compare and branch: a b target
@@ -327,7 +340,7 @@ impl Instance<'_, '_> {
                 if ($f)(s!(1) as u32, s!(2) as u32) {
                     pc = imm!(3) as usize;
                 } else {
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 fuel_block!();
             }};
@@ -338,7 +351,7 @@ impl Instance<'_, '_> {
                 if ($f)(s!(1) as u32, imm!(2)) {
                     pc = imm!(3) as usize;
                 } else {
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 fuel_block!();
             }};
@@ -352,7 +365,7 @@ impl Instance<'_, '_> {
                 if ($f)(v, imm!(4)) {
                     pc = imm!(5) as usize;
                 } else {
-                    pc = pc.wrapping_add(6);
+                    next!(6);
                 }
                 fuel_block!();
             }};
@@ -371,13 +384,32 @@ impl Instance<'_, '_> {
                 .ok_or(VSE)?
                 .fill(0);
             pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
-        }
-
-        loop {
             if pc >= limit {
                 return Err(Trap::Unreachable);
             }
-            let op = imm!(0);
+        }
+        // The padding: the code area ends with `K_MAX` UNREACHABLE words (see `decode::code`).
+        // Checked here rather than trusted, because the dispatch invariant below relies on it.
+        if code.len() < K_MAX
+            || code
+                .get(limit..)
+                .is_none_or(|p| p.iter().any(|&w| w != UNREACHABLE))
+        {
+            return Err(Trap::Unreachable);
+        }
+
+        // Dispatch invariant: `pc < code.len()`, and `pc < limit` unless `code[pc]` is a padding
+        // word. It holds on entry (checked above). An instruction read at `pc < limit` moves on
+        // by its length `k <= K_MAX` (`next!`), so to below `limit + K_MAX = code.len()`; every
+        // other change of `pc` (branches, calls, returns) checks `pc < limit` before the next
+        // dispatch (`fuel_block!`, RETURN). A padding word is UNREACHABLE, whose arm reads no
+        // immediate and leaves the loop. So the op word and the immediates an arm reads through
+        // `imm!` are in bounds without a check per dispatch.
+        loop {
+            debug_assert!(pc < limit || code.get(pc) == Some(&UNREACHABLE));
+            // The op numbers are below 2^9 (checked in `ops`): masking lets the jump table cover
+            // every value, with no range check; unused numbers trap.
+            let op = imm!(0) & OP_MASK;
             match op {
                 FUEL => {
                     let n = u64::from(imm!(1));
@@ -385,19 +417,22 @@ impl Instance<'_, '_> {
                         return Err(Trap::OutOfFuel);
                     }
                     *fuel = fuel.wrapping_sub(n);
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
-                COPY => {
+                // (the compiler emits no reinterpret: the bits stay in their slot; as unary ops
+                // `op dst a` they would be copies)
+                COPY | I32_REINTERPRET_F32 | I64_REINTERPRET_F64 | F32_REINTERPRET_I32
+                | F64_REINTERPRET_I64 => {
                     d!(1) = s!(2);
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 CONST32 => {
                     d!(1) = u64::from(imm!(2));
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 CONST64 => {
                     d!(1) = u64::from(imm!(2)) | (u64::from(imm!(3)) << 32);
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 I32_ADD_IMM => i32i!(|a: u32, b: u32| a.wrapping_add(b)),
                 I32_SUB_IMM => i32i!(|a: u32, b: u32| a.wrapping_sub(b)),
@@ -467,7 +502,7 @@ impl Instance<'_, '_> {
                     if v != 0 {
                         pc = imm!(4) as usize;
                     } else {
-                        pc = pc.wrapping_add(5);
+                        next!(5);
                     }
                     fuel_block!();
                 }
@@ -484,17 +519,17 @@ impl Instance<'_, '_> {
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 GLOBAL_SET => {
                     let v = s!(2);
                     *globals.get_mut(imm!(1) as usize).ok_or(VSE)? = v;
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 SELECT => {
                     let v = if s!(4) as u32 != 0 { s!(2) } else { s!(3) };
                     d!(1) = v;
-                    pc = pc.wrapping_add(5);
+                    next!(5);
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
@@ -512,7 +547,7 @@ impl Instance<'_, '_> {
                     if s!(1) as u32 != 0 {
                         pc = imm!(2) as usize;
                     } else {
-                        pc = pc.wrapping_add(3);
+                        next!(3);
                     }
                     fuel_block!();
                 }
@@ -520,7 +555,7 @@ impl Instance<'_, '_> {
                     if s!(1) as u32 == 0 {
                         pc = imm!(2) as usize;
                     } else {
-                        pc = pc.wrapping_add(3);
+                        next!(3);
                     }
                     fuel_block!();
                 }
@@ -532,7 +567,7 @@ impl Instance<'_, '_> {
                         move_slots(stack, src, dst, imm!(5) as usize)?;
                         pc = target;
                     } else {
-                        pc = pc.wrapping_add(6);
+                        next!(6);
                     }
                     fuel_block!();
                 }
@@ -560,6 +595,9 @@ impl Instance<'_, '_> {
                     depth = depth.wrapping_sub(1);
                     let fr = depth.wrapping_mul(FRAME_WORDS);
                     pc = frames.get(fr).copied().ok_or(Trap::CallStackExhausted)? as usize;
+                    if pc >= limit {
+                        return Err(Trap::Unreachable);
+                    }
                     fp = frames
                         .get(fr.wrapping_add(1))
                         .copied()
@@ -602,7 +640,7 @@ impl Instance<'_, '_> {
                             let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
                             let top = fp.wrapping_add(h).wrapping_add(np);
                             call_host(m, canon, id, stack, top, mem, host)?;
-                            pc = pc.wrapping_add(5);
+                            next!(5);
                             continue;
                         }
                         if f >= m.h.n_funcs {
@@ -651,7 +689,7 @@ impl Instance<'_, '_> {
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
                     d!(1) = u64::from(*mem_pages);
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
                 MEMORY_GROW => {
                     let delta = s!(2) as u32;
@@ -670,7 +708,7 @@ impl Instance<'_, '_> {
                         None => u64::from(u32::MAX),
                     };
                     d!(1) = r;
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 MEMORY_INIT => {
                     let b = fp.wrapping_add(imm!(2) as usize);
@@ -679,14 +717,14 @@ impl Instance<'_, '_> {
                     let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
                     super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 DATA_DROP => {
                     let i = m.h.n_elems.wrapping_add(imm!(1) as usize);
                     if let Some(x) = dropped.get_mut(i) {
                         *x = 1;
                     }
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
                 MEMORY_COPY => {
                     let b = fp.wrapping_add(imm!(1) as usize);
@@ -701,7 +739,7 @@ impl Instance<'_, '_> {
                     if !super::copy_within(mem, s, d, n) {
                         return Err(Trap::MemoryOutOfBounds);
                     }
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
                 MEMORY_FILL => {
                     let b = fp.wrapping_add(imm!(1) as usize);
@@ -715,7 +753,7 @@ impl Instance<'_, '_> {
                     mem.get_mut(d..d.wrapping_add(n))
                         .ok_or(Trap::MemoryOutOfBounds)?
                         .fill(v);
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
                 TABLE_GET => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(2));
@@ -728,7 +766,7 @@ impl Instance<'_, '_> {
                             .get(base.wrapping_add(i as usize))
                             .ok_or(Trap::TableOutOfBounds)?,
                     );
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 TABLE_SET => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
@@ -740,12 +778,12 @@ impl Instance<'_, '_> {
                     *tables
                         .get_mut(base.wrapping_add(i as usize))
                         .ok_or(Trap::TableOutOfBounds)? = v as u32;
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 TABLE_SIZE => {
                     let (_, size) = super::table_bounds(table_hdr, imm!(2));
                     d!(1) = u64::from(size);
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 TABLE_GROW => {
                     let t = imm!(1);
@@ -774,7 +812,7 @@ impl Instance<'_, '_> {
                         None => u64::from(u32::MAX),
                     };
                     *slot!(b) = r;
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 TABLE_FILL => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
@@ -791,7 +829,7 @@ impl Instance<'_, '_> {
                         .get_mut(s..s.wrapping_add(n as usize))
                         .ok_or(Trap::TableOutOfBounds)?
                         .fill(v);
-                    pc = pc.wrapping_add(3);
+                    next!(3);
                 }
                 TABLE_COPY => {
                     let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
@@ -815,7 +853,7 @@ impl Instance<'_, '_> {
                     if !super::copy_within(tables, s, d, n) {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 TABLE_INIT => {
                     let b = fp.wrapping_add(imm!(3) as usize);
@@ -831,13 +869,13 @@ impl Instance<'_, '_> {
                         globals,
                         [imm!(1), imm!(2), d, s, n],
                     )?;
-                    pc = pc.wrapping_add(4);
+                    next!(4);
                 }
                 ELEM_DROP => {
                     if let Some(x) = dropped.get_mut(imm!(1) as usize) {
                         *x = 1;
                     }
-                    pc = pc.wrapping_add(2);
+                    next!(2);
                 }
                 // memory access
                 I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
@@ -1333,7 +1371,11 @@ impl Instance<'_, '_> {
                 I64_TRUNC_SAT_F64_U => {
                     un!(|a: u64| sf::i64_trunc_sat_f64_u(a));
                 }
-                _ => return Err(Trap::Unreachable),
+                unused_op!() => return Err(Trap::Unreachable),
+                // Values above OP_MASK, masked off above. A trap other than the one for unused
+                // numbers, so that LLVM keeps their cases apart from this arm and, with all
+                // `OP_MASK + 1` values named, drops it and the jump table's range check.
+                _ => return Err(Trap::ValueStackExhausted),
             }
         }
     }
