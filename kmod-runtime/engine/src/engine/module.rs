@@ -6,8 +6,9 @@ use super::value::ValType;
 
 /// Words per type record: [vt_start, n_params, n_results, canonical type index].
 pub(super) const TYPE_REC: usize = 4;
-/// Words per function record: [type, host id or NO_HOST, code pc, extra locals, max height].
-pub(super) const FUNC_REC: usize = 5;
+/// Words per function record: [type, host id or NO_HOST, code pc, extra locals, max height,
+/// number of params] (the last repeats the type's, so that a call reads one record).
+pub(super) const FUNC_REC: usize = 6;
 /// Words per table record: [elem type code, min, effective max, has declared max, declared max].
 pub(super) const TABLE_REC: usize = 5;
 /// Words per global record: [type code, mutable, init kind, lo, hi].
@@ -127,6 +128,16 @@ impl<'a> Module<'a> {
     #[inline(always)]
     pub(super) fn rec(&self, base: usize, rec: usize, idx: usize, f: usize) -> u32 {
         self.word(base.wrapping_add(idx.wrapping_mul(rec)).wrapping_add(f))
+    }
+
+    /// The record of function `f` (all zero if out of range; callers pass validated indices).
+    #[inline(always)]
+    pub(super) fn func_rec(&self, f: usize) -> [u32; FUNC_REC] {
+        let i = self.h.o_funcs.wrapping_add(f.wrapping_mul(FUNC_REC));
+        self.w
+            .get(i..i.wrapping_add(FUNC_REC))
+            .and_then(|s| <[u32; FUNC_REC]>::try_from(s).ok())
+            .unwrap_or([0; FUNC_REC])
     }
 
     /// Params and results of type `t`.

@@ -3,7 +3,7 @@
 
 use super::super::error::{Error, ErrorKind};
 use super::super::limits::MAX_FUNCTIONS;
-use super::super::module::{FUNC_REC, NO_HOST};
+use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::reader::Reader;
 use super::Builder;
 
@@ -22,6 +22,8 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<usize,
         let o = bld.h.o_funcs;
         bld.set_rec(o, FUNC_REC, f, 0, t)?;
         bld.set_rec(o, FUNC_REC, f, 1, NO_HOST)?;
+        let np = bld.get_rec(bld.h.o_types, TYPE_REC, t as usize, 1);
+        bld.set_rec(o, FUNC_REC, f, 5, np)?;
         bld.h.n_funcs = f.wrapping_add(1);
     }
     bld.n_defined_funcs = n;

@@ -4,7 +4,7 @@
 
 use super::super::error::{Error, ErrorKind};
 use super::super::limits::{MAX_FUNCTIONS, MAX_GLOBALS, MAX_PAGES, MAX_TABLES};
-use super::super::module::{FUNC_REC, GLOBAL_REC, INIT_CONST, TABLE_REC};
+use super::super::module::{FUNC_REC, GLOBAL_REC, INIT_CONST, TABLE_REC, TYPE_REC};
 use super::super::value::Val;
 use super::reader::Reader;
 use super::Builder;
@@ -36,6 +36,8 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
                 let o = bld.h.o_funcs;
                 bld.set_rec(o, FUNC_REC, f, 0, t)?;
                 bld.set_rec(o, FUNC_REC, f, 1, id)?;
+                let np = bld.get_rec(bld.h.o_types, TYPE_REC, t as usize, 1);
+                bld.set_rec(o, FUNC_REC, f, 5, np)?;
                 bld.h.n_funcs = f.wrapping_add(1);
                 bld.h.n_imported_funcs = bld.h.n_funcs;
             }

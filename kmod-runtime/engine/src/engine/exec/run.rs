@@ -144,6 +144,8 @@ impl Instance<'_, '_> {
         let mut mem_len = mem_len.min(mem.len());
         let mut pc: usize;
         let mut fp: usize = 0;
+        // `stack[fp..]`, the current frame (see `slot!`)
+        let mut frame: &mut [u64];
         let mut depth: usize = 0;
 
         // Word `pc + k` of the code, unchecked, for the instruction at `pc` (`k < K_MAX`, checked
@@ -170,30 +172,38 @@ impl Instance<'_, '_> {
                 pc = pc.wrapping_add(K);
             }};
         }
-        // Value-stack slot `i` of the current frame, unchecked. Every index the loop passes here
-        // is `fp + s` with `s` a slot operand of the current function's code, and the compiler
-        // records every slot operand it emits in the function's max height `maxh` (FUNC_REC
-        // field 4: `s < maxh`; see `Ctx::sl`). Entry and every call check
-        // `fp + maxh <= stack.len()` before running a frame; `stack` never changes length, and
-        // a return restores a caller frame that passed the same check.
+        // Slot `i` of the current frame (`frame` is `stack[fp..]`), unchecked. Every index the
+        // loop passes here is a slot operand of the current function's code (or one of the 3
+        // slots from a bulk op's base operand), and the compiler records every slot it emits in
+        // the function's max height `maxh` (FUNC_REC field 4: `i < maxh`; see `Ctx::sl`). Entry
+        // and every call check `fp + maxh <= stack.len()` before running a frame, so
+        // `maxh <= frame.len()`; `stack` never changes length, and a return restores a caller
+        // frame that passed the same check.
         macro_rules! slot {
             ($i:expr) => {{
                 let i: usize = $i;
-                debug_assert!(i < stack.len(), "value stack slot out of frame bounds");
-                // SAFETY: `i < fp + maxh <= stack.len()` by the frame invariant above.
-                unsafe { stack.get_unchecked_mut(i) }
+                debug_assert!(i < frame.len(), "value stack slot out of frame bounds");
+                // SAFETY: `i < maxh <= frame.len()` by the frame invariant above.
+                unsafe { frame.get_unchecked_mut(i) }
             }};
         }
         // Value of the slot named by word `k`.
         macro_rules! s {
             ($k:expr) => {
-                *slot!(fp.wrapping_add(imm!($k) as usize))
+                *slot!(imm!($k) as usize)
             };
         }
         // The slot named by word `k`, for writing.
         macro_rules! d {
             ($k:expr) => {
-                *slot!(fp.wrapping_add(imm!($k) as usize))
+                *slot!(imm!($k) as usize)
+            };
+        }
+        // The current frame, `stack[fp..]`, taken again after `fp` changed or `stack` was
+        // lent out (calls, returns, host calls).
+        macro_rules! enter_frame {
+            () => {
+                frame = stack.get_mut(fp..).ok_or(VSE)?
             };
         }
         // bulk operations cost extra fuel: one unit per BULK_UNITS_PER_FUEL bytes/elements
@@ -388,6 +398,7 @@ impl Instance<'_, '_> {
                 return Err(Trap::Unreachable);
             }
         }
+        frame = stack.get_mut(fp..).ok_or(VSE)?;
         // The padding: the code area ends with `K_MAX` UNREACHABLE words (see `decode::code`).
         // Checked here rather than trusted, because the dispatch invariant below relies on it.
         if code.len() < K_MAX
@@ -537,9 +548,7 @@ impl Instance<'_, '_> {
                 }
                 BR => {
                     let target = imm!(1) as usize;
-                    let src = fp.wrapping_add(imm!(2) as usize);
-                    let dst = fp.wrapping_add(imm!(3) as usize);
-                    move_slots(stack, src, dst, imm!(4) as usize)?;
+                    move_slots(frame, imm!(2) as usize, imm!(3) as usize, imm!(4) as usize)?;
                     pc = target;
                     fuel_block!();
                 }
@@ -562,9 +571,7 @@ impl Instance<'_, '_> {
                 BR_NZ_COPY => {
                     if s!(1) as u32 != 0 {
                         let target = imm!(2) as usize;
-                        let src = fp.wrapping_add(imm!(3) as usize);
-                        let dst = fp.wrapping_add(imm!(4) as usize);
-                        move_slots(stack, src, dst, imm!(5) as usize)?;
+                        move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
                         pc = target;
                     } else {
                         next!(6);
@@ -573,7 +580,7 @@ impl Instance<'_, '_> {
                 }
                 BR_TABLE => {
                     let n = imm!(2);
-                    let src = fp.wrapping_add(imm!(3) as usize);
+                    let src = imm!(3) as usize;
                     let arity = imm!(4) as usize;
                     let i = (s!(1) as u32).min(n) as usize;
                     let e = pc.wrapping_add(5).wrapping_add(i.wrapping_mul(2));
@@ -582,13 +589,12 @@ impl Instance<'_, '_> {
                         .get(e.wrapping_add(1))
                         .copied()
                         .ok_or(Trap::Unreachable)? as usize;
-                    move_slots(stack, src, fp.wrapping_add(newh), arity)?;
+                    move_slots(frame, src, newh, arity)?;
                     pc = target;
                     fuel_block!();
                 }
                 RETURN => {
-                    let src = fp.wrapping_add(imm!(1) as usize);
-                    move_slots(stack, src, fp, imm!(2) as usize)?;
+                    move_slots(frame, imm!(1) as usize, 0, imm!(2) as usize)?;
                     if depth == 0 {
                         return Ok(());
                     }
@@ -602,6 +608,7 @@ impl Instance<'_, '_> {
                         .get(fr.wrapping_add(1))
                         .copied()
                         .ok_or(Trap::CallStackExhausted)? as usize;
+                    enter_frame!();
                 }
                 CALL | CALL_INDIRECT => {
                     let f: usize;
@@ -640,6 +647,7 @@ impl Instance<'_, '_> {
                             let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
                             let top = fp.wrapping_add(h).wrapping_add(np);
                             call_host(m, canon, id, stack, top, mem, host)?;
+                            enter_frame!();
                             next!(5);
                             continue;
                         }
@@ -652,30 +660,29 @@ impl Instance<'_, '_> {
                         }
                         next_pc = pc.wrapping_add(5);
                     }
-                    let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
-                    let np = m.rec(m.h.o_types, TYPE_REC, t, 1) as usize;
+                    let [_, hid, entry, extra, maxh, np] = m.func_rec(f);
+                    let (extra, maxh, np) = (extra as usize, maxh as usize, np as usize);
                     let new_fp = fp.wrapping_add(h);
-                    let hid = m.rec(m.h.o_funcs, FUNC_REC, f, 1);
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
                         let top = new_fp.wrapping_add(np);
                         call_host(m, m.func_type_idx(f as u32), hid, stack, top, mem, host)?;
+                        enter_frame!();
                         pc = next_pc;
                         continue;
                     }
                     if depth >= max_depth {
                         return Err(Trap::CallStackExhausted);
                     }
-                    let extra = m.rec(m.h.o_funcs, FUNC_REC, f, 3) as usize;
-                    let maxh = m.rec(m.h.o_funcs, FUNC_REC, f, 4) as usize;
                     if new_fp.saturating_add(maxh) > stack.len() {
                         return Err(Trap::CallStackExhausted);
                     }
                     let lo = new_fp.wrapping_add(np);
-                    stack
-                        .get_mut(lo..lo.wrapping_add(extra))
-                        .ok_or(VSE)?
-                        .fill(0);
+                    let locals = stack.get_mut(lo..lo.wrapping_add(extra)).ok_or(VSE)?;
+                    // (most functions have no extra locals: skip the memset call for them)
+                    if extra != 0 {
+                        locals.fill(0);
+                    }
                     let fr = depth.wrapping_mul(FRAME_WORDS);
                     *frames.get_mut(fr).ok_or(Trap::CallStackExhausted)? = next_pc as u32;
                     *frames
@@ -683,7 +690,8 @@ impl Instance<'_, '_> {
                         .ok_or(Trap::CallStackExhausted)? = fp as u32;
                     depth = depth.wrapping_add(1);
                     fp = new_fp;
-                    pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
+                    enter_frame!();
+                    pc = entry as usize;
                     fuel_block!();
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
@@ -711,7 +719,7 @@ impl Instance<'_, '_> {
                     next!(3);
                 }
                 MEMORY_INIT => {
-                    let b = fp.wrapping_add(imm!(2) as usize);
+                    let b = imm!(2) as usize;
                     let d = *slot!(b) as u32;
                     let s = *slot!(b.wrapping_add(1)) as u32;
                     let n = *slot!(b.wrapping_add(2)) as u32;
@@ -727,7 +735,7 @@ impl Instance<'_, '_> {
                     next!(2);
                 }
                 MEMORY_COPY => {
-                    let b = fp.wrapping_add(imm!(1) as usize);
+                    let b = imm!(1) as usize;
                     let d = *slot!(b) as u32 as usize;
                     let s = *slot!(b.wrapping_add(1)) as u32 as usize;
                     let n = *slot!(b.wrapping_add(2)) as u32 as usize;
@@ -742,7 +750,7 @@ impl Instance<'_, '_> {
                     next!(2);
                 }
                 MEMORY_FILL => {
-                    let b = fp.wrapping_add(imm!(1) as usize);
+                    let b = imm!(1) as usize;
                     let d = *slot!(b) as u32 as usize;
                     let v = *slot!(b.wrapping_add(1)) as u8;
                     let n = *slot!(b.wrapping_add(2)) as u32 as usize;
@@ -787,7 +795,7 @@ impl Instance<'_, '_> {
                 }
                 TABLE_GROW => {
                     let t = imm!(1);
-                    let b = fp.wrapping_add(imm!(2) as usize);
+                    let b = imm!(2) as usize;
                     let (base, size) = super::table_bounds(table_hdr, t);
                     let init = *slot!(b) as u32;
                     let n = *slot!(b.wrapping_add(1)) as u32;
@@ -816,7 +824,7 @@ impl Instance<'_, '_> {
                 }
                 TABLE_FILL => {
                     let (base, size) = super::table_bounds(table_hdr, imm!(1));
-                    let b = fp.wrapping_add(imm!(2) as usize);
+                    let b = imm!(2) as usize;
                     let i = *slot!(b) as u32;
                     let v = *slot!(b.wrapping_add(1)) as u32;
                     let n = *slot!(b.wrapping_add(2)) as u32;
@@ -834,7 +842,7 @@ impl Instance<'_, '_> {
                 TABLE_COPY => {
                     let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
                     let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
-                    let b = fp.wrapping_add(imm!(3) as usize);
+                    let b = imm!(3) as usize;
                     let d = *slot!(b) as u32;
                     let s = *slot!(b.wrapping_add(1)) as u32;
                     let n = *slot!(b.wrapping_add(2)) as u32;
@@ -856,7 +864,7 @@ impl Instance<'_, '_> {
                     next!(4);
                 }
                 TABLE_INIT => {
-                    let b = fp.wrapping_add(imm!(3) as usize);
+                    let b = imm!(3) as usize;
                     let d = *slot!(b) as u32;
                     let s = *slot!(b.wrapping_add(1)) as u32;
                     let n = *slot!(b.wrapping_add(2)) as u32;
