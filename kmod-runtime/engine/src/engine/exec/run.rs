@@ -312,15 +312,22 @@ impl Instance<'_, '_> {
                 bin!(|a: u64, b: u64| u64::from(($f)(a, b)))
             };
         }
+        // (f32 ops call the soft-float function directly, not through a closure: LLVM would not
+        // inline a closure around an inlined soft-float fast path into this loop)
         macro_rules! f32b {
-            ($f:expr) => {
-                bin!(|a: u64, b: u64| u64::from(($f)(a as u32, b as u32)))
-            };
+            ($f:path) => {{
+                let a = s!(2) as u32;
+                let b = s!(3) as u32;
+                d!(1) = u64::from($f(a, b));
+                next!(4);
+            }};
         }
         macro_rules! f32u {
-            ($f:expr) => {
-                un!(|a: u64| u64::from(($f)(a as u32)))
-            };
+            ($f:path) => {{
+                let a = s!(2) as u32;
+                d!(1) = u64::from($f(a));
+                next!(3);
+            }};
         }
         macro_rules! f64u {
             ($f:expr) => {
