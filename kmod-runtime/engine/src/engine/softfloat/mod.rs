@@ -573,12 +573,43 @@ macro_rules! impl_float {
             (e.wrapping_sub(1) as u32) < (EXP_MAX.wrapping_sub(1) as u32)
         }
 
+        /// Bits of the `u64` working type of the `add`/`mul` fast paths.
+        const WBITS: u32 = 64;
+        /// Zero bits below a significand placed with its hidden bit at `WBITS-2` in a `u64`.
+        const ALIGN_ROOM: u32 = WBITS - 2 - SIG_BITS;
+        /// Whether an alignment shift in the `add` fast path can drop nonzero bits that must be
+        /// jammed into a sticky bit. Not for binary32: in a `u64` there are 39 zero bits below
+        /// the significand, so a shift up to 39 is exact, and an operand aligned further is
+        /// below a quarter of the result's ulp either way (shifting it by only 39 keeps it
+        /// nonzero and still below a quarter ulp: `SIG_BITS + 3 <= ALIGN_ROOM`), so the
+        /// rounded result is the same. binary64 has only 10 zero bits and needs the jam.
+        const ADD_JAM: bool = ALIGN_ROOM < SIG_BITS + 3;
+        /// Right shift from a `u64` significand with its leading one at bit 63 to the result lsb.
+        const WNORM_SHIFT: u32 = WBITS - 1 - SIG_BITS;
+        const WNORM_MASK: u64 = (1 << WNORM_SHIFT) - 1;
+        const WNORM_HALF: u64 = 1 << (WNORM_SHIFT - 1);
+
+        /// [`round_pack_normal`] for a `u64` significand (leading one at bit 63) with no separate
+        /// sticky bit: for binary32 the whole exact significand fits, so no sticky is needed.
+        #[inline(always)]
+        fn round_pack_normal_w(sign: $U, exp: i32, sig: u64) -> $U {
+            let m = sig >> WNORM_SHIFT;
+            let up = (sig & WNORM_MASK)
+                .wrapping_add(WNORM_HALF - 1)
+                .wrapping_add(m & 1)
+                >> WNORM_SHIFT;
+            sign | ((exp.wrapping_sub(1) as $U) << SIG_BITS)
+                .wrapping_add(m as $U)
+                .wrapping_add(up as $U)
+        }
+
         /// `a + b` when both operands are normal and the result is normal (or an exact zero);
         /// `None` otherwise (NaN, infinity, zero or subnormal operand, subnormal or overflowing
         /// result). Branch-free apart from the path checks: which operand is larger and whether
         /// the signs differ are often unpredictable (a branchy variant measured slower in the
         /// interpreter, and a variant preparing both operands before ordering them was
-        /// lower-latency but slower there too: more instructions).
+        /// lower-latency but slower there too: more instructions). Works in `u64` for both
+        /// widths, which lets binary32 skip the sticky bit (see [`ADD_JAM`]).
         #[inline(always)]
         fn add_fast(a: $U, b: $U) -> Option<$U> {
             let ma = a & !SIGN;
@@ -595,16 +626,23 @@ macro_rules! impl_float {
             if ey == 0 || ex == EXP_MAX {
                 return None;
             }
-            // Significands with the hidden bit at BITS-2 (room for a carry): the fraction
-            // shifted up to the top (dropping the exponent), back down by 2, hidden bit set.
-            let sx = ((x << (EXP_BITS + 1)) >> 2) | TOP;
-            let sy = ((y << (EXP_BITS + 1)) >> 2) | TOP;
-            // Align y, jamming shifted-out bits (a shift of BITS-1 leaves only the sticky bit);
-            // nonzero bits are lost iff y has fewer than d trailing zeros.
-            let d = (ex.wrapping_sub(ey) as u32).min(BITS - 1);
-            let sy = shr(sy, d) | <$U>::from(sy.trailing_zeros() < d);
+            // Significands with the hidden bit at 62 (room for a carry): the fraction shifted
+            // up to the top (dropping the exponent), back down by 2, hidden bit set.
+            const WTOP: u64 = 1 << (WBITS - 2);
+            let sx = ((u64::from(x) << (WBITS - SIG_BITS)) >> 2) | WTOP;
+            let sy = ((u64::from(y) << (WBITS - SIG_BITS)) >> 2) | WTOP;
+            let diff = ex.wrapping_sub(ey) as u32;
+            let sy = if ADD_JAM {
+                // Align y, jamming shifted-out bits (a shift of 63 leaves only the sticky bit);
+                // nonzero bits are lost iff y has fewer than d trailing zeros.
+                let d = diff.min(WBITS - 1);
+                super::shr64(sy, d) | u64::from(sy.trailing_zeros() < d)
+            } else {
+                // Exact up to ALIGN_ROOM; further only the nonzero-ness of y matters.
+                super::shr64(sy, diff.min(ALIGN_ROOM))
+            };
             // Effective subtraction when the signs differ: x - y (never negative).
-            let neg = <$U>::from((a ^ b) & SIGN != 0).wrapping_neg();
+            let neg = u64::from((a ^ b) & SIGN != 0).wrapping_neg();
             let s = sx.wrapping_add((sy ^ neg).wrapping_sub(neg));
             if s == 0 {
                 return Some(0);
@@ -614,7 +652,7 @@ macro_rules! impl_float {
             if !exp_normal(e) {
                 return None;
             }
-            Some(round_pack_normal(sign, e, shl(s, lz), 0))
+            Some(round_pack_normal_w(sign, e, super::shl64(s, lz)))
         }
 
         /// `a + b`.
@@ -646,9 +684,22 @@ macro_rules! impl_float {
                 let sa = ((a & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
                 let sb = ((b & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
                 let prod = <$W>::from(sa).wrapping_mul(<$W>::from(sb));
+                let e = ea.wrapping_add(eb).wrapping_sub(BIAS);
+                if BITS * 2 <= WBITS {
+                    // binary32: the exact product is a u64, so it is rounded whole (no sticky).
+                    let p = prod as u64;
+                    let (p, e) = if p >> (WBITS - 1) != 0 {
+                        (p, e.wrapping_add(1))
+                    } else {
+                        (p << 1, e)
+                    };
+                    if exp_normal(e) {
+                        return round_pack_normal_w((a ^ b) & SIGN, e, p);
+                    }
+                    return mul_slow(a, b);
+                }
                 let hi = (prod >> BITS) as $U;
                 let sticky = <$U>::from(prod as $U != 0);
-                let e = ea.wrapping_add(eb).wrapping_sub(BIAS);
                 let (hi, e) = if hi >> (BITS - 1) != 0 {
                     (hi, e.wrapping_add(1))
                 } else {
