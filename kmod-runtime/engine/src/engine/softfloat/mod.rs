@@ -633,10 +633,15 @@ macro_rules! impl_float {
             let sy = ((u64::from(y) << (WBITS - SIG_BITS)) >> 2) | WTOP;
             let diff = ex.wrapping_sub(ey) as u32;
             let sy = if ADD_JAM {
-                // Align y, jamming shifted-out bits (a shift of 63 leaves only the sticky bit);
-                // nonzero bits are lost iff y has fewer than d trailing zeros.
-                let d = diff.min(WBITS - 1);
-                super::shr64(sy, d) | u64::from(sy.trailing_zeros() < d)
+                if diff <= ALIGN_ROOM {
+                    // The usual case (close exponents): the shift drops only zero bits.
+                    super::shr64(sy, diff)
+                } else {
+                    // Align y, jamming shifted-out bits (a shift of 63 leaves only the sticky
+                    // bit); nonzero bits are lost iff y has fewer than d trailing zeros.
+                    let d = diff.min(WBITS - 1);
+                    super::shr64(sy, d) | u64::from(sy.trailing_zeros() < d)
+                }
             } else {
                 // Exact up to ALIGN_ROOM; further only the nonzero-ness of y matters.
                 super::shr64(sy, diff.min(ALIGN_ROOM))
