@@ -549,24 +549,6 @@ macro_rules! impl_float {
         const NORM_MASK: $U = (1 << NORM_SHIFT) - 1;
         const NORM_HALF: $U = 1 << (NORM_SHIFT - 1);
 
-        /// Fast-path round and pack: `sig` has its leading one at bit `BITS-1` (lower bits are
-        /// round bits), `sticky` is 1 if any nonzero bits lie below `sig`, `exp` is the result's
-        /// biased exponent and must be in `1..=EXP_MAX-1`, `sign` is the sign bit in place.
-        /// Rounds to nearest even; a carry out of the significand bumps the exponent (up to
-        /// infinity, which is the correct RNE overflow result).
-        #[inline(always)]
-        fn round_pack_normal(sign: $U, exp: i32, sig: $U, sticky: $U) -> $U {
-            let m = sig >> NORM_SHIFT;
-            // Round up iff the round bits exceed half, or equal half and (m is odd or sticky).
-            let up = (sig & NORM_MASK)
-                .wrapping_add(NORM_HALF - 1)
-                .wrapping_add((m & 1) | sticky)
-                >> NORM_SHIFT;
-            sign | ((exp.wrapping_sub(1) as $U) << SIG_BITS)
-                .wrapping_add(m)
-                .wrapping_add(up)
-        }
-
         /// `1..=EXP_MAX-1` (a normal number's biased exponent).
         #[inline(always)]
         fn exp_normal(e: i32) -> bool {
@@ -589,11 +571,15 @@ macro_rules! impl_float {
         const WNORM_MASK: u64 = (1 << WNORM_SHIFT) - 1;
         const WNORM_HALF: u64 = 1 << (WNORM_SHIFT - 1);
 
-        /// [`round_pack_normal`] for a `u64` significand (leading one at bit 63) with no separate
-        /// sticky bit: for binary32 the whole exact significand fits, so no sticky is needed.
+        /// Fast-path round and pack: `sig` has its leading one at bit 63 (lower bits are round
+        /// bits, and nothing nonzero lies below them), `exp` is the result's biased exponent
+        /// and must be in `1..=EXP_MAX-1`, `sign` is the sign bit in place. Rounds to nearest
+        /// even; a carry out of the significand bumps the exponent (up to infinity, which is the
+        /// correct RNE overflow result).
         #[inline(always)]
         fn round_pack_normal_w(sign: $U, exp: i32, sig: u64) -> $U {
             let m = sig >> WNORM_SHIFT;
+            // Round up iff the round bits exceed half, or equal half and m is odd.
             let up = (sig & WNORM_MASK)
                 .wrapping_add(WNORM_HALF - 1)
                 .wrapping_add(m & 1)
@@ -703,15 +689,25 @@ macro_rules! impl_float {
                     }
                     return mul_slow(a, b);
                 }
+                // binary64: only the top half is rounded. (The normalizing shift drops the low
+                // half's top bit, which only the exact-half case below would need.)
                 let hi = (prod >> BITS) as $U;
-                let sticky = <$U>::from(prod as $U != 0);
                 let (hi, e) = if hi >> (BITS - 1) != 0 {
                     (hi, e.wrapping_add(1))
                 } else {
                     (hi << 1, e)
                 };
-                if exp_normal(e) {
-                    return round_pack_normal((a ^ b) & SIGN, e, hi, sticky);
+                // The low half only decides between a tie and a round-up when the round bits
+                // are exactly one half; otherwise they decide alone (below half: down, above:
+                // up), so no sticky bit is computed. The exact-half case (about 1 in 2^11 for
+                // inexact products) takes the general path.
+                let round = hi & NORM_MASK;
+                if exp_normal(e) && round != NORM_HALF {
+                    let up = round.wrapping_add(NORM_HALF - 1) >> NORM_SHIFT;
+                    return ((a ^ b) & SIGN)
+                        | ((e.wrapping_sub(1) as $U) << SIG_BITS)
+                            .wrapping_add(hi >> NORM_SHIFT)
+                            .wrapping_add(up);
                 }
             }
             mul_slow(a, b)
