@@ -719,6 +719,14 @@ macro_rules! impl_float {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
+            // A zero operand (sums usually start at 0): the other operand is the exact result;
+            // two zeros give -0 only if both are -0 (round to nearest).
+            if a & !SIGN == 0 {
+                return if b & !SIGN == 0 { a & b } else { b };
+            }
+            if b & !SIGN == 0 {
+                return a;
+            }
             let sa = sign_of(a);
             if sa == sign_of(b) {
                 add_mags(a, b, sa)
@@ -732,6 +740,14 @@ macro_rules! impl_float {
         fn sub_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
+            }
+            // A zero operand: as in `add_slow` with `b` negated.
+            if a & !SIGN == 0 {
+                let nb = b ^ SIGN;
+                return if b & !SIGN == 0 { a & nb } else { nb };
+            }
+            if b & !SIGN == 0 {
+                return a;
             }
             let sa = sign_of(a);
             if sa == sign_of(b) {
