@@ -667,23 +667,40 @@ macro_rules! impl_float {
         /// `a * b`.
         #[inline(always)]
         pub fn mul(a: $U, b: $U) -> $U {
-            let ea = exp_of(a);
-            let eb = exp_of(b);
-            if exp_normal(ea) && exp_normal(eb) {
+            // Both operands normal, and the sum of their biased exponents.
+            let (normal, esum) = if BITS <= 32 {
+                // binary32: exponent fields in place (32-bit immediates): a field is a normal
+                // one iff `field - HIDDEN` (which wraps for zero) is below `EXP_MASK - HIDDEN`
+                // (which the all-ones field is not). Both fields are at most
+                // `(EXP_MAX-1) << SIG_BITS` when used, so their sum does not overflow.
+                let fa = a & EXP_MASK;
+                let fb = b & EXP_MASK;
+                (
+                    (fa.wrapping_sub(HIDDEN) < EXP_MASK - HIDDEN)
+                        & (fb.wrapping_sub(HIDDEN) < EXP_MASK - HIDDEN),
+                    (fa.wrapping_add(fb) >> SIG_BITS) as i32,
+                )
+            } else {
+                // binary64: the masks would be 64-bit constants; extract the exponents.
+                let ea = exp_of(a);
+                let eb = exp_of(b);
+                (exp_normal(ea) & exp_normal(eb), ea.wrapping_add(eb))
+            };
+            if normal {
                 // Significands with the leading one at BITS-1: the product's top half has its
-                // leading one at BITS-1 or BITS-2, the bottom half is only a sticky bit.
+                // leading one at BITS-1 or BITS-2.
                 let sa = ((a & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
                 let sb = ((b & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
                 let prod = <$W>::from(sa).wrapping_mul(<$W>::from(sb));
-                let e = ea.wrapping_add(eb).wrapping_sub(BIAS);
+                let e = esum.wrapping_sub(BIAS);
                 if BITS * 2 <= WBITS {
                     // binary32: the exact product is a u64, so it is rounded whole (no sticky).
+                    // Normalized by a shift of `top ^ 1` (LLVM tests the top bit twice for the
+                    // if/else form used for binary64 below).
                     let p = prod as u64;
-                    let (p, e) = if p >> (WBITS - 1) != 0 {
-                        (p, e.wrapping_add(1))
-                    } else {
-                        (p << 1, e)
-                    };
+                    let top = (p >> (WBITS - 1)) as u32;
+                    let p = p << (top ^ 1);
+                    let e = e.wrapping_add(top as i32);
                     if exp_normal(e) {
                         return round_pack_normal_w((a ^ b) & SIGN, e, p);
                     }
