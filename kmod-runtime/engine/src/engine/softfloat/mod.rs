@@ -128,7 +128,7 @@ static RECIP_TAB: [u16; RECIP_LEN] = build_recip_tab();
 ///
 /// Table-seeded Newton iteration for `1/b` in Q63 (multiplications only), a quotient estimate,
 /// then an exact integer fix-up against the true remainder: no `u128` division anywhere.
-#[inline]
+#[inline(always)]
 fn div_f64_sig(a: u64, b: u64, shift: u32) -> (u64, bool) {
     let idx = shr64(b, 52 - RECIP_INDEX_BITS).wrapping_sub(1 << RECIP_INDEX_BITS) as usize;
     let r16 = RECIP_TAB.get(idx).copied().unwrap_or(1 << 15);
@@ -825,6 +825,38 @@ macro_rules! impl_float {
 
         /// `a / b`.
         pub fn div(a: $U, b: $U) -> $U {
+            // Fast path: normal operands and a normal result skip the special-case checks and
+            // the general rounding (same significand division as below).
+            let ea = exp_of(a);
+            let eb = exp_of(b);
+            if exp_normal(ea) & exp_normal(eb) {
+                let sa = (a & FRAC_MASK) | HIDDEN;
+                let sb = (b & FRAC_MASK) | HIDDEN;
+                let lt = sa < sb;
+                // The result's biased exponent before rounding.
+                let e = ea
+                    .wrapping_sub(eb)
+                    .wrapping_add(BIAS)
+                    .wrapping_sub(i32::from(lt));
+                if exp_normal(e) {
+                    let shift = if lt {
+                        BITS.wrapping_sub(1)
+                    } else {
+                        BITS.wrapping_sub(2)
+                    };
+                    // q has its leading one at BITS-2; moved to bit 63 it leaves bit 0 free
+                    // for the sticky (inexact) bit below all round bits.
+                    let (q, inexact) = $div(sa, sb, shift);
+                    let sig = (u64::from(q) << (WBITS - BITS + 1)) | u64::from(inexact);
+                    return round_pack_normal_w((a ^ b) & SIGN, e, sig);
+                }
+            }
+            div_slow(a, b)
+        }
+
+        /// `a / b`, general case.
+        #[inline(never)]
+        fn div_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
