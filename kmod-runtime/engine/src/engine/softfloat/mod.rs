@@ -669,16 +669,16 @@ macro_rules! impl_float {
         pub fn mul(a: $U, b: $U) -> $U {
             // Both operands normal, and the sum of their biased exponents.
             let (normal, esum) = if BITS <= 32 {
-                // binary32: exponent fields in place (32-bit immediates): a field is a normal
-                // one iff `field - HIDDEN` (which wraps for zero) is below `EXP_MASK - HIDDEN`
-                // (which the all-ones field is not). Both fields are at most
-                // `(EXP_MAX-1) << SIG_BITS` when used, so their sum does not overflow.
-                let fa = a & EXP_MASK;
-                let fb = b & EXP_MASK;
+                // binary32 (32-bit immediates): adding HIDDEN to the bits increments the
+                // exponent field (carrying into the sign bit from all ones), so the field is a
+                // normal one iff the incremented field is not 0 or 1, i.e. has a bit set above
+                // its lowest. Both fields are at most `(EXP_MAX-1) << SIG_BITS` when the sum is
+                // used, so it does not overflow.
+                const ABOVE_LOWEST: $U = EXP_MASK - HIDDEN;
                 (
-                    (fa.wrapping_sub(HIDDEN) < EXP_MASK - HIDDEN)
-                        & (fb.wrapping_sub(HIDDEN) < EXP_MASK - HIDDEN),
-                    (fa.wrapping_add(fb) >> SIG_BITS) as i32,
+                    (a.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0)
+                        && (b.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0),
+                    ((a & EXP_MASK).wrapping_add(b & EXP_MASK) >> SIG_BITS) as i32,
                 )
             } else {
                 // binary64: the masks would be 64-bit constants; extract the exponents.
