@@ -667,25 +667,16 @@ macro_rules! impl_float {
         /// `a * b`.
         #[inline(always)]
         pub fn mul(a: $U, b: $U) -> $U {
-            // Both operands normal, and the sum of their biased exponents.
-            let (normal, esum) = if BITS <= 32 {
-                // binary32 (32-bit immediates): adding HIDDEN to the bits increments the
-                // exponent field (carrying into the sign bit from all ones), so the field is a
-                // normal one iff the incremented field is not 0 or 1, i.e. has a bit set above
-                // its lowest. Both fields are at most `(EXP_MAX-1) << SIG_BITS` when the sum is
-                // used, so it does not overflow.
-                const ABOVE_LOWEST: $U = EXP_MASK - HIDDEN;
-                (
-                    (a.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0)
-                        && (b.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0),
-                    ((a & EXP_MASK).wrapping_add(b & EXP_MASK) >> SIG_BITS) as i32,
-                )
-            } else {
-                // binary64: the masks would be 64-bit constants; extract the exponents.
-                let ea = exp_of(a);
-                let eb = exp_of(b);
-                (exp_normal(ea) & exp_normal(eb), ea.wrapping_add(eb))
-            };
+            // Both operands normal? Adding HIDDEN to the bits increments the exponent field
+            // (carrying into the sign bit from all ones), so the field is a normal one iff the
+            // incremented field is not 0 or 1, i.e. has a bit set above its lowest. (Fewer
+            // instructions than extracting and range-checking both exponents.)
+            const ABOVE_LOWEST: $U = EXP_MASK - HIDDEN;
+            let normal = (a.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0)
+                && (b.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0);
+            // Sum of the biased exponents; both fields are at most `(EXP_MAX-1) << SIG_BITS`
+            // when it is used, so the in-place sum does not overflow.
+            let esum = ((a & EXP_MASK).wrapping_add(b & EXP_MASK) >> SIG_BITS) as i32;
             if normal {
                 // Significands with the leading one at BITS-1: the product's top half has its
                 // leading one at BITS-1 or BITS-2.
