@@ -18,9 +18,15 @@
 //!
 //! Performance: `add`/`sub`/`mul` are `#[inline]` fast paths for the common case (normal
 //! operands, normal result) with a single exponent-range check, branch-free operand ordering and
-//! add/subtract selection, and a guard/round/sticky RNE step that lets the significand carry
-//! into the exponent; anything else falls through to the general out-of-line code (`*_slow`),
-//! which is the original implementation. `min`/`max` compare an order-preserving integer key.
+//! add/subtract selection, and a round-to-nearest-even step on a `u64` significand that lets the
+//! significand carry into the exponent; anything else falls through to the general out-of-line
+//! code (`*_slow`), which is the original implementation (plus an early exit for a zero operand
+//! of `add`/`sub`). The fast paths avoid sticky bits where they cannot matter: binary32 works
+//! in `u64` where the exact aligned sum or product fits; binary64 `add` jams only when the
+//! alignment shift exceeds the 10 free low bits, and binary64 `mul` lets round bits other than
+//! exactly one half decide alone (exactly half goes to the general code). `div` has the same
+//! kind of fast path (normal operands and result, general code in `div_slow`). `min`/`max`
+//! compare an order-preserving integer key.
 //!
 //! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
 //! division and both square roots use table-seeded Newton iterations for `1/b` / `1/sqrt(x)`
