@@ -1136,3 +1136,184 @@ fn bench_ns_per_op() {
         a64.iter().map(|&x| x as i64).collect::<Vec<_>>()
     );
 }
+
+// ------------------------------------------------------------------------------------------
+// Fast-path boundaries (add/sub alignment without a sticky bit, mul rounding without a sticky
+// bit, zero operands on the general path)
+// ------------------------------------------------------------------------------------------
+
+/// Random fraction of `sig` bits with patterns that make exact ties and near-ties likely.
+fn pattern_frac(r: &mut Rng, sig: u32) -> u64 {
+    let mask = (1u64 << sig) - 1;
+    let f = r.next() & mask;
+    match r.below(6) {
+        0 => 0,
+        1 => mask,
+        2 => f & !(mask >> r.below(u64::from(sig) + 1)), // top bits only
+        3 => f & (mask >> r.below(u64::from(sig) + 1)),  // bottom bits only
+        4 => 1 << r.below(u64::from(sig)),
+        _ => f,
+    }
+}
+
+/// f32 add/sub with every exponent difference from 0 to 70 (the `u64` fast path clamps the
+/// alignment shift at 39, and anything beyond 25 is sticky-only), both signs, exponents
+/// across the range including the subnormal and overflow edges.
+#[test]
+fn f32_add_alignment_boundaries() {
+    let mut r = Rng::new(31);
+    let n = stress_cases() / 4;
+    for i in 0..n {
+        let d = (i % 71) as i64;
+        let ex = match r.below(4) {
+            0 => 1 + r.below(40) as i64,
+            1 => 254 - r.below(4) as i64,
+            _ => 1 + r.below(254) as i64,
+        };
+        let ey = (ex - d).max(0);
+        let sx = if r.bool() { 0x8000_0000u32 } else { 0 };
+        let sy = if r.bool() { 0x8000_0000u32 } else { 0 };
+        let a = sx | ((ex as u32) << 23) | pattern_frac(&mut r, 23) as u32;
+        let b = sy | ((ey as u32) << 23) | pattern_frac(&mut r, 23) as u32;
+        let (a, b) = if r.bool() { (a, b) } else { (b, a) };
+        let (x, y) = (f32::from_bits(a), f32::from_bits(b));
+        check32("f32_add", &[a, b], sf::f32_add(a, b), (x + y).to_bits());
+        check32("f32_sub", &[a, b], sf::f32_sub(a, b), (x - y).to_bits());
+    }
+}
+
+/// f64 add/sub around the jam-free alignment limit (exponent differences 0..=12 exact, more
+/// jammed) and far beyond it.
+#[test]
+fn f64_add_alignment_boundaries() {
+    let mut r = Rng::new(32);
+    let n = stress_cases() / 4;
+    for i in 0..n {
+        let d = match i % 3 {
+            0 => r.below(14) as i64,
+            1 => 8 + r.below(6) as i64,
+            _ => r.below(70) as i64,
+        };
+        let ex = match r.below(4) {
+            0 => 1 + r.below(70) as i64,
+            1 => 2046 - r.below(4) as i64,
+            _ => 1 + r.below(2046) as i64,
+        };
+        let ey = (ex - d).max(0);
+        let sx = if r.bool() { 1u64 << 63 } else { 0 };
+        let sy = if r.bool() { 1u64 << 63 } else { 0 };
+        let a = sx | ((ex as u64) << 52) | pattern_frac(&mut r, 52);
+        let b = sy | ((ey as u64) << 52) | pattern_frac(&mut r, 52);
+        let (a, b) = if r.bool() { (a, b) } else { (b, a) };
+        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        check64("f64_add", &[a, b], sf::f64_add(a, b), (x + y).to_bits());
+        check64("f64_sub", &[a, b], sf::f64_sub(a, b), (x - y).to_bits());
+    }
+}
+
+/// Products whose round bits are exactly one half (exact ties and ties broken by the low
+/// product half, which the f64 fast path hands to the general code), next to them (one unit
+/// above/below half), and near the overflow/subnormal edges. Checks that the generator
+/// actually hits the exact-half case for f64.
+#[test]
+fn mul_rounding_boundaries() {
+    let mut r = Rng::new(33);
+    let n = stress_cases() / 4;
+    let mut half_hits = 0u64;
+    for _ in 0..n {
+        // Significands with t1 and t2 significant bits (t1 + t2 around 54..56 for f64 and
+        // 25..27 for f32 makes the product's round bits land on small patterns, often half).
+        let mk64 = |r: &mut Rng, t: u32| -> u64 {
+            let t = t.clamp(1, 53);
+            let m = (r.next() >> (64 - t)) | (1 << (t - 1)) | 1; // t bits, odd
+            (m << (53 - t)) & ((1 << 52) - 1)
+        };
+        let t1 = 1 + r.below(53) as u32;
+        let t2 = (54 + r.below(3) as u32).saturating_sub(t1).max(1);
+        let ea = 1 + r.below(2046);
+        let eb = match r.below(4) {
+            0 => (1023 + 2046 - ea).clamp(1, 2046) - r.below(3),
+            1 => (1023 + 1 - ea as i64).clamp(1, 2046) as u64 + r.below(60),
+            _ => 1 + r.below(2046),
+        }
+        .clamp(1, 2046);
+        let sa = if r.bool() { 1u64 << 63 } else { 0 };
+        let a = sa | (ea << 52) | mk64(&mut r, t1);
+        let b = (eb << 52) | mk64(&mut r, t2);
+        let ma = u128::from((a & ((1 << 52) - 1)) | (1 << 52));
+        let mb = u128::from((b & ((1 << 52) - 1)) | (1 << 52));
+        let p = ma * mb; // 105 or 106 bits
+        let shift = if p >> 105 != 0 { 53 } else { 52 };
+        if (p >> (shift - 1)) & 1 == 1 && (p & ((1u128 << (shift - 1)) - 1)) >> (shift - 12) == 0 {
+            half_hits += 1;
+        }
+        let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+        check64("f64_mul", &[a, b], sf::f64_mul(a, b), (x * y).to_bits());
+
+        let mk32 = |r: &mut Rng, t: u32| -> u32 {
+            let t = t.clamp(1, 24);
+            let m = ((r.next() >> (64 - t)) as u32) | (1 << (t - 1)) | 1;
+            (m << (24 - t)) & ((1 << 23) - 1)
+        };
+        let t1 = 1 + r.below(24) as u32;
+        let t2 = (25 + r.below(3) as u32).saturating_sub(t1).max(1);
+        let ea = 1 + r.below(254) as u32;
+        let eb = match r.below(4) {
+            0 => (127 + 254 - ea as i64).clamp(1, 254) as u32,
+            1 => ((127 + 1 - ea as i64).clamp(1, 254) as u32 + r.below(30) as u32).min(254),
+            _ => 1 + r.below(254) as u32,
+        };
+        let sa = if r.bool() { 0x8000_0000u32 } else { 0 };
+        let a = sa | (ea << 23) | mk32(&mut r, t1);
+        let b = (eb << 23) | mk32(&mut r, t2);
+        let (x, y) = (f32::from_bits(a), f32::from_bits(b));
+        check32("f32_mul", &[a, b], sf::f32_mul(a, b), (x * y).to_bits());
+    }
+    assert!(
+        half_hits > n / 100,
+        "exact-half round bits hit only {half_hits} times"
+    );
+}
+
+/// add/sub with a +-0 operand against every kind of other operand (zeros, subnormals,
+/// normals, the largest finite values, infinities, NaNs with payloads), both orders.
+#[test]
+fn add_zero_operands() {
+    let mut r = Rng::new(34);
+    for _ in 0..stress_cases() / 16 {
+        let z32 = if r.bool() { 0x8000_0000u32 } else { 0 };
+        let s32 = if r.bool() { 0x8000_0000u32 } else { 0 };
+        let f = r.next() as u32 & 0x007F_FFFF;
+        let o32 = s32
+            | match r.below(6) {
+                0 => 0,
+                1 => f,
+                2 => 0x7F80_0000,
+                3 => 0x7F80_0000 | f.max(1),
+                4 => 0x7F7F_FFFF,
+                _ => r.next() as u32 & 0x7FFF_FFFF,
+            };
+        for (a, b) in [(z32, o32), (o32, z32)] {
+            let (x, y) = (f32::from_bits(a), f32::from_bits(b));
+            check32("f32_add", &[a, b], sf::f32_add(a, b), (x + y).to_bits());
+            check32("f32_sub", &[a, b], sf::f32_sub(a, b), (x - y).to_bits());
+        }
+        let z64 = if r.bool() { 1u64 << 63 } else { 0 };
+        let s64 = if r.bool() { 1u64 << 63 } else { 0 };
+        let f = r.next() & ((1 << 52) - 1);
+        let o64 = s64
+            | match r.below(6) {
+                0 => 0,
+                1 => f,
+                2 => 0x7FF0_0000_0000_0000,
+                3 => 0x7FF0_0000_0000_0000 | f.max(1),
+                4 => 0x7FEF_FFFF_FFFF_FFFF,
+                _ => r.next() & 0x7FFF_FFFF_FFFF_FFFF,
+            };
+        for (a, b) in [(z64, o64), (o64, z64)] {
+            let (x, y) = (f64::from_bits(a), f64::from_bits(b));
+            check64("f64_add", &[a, b], sf::f64_add(a, b), (x + y).to_bits());
+            check64("f64_sub", &[a, b], sf::f64_sub(a, b), (x - y).to_bits());
+        }
+    }
+}

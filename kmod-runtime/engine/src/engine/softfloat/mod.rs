@@ -18,9 +18,15 @@
 //!
 //! Performance: `add`/`sub`/`mul` are `#[inline]` fast paths for the common case (normal
 //! operands, normal result) with a single exponent-range check, branch-free operand ordering and
-//! add/subtract selection, and a guard/round/sticky RNE step that lets the significand carry
-//! into the exponent; anything else falls through to the general out-of-line code (`*_slow`),
-//! which is the original implementation. `min`/`max` compare an order-preserving integer key.
+//! add/subtract selection, and a round-to-nearest-even step on a `u64` significand that lets the
+//! significand carry into the exponent; anything else falls through to the general out-of-line
+//! code (`*_slow`), which is the original implementation (plus an early exit for a zero operand
+//! of `add`/`sub`). The fast paths avoid sticky bits where they cannot matter: binary32 works
+//! in `u64` where the exact aligned sum or product fits; binary64 `add` jams only when the
+//! alignment shift exceeds the 10 free low bits, and binary64 `mul` lets round bits other than
+//! exactly one half decide alone (exactly half goes to the general code). `div` has the same
+//! kind of fast path (normal operands and result, general code in `div_slow`). `min`/`max`
+//! compare an order-preserving integer key.
 //!
 //! Algorithms follow Berkeley SoftFloat 3 (round/pack, add/sub/mul/div structure). `f64`
 //! division and both square roots use table-seeded Newton iterations for `1/b` / `1/sqrt(x)`
@@ -128,7 +134,7 @@ static RECIP_TAB: [u16; RECIP_LEN] = build_recip_tab();
 ///
 /// Table-seeded Newton iteration for `1/b` in Q63 (multiplications only), a quotient estimate,
 /// then an exact integer fix-up against the true remainder: no `u128` division anywhere.
-#[inline]
+#[inline(always)]
 fn div_f64_sig(a: u64, b: u64, shift: u32) -> (u64, bool) {
     let idx = shr64(b, 52 - RECIP_INDEX_BITS).wrapping_sub(1 << RECIP_INDEX_BITS) as usize;
     let r16 = RECIP_TAB.get(idx).copied().unwrap_or(1 << 15);
@@ -549,28 +555,44 @@ macro_rules! impl_float {
         const NORM_MASK: $U = (1 << NORM_SHIFT) - 1;
         const NORM_HALF: $U = 1 << (NORM_SHIFT - 1);
 
-        /// Fast-path round and pack: `sig` has its leading one at bit `BITS-1` (lower bits are
-        /// round bits), `sticky` is 1 if any nonzero bits lie below `sig`, `exp` is the result's
-        /// biased exponent and must be in `1..=EXP_MAX-1`, `sign` is the sign bit in place.
-        /// Rounds to nearest even; a carry out of the significand bumps the exponent (up to
-        /// infinity, which is the correct RNE overflow result).
-        #[inline(always)]
-        fn round_pack_normal(sign: $U, exp: i32, sig: $U, sticky: $U) -> $U {
-            let m = sig >> NORM_SHIFT;
-            // Round up iff the round bits exceed half, or equal half and (m is odd or sticky).
-            let up = (sig & NORM_MASK)
-                .wrapping_add(NORM_HALF - 1)
-                .wrapping_add((m & 1) | sticky)
-                >> NORM_SHIFT;
-            sign | ((exp.wrapping_sub(1) as $U) << SIG_BITS)
-                .wrapping_add(m)
-                .wrapping_add(up)
-        }
-
         /// `1..=EXP_MAX-1` (a normal number's biased exponent).
         #[inline(always)]
         fn exp_normal(e: i32) -> bool {
             (e.wrapping_sub(1) as u32) < (EXP_MAX.wrapping_sub(1) as u32)
+        }
+
+        /// Bits of the `u64` working type of the `add`/`mul` fast paths.
+        const WBITS: u32 = 64;
+        /// Zero bits below a significand placed with its hidden bit at `WBITS-2` in a `u64`.
+        const ALIGN_ROOM: u32 = WBITS - 2 - SIG_BITS;
+        /// Whether an alignment shift in the `add` fast path can drop nonzero bits that must be
+        /// jammed into a sticky bit. Not for binary32: in a `u64` there are 39 zero bits below
+        /// the significand, so a shift up to 39 is exact, and an operand aligned further is
+        /// below a quarter of the result's ulp either way (shifting it by only 39 keeps it
+        /// nonzero and still below a quarter ulp: `SIG_BITS + 3 <= ALIGN_ROOM`), so the
+        /// rounded result is the same. binary64 has only 10 zero bits and needs the jam.
+        const ADD_JAM: bool = ALIGN_ROOM < SIG_BITS + 3;
+        /// Right shift from a `u64` significand with its leading one at bit 63 to the result lsb.
+        const WNORM_SHIFT: u32 = WBITS - 1 - SIG_BITS;
+        const WNORM_MASK: u64 = (1 << WNORM_SHIFT) - 1;
+        const WNORM_HALF: u64 = 1 << (WNORM_SHIFT - 1);
+
+        /// Fast-path round and pack: `sig` has its leading one at bit 63 (lower bits are round
+        /// bits, and nothing nonzero lies below them), `exp` is the result's biased exponent
+        /// and must be in `1..=EXP_MAX-1`, `sign` is the sign bit in place. Rounds to nearest
+        /// even; a carry out of the significand bumps the exponent (up to infinity, which is the
+        /// correct RNE overflow result).
+        #[inline(always)]
+        fn round_pack_normal_w(sign: $U, exp: i32, sig: u64) -> $U {
+            let m = sig >> WNORM_SHIFT;
+            // Round up iff the round bits exceed half, or equal half and m is odd.
+            let up = (sig & WNORM_MASK)
+                .wrapping_add(WNORM_HALF - 1)
+                .wrapping_add(m & 1)
+                >> WNORM_SHIFT;
+            sign | ((exp.wrapping_sub(1) as $U) << SIG_BITS)
+                .wrapping_add(m as $U)
+                .wrapping_add(up as $U)
         }
 
         /// `a + b` when both operands are normal and the result is normal (or an exact zero);
@@ -578,7 +600,8 @@ macro_rules! impl_float {
         /// result). Branch-free apart from the path checks: which operand is larger and whether
         /// the signs differ are often unpredictable (a branchy variant measured slower in the
         /// interpreter, and a variant preparing both operands before ordering them was
-        /// lower-latency but slower there too: more instructions).
+        /// lower-latency but slower there too: more instructions). Works in `u64` for both
+        /// widths, which lets binary32 skip the sticky bit (see [`ADD_JAM`]).
         #[inline(always)]
         fn add_fast(a: $U, b: $U) -> Option<$U> {
             let ma = a & !SIGN;
@@ -595,16 +618,28 @@ macro_rules! impl_float {
             if ey == 0 || ex == EXP_MAX {
                 return None;
             }
-            // Significands with the hidden bit at BITS-2 (room for a carry): the fraction
-            // shifted up to the top (dropping the exponent), back down by 2, hidden bit set.
-            let sx = ((x << (EXP_BITS + 1)) >> 2) | TOP;
-            let sy = ((y << (EXP_BITS + 1)) >> 2) | TOP;
-            // Align y, jamming shifted-out bits (a shift of BITS-1 leaves only the sticky bit);
-            // nonzero bits are lost iff y has fewer than d trailing zeros.
-            let d = (ex.wrapping_sub(ey) as u32).min(BITS - 1);
-            let sy = shr(sy, d) | <$U>::from(sy.trailing_zeros() < d);
+            // Significands with the hidden bit at 62 (room for a carry): the fraction shifted
+            // up to the top (dropping the exponent), back down by 2, hidden bit set.
+            const WTOP: u64 = 1 << (WBITS - 2);
+            let sx = ((u64::from(x) << (WBITS - SIG_BITS)) >> 2) | WTOP;
+            let sy = ((u64::from(y) << (WBITS - SIG_BITS)) >> 2) | WTOP;
+            let diff = ex.wrapping_sub(ey) as u32;
+            let sy = if ADD_JAM {
+                if diff <= ALIGN_ROOM {
+                    // The usual case (close exponents): the shift drops only zero bits.
+                    super::shr64(sy, diff)
+                } else {
+                    // Align y, jamming shifted-out bits (a shift of 63 leaves only the sticky
+                    // bit); nonzero bits are lost iff y has fewer than d trailing zeros.
+                    let d = diff.min(WBITS - 1);
+                    super::shr64(sy, d) | u64::from(sy.trailing_zeros() < d)
+                }
+            } else {
+                // Exact up to ALIGN_ROOM; further only the nonzero-ness of y matters.
+                super::shr64(sy, diff.min(ALIGN_ROOM))
+            };
             // Effective subtraction when the signs differ: x - y (never negative).
-            let neg = <$U>::from((a ^ b) & SIGN != 0).wrapping_neg();
+            let neg = u64::from((a ^ b) & SIGN != 0).wrapping_neg();
             let s = sx.wrapping_add((sy ^ neg).wrapping_sub(neg));
             if s == 0 {
                 return Some(0);
@@ -614,7 +649,7 @@ macro_rules! impl_float {
             if !exp_normal(e) {
                 return None;
             }
-            Some(round_pack_normal(sign, e, shl(s, lz), 0))
+            Some(round_pack_normal_w(sign, e, super::shl64(s, lz)))
         }
 
         /// `a + b`.
@@ -638,24 +673,55 @@ macro_rules! impl_float {
         /// `a * b`.
         #[inline(always)]
         pub fn mul(a: $U, b: $U) -> $U {
-            let ea = exp_of(a);
-            let eb = exp_of(b);
-            if exp_normal(ea) && exp_normal(eb) {
+            // Both operands normal? Adding HIDDEN to the bits increments the exponent field
+            // (carrying into the sign bit from all ones), so the field is a normal one iff the
+            // incremented field is not 0 or 1, i.e. has a bit set above its lowest. (Fewer
+            // instructions than extracting and range-checking both exponents.)
+            const ABOVE_LOWEST: $U = EXP_MASK - HIDDEN;
+            let normal = (a.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0)
+                && (b.wrapping_add(HIDDEN) & ABOVE_LOWEST != 0);
+            // Sum of the biased exponents; both fields are at most `(EXP_MAX-1) << SIG_BITS`
+            // when it is used, so the in-place sum does not overflow.
+            let esum = ((a & EXP_MASK).wrapping_add(b & EXP_MASK) >> SIG_BITS) as i32;
+            if normal {
                 // Significands with the leading one at BITS-1: the product's top half has its
-                // leading one at BITS-1 or BITS-2, the bottom half is only a sticky bit.
+                // leading one at BITS-1 or BITS-2.
                 let sa = ((a & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
                 let sb = ((b & FRAC_MASK) | HIDDEN) << NORM_SHIFT;
                 let prod = <$W>::from(sa).wrapping_mul(<$W>::from(sb));
+                let e = esum.wrapping_sub(BIAS);
+                if BITS * 2 <= WBITS {
+                    // binary32: the exact product is a u64, so it is rounded whole (no sticky).
+                    // Normalized by a shift of `top ^ 1` (LLVM tests the top bit twice for the
+                    // if/else form used for binary64 below).
+                    let p = prod as u64;
+                    let top = (p >> (WBITS - 1)) as u32;
+                    let p = p << (top ^ 1);
+                    let e = e.wrapping_add(top as i32);
+                    if exp_normal(e) {
+                        return round_pack_normal_w((a ^ b) & SIGN, e, p);
+                    }
+                    return mul_slow(a, b);
+                }
+                // binary64: only the top half is rounded. (The normalizing shift drops the low
+                // half's top bit, which only the exact-half case below would need.)
                 let hi = (prod >> BITS) as $U;
-                let sticky = <$U>::from(prod as $U != 0);
-                let e = ea.wrapping_add(eb).wrapping_sub(BIAS);
                 let (hi, e) = if hi >> (BITS - 1) != 0 {
                     (hi, e.wrapping_add(1))
                 } else {
                     (hi << 1, e)
                 };
-                if exp_normal(e) {
-                    return round_pack_normal((a ^ b) & SIGN, e, hi, sticky);
+                // The low half only decides between a tie and a round-up when the round bits
+                // are exactly one half; otherwise they decide alone (below half: down, above:
+                // up), so no sticky bit is computed. The exact-half case (about 1 in 2^11 for
+                // inexact products) takes the general path.
+                let round = hi & NORM_MASK;
+                if exp_normal(e) && round != NORM_HALF {
+                    let up = round.wrapping_add(NORM_HALF - 1) >> NORM_SHIFT;
+                    return ((a ^ b) & SIGN)
+                        | ((e.wrapping_sub(1) as $U) << SIG_BITS)
+                            .wrapping_add(hi >> NORM_SHIFT)
+                            .wrapping_add(up);
                 }
             }
             mul_slow(a, b)
@@ -666,6 +732,14 @@ macro_rules! impl_float {
         fn add_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
+            }
+            // A zero operand (sums usually start at 0): the other operand is the exact result;
+            // two zeros give -0 only if both are -0 (round to nearest).
+            if a & !SIGN == 0 {
+                return if b & !SIGN == 0 { a & b } else { b };
+            }
+            if b & !SIGN == 0 {
+                return a;
             }
             let sa = sign_of(a);
             if sa == sign_of(b) {
@@ -680,6 +754,14 @@ macro_rules! impl_float {
         fn sub_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
+            }
+            // A zero operand: as in `add_slow` with `b` negated.
+            if a & !SIGN == 0 {
+                let nb = b ^ SIGN;
+                return if b & !SIGN == 0 { a & nb } else { nb };
+            }
+            if b & !SIGN == 0 {
+                return a;
             }
             let sa = sign_of(a);
             if sa == sign_of(b) {
@@ -740,6 +822,38 @@ macro_rules! impl_float {
 
         /// `a / b`.
         pub fn div(a: $U, b: $U) -> $U {
+            // Fast path: normal operands and a normal result skip the special-case checks and
+            // the general rounding (same significand division as below).
+            let ea = exp_of(a);
+            let eb = exp_of(b);
+            if exp_normal(ea) & exp_normal(eb) {
+                let sa = (a & FRAC_MASK) | HIDDEN;
+                let sb = (b & FRAC_MASK) | HIDDEN;
+                let lt = sa < sb;
+                // The result's biased exponent before rounding.
+                let e = ea
+                    .wrapping_sub(eb)
+                    .wrapping_add(BIAS)
+                    .wrapping_sub(i32::from(lt));
+                if exp_normal(e) {
+                    let shift = if lt {
+                        BITS.wrapping_sub(1)
+                    } else {
+                        BITS.wrapping_sub(2)
+                    };
+                    // q has its leading one at BITS-2; moved to bit 63 it leaves bit 0 free
+                    // for the sticky (inexact) bit below all round bits.
+                    let (q, inexact) = $div(sa, sb, shift);
+                    let sig = (u64::from(q) << (WBITS - BITS + 1)) | u64::from(inexact);
+                    return round_pack_normal_w((a ^ b) & SIGN, e, sig);
+                }
+            }
+            div_slow(a, b)
+        }
+
+        /// `a / b`, general case.
+        #[inline(never)]
+        fn div_slow(a: $U, b: $U) -> $U {
             if is_nan(a) || is_nan(b) {
                 return propagate(a, b);
             }
