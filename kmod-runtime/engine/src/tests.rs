@@ -611,3 +611,38 @@ fn op_numbers_partition_the_mask() {
         );
     }
 }
+
+/// Consecutive COPYs merge into COPY2/COPY3, which copy in order (a rotation through a
+/// temporary local, a swap through a materialized pending read, a merged copy whose last
+/// destination is retargeted by `local.set`).
+#[test]
+fn register_code_copy_chains() {
+    let src = r#"(module
+      (func (export "rot") (param i32 i32 i32 i32 i32) (result i32) (local i32)
+        (loop $l
+          local.get 3 local.set 5
+          local.get 2 local.set 3
+          local.get 1 local.set 2
+          local.get 0 local.set 1
+          local.get 5 local.set 0
+          (br_if $l (local.tee 4 (i32.add (local.get 4) (i32.const -1)))))
+        local.get 0 i32.const 12 i32.shl
+        local.get 1 i32.const 8 i32.shl i32.or
+        local.get 2 i32.const 4 i32.shl i32.or
+        local.get 3 i32.or)
+      (func (export "swap") (param i32 i32 i32) (result i32)
+        local.get 2 local.set 2
+        local.get 0 local.get 1 local.set 0 local.set 1
+        local.get 0 i32.const 16 i32.shl local.get 1 i32.or)
+      (func (export "blk") (param i32 i32) (result i32) (local i32 i32)
+        local.get 0 local.get 1
+        (block (param i32 i32) local.set 2 local.set 3)
+        local.get 2 i32.const 16 i32.shl local.get 3 i32.or))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    let v = |xs: &[i32]| xs.iter().map(|&x| Val::I32(x)).collect::<Vec<_>>();
+    assert_eq!(call("rot", &v(&[1, 2, 3, 4, 1])), Val::I32(0x4123));
+    assert_eq!(call("rot", &v(&[1, 2, 3, 4, 2])), Val::I32(0x3412));
+    assert_eq!(call("rot", &v(&[1, 2, 3, 4, 4])), Val::I32(0x1234));
+    assert_eq!(call("swap", &v(&[1, 2, 3])), Val::I32(0x2_0001));
+    assert_eq!(call("blk", &v(&[1, 2])), Val::I32(0x2_0001));
+}

@@ -140,6 +140,32 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
+    /// Emits `COPY dst src`, merged into the last instruction of the basic block if that is a
+    /// COPY (into a COPY2) or a COPY2 (into a COPY3): these copy in order, so the merged copy
+    /// behaves as the sequence, and its last dst word can be retargeted like a COPY's.
+    fn copy(&mut self, dst: u32, src: u32) -> Result<(), Error> {
+        if !self.reachable() {
+            return Ok(());
+        }
+        if let Some((at, op)) = self.last_op {
+            let (len, merged) = match op {
+                ops::COPY => (3, ops::COPY2),
+                ops::COPY2 => (5, ops::COPY3),
+                _ => (0, 0),
+            };
+            if len != 0 && at.wrapping_add(len) == self.pc() && self.code_get(at) == op {
+                self.code_set(at, merged)?;
+                let d = self.pc();
+                self.emit(dst)?;
+                self.emit(src)?;
+                self.last_op = Some((at, merged));
+                self.last_dst = Some(d);
+                return Ok(());
+            }
+        }
+        self.ins_dst(&[ops::COPY, dst, src])
+    }
+
     /// Records slot `s` as used by the function (the frame's max height covers it).
     fn sl(&mut self, s: usize) -> u32 {
         let end = s.saturating_add(1);
@@ -251,7 +277,7 @@ impl Ctx<'_, '_> {
         }
         let dst = self.tslot(pos);
         match d {
-            D::Local(i) => self.ins_dst(&[ops::COPY, dst, i])?,
+            D::Local(i) => self.copy(dst, i)?,
             D::Const(c) => self.konst(dst, c)?,
             D::Temp => {}
         }
@@ -333,7 +359,7 @@ impl Ctx<'_, '_> {
         self.before_write(x)?;
         match d {
             D::Local(y) if y == x => Ok(()),
-            D::Local(y) => self.ins_dst(&[ops::COPY, x, y]),
+            D::Local(y) => self.copy(x, y),
             D::Const(c) => self.konst(x, c),
             D::Temp => {
                 let s = self.tslot(pos);
@@ -344,7 +370,7 @@ impl Ctx<'_, '_> {
                         return Ok(());
                     }
                 }
-                self.ins_dst(&[ops::COPY, x, s])
+                self.copy(x, s)
             }
         }
     }

@@ -437,6 +437,17 @@ impl Instance<'_, '_> {
                     d!(1) = s!(2);
                     next!(3);
                 }
+                COPY2 => {
+                    d!(1) = s!(2);
+                    d!(3) = s!(4);
+                    pc = pc.wrapping_add(5);
+                }
+                COPY3 => {
+                    d!(1) = s!(2);
+                    d!(3) = s!(4);
+                    d!(5) = s!(6);
+                    pc = pc.wrapping_add(7);
+                }
                 CONST32 => {
                     d!(1) = u64::from(imm!(2));
                     next!(3);
