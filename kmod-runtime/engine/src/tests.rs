@@ -646,3 +646,71 @@ fn register_code_copy_chains() {
     assert_eq!(call("swap", &v(&[1, 2, 3])), Val::I32(0x2_0001));
     assert_eq!(call("blk", &v(&[1, 2])), Val::I32(0x2_0001));
 }
+
+/// A select whose condition an i32 compare of two slots or an i32.and with a constant just
+/// computed fuses with it; each form against its unfused value.
+#[test]
+fn register_code_select_cond() {
+    let cmps = [
+        "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+    ];
+    let mut src = String::from("(module\n");
+    for c in cmps {
+        // fused: both values and the compare operands are locals
+        src.push_str(&format!(
+            "(func (export \"{c}\") (param i32 i32 i64 i64) (result i64)
+               (select (local.get 2) (local.get 3) (i32.{c} (local.get 0) (local.get 1))))\n"
+        ));
+    }
+    src.push_str(
+        r#"(func (export "min") (param i32 i32) (result i32) (local i32)
+             ;; the result retargeted to a local; compare operands are the values
+             (local.set 2 (select (local.get 0) (local.get 1)
+               (i32.lt_u (local.get 0) (local.get 1))))
+             local.get 2)
+           (func (export "bit") (param i32 i32 i32) (result i32)
+             (select (local.get 1) (local.get 2) (i32.and (local.get 0) (i32.const 0x80000001))))
+           (func (export "tmp") (param i32 i32) (result i32)
+             ;; values are temps computed before the condition
+             (select (i32.add (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))
+               (i32.gt_s (local.get 0) (local.get 1))))
+           (func (export "sub") (param i32 i32) (result i32)
+             ;; compare operand is the temp slot the condition is written to
+             (select (local.get 0) (local.get 1)
+               (i32.eq (i32.sub (local.get 0) (local.get 1)) (local.get 1)))))"#,
+    );
+    let call = |f: &str, args: &[Val]| run1(&src, f, args, 1, 100_000).unwrap()[0];
+    let vals = [0i32, 1, -1, i32::MIN, i32::MAX, 7];
+    for (i, c) in cmps.iter().enumerate() {
+        for &x in &vals {
+            for &y in &vals {
+                let (ux, uy) = (x as u32, y as u32);
+                let want = [
+                    x == y,
+                    x != y,
+                    x < y,
+                    ux < uy,
+                    x > y,
+                    ux > uy,
+                    x <= y,
+                    ux <= uy,
+                    x >= y,
+                    ux >= uy,
+                ][i];
+                let got = call(c, &[Val::I32(x), Val::I32(y), Val::I64(10), Val::I64(-20)]);
+                assert_eq!(got, Val::I64(if want { 10 } else { -20 }), "{c} {x} {y}");
+            }
+        }
+    }
+    assert_eq!(call("min", &[Val::I32(3), Val::I32(-1)]), Val::I32(3));
+    assert_eq!(call("min", &[Val::I32(-1), Val::I32(3)]), Val::I32(3));
+    assert_eq!(call("min", &[Val::I32(2), Val::I32(5)]), Val::I32(2));
+    for (x, want) in [(0, 22), (1, 11), (2, 22), (i32::MIN, 11), (-2, 11), (6, 22)] {
+        let got = call("bit", &[Val::I32(x), Val::I32(11), Val::I32(22)]);
+        assert_eq!(got, Val::I32(want), "bit {x}");
+    }
+    assert_eq!(call("tmp", &[Val::I32(5), Val::I32(3)]), Val::I32(6));
+    assert_eq!(call("tmp", &[Val::I32(3), Val::I32(5)]), Val::I32(7));
+    assert_eq!(call("sub", &[Val::I32(6), Val::I32(3)]), Val::I32(6));
+    assert_eq!(call("sub", &[Val::I32(7), Val::I32(3)]), Val::I32(3));
+}

@@ -993,6 +993,28 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             };
             c.push(t)?;
             if c.reachable() {
+                // the condition is the temp the last instruction (a compare or a bit test)
+                // just wrote, and the values need no code: fold that instruction in
+                let no_code = |d: D| !matches!(d, D::Const(_));
+                if let (D::Temp, true, Some((at, last))) =
+                    (cd, no_code(ad) && no_code(bd), c.last_op)
+                {
+                    let cs = c.tslot(cpos);
+                    if let Some(f) = ops::select_cond(last) {
+                        if at.wrapping_add(4) == c.pc()
+                            && c.code_get(at) == last
+                            && c.code_get(at.wrapping_add(1)) == cs
+                        {
+                            let x = c.code_get(at.wrapping_add(2));
+                            let y = c.code_get(at.wrapping_add(3));
+                            let bs = c.use_(bd, bpos)?;
+                            let as_ = c.use_(ad, apos)?;
+                            let dst = c.tslot(apos);
+                            c.bld.code_len = at;
+                            return c.ins_dst(&[f, dst, as_, bs, x, y]);
+                        }
+                    }
+                }
                 let cs = c.use_(cd, cpos)?;
                 let bs = c.use_(bd, bpos)?;
                 let as_ = c.use_(ad, apos)?;

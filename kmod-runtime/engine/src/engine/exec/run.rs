@@ -380,6 +380,18 @@ impl Instance<'_, '_> {
                 fuel_block!();
             }};
         }
+        // select on an i32 compare of two slots: dst a b x y
+        macro_rules! selc {
+            ($f:expr) => {{
+                let v = if ($f)(s!(4) as u32, s!(5) as u32) {
+                    s!(2)
+                } else {
+                    s!(3)
+                };
+                d!(1) = v;
+                pc = pc.wrapping_add(6);
+            }};
+        }
 
         // Enter `func`.
         {
@@ -552,6 +564,25 @@ impl Instance<'_, '_> {
                     let v = if s!(4) as u32 != 0 { s!(2) } else { s!(3) };
                     d!(1) = v;
                     next!(5);
+                }
+                SELECT_I32_EQ => selc!(|a: u32, b: u32| a == b),
+                SELECT_I32_NE => selc!(|a: u32, b: u32| a != b),
+                SELECT_I32_LT_S => selc!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                SELECT_I32_LT_U => selc!(|a: u32, b: u32| a < b),
+                SELECT_I32_GT_S => selc!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                SELECT_I32_GT_U => selc!(|a: u32, b: u32| a > b),
+                SELECT_I32_LE_S => selc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                SELECT_I32_LE_U => selc!(|a: u32, b: u32| a <= b),
+                SELECT_I32_GE_S => selc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                SELECT_I32_GE_U => selc!(|a: u32, b: u32| a >= b),
+                SELECT_AND_IMM => {
+                    let v = if (s!(4) as u32) & imm!(5) != 0 {
+                        s!(2)
+                    } else {
+                        s!(3)
+                    };
+                    d!(1) = v;
+                    pc = pc.wrapping_add(6);
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
