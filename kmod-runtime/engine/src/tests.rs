@@ -714,3 +714,56 @@ fn register_code_select_cond() {
     assert_eq!(call("sub", &[Val::I32(6), Val::I32(3)]), Val::I32(6));
     assert_eq!(call("sub", &[Val::I32(7), Val::I32(3)]), Val::I32(3));
 }
+
+/// An i32.load from the local an i32.add with a constant just wrote fuses with the add; the
+/// local keeps the sum, which wraps at 32 bits before the offset is added.
+#[test]
+fn register_code_load_tee_add_imm() {
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c")
+      (func (export "walk") (param i32) (result i32) (local i32 i32)
+        ;; sum of the words at 4, 8 (p += 4 then load p), n = param times
+        (loop $l
+          (local.set 2 (i32.add (local.get 2)
+            (i32.load (local.tee 1 (i32.add (local.get 1) (i32.const 4))))))
+          (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+        local.get 2 local.get 1 i32.add)
+      (func (export "set") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.add (local.get 0) (i32.const 4)))
+        (i32.load offset=2 (local.get 1))
+        local.get 1 i32.const 24 i32.shl i32.add)
+      (func (export "self") (param i32) (result i32)
+        (local.set 0 (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const 1)))))
+        local.get 0)
+      (func (export "trap") (param i32) (result i32) (local i32)
+        (i32.load offset=1 (local.tee 1 (i32.add (local.get 0) (i32.const 4))))
+        drop
+        local.get 1)
+      )"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000);
+    assert_eq!(
+        call("walk", &[Val::I32(2)]).unwrap()[0],
+        Val::I32(0x0807_0605_i32.wrapping_add(0x0c0b_0a09) + 8)
+    );
+    assert_eq!(
+        call("set", &[Val::I32(0)]).unwrap()[0],
+        Val::I32(0x0a09_0807 + (4 << 24))
+    );
+    assert_eq!(
+        call("self", &[Val::I32(0)]).unwrap()[0],
+        Val::I32(0x0504_0302)
+    );
+    // (-4 + 4) mod 2^32 = 0, + offset 1
+    assert_eq!(call("trap", &[Val::I32(-4)]).unwrap()[0], Val::I32(0));
+    // (-5 + 4) mod 2^32 = 2^32 - 1, + offset 1: out of bounds (no wrap to 0)
+    assert_eq!(call("trap", &[Val::I32(-5)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(
+        call("trap", &[Val::I32(65528)]),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        call("trap", &[Val::I32(65527)]).unwrap()[0],
+        Val::I32(65531)
+    );
+}

@@ -1109,6 +1109,21 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.push_vt(vt)?;
                 if c.reachable() {
                     let dst = c.tslot(apos);
+                    // the address is the local the last instruction (an i32.add with an
+                    // immediate) just wrote: the add and the load become one instruction
+                    if let (D::Local(x), Some((at, ops::I32_ADD_IMM)), ops::I32_LOAD) =
+                        (ad, c.last_op, op)
+                    {
+                        if at.wrapping_add(4) == c.pc()
+                            && c.code_get(at) == ops::I32_ADD_IMM
+                            && c.code_get(at.wrapping_add(1)) == x
+                        {
+                            let a = c.code_get(at.wrapping_add(2));
+                            let k = c.code_get(at.wrapping_add(3));
+                            c.bld.code_len = at;
+                            return c.ins_dst(&[ops::I32_LOAD_TEE_ADD_IMM, dst, x, a, k, offset]);
+                        }
+                    }
                     // the address is the temp the last instruction (an i32.add with an
                     // immediate) just wrote: fold the add into the load
                     if let (D::Temp, Some((at, ops::I32_ADD_IMM)), Some(fused)) =

@@ -978,6 +978,13 @@ impl Instance<'_, '_> {
                 I64_LOAD16_U_SCALED => loadop_sc!(2, |b| u64::from(u16::from_le_bytes(b))),
                 I64_LOAD32_S_SCALED => loadop_sc!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
                 I64_LOAD32_U_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I32_LOAD_TEE_ADD_IMM => {
+                    let a = (s!(3) as u32).wrapping_add(imm!(4));
+                    d!(2) = u64::from(a);
+                    let bytes = load::<4>(mem, mem_len, u64::from(a), imm!(5))?;
+                    d!(1) = u64::from(u32::from_le_bytes(bytes));
+                    pc = pc.wrapping_add(6);
+                }
                 I32_STORE | F32_STORE => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I64_STORE | F64_STORE => storeop!(8, |v: u64| v.to_le_bytes()),
                 I32_STORE8 | I64_STORE8 => storeop!(1, |v: u64| [v as u8]),
