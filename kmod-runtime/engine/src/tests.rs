@@ -767,3 +767,44 @@ fn register_code_load_tee_add_imm() {
         Val::I32(65531)
     );
 }
+
+/// An i32.xor with an operand that a shift right (unsigned) or rotate left by a constant just
+/// computed fuses with it, whichever side the shifted operand is on; counts are mod 32.
+#[test]
+fn register_code_xor_shifted() {
+    let src = r#"(module
+      (func (export "shr_b") (param i32 i32 i32) (result i32)
+        (i32.xor (local.get 0) (i32.shr_u (local.get 1) (i32.const 8))))
+      (func (export "shr_a") (param i32 i32 i32) (result i32)
+        (i32.xor (i32.shr_u (local.get 1) (i32.const 33)) (local.get 0)))
+      (func (export "rotl_b") (param i32 i32 i32) (result i32)
+        (i32.xor (i32.add (local.get 0) (i32.const 1)) (i32.rotl (local.get 1) (i32.const 7))))
+      (func (export "rotl_a") (param i32 i32 i32) (result i32)
+        (i32.xor (i32.rotl (local.get 1) (i32.const 40)) (local.get 0)))
+      (func (export "sigma") (param i32 i32 i32) (result i32) (local i32)
+        ;; sha256-style: rotl ^ rotl ^ shr, in place through temps, retargeted to a local
+        (local.set 3 (i32.xor
+          (i32.xor (i32.rotl (local.get 1) (i32.const 25)) (i32.rotl (local.get 1) (i32.const 14)))
+          (i32.shr_u (local.get 1) (i32.const 3))))
+        (i32.xor (local.get 3) (i32.shr_u (i32.load8_u (local.get 2)) (i32.const 1))))
+      (memory 1)
+      (data (i32.const 0) "\ff\80"))"#;
+    let call = |f: &str, a: i32, b: i32, p: i32| {
+        run1(src, f, &[Val::I32(a), Val::I32(b), Val::I32(p)], 1, 100_000)
+    };
+    for (a, b) in [(0x1234_5678u32, 0x9abc_def0u32), (0, u32::MAX), (u32::MAX, 1)] {
+        let (ia, ib) = (a as i32, b as i32);
+        let v = |x: u32| Ok(vec![Val::I32(x as i32)]);
+        assert_eq!(call("shr_b", ia, ib, 0), v(a ^ (b >> 8)));
+        assert_eq!(call("shr_a", ia, ib, 0), v(a ^ (b >> 1)));
+        assert_eq!(
+            call("rotl_b", ia, ib, 0),
+            v(a.wrapping_add(1) ^ b.rotate_left(7))
+        );
+        assert_eq!(call("rotl_a", ia, ib, 0), v(a ^ b.rotate_left(8)));
+        let s = b.rotate_left(25) ^ b.rotate_left(14) ^ (b >> 3);
+        assert_eq!(call("sigma", ia, ib, 0), v(s ^ 0x7f));
+        assert_eq!(call("sigma", ia, ib, 1), v(s ^ 0x40));
+    }
+    assert_eq!(call("sigma", 0, 0, 65536), Err(Trap::MemoryOutOfBounds));
+}

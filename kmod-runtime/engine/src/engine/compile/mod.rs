@@ -1322,6 +1322,29 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
             }
         }
     }
+    // an i32.xor one of whose operands is the temp the last instruction (a shift or rotate by
+    // an immediate) just wrote, the other needing no code: fold that instruction in
+    if let (ops::I32_XOR, Some((at, last))) = (op, c.last_op) {
+        let no_code = |d: D| !matches!(d, D::Const(_));
+        if let (Some(f), true) = (ops::xor_shifted(last), no_code(ad) && no_code(bd)) {
+            let s = c.code_get(at.wrapping_add(1));
+            let (bs, as_) = (c.tslot(bpos), c.tslot(apos));
+            let other = match (ad, bd) {
+                (_, D::Temp) if s == bs => Some((ad, apos)),
+                (D::Temp, _) if s == as_ => Some((bd, bpos)),
+                _ => None,
+            };
+            if let Some((od, opos)) = other {
+                if at.wrapping_add(4) == c.pc() && c.code_get(at) == last {
+                    let x = c.code_get(at.wrapping_add(2));
+                    let k = c.code_get(at.wrapping_add(3));
+                    let o = c.use_(od, opos)?;
+                    c.bld.code_len = at;
+                    return c.ins_dst(&[f, dst, o, x, k]);
+                }
+            }
+        }
+    }
     let a = c.use_(ad, apos)?;
     let b = c.use_(bd, bpos)?;
     c.ins_dst(&[op, dst, a, b])

@@ -550,6 +550,16 @@ impl Instance<'_, '_> {
                 I32_ADD_IMM_BR_LE_U_IMM => abrci!(|a: u32, b: u32| a <= b),
                 I32_ADD_IMM_BR_GE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 I32_ADD_IMM_BR_GE_U_IMM => abrci!(|a: u32, b: u32| a >= b),
+                I32_XOR_SHR_U_IMM => {
+                    let v = (s!(2) as u32) ^ (s!(3) as u32).wrapping_shr(imm!(4));
+                    d!(1) = u64::from(v);
+                    pc = pc.wrapping_add(5);
+                }
+                I32_XOR_ROTL_IMM => {
+                    let v = (s!(2) as u32) ^ (s!(3) as u32).rotate_left(imm!(4) & 31);
+                    d!(1) = u64::from(v);
+                    pc = pc.wrapping_add(5);
+                }
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
