@@ -792,7 +792,11 @@ fn register_code_xor_shifted() {
     let call = |f: &str, a: i32, b: i32, p: i32| {
         run1(src, f, &[Val::I32(a), Val::I32(b), Val::I32(p)], 1, 100_000)
     };
-    for (a, b) in [(0x1234_5678u32, 0x9abc_def0u32), (0, u32::MAX), (u32::MAX, 1)] {
+    for (a, b) in [
+        (0x1234_5678u32, 0x9abc_def0u32),
+        (0, u32::MAX),
+        (u32::MAX, 1),
+    ] {
         let (ia, ib) = (a as i32, b as i32);
         let v = |x: u32| Ok(vec![Val::I32(x as i32)]);
         assert_eq!(call("shr_b", ia, ib, 0), v(a ^ (b >> 8)));
@@ -807,4 +811,48 @@ fn register_code_xor_shifted() {
         assert_eq!(call("sigma", ia, ib, 1), v(s ^ 0x40));
     }
     assert_eq!(call("sigma", 0, 0, 65536), Err(Trap::MemoryOutOfBounds));
+}
+
+/// An i32.xor / i32.or with a byte an i32.load8_u at `x + constant` just loaded fuses with
+/// the load, whichever side the byte is on; the load still traps out of bounds (the sum wraps
+/// at 32 bits before the offset is added).
+#[test]
+fn register_code_binop_load8() {
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\81\42\ff\10")
+      (func (export "xor_b") (param i32 i32) (result i32)
+        (i32.xor (local.get 0) (i32.load8_u offset=1 (i32.add (local.get 1) (i32.const 1)))))
+      (func (export "or_a") (param i32 i32) (result i32)
+        (i32.or (i32.load8_u (i32.add (local.get 1) (i32.const -1))) (local.get 0)))
+      (func (export "crc") (param i32 i32) (result i32) (local i32)
+        ;; crc-style loop: c = (c ^ p[i]) rotated, retargeted to a local
+        (loop $l
+          (local.set 0 (i32.xor (local.get 0) (i32.load8_u (i32.add (local.get 2) (i32.const 0)))))
+          (local.set 0 (i32.rotl (local.get 0) (i32.const 8)))
+          (br_if $l (i32.lt_u (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (local.get 1))))
+        local.get 0)
+      (func (export "keep") (param i32 i32) (result i32) (local i32)
+        ;; the or's result retargeted to the local it reads
+        (local.set 2 (i32.const 0x1f))
+        (local.set 2 (i32.or (local.get 2) (i32.load8_u (i32.add (local.get 1) (i32.const 2)))))
+        local.get 2))"#;
+    let call = |f: &str, a: i32, b: i32| run1(src, f, &[Val::I32(a), Val::I32(b)], 1, 100_000);
+    let v = |x: i32| Ok(vec![Val::I32(x)]);
+    assert_eq!(call("xor_b", 0x1234, 0), v(0x1234 ^ 0xff));
+    assert_eq!(call("xor_b", -1, 1), v(!0x10));
+    // (-2 + 1) mod 2^32 = 2^32 - 1, + offset 1: out of bounds (no wrap to 0)
+    assert_eq!(call("xor_b", 0, -2), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("xor_b", 0, 65534), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("xor_b", 0, 65533), v(0));
+    assert_eq!(call("or_a", 0x1ff, 1), v(0x1ff));
+    assert_eq!(call("or_a", 0x100, 2), v(0x142));
+    assert_eq!(call("or_a", 0, 0), Err(Trap::MemoryOutOfBounds));
+    let mut c = 7u32;
+    for p in 0..4u32 {
+        c = (c ^ [0x81u32, 0x42, 0xff, 0x10][p as usize]).rotate_left(8);
+    }
+    assert_eq!(call("crc", 7, 4), v(c as i32));
+    assert_eq!(call("keep", 0, 1), v(0x1f));
+    assert_eq!(call("keep", 0, 65534), Err(Trap::MemoryOutOfBounds));
 }

@@ -1322,11 +1322,12 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
             }
         }
     }
-    // an i32.xor one of whose operands is the temp the last instruction (a shift or rotate by
-    // an immediate) just wrote, the other needing no code: fold that instruction in
-    if let (ops::I32_XOR, Some((at, last))) = (op, c.last_op) {
+    // a commutative binop one of whose operands is the temp the last instruction (a shift or
+    // rotate by an immediate, a byte load) just wrote, the other needing no code: fold that
+    // instruction in
+    if let Some((at, last)) = c.last_op {
         let no_code = |d: D| !matches!(d, D::Const(_));
-        if let (Some(f), true) = (ops::xor_shifted(last), no_code(ad) && no_code(bd)) {
+        if let (Some((f, len)), true) = (ops::operand_fused(op, last), no_code(ad) && no_code(bd)) {
             let s = c.code_get(at.wrapping_add(1));
             let (bs, as_) = (c.tslot(bpos), c.tslot(apos));
             let other = match (ad, bd) {
@@ -1335,12 +1336,16 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
                 _ => None,
             };
             if let Some((od, opos)) = other {
-                if at.wrapping_add(4) == c.pc() && c.code_get(at) == last {
-                    let x = c.code_get(at.wrapping_add(2));
-                    let k = c.code_get(at.wrapping_add(3));
+                if at.wrapping_add(len) == c.pc() && c.code_get(at) == last {
+                    let w = |i: usize| c.code_get(at.wrapping_add(i));
+                    let (x, k, off) = (w(2), w(3), w(4));
                     let o = c.use_(od, opos)?;
                     c.bld.code_len = at;
-                    return c.ins_dst(&[f, dst, o, x, k]);
+                    return if len == 5 {
+                        c.ins_dst(&[f, dst, o, x, k, off])
+                    } else {
+                        c.ins_dst(&[f, dst, o, x, k])
+                    };
                 }
             }
         }

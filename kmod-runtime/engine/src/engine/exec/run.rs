@@ -560,6 +560,18 @@ impl Instance<'_, '_> {
                     d!(1) = u64::from(v);
                     pc = pc.wrapping_add(5);
                 }
+                I32_XOR_LOAD8_U_ADD_IMM => {
+                    let a = (s!(3) as u32).wrapping_add(imm!(4));
+                    let [b] = load::<1>(mem, mem_len, u64::from(a), imm!(5))?;
+                    d!(1) = u64::from((s!(2) as u32) ^ u32::from(b));
+                    pc = pc.wrapping_add(6);
+                }
+                I32_OR_LOAD8_U_ADD_IMM => {
+                    let a = (s!(3) as u32).wrapping_add(imm!(4));
+                    let [b] = load::<1>(mem, mem_len, u64::from(a), imm!(5))?;
+                    d!(1) = u64::from((s!(2) as u32) | u32::from(b));
+                    pc = pc.wrapping_add(6);
+                }
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
