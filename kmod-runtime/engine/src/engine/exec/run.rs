@@ -389,7 +389,7 @@ impl Instance<'_, '_> {
                     s!(3)
                 };
                 d!(1) = v;
-                pc = pc.wrapping_add(6);
+                next!(6);
             }};
         }
 
@@ -452,13 +452,13 @@ impl Instance<'_, '_> {
                 COPY2 => {
                     d!(1) = s!(2);
                     d!(3) = s!(4);
-                    pc = pc.wrapping_add(5);
+                    next!(5);
                 }
                 COPY3 => {
                     d!(1) = s!(2);
                     d!(3) = s!(4);
                     d!(5) = s!(6);
-                    pc = pc.wrapping_add(7);
+                    next!(7);
                 }
                 CONST32 => {
                     d!(1) = u64::from(imm!(2));
@@ -553,24 +553,24 @@ impl Instance<'_, '_> {
                 I32_XOR_SHR_U_IMM => {
                     let v = (s!(2) as u32) ^ (s!(3) as u32).wrapping_shr(imm!(4));
                     d!(1) = u64::from(v);
-                    pc = pc.wrapping_add(5);
+                    next!(5);
                 }
                 I32_XOR_ROTL_IMM => {
                     let v = (s!(2) as u32) ^ (s!(3) as u32).rotate_left(imm!(4) & 31);
                     d!(1) = u64::from(v);
-                    pc = pc.wrapping_add(5);
+                    next!(5);
                 }
                 I32_XOR_LOAD8_U_ADD_IMM => {
                     let a = (s!(3) as u32).wrapping_add(imm!(4));
                     let [b] = load::<1>(mem, mem_len, u64::from(a), imm!(5))?;
                     d!(1) = u64::from((s!(2) as u32) ^ u32::from(b));
-                    pc = pc.wrapping_add(6);
+                    next!(6);
                 }
                 I32_OR_LOAD8_U_ADD_IMM => {
                     let a = (s!(3) as u32).wrapping_add(imm!(4));
                     let [b] = load::<1>(mem, mem_len, u64::from(a), imm!(5))?;
                     d!(1) = u64::from((s!(2) as u32) | u32::from(b));
-                    pc = pc.wrapping_add(6);
+                    next!(6);
                 }
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
@@ -604,7 +604,7 @@ impl Instance<'_, '_> {
                         s!(3)
                     };
                     d!(1) = v;
-                    pc = pc.wrapping_add(6);
+                    next!(6);
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
@@ -1005,7 +1005,7 @@ impl Instance<'_, '_> {
                     d!(2) = u64::from(a);
                     let bytes = load::<4>(mem, mem_len, u64::from(a), imm!(5))?;
                     d!(1) = u64::from(u32::from_le_bytes(bytes));
-                    pc = pc.wrapping_add(6);
+                    next!(6);
                 }
                 I32_STORE | F32_STORE => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I64_STORE | F64_STORE => storeop!(8, |v: u64| v.to_le_bytes()),
