@@ -611,3 +611,248 @@ fn op_numbers_partition_the_mask() {
         );
     }
 }
+
+/// Consecutive COPYs merge into COPY2/COPY3, which copy in order (a rotation through a
+/// temporary local, a swap through a materialized pending read, a merged copy whose last
+/// destination is retargeted by `local.set`).
+#[test]
+fn register_code_copy_chains() {
+    let src = r#"(module
+      (func (export "rot") (param i32 i32 i32 i32 i32) (result i32) (local i32)
+        (loop $l
+          local.get 3 local.set 5
+          local.get 2 local.set 3
+          local.get 1 local.set 2
+          local.get 0 local.set 1
+          local.get 5 local.set 0
+          (br_if $l (local.tee 4 (i32.add (local.get 4) (i32.const -1)))))
+        local.get 0 i32.const 12 i32.shl
+        local.get 1 i32.const 8 i32.shl i32.or
+        local.get 2 i32.const 4 i32.shl i32.or
+        local.get 3 i32.or)
+      (func (export "swap") (param i32 i32 i32) (result i32)
+        local.get 2 local.set 2
+        local.get 0 local.get 1 local.set 0 local.set 1
+        local.get 0 i32.const 16 i32.shl local.get 1 i32.or)
+      (func (export "blk") (param i32 i32) (result i32) (local i32 i32)
+        local.get 0 local.get 1
+        (block (param i32 i32) local.set 2 local.set 3)
+        local.get 2 i32.const 16 i32.shl local.get 3 i32.or))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    let v = |xs: &[i32]| xs.iter().map(|&x| Val::I32(x)).collect::<Vec<_>>();
+    assert_eq!(call("rot", &v(&[1, 2, 3, 4, 1])), Val::I32(0x4123));
+    assert_eq!(call("rot", &v(&[1, 2, 3, 4, 2])), Val::I32(0x3412));
+    assert_eq!(call("rot", &v(&[1, 2, 3, 4, 4])), Val::I32(0x1234));
+    assert_eq!(call("swap", &v(&[1, 2, 3])), Val::I32(0x2_0001));
+    assert_eq!(call("blk", &v(&[1, 2])), Val::I32(0x2_0001));
+}
+
+/// A select whose condition an i32 compare of two slots or an i32.and with a constant just
+/// computed fuses with it; each form against its unfused value.
+#[test]
+fn register_code_select_cond() {
+    let cmps = [
+        "eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u",
+    ];
+    let mut src = String::from("(module\n");
+    for c in cmps {
+        // fused: both values and the compare operands are locals
+        src.push_str(&format!(
+            "(func (export \"{c}\") (param i32 i32 i64 i64) (result i64)
+               (select (local.get 2) (local.get 3) (i32.{c} (local.get 0) (local.get 1))))\n"
+        ));
+    }
+    src.push_str(
+        r#"(func (export "min") (param i32 i32) (result i32) (local i32)
+             ;; the result retargeted to a local; compare operands are the values
+             (local.set 2 (select (local.get 0) (local.get 1)
+               (i32.lt_u (local.get 0) (local.get 1))))
+             local.get 2)
+           (func (export "bit") (param i32 i32 i32) (result i32)
+             (select (local.get 1) (local.get 2) (i32.and (local.get 0) (i32.const 0x80000001))))
+           (func (export "tmp") (param i32 i32) (result i32)
+             ;; values are temps computed before the condition
+             (select (i32.add (local.get 0) (i32.const 1)) (i32.add (local.get 1) (i32.const 2))
+               (i32.gt_s (local.get 0) (local.get 1))))
+           (func (export "sub") (param i32 i32) (result i32)
+             ;; compare operand is the temp slot the condition is written to
+             (select (local.get 0) (local.get 1)
+               (i32.eq (i32.sub (local.get 0) (local.get 1)) (local.get 1)))))"#,
+    );
+    let call = |f: &str, args: &[Val]| run1(&src, f, args, 1, 100_000).unwrap()[0];
+    let vals = [0i32, 1, -1, i32::MIN, i32::MAX, 7];
+    for (i, c) in cmps.iter().enumerate() {
+        for &x in &vals {
+            for &y in &vals {
+                let (ux, uy) = (x as u32, y as u32);
+                let want = [
+                    x == y,
+                    x != y,
+                    x < y,
+                    ux < uy,
+                    x > y,
+                    ux > uy,
+                    x <= y,
+                    ux <= uy,
+                    x >= y,
+                    ux >= uy,
+                ][i];
+                let got = call(c, &[Val::I32(x), Val::I32(y), Val::I64(10), Val::I64(-20)]);
+                assert_eq!(got, Val::I64(if want { 10 } else { -20 }), "{c} {x} {y}");
+            }
+        }
+    }
+    assert_eq!(call("min", &[Val::I32(3), Val::I32(-1)]), Val::I32(3));
+    assert_eq!(call("min", &[Val::I32(-1), Val::I32(3)]), Val::I32(3));
+    assert_eq!(call("min", &[Val::I32(2), Val::I32(5)]), Val::I32(2));
+    for (x, want) in [(0, 22), (1, 11), (2, 22), (i32::MIN, 11), (-2, 11), (6, 22)] {
+        let got = call("bit", &[Val::I32(x), Val::I32(11), Val::I32(22)]);
+        assert_eq!(got, Val::I32(want), "bit {x}");
+    }
+    assert_eq!(call("tmp", &[Val::I32(5), Val::I32(3)]), Val::I32(6));
+    assert_eq!(call("tmp", &[Val::I32(3), Val::I32(5)]), Val::I32(7));
+    assert_eq!(call("sub", &[Val::I32(6), Val::I32(3)]), Val::I32(6));
+    assert_eq!(call("sub", &[Val::I32(7), Val::I32(3)]), Val::I32(3));
+}
+
+/// An i32.load from the local an i32.add with a constant just wrote fuses with the add; the
+/// local keeps the sum, which wraps at 32 bits before the offset is added.
+#[test]
+fn register_code_load_tee_add_imm() {
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c")
+      (func (export "walk") (param i32) (result i32) (local i32 i32)
+        ;; sum of the words at 4, 8 (p += 4 then load p), n = param times
+        (loop $l
+          (local.set 2 (i32.add (local.get 2)
+            (i32.load (local.tee 1 (i32.add (local.get 1) (i32.const 4))))))
+          (br_if $l (local.tee 0 (i32.add (local.get 0) (i32.const -1)))))
+        local.get 2 local.get 1 i32.add)
+      (func (export "set") (param i32) (result i32) (local i32)
+        (local.set 1 (i32.add (local.get 0) (i32.const 4)))
+        (i32.load offset=2 (local.get 1))
+        local.get 1 i32.const 24 i32.shl i32.add)
+      (func (export "self") (param i32) (result i32)
+        (local.set 0 (i32.load (local.tee 0 (i32.add (local.get 0) (i32.const 1)))))
+        local.get 0)
+      (func (export "trap") (param i32) (result i32) (local i32)
+        (i32.load offset=1 (local.tee 1 (i32.add (local.get 0) (i32.const 4))))
+        drop
+        local.get 1)
+      )"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000);
+    assert_eq!(
+        call("walk", &[Val::I32(2)]).unwrap()[0],
+        Val::I32(0x0807_0605_i32.wrapping_add(0x0c0b_0a09) + 8)
+    );
+    assert_eq!(
+        call("set", &[Val::I32(0)]).unwrap()[0],
+        Val::I32(0x0a09_0807 + (4 << 24))
+    );
+    assert_eq!(
+        call("self", &[Val::I32(0)]).unwrap()[0],
+        Val::I32(0x0504_0302)
+    );
+    // (-4 + 4) mod 2^32 = 0, + offset 1
+    assert_eq!(call("trap", &[Val::I32(-4)]).unwrap()[0], Val::I32(0));
+    // (-5 + 4) mod 2^32 = 2^32 - 1, + offset 1: out of bounds (no wrap to 0)
+    assert_eq!(call("trap", &[Val::I32(-5)]), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(
+        call("trap", &[Val::I32(65528)]),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        call("trap", &[Val::I32(65527)]).unwrap()[0],
+        Val::I32(65531)
+    );
+}
+
+/// An i32.xor with an operand that a shift right (unsigned) or rotate left by a constant just
+/// computed fuses with it, whichever side the shifted operand is on; counts are mod 32.
+#[test]
+fn register_code_xor_shifted() {
+    let src = r#"(module
+      (func (export "shr_b") (param i32 i32 i32) (result i32)
+        (i32.xor (local.get 0) (i32.shr_u (local.get 1) (i32.const 8))))
+      (func (export "shr_a") (param i32 i32 i32) (result i32)
+        (i32.xor (i32.shr_u (local.get 1) (i32.const 33)) (local.get 0)))
+      (func (export "rotl_b") (param i32 i32 i32) (result i32)
+        (i32.xor (i32.add (local.get 0) (i32.const 1)) (i32.rotl (local.get 1) (i32.const 7))))
+      (func (export "rotl_a") (param i32 i32 i32) (result i32)
+        (i32.xor (i32.rotl (local.get 1) (i32.const 40)) (local.get 0)))
+      (func (export "sigma") (param i32 i32 i32) (result i32) (local i32)
+        ;; sha256-style: rotl ^ rotl ^ shr, in place through temps, retargeted to a local
+        (local.set 3 (i32.xor
+          (i32.xor (i32.rotl (local.get 1) (i32.const 25)) (i32.rotl (local.get 1) (i32.const 14)))
+          (i32.shr_u (local.get 1) (i32.const 3))))
+        (i32.xor (local.get 3) (i32.shr_u (i32.load8_u (local.get 2)) (i32.const 1))))
+      (memory 1)
+      (data (i32.const 0) "\ff\80"))"#;
+    let call = |f: &str, a: i32, b: i32, p: i32| {
+        run1(src, f, &[Val::I32(a), Val::I32(b), Val::I32(p)], 1, 100_000)
+    };
+    for (a, b) in [
+        (0x1234_5678u32, 0x9abc_def0u32),
+        (0, u32::MAX),
+        (u32::MAX, 1),
+    ] {
+        let (ia, ib) = (a as i32, b as i32);
+        let v = |x: u32| Ok(vec![Val::I32(x as i32)]);
+        assert_eq!(call("shr_b", ia, ib, 0), v(a ^ (b >> 8)));
+        assert_eq!(call("shr_a", ia, ib, 0), v(a ^ (b >> 1)));
+        assert_eq!(
+            call("rotl_b", ia, ib, 0),
+            v(a.wrapping_add(1) ^ b.rotate_left(7))
+        );
+        assert_eq!(call("rotl_a", ia, ib, 0), v(a ^ b.rotate_left(8)));
+        let s = b.rotate_left(25) ^ b.rotate_left(14) ^ (b >> 3);
+        assert_eq!(call("sigma", ia, ib, 0), v(s ^ 0x7f));
+        assert_eq!(call("sigma", ia, ib, 1), v(s ^ 0x40));
+    }
+    assert_eq!(call("sigma", 0, 0, 65536), Err(Trap::MemoryOutOfBounds));
+}
+
+/// An i32.xor / i32.or with a byte an i32.load8_u at `x + constant` just loaded fuses with
+/// the load, whichever side the byte is on; the load still traps out of bounds (the sum wraps
+/// at 32 bits before the offset is added).
+#[test]
+fn register_code_binop_load8() {
+    let src = r#"(module
+      (memory 1)
+      (data (i32.const 0) "\81\42\ff\10")
+      (func (export "xor_b") (param i32 i32) (result i32)
+        (i32.xor (local.get 0) (i32.load8_u offset=1 (i32.add (local.get 1) (i32.const 1)))))
+      (func (export "or_a") (param i32 i32) (result i32)
+        (i32.or (i32.load8_u (i32.add (local.get 1) (i32.const -1))) (local.get 0)))
+      (func (export "crc") (param i32 i32) (result i32) (local i32)
+        ;; crc-style loop: c = (c ^ p[i]) rotated, retargeted to a local
+        (loop $l
+          (local.set 0 (i32.xor (local.get 0) (i32.load8_u (i32.add (local.get 2) (i32.const 0)))))
+          (local.set 0 (i32.rotl (local.get 0) (i32.const 8)))
+          (br_if $l (i32.lt_u (local.tee 2 (i32.add (local.get 2) (i32.const 1))) (local.get 1))))
+        local.get 0)
+      (func (export "keep") (param i32 i32) (result i32) (local i32)
+        ;; the or's result retargeted to the local it reads
+        (local.set 2 (i32.const 0x1f))
+        (local.set 2 (i32.or (local.get 2) (i32.load8_u (i32.add (local.get 1) (i32.const 2)))))
+        local.get 2))"#;
+    let call = |f: &str, a: i32, b: i32| run1(src, f, &[Val::I32(a), Val::I32(b)], 1, 100_000);
+    let v = |x: i32| Ok(vec![Val::I32(x)]);
+    assert_eq!(call("xor_b", 0x1234, 0), v(0x1234 ^ 0xff));
+    assert_eq!(call("xor_b", -1, 1), v(!0x10));
+    // (-2 + 1) mod 2^32 = 2^32 - 1, + offset 1: out of bounds (no wrap to 0)
+    assert_eq!(call("xor_b", 0, -2), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("xor_b", 0, 65534), Err(Trap::MemoryOutOfBounds));
+    assert_eq!(call("xor_b", 0, 65533), v(0));
+    assert_eq!(call("or_a", 0x1ff, 1), v(0x1ff));
+    assert_eq!(call("or_a", 0x100, 2), v(0x142));
+    assert_eq!(call("or_a", 0, 0), Err(Trap::MemoryOutOfBounds));
+    let mut c = 7u32;
+    for p in 0..4u32 {
+        c = (c ^ [0x81u32, 0x42, 0xff, 0x10][p as usize]).rotate_left(8);
+    }
+    assert_eq!(call("crc", 7, 4), v(c as i32));
+    assert_eq!(call("keep", 0, 1), v(0x1f));
+    assert_eq!(call("keep", 0, 65534), Err(Trap::MemoryOutOfBounds));
+}

@@ -140,6 +140,32 @@ impl Ctx<'_, '_> {
         Ok(())
     }
 
+    /// Emits `COPY dst src`, merged into the last instruction of the basic block if that is a
+    /// COPY (into a COPY2) or a COPY2 (into a COPY3): these copy in order, so the merged copy
+    /// behaves as the sequence, and its last dst word can be retargeted like a COPY's.
+    fn copy(&mut self, dst: u32, src: u32) -> Result<(), Error> {
+        if !self.reachable() {
+            return Ok(());
+        }
+        if let Some((at, op)) = self.last_op {
+            let (len, merged) = match op {
+                ops::COPY => (3, ops::COPY2),
+                ops::COPY2 => (5, ops::COPY3),
+                _ => (0, 0),
+            };
+            if len != 0 && at.wrapping_add(len) == self.pc() && self.code_get(at) == op {
+                self.code_set(at, merged)?;
+                let d = self.pc();
+                self.emit(dst)?;
+                self.emit(src)?;
+                self.last_op = Some((at, merged));
+                self.last_dst = Some(d);
+                return Ok(());
+            }
+        }
+        self.ins_dst(&[ops::COPY, dst, src])
+    }
+
     /// Records slot `s` as used by the function (the frame's max height covers it).
     fn sl(&mut self, s: usize) -> u32 {
         let end = s.saturating_add(1);
@@ -251,7 +277,7 @@ impl Ctx<'_, '_> {
         }
         let dst = self.tslot(pos);
         match d {
-            D::Local(i) => self.ins_dst(&[ops::COPY, dst, i])?,
+            D::Local(i) => self.copy(dst, i)?,
             D::Const(c) => self.konst(dst, c)?,
             D::Temp => {}
         }
@@ -333,7 +359,7 @@ impl Ctx<'_, '_> {
         self.before_write(x)?;
         match d {
             D::Local(y) if y == x => Ok(()),
-            D::Local(y) => self.ins_dst(&[ops::COPY, x, y]),
+            D::Local(y) => self.copy(x, y),
             D::Const(c) => self.konst(x, c),
             D::Temp => {
                 let s = self.tslot(pos);
@@ -344,7 +370,7 @@ impl Ctx<'_, '_> {
                         return Ok(());
                     }
                 }
-                self.ins_dst(&[ops::COPY, x, s])
+                self.copy(x, s)
             }
         }
     }
@@ -967,6 +993,28 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             };
             c.push(t)?;
             if c.reachable() {
+                // the condition is the temp the last instruction (a compare or a bit test)
+                // just wrote, and the values need no code: fold that instruction in
+                let no_code = |d: D| !matches!(d, D::Const(_));
+                if let (D::Temp, true, Some((at, last))) =
+                    (cd, no_code(ad) && no_code(bd), c.last_op)
+                {
+                    let cs = c.tslot(cpos);
+                    if let Some(f) = ops::select_cond(last) {
+                        if at.wrapping_add(4) == c.pc()
+                            && c.code_get(at) == last
+                            && c.code_get(at.wrapping_add(1)) == cs
+                        {
+                            let x = c.code_get(at.wrapping_add(2));
+                            let y = c.code_get(at.wrapping_add(3));
+                            let bs = c.use_(bd, bpos)?;
+                            let as_ = c.use_(ad, apos)?;
+                            let dst = c.tslot(apos);
+                            c.bld.code_len = at;
+                            return c.ins_dst(&[f, dst, as_, bs, x, y]);
+                        }
+                    }
+                }
                 let cs = c.use_(cd, cpos)?;
                 let bs = c.use_(bd, bpos)?;
                 let as_ = c.use_(ad, apos)?;
@@ -1061,6 +1109,21 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.push_vt(vt)?;
                 if c.reachable() {
                     let dst = c.tslot(apos);
+                    // the address is the local the last instruction (an i32.add with an
+                    // immediate) just wrote: the add and the load become one instruction
+                    if let (D::Local(x), Some((at, ops::I32_ADD_IMM)), ops::I32_LOAD) =
+                        (ad, c.last_op, op)
+                    {
+                        if at.wrapping_add(4) == c.pc()
+                            && c.code_get(at) == ops::I32_ADD_IMM
+                            && c.code_get(at.wrapping_add(1)) == x
+                        {
+                            let a = c.code_get(at.wrapping_add(2));
+                            let k = c.code_get(at.wrapping_add(3));
+                            c.bld.code_len = at;
+                            return c.ins_dst(&[ops::I32_LOAD_TEE_ADD_IMM, dst, x, a, k, offset]);
+                        }
+                    }
                     // the address is the temp the last instruction (an i32.add with an
                     // immediate) just wrote: fold the add into the load
                     if let (D::Temp, Some((at, ops::I32_ADD_IMM)), Some(fused)) =
@@ -1255,6 +1318,34 @@ fn numeric(c: &mut Ctx<'_, '_>, op: u32) -> Result<(), Error> {
                 if let Some(&(_, sw_imm, _)) = ops::BIN_IMM.iter().find(|f| f.0 == swapped) {
                     let b = c.use_(bd, bpos)?;
                     return c.ins_dst(&[sw_imm, dst, b, k]);
+                }
+            }
+        }
+    }
+    // a commutative binop one of whose operands is the temp the last instruction (a shift or
+    // rotate by an immediate, a byte load) just wrote, the other needing no code: fold that
+    // instruction in
+    if let Some((at, last)) = c.last_op {
+        let no_code = |d: D| !matches!(d, D::Const(_));
+        if let (Some((f, len)), true) = (ops::operand_fused(op, last), no_code(ad) && no_code(bd)) {
+            let s = c.code_get(at.wrapping_add(1));
+            let (bs, as_) = (c.tslot(bpos), c.tslot(apos));
+            let other = match (ad, bd) {
+                (_, D::Temp) if s == bs => Some((ad, apos)),
+                (D::Temp, _) if s == as_ => Some((bd, bpos)),
+                _ => None,
+            };
+            if let Some((od, opos)) = other {
+                if at.wrapping_add(len) == c.pc() && c.code_get(at) == last {
+                    let w = |i: usize| c.code_get(at.wrapping_add(i));
+                    let (x, k, off) = (w(2), w(3), w(4));
+                    let o = c.use_(od, opos)?;
+                    c.bld.code_len = at;
+                    return if len == 5 {
+                        c.ins_dst(&[f, dst, o, x, k, off])
+                    } else {
+                        c.ins_dst(&[f, dst, o, x, k])
+                    };
                 }
             }
         }

@@ -387,6 +387,18 @@ impl Instance<'_, '_> {
                 fuel_block!();
             }};
         }
+        // select on an i32 compare of two slots: dst a b x y
+        macro_rules! selc {
+            ($f:expr) => {{
+                let v = if ($f)(s!(4) as u32, s!(5) as u32) {
+                    s!(2)
+                } else {
+                    s!(3)
+                };
+                d!(1) = v;
+                next!(6);
+            }};
+        }
 
         // Enter `func`.
         {
@@ -443,6 +455,17 @@ impl Instance<'_, '_> {
                 | F64_REINTERPRET_I64 => {
                     d!(1) = s!(2);
                     next!(3);
+                }
+                COPY2 => {
+                    d!(1) = s!(2);
+                    d!(3) = s!(4);
+                    next!(5);
+                }
+                COPY3 => {
+                    d!(1) = s!(2);
+                    d!(3) = s!(4);
+                    d!(5) = s!(6);
+                    next!(7);
                 }
                 CONST32 => {
                     d!(1) = u64::from(imm!(2));
@@ -534,6 +557,28 @@ impl Instance<'_, '_> {
                 I32_ADD_IMM_BR_LE_U_IMM => abrci!(|a: u32, b: u32| a <= b),
                 I32_ADD_IMM_BR_GE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
                 I32_ADD_IMM_BR_GE_U_IMM => abrci!(|a: u32, b: u32| a >= b),
+                I32_XOR_SHR_U_IMM => {
+                    let v = (s!(2) as u32) ^ (s!(3) as u32).wrapping_shr(imm!(4));
+                    d!(1) = u64::from(v);
+                    next!(5);
+                }
+                I32_XOR_ROTL_IMM => {
+                    let v = (s!(2) as u32) ^ (s!(3) as u32).rotate_left(imm!(4) & 31);
+                    d!(1) = u64::from(v);
+                    next!(5);
+                }
+                I32_XOR_LOAD8_U_ADD_IMM => {
+                    let a = (s!(3) as u32).wrapping_add(imm!(4));
+                    let [b] = load::<1>(mem, mem_len, u64::from(a), imm!(5))?;
+                    d!(1) = u64::from((s!(2) as u32) ^ u32::from(b));
+                    next!(6);
+                }
+                I32_OR_LOAD8_U_ADD_IMM => {
+                    let a = (s!(3) as u32).wrapping_add(imm!(4));
+                    let [b] = load::<1>(mem, mem_len, u64::from(a), imm!(5))?;
+                    d!(1) = u64::from((s!(2) as u32) | u32::from(b));
+                    next!(6);
+                }
                 GLOBAL_GET => {
                     let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
@@ -548,6 +593,25 @@ impl Instance<'_, '_> {
                     let v = if s!(4) as u32 != 0 { s!(2) } else { s!(3) };
                     d!(1) = v;
                     next!(5);
+                }
+                SELECT_I32_EQ => selc!(|a: u32, b: u32| a == b),
+                SELECT_I32_NE => selc!(|a: u32, b: u32| a != b),
+                SELECT_I32_LT_S => selc!(|a: u32, b: u32| (a as i32) < (b as i32)),
+                SELECT_I32_LT_U => selc!(|a: u32, b: u32| a < b),
+                SELECT_I32_GT_S => selc!(|a: u32, b: u32| (a as i32) > (b as i32)),
+                SELECT_I32_GT_U => selc!(|a: u32, b: u32| a > b),
+                SELECT_I32_LE_S => selc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
+                SELECT_I32_LE_U => selc!(|a: u32, b: u32| a <= b),
+                SELECT_I32_GE_S => selc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
+                SELECT_I32_GE_U => selc!(|a: u32, b: u32| a >= b),
+                SELECT_AND_IMM => {
+                    let v = if (s!(4) as u32) & imm!(5) != 0 {
+                        s!(2)
+                    } else {
+                        s!(3)
+                    };
+                    d!(1) = v;
+                    next!(6);
                 }
                 JUMP => {
                     pc = imm!(1) as usize;
@@ -943,6 +1007,13 @@ impl Instance<'_, '_> {
                 I64_LOAD16_U_SCALED => loadop_sc!(2, |b| u64::from(u16::from_le_bytes(b))),
                 I64_LOAD32_S_SCALED => loadop_sc!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
                 I64_LOAD32_U_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I32_LOAD_TEE_ADD_IMM => {
+                    let a = (s!(3) as u32).wrapping_add(imm!(4));
+                    d!(2) = u64::from(a);
+                    let bytes = load::<4>(mem, mem_len, u64::from(a), imm!(5))?;
+                    d!(1) = u64::from(u32::from_le_bytes(bytes));
+                    next!(6);
+                }
                 I32_STORE | F32_STORE => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I64_STORE | F64_STORE => storeop!(8, |v: u64| v.to_le_bytes()),
                 I32_STORE8 | I64_STORE8 => storeop!(1, |v: u64| [v as u8]),
