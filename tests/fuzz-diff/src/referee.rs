@@ -81,8 +81,9 @@ fn referee_fuel(fuel: u64) -> u64 {
 
 /// Instantiates `wasm` and performs `calls` (export name, arguments) in order, each with
 /// [`referee_fuel`]`(fuel)`.
-/// Returns the last call's outcome and the exported memory, or `None` when the referee cannot
-/// decide (it rejects the module, or fuel / stack ran out on the way).
+/// Returns the last call's outcome (`Ok([])` when there are no calls), the exported memory and
+/// globals, or `None` when the referee cannot decide (it rejects the module, or fuel / stack ran
+/// out on the way).
 pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<Outcome> {
     let fuel = referee_fuel(fuel);
     let engine = engine();
@@ -126,7 +127,9 @@ pub fn replay(wasm: &[u8], fuel: u64, calls: &[(String, Vec<Value>)]) -> Option<
             Some((e.name().to_string(), from_w(&g.get(&store))))
         })
         .collect();
-    Some((last?, mem, globals))
+    // With no calls (globals or memory compared right after instantiation) there is no call
+    // result, and the state after the start function still decides.
+    Some((last.unwrap_or_else(|| Ok(Vec::new())), mem, globals))
 }
 
 /// Instantiation outcome in the referee (segments + start function): `Some(Ok)`, `Some(Err(trap))`
