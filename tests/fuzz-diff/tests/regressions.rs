@@ -53,3 +53,34 @@ fn select_eqz_divisor_guard() {
         );
     }
 }
+
+/// The same guard in a start function, with the result left in a global and no call made: the
+/// referee used to stay "undecided" when no call preceded the comparison (a finding of a 1M run).
+/// ```wat
+/// (module
+///   (global (export "g") (mut i32) (i32.const 0))
+///   (func $start (local i32 i32)
+///     i32.const 1023  i32.const -129  local.set 0
+///     i32.const 1  local.get 0  local.get 0  i32.eqz  select  local.set 0   ;; -129
+///     local.set 1                                                          ;; 1023
+///     local.get 1  local.get 0  i32.rem_s  global.get 0  i32.xor  global.set 0)
+///   (start $start))                                                        ;; g = 120, wasmi 2.0.0: 0
+/// ```
+const START_GLOBAL: &[u8] = &[
+    0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 6, 6, 1, 127, 1, 65, 0, 11, 7, 5,
+    1, 1, 103, 3, 0, 8, 1, 0, 10, 36, 1, 34, 1, 2, 127, 65, 255, 7, 65, 255, 126, 33, 0, 65, 1, 32,
+    0, 32, 0, 69, 27, 33, 0, 33, 1, 32, 1, 32, 0, 111, 35, 0, 115, 36, 0, 11,
+];
+
+#[test]
+fn start_function_global_without_calls() {
+    let want = vec![("g".to_string(), Value::I32(120))];
+    let mut fuel = 10_000;
+    match ours::with_instance(START_GLOBAL, &mut fuel, |s| s.globals()) {
+        Ok(g) => assert_eq!(g, want, "ours"),
+        Err(SetupError::Unavailable(_)) => {}
+        Err(e) => panic!("ours: {e}"),
+    }
+    let got = fuzz_diff::referee::replay(START_GLOBAL, 10_000, &[]);
+    assert_eq!(got.map(|o| o.2), Some(want), "referee");
+}
