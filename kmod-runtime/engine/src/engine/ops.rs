@@ -523,8 +523,9 @@ pub fn operand_fused(op: u32, last: u32) -> Option<(u32, usize)> {
 }
 
 /// Words of the longest instruction (op word plus immediates, BR_TABLE's targets excluded).
-/// The code area ends with this many UNREACHABLE words, and the interpreter dispatches only
-/// at `pc < code_len - K_MAX`, so reading words `pc..pc + K_MAX` needs no further check.
+/// The code area ends with this many UNREACHABLE words, so an instruction that starts below
+/// `code_len - K_MAX` can be read, and stepped over, with no further check (see the dispatch
+/// invariant in `exec/run.rs`).
 pub const K_MAX: usize = 8;
 
 /// A binop with an immediate form: (op, imm op, op with swapped operands or 0).

@@ -78,6 +78,98 @@ fn store<const N: usize>(
     Ok(())
 }
 
+/// Defines the ten integer comparisons of one width once, for the compare ops and every fused
+/// form that contains a compare (`_IMM`, compare-and-branch, compare-and-select).
+macro_rules! comparisons {
+    ($m:ident, $u:ty, $s:ty) => {
+        mod $m {
+            #[inline(always)]
+            pub fn eq(a: $u, b: $u) -> bool {
+                a == b
+            }
+            #[inline(always)]
+            pub fn ne(a: $u, b: $u) -> bool {
+                a != b
+            }
+            #[inline(always)]
+            pub fn lt_s(a: $u, b: $u) -> bool {
+                (a as $s) < (b as $s)
+            }
+            #[inline(always)]
+            pub fn lt_u(a: $u, b: $u) -> bool {
+                a < b
+            }
+            #[inline(always)]
+            pub fn gt_s(a: $u, b: $u) -> bool {
+                (a as $s) > (b as $s)
+            }
+            #[inline(always)]
+            pub fn gt_u(a: $u, b: $u) -> bool {
+                a > b
+            }
+            #[inline(always)]
+            pub fn le_s(a: $u, b: $u) -> bool {
+                (a as $s) <= (b as $s)
+            }
+            #[inline(always)]
+            pub fn le_u(a: $u, b: $u) -> bool {
+                a <= b
+            }
+            #[inline(always)]
+            pub fn ge_s(a: $u, b: $u) -> bool {
+                (a as $s) >= (b as $s)
+            }
+            #[inline(always)]
+            pub fn ge_u(a: $u, b: $u) -> bool {
+                a >= b
+            }
+        }
+    };
+}
+comparisons!(cmp32, u32, i32);
+comparisons!(cmp64, u64, i64);
+
+/// Slot values of the loaded bytes, one per load kind; the plain loads and their fused address
+/// forms (`_ADD_IMM`, `_SCALED`) share them.
+mod ld {
+    #[inline(always)]
+    pub fn u32_le(b: [u8; 4]) -> u64 {
+        u64::from(u32::from_le_bytes(b))
+    }
+    #[inline(always)]
+    pub fn u64_le(b: [u8; 8]) -> u64 {
+        u64::from_le_bytes(b)
+    }
+    #[inline(always)]
+    pub fn u8([b]: [u8; 1]) -> u64 {
+        u64::from(b)
+    }
+    #[inline(always)]
+    pub fn u16_le(b: [u8; 2]) -> u64 {
+        u64::from(u16::from_le_bytes(b))
+    }
+    #[inline(always)]
+    pub fn i32_s8([b]: [u8; 1]) -> u64 {
+        u64::from(i32::from(b as i8) as u32)
+    }
+    #[inline(always)]
+    pub fn i32_s16(b: [u8; 2]) -> u64 {
+        u64::from(i32::from(i16::from_le_bytes(b)) as u32)
+    }
+    #[inline(always)]
+    pub fn i64_s8([b]: [u8; 1]) -> u64 {
+        i64::from(b as i8) as u64
+    }
+    #[inline(always)]
+    pub fn i64_s16(b: [u8; 2]) -> u64 {
+        i64::from(i16::from_le_bytes(b)) as u64
+    }
+    #[inline(always)]
+    pub fn i64_s32(b: [u8; 4]) -> u64 {
+        i64::from(i32::from_le_bytes(b)) as u64
+    }
+}
+
 fn trunc32(r: Result<i32, sf::FloatToIntError>) -> Result<u64, Trap> {
     match r {
         Ok(v) => Ok(u64::from(v as u32)),
@@ -486,16 +578,16 @@ impl Instance<'_, '_> {
                 I32_SHR_U_IMM => i32i!(|a: u32, b: u32| a.wrapping_shr(b)),
                 I32_ROTL_IMM => i32i!(|a: u32, b: u32| a.rotate_left(b & 31)),
                 I32_ROTR_IMM => i32i!(|a: u32, b: u32| a.rotate_right(b & 31)),
-                I32_EQ_IMM => i32i!(|a: u32, b: u32| a == b),
-                I32_NE_IMM => i32i!(|a: u32, b: u32| a != b),
-                I32_LT_S_IMM => i32i!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_LT_U_IMM => i32i!(|a: u32, b: u32| a < b),
-                I32_GT_S_IMM => i32i!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_GT_U_IMM => i32i!(|a: u32, b: u32| a > b),
-                I32_LE_S_IMM => i32i!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_LE_U_IMM => i32i!(|a: u32, b: u32| a <= b),
-                I32_GE_S_IMM => i32i!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_GE_U_IMM => i32i!(|a: u32, b: u32| a >= b),
+                I32_EQ_IMM => i32i!(cmp32::eq),
+                I32_NE_IMM => i32i!(cmp32::ne),
+                I32_LT_S_IMM => i32i!(cmp32::lt_s),
+                I32_LT_U_IMM => i32i!(cmp32::lt_u),
+                I32_GT_S_IMM => i32i!(cmp32::gt_s),
+                I32_GT_U_IMM => i32i!(cmp32::gt_u),
+                I32_LE_S_IMM => i32i!(cmp32::le_s),
+                I32_LE_U_IMM => i32i!(cmp32::le_u),
+                I32_GE_S_IMM => i32i!(cmp32::ge_s),
+                I32_GE_U_IMM => i32i!(cmp32::ge_u),
                 I64_ADD_IMM => i64i!(|a: u64, b: u64| a.wrapping_add(b)),
                 I64_SUB_IMM => i64i!(|a: u64, b: u64| a.wrapping_sub(b)),
                 I64_MUL_IMM => i64i!(|a: u64, b: u64| a.wrapping_mul(b)),
@@ -507,36 +599,36 @@ impl Instance<'_, '_> {
                 I64_SHR_U_IMM => i64i!(|a: u64, b: u64| a.wrapping_shr(b as u32)),
                 I64_ROTL_IMM => i64i!(|a: u64, b: u64| a.rotate_left((b & 63) as u32)),
                 I64_ROTR_IMM => i64i!(|a: u64, b: u64| a.rotate_right((b & 63) as u32)),
-                I64_EQ_IMM => i64i!(|a: u64, b: u64| a == b),
-                I64_NE_IMM => i64i!(|a: u64, b: u64| a != b),
-                I64_LT_S_IMM => i64i!(|a: u64, b: u64| (a as i64) < (b as i64)),
-                I64_LT_U_IMM => i64i!(|a: u64, b: u64| a < b),
-                I64_GT_S_IMM => i64i!(|a: u64, b: u64| (a as i64) > (b as i64)),
-                I64_GT_U_IMM => i64i!(|a: u64, b: u64| a > b),
-                I64_LE_S_IMM => i64i!(|a: u64, b: u64| (a as i64) <= (b as i64)),
-                I64_LE_U_IMM => i64i!(|a: u64, b: u64| a <= b),
-                I64_GE_S_IMM => i64i!(|a: u64, b: u64| (a as i64) >= (b as i64)),
-                I64_GE_U_IMM => i64i!(|a: u64, b: u64| a >= b),
-                BR_I32_EQ => brc!(|a: u32, b: u32| a == b),
-                BR_I32_NE => brc!(|a: u32, b: u32| a != b),
-                BR_I32_LT_S => brc!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_I32_LT_U => brc!(|a: u32, b: u32| a < b),
-                BR_I32_GT_S => brc!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_I32_GT_U => brc!(|a: u32, b: u32| a > b),
-                BR_I32_LE_S => brc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_I32_LE_U => brc!(|a: u32, b: u32| a <= b),
-                BR_I32_GE_S => brc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_I32_GE_U => brc!(|a: u32, b: u32| a >= b),
-                BR_I32_EQ_IMM => brci!(|a: u32, b: u32| a == b),
-                BR_I32_NE_IMM => brci!(|a: u32, b: u32| a != b),
-                BR_I32_LT_S_IMM => brci!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                BR_I32_LT_U_IMM => brci!(|a: u32, b: u32| a < b),
-                BR_I32_GT_S_IMM => brci!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                BR_I32_GT_U_IMM => brci!(|a: u32, b: u32| a > b),
-                BR_I32_LE_S_IMM => brci!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                BR_I32_LE_U_IMM => brci!(|a: u32, b: u32| a <= b),
-                BR_I32_GE_S_IMM => brci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                BR_I32_GE_U_IMM => brci!(|a: u32, b: u32| a >= b),
+                I64_EQ_IMM => i64i!(cmp64::eq),
+                I64_NE_IMM => i64i!(cmp64::ne),
+                I64_LT_S_IMM => i64i!(cmp64::lt_s),
+                I64_LT_U_IMM => i64i!(cmp64::lt_u),
+                I64_GT_S_IMM => i64i!(cmp64::gt_s),
+                I64_GT_U_IMM => i64i!(cmp64::gt_u),
+                I64_LE_S_IMM => i64i!(cmp64::le_s),
+                I64_LE_U_IMM => i64i!(cmp64::le_u),
+                I64_GE_S_IMM => i64i!(cmp64::ge_s),
+                I64_GE_U_IMM => i64i!(cmp64::ge_u),
+                BR_I32_EQ => brc!(cmp32::eq),
+                BR_I32_NE => brc!(cmp32::ne),
+                BR_I32_LT_S => brc!(cmp32::lt_s),
+                BR_I32_LT_U => brc!(cmp32::lt_u),
+                BR_I32_GT_S => brc!(cmp32::gt_s),
+                BR_I32_GT_U => brc!(cmp32::gt_u),
+                BR_I32_LE_S => brc!(cmp32::le_s),
+                BR_I32_LE_U => brc!(cmp32::le_u),
+                BR_I32_GE_S => brc!(cmp32::ge_s),
+                BR_I32_GE_U => brc!(cmp32::ge_u),
+                BR_I32_EQ_IMM => brci!(cmp32::eq),
+                BR_I32_NE_IMM => brci!(cmp32::ne),
+                BR_I32_LT_S_IMM => brci!(cmp32::lt_s),
+                BR_I32_LT_U_IMM => brci!(cmp32::lt_u),
+                BR_I32_GT_S_IMM => brci!(cmp32::gt_s),
+                BR_I32_GT_U_IMM => brci!(cmp32::gt_u),
+                BR_I32_LE_S_IMM => brci!(cmp32::le_s),
+                BR_I32_LE_U_IMM => brci!(cmp32::le_u),
+                BR_I32_GE_S_IMM => brci!(cmp32::ge_s),
+                BR_I32_GE_U_IMM => brci!(cmp32::ge_u),
                 I32_ADD_IMM_BR_NZ => {
                     let v = (s!(2) as u32).wrapping_add(imm!(3));
                     d!(1) = u64::from(v);
@@ -547,16 +639,16 @@ impl Instance<'_, '_> {
                     }
                     fuel_block!();
                 }
-                I32_ADD_IMM_BR_EQ_IMM => abrci!(|a: u32, b: u32| a == b),
-                I32_ADD_IMM_BR_NE_IMM => abrci!(|a: u32, b: u32| a != b),
-                I32_ADD_IMM_BR_LT_S_IMM => abrci!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                I32_ADD_IMM_BR_LT_U_IMM => abrci!(|a: u32, b: u32| a < b),
-                I32_ADD_IMM_BR_GT_S_IMM => abrci!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                I32_ADD_IMM_BR_GT_U_IMM => abrci!(|a: u32, b: u32| a > b),
-                I32_ADD_IMM_BR_LE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                I32_ADD_IMM_BR_LE_U_IMM => abrci!(|a: u32, b: u32| a <= b),
-                I32_ADD_IMM_BR_GE_S_IMM => abrci!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                I32_ADD_IMM_BR_GE_U_IMM => abrci!(|a: u32, b: u32| a >= b),
+                I32_ADD_IMM_BR_EQ_IMM => abrci!(cmp32::eq),
+                I32_ADD_IMM_BR_NE_IMM => abrci!(cmp32::ne),
+                I32_ADD_IMM_BR_LT_S_IMM => abrci!(cmp32::lt_s),
+                I32_ADD_IMM_BR_LT_U_IMM => abrci!(cmp32::lt_u),
+                I32_ADD_IMM_BR_GT_S_IMM => abrci!(cmp32::gt_s),
+                I32_ADD_IMM_BR_GT_U_IMM => abrci!(cmp32::gt_u),
+                I32_ADD_IMM_BR_LE_S_IMM => abrci!(cmp32::le_s),
+                I32_ADD_IMM_BR_LE_U_IMM => abrci!(cmp32::le_u),
+                I32_ADD_IMM_BR_GE_S_IMM => abrci!(cmp32::ge_s),
+                I32_ADD_IMM_BR_GE_U_IMM => abrci!(cmp32::ge_u),
                 I32_XOR_SHR_U_IMM => {
                     let v = (s!(2) as u32) ^ (s!(3) as u32).wrapping_shr(imm!(4));
                     d!(1) = u64::from(v);
@@ -594,16 +686,16 @@ impl Instance<'_, '_> {
                     d!(1) = v;
                     next!(5);
                 }
-                SELECT_I32_EQ => selc!(|a: u32, b: u32| a == b),
-                SELECT_I32_NE => selc!(|a: u32, b: u32| a != b),
-                SELECT_I32_LT_S => selc!(|a: u32, b: u32| (a as i32) < (b as i32)),
-                SELECT_I32_LT_U => selc!(|a: u32, b: u32| a < b),
-                SELECT_I32_GT_S => selc!(|a: u32, b: u32| (a as i32) > (b as i32)),
-                SELECT_I32_GT_U => selc!(|a: u32, b: u32| a > b),
-                SELECT_I32_LE_S => selc!(|a: u32, b: u32| (a as i32) <= (b as i32)),
-                SELECT_I32_LE_U => selc!(|a: u32, b: u32| a <= b),
-                SELECT_I32_GE_S => selc!(|a: u32, b: u32| (a as i32) >= (b as i32)),
-                SELECT_I32_GE_U => selc!(|a: u32, b: u32| a >= b),
+                SELECT_I32_EQ => selc!(cmp32::eq),
+                SELECT_I32_NE => selc!(cmp32::ne),
+                SELECT_I32_LT_S => selc!(cmp32::lt_s),
+                SELECT_I32_LT_U => selc!(cmp32::lt_u),
+                SELECT_I32_GT_S => selc!(cmp32::gt_s),
+                SELECT_I32_GT_U => selc!(cmp32::gt_u),
+                SELECT_I32_LE_S => selc!(cmp32::le_s),
+                SELECT_I32_LE_U => selc!(cmp32::le_u),
+                SELECT_I32_GE_S => selc!(cmp32::ge_s),
+                SELECT_I32_GE_U => selc!(cmp32::ge_u),
                 SELECT_AND_IMM => {
                     let v = if (s!(4) as u32) & imm!(5) != 0 {
                         s!(2)
@@ -957,56 +1049,56 @@ impl Instance<'_, '_> {
                     next!(2);
                 }
                 // memory access
-                I32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
-                I64_LOAD => loadop!(8, u64::from_le_bytes),
-                F32_LOAD => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
-                F64_LOAD => loadop!(8, u64::from_le_bytes),
-                I32_LOAD8_S => loadop!(1, |b: [u8; 1]| u64::from(i32::from(b[0] as i8) as u32)),
-                I32_LOAD8_U => loadop!(1, |b: [u8; 1]| u64::from(b[0])),
-                I32_LOAD16_S => loadop!(2, |b| u64::from(i32::from(i16::from_le_bytes(b)) as u32)),
-                I32_LOAD16_U => loadop!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I64_LOAD8_S => loadop!(1, |b: [u8; 1]| i64::from(b[0] as i8) as u64),
-                I64_LOAD8_U => loadop!(1, |b: [u8; 1]| u64::from(b[0])),
-                I64_LOAD16_S => loadop!(2, |b| i64::from(i16::from_le_bytes(b)) as u64),
-                I64_LOAD16_U => loadop!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I64_LOAD32_S => loadop!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
-                I64_LOAD32_U => loadop!(4, |b| u64::from(u32::from_le_bytes(b))),
-                I32_LOAD_ADD_IMM => loadop_ai!(4, |b| u64::from(u32::from_le_bytes(b))),
-                I64_LOAD_ADD_IMM => loadop_ai!(8, u64::from_le_bytes),
-                F32_LOAD_ADD_IMM => loadop_ai!(4, |b| u64::from(u32::from_le_bytes(b))),
-                F64_LOAD_ADD_IMM => loadop_ai!(8, u64::from_le_bytes),
+                I32_LOAD => loadop!(4, ld::u32_le),
+                I64_LOAD => loadop!(8, ld::u64_le),
+                F32_LOAD => loadop!(4, ld::u32_le),
+                F64_LOAD => loadop!(8, ld::u64_le),
+                I32_LOAD8_S => loadop!(1, ld::i32_s8),
+                I32_LOAD8_U => loadop!(1, ld::u8),
+                I32_LOAD16_S => loadop!(2, ld::i32_s16),
+                I32_LOAD16_U => loadop!(2, ld::u16_le),
+                I64_LOAD8_S => loadop!(1, ld::i64_s8),
+                I64_LOAD8_U => loadop!(1, ld::u8),
+                I64_LOAD16_S => loadop!(2, ld::i64_s16),
+                I64_LOAD16_U => loadop!(2, ld::u16_le),
+                I64_LOAD32_S => loadop!(4, ld::i64_s32),
+                I64_LOAD32_U => loadop!(4, ld::u32_le),
+                I32_LOAD_ADD_IMM => loadop_ai!(4, ld::u32_le),
+                I64_LOAD_ADD_IMM => loadop_ai!(8, ld::u64_le),
+                F32_LOAD_ADD_IMM => loadop_ai!(4, ld::u32_le),
+                F64_LOAD_ADD_IMM => loadop_ai!(8, ld::u64_le),
                 I32_LOAD8_S_ADD_IMM => {
-                    loadop_ai!(1, |b: [u8; 1]| u64::from(i32::from(b[0] as i8) as u32))
+                    loadop_ai!(1, ld::i32_s8)
                 }
-                I32_LOAD8_U_ADD_IMM => loadop_ai!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD8_U_ADD_IMM => loadop_ai!(1, ld::u8),
                 I32_LOAD16_S_ADD_IMM => {
-                    loadop_ai!(2, |b| u64::from(i32::from(i16::from_le_bytes(b)) as u32))
+                    loadop_ai!(2, ld::i32_s16)
                 }
-                I32_LOAD16_U_ADD_IMM => loadop_ai!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I64_LOAD8_S_ADD_IMM => loadop_ai!(1, |b: [u8; 1]| i64::from(b[0] as i8) as u64),
-                I64_LOAD8_U_ADD_IMM => loadop_ai!(1, |b: [u8; 1]| u64::from(b[0])),
-                I64_LOAD16_S_ADD_IMM => loadop_ai!(2, |b| i64::from(i16::from_le_bytes(b)) as u64),
-                I64_LOAD16_U_ADD_IMM => loadop_ai!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I64_LOAD32_S_ADD_IMM => loadop_ai!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
-                I64_LOAD32_U_ADD_IMM => loadop_ai!(4, |b| u64::from(u32::from_le_bytes(b))),
-                I32_LOAD_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
-                I64_LOAD_SCALED => loadop_sc!(8, u64::from_le_bytes),
-                F32_LOAD_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
-                F64_LOAD_SCALED => loadop_sc!(8, u64::from_le_bytes),
+                I32_LOAD16_U_ADD_IMM => loadop_ai!(2, ld::u16_le),
+                I64_LOAD8_S_ADD_IMM => loadop_ai!(1, ld::i64_s8),
+                I64_LOAD8_U_ADD_IMM => loadop_ai!(1, ld::u8),
+                I64_LOAD16_S_ADD_IMM => loadop_ai!(2, ld::i64_s16),
+                I64_LOAD16_U_ADD_IMM => loadop_ai!(2, ld::u16_le),
+                I64_LOAD32_S_ADD_IMM => loadop_ai!(4, ld::i64_s32),
+                I64_LOAD32_U_ADD_IMM => loadop_ai!(4, ld::u32_le),
+                I32_LOAD_SCALED => loadop_sc!(4, ld::u32_le),
+                I64_LOAD_SCALED => loadop_sc!(8, ld::u64_le),
+                F32_LOAD_SCALED => loadop_sc!(4, ld::u32_le),
+                F64_LOAD_SCALED => loadop_sc!(8, ld::u64_le),
                 I32_LOAD8_S_SCALED => {
-                    loadop_sc!(1, |b: [u8; 1]| u64::from(i32::from(b[0] as i8) as u32))
+                    loadop_sc!(1, ld::i32_s8)
                 }
-                I32_LOAD8_U_SCALED => loadop_sc!(1, |b: [u8; 1]| u64::from(b[0])),
+                I32_LOAD8_U_SCALED => loadop_sc!(1, ld::u8),
                 I32_LOAD16_S_SCALED => {
-                    loadop_sc!(2, |b| u64::from(i32::from(i16::from_le_bytes(b)) as u32))
+                    loadop_sc!(2, ld::i32_s16)
                 }
-                I32_LOAD16_U_SCALED => loadop_sc!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I64_LOAD8_S_SCALED => loadop_sc!(1, |b: [u8; 1]| i64::from(b[0] as i8) as u64),
-                I64_LOAD8_U_SCALED => loadop_sc!(1, |b: [u8; 1]| u64::from(b[0])),
-                I64_LOAD16_S_SCALED => loadop_sc!(2, |b| i64::from(i16::from_le_bytes(b)) as u64),
-                I64_LOAD16_U_SCALED => loadop_sc!(2, |b| u64::from(u16::from_le_bytes(b))),
-                I64_LOAD32_S_SCALED => loadop_sc!(4, |b| i64::from(i32::from_le_bytes(b)) as u64),
-                I64_LOAD32_U_SCALED => loadop_sc!(4, |b| u64::from(u32::from_le_bytes(b))),
+                I32_LOAD16_U_SCALED => loadop_sc!(2, ld::u16_le),
+                I64_LOAD8_S_SCALED => loadop_sc!(1, ld::i64_s8),
+                I64_LOAD8_U_SCALED => loadop_sc!(1, ld::u8),
+                I64_LOAD16_S_SCALED => loadop_sc!(2, ld::i64_s16),
+                I64_LOAD16_U_SCALED => loadop_sc!(2, ld::u16_le),
+                I64_LOAD32_S_SCALED => loadop_sc!(4, ld::i64_s32),
+                I64_LOAD32_U_SCALED => loadop_sc!(4, ld::u32_le),
                 I32_LOAD_TEE_ADD_IMM => {
                     let a = (s!(3) as u32).wrapping_add(imm!(4));
                     d!(2) = u64::from(a);
@@ -1023,67 +1115,67 @@ impl Instance<'_, '_> {
                     i32u!(|a: u32| a == 0);
                 }
                 I32_EQ => {
-                    i32b!(|a: u32, b: u32| a == b);
+                    i32b!(cmp32::eq);
                 }
                 I32_NE => {
-                    i32b!(|a: u32, b: u32| a != b);
+                    i32b!(cmp32::ne);
                 }
                 I32_LT_S => {
-                    i32b!(|a: u32, b: u32| (a as i32) < (b as i32));
+                    i32b!(cmp32::lt_s);
                 }
                 I32_LT_U => {
-                    i32b!(|a: u32, b: u32| a < b);
+                    i32b!(cmp32::lt_u);
                 }
                 I32_GT_S => {
-                    i32b!(|a: u32, b: u32| (a as i32) > (b as i32));
+                    i32b!(cmp32::gt_s);
                 }
                 I32_GT_U => {
-                    i32b!(|a: u32, b: u32| a > b);
+                    i32b!(cmp32::gt_u);
                 }
                 I32_LE_S => {
-                    i32b!(|a: u32, b: u32| (a as i32) <= (b as i32));
+                    i32b!(cmp32::le_s);
                 }
                 I32_LE_U => {
-                    i32b!(|a: u32, b: u32| a <= b);
+                    i32b!(cmp32::le_u);
                 }
                 I32_GE_S => {
-                    i32b!(|a: u32, b: u32| (a as i32) >= (b as i32));
+                    i32b!(cmp32::ge_s);
                 }
                 I32_GE_U => {
-                    i32b!(|a: u32, b: u32| a >= b);
+                    i32b!(cmp32::ge_u);
                 }
                 I64_EQZ => {
                     un!(|a: u64| u64::from(a == 0));
                 }
                 I64_EQ => {
-                    i64b!(|a: u64, b: u64| a == b);
+                    i64b!(cmp64::eq);
                 }
                 I64_NE => {
-                    i64b!(|a: u64, b: u64| a != b);
+                    i64b!(cmp64::ne);
                 }
                 I64_LT_S => {
-                    i64b!(|a: u64, b: u64| (a as i64) < (b as i64));
+                    i64b!(cmp64::lt_s);
                 }
                 I64_LT_U => {
-                    i64b!(|a: u64, b: u64| a < b);
+                    i64b!(cmp64::lt_u);
                 }
                 I64_GT_S => {
-                    i64b!(|a: u64, b: u64| (a as i64) > (b as i64));
+                    i64b!(cmp64::gt_s);
                 }
                 I64_GT_U => {
-                    i64b!(|a: u64, b: u64| a > b);
+                    i64b!(cmp64::gt_u);
                 }
                 I64_LE_S => {
-                    i64b!(|a: u64, b: u64| (a as i64) <= (b as i64));
+                    i64b!(cmp64::le_s);
                 }
                 I64_LE_U => {
-                    i64b!(|a: u64, b: u64| a <= b);
+                    i64b!(cmp64::le_u);
                 }
                 I64_GE_S => {
-                    i64b!(|a: u64, b: u64| (a as i64) >= (b as i64));
+                    i64b!(cmp64::ge_s);
                 }
                 I64_GE_U => {
-                    i64b!(|a: u64, b: u64| a >= b);
+                    i64b!(cmp64::ge_u);
                 }
                 F32_EQ => {
                     f32b!(sf::f32_eq);
