@@ -11,15 +11,23 @@
 
 #define WH_MAX_SLOTS 64
 #define WH_MAX_MAPS 3
+/* HookKind::to_u32() */
+#define WH_HOOK_XDP 1
+#define WH_HOOK_KPROBE 2
 
 #ifdef __KERNEL__
 #include <linux/types.h>
 
 struct wh_hook_ctx;
+struct file;
 
 /* Called by the Rust side (wasmhook_main.rs). */
-void wasmhook_c_publish(u32 id, void *slot);
-void wasmhook_c_unpublish(u32 id);
+void wasmhook_c_publish(u32 idx, void *slot);
+void wasmhook_c_unpublish(u32 idx);
+bool wasmhook_c_file_capable(const struct file *file, int cap);
+u32 wasmhook_c_file_euid(const struct file *file);
+int wasmhook_c_lockdown_read_kernel(void);
+bool wasmhook_c_warn_ratelimit(void);
 void wasmhook_c_synchronize(void);
 u64 wasmhook_c_no_slot_runs(void);
 u32 wasmhook_c_nr_cpu_ids(void);
@@ -35,7 +43,9 @@ void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
 int wasmhook_c_register(void);
 
 /* Implemented in Rust. */
-int wasmhook_rs_run(const void *slot, u32 cpu, struct wh_hook_ctx *ctx, u32 arg);
+/* 0 and the verdict in *verdict, or nonzero if @id / @kind do not match the slot (no run). */
+int wasmhook_rs_run(const void *slot, u32 id, u32 kind, u32 cpu, struct wh_hook_ctx *ctx, u32 arg,
+		    int *verdict);
 #endif
 
 #endif

@@ -11,6 +11,10 @@
  */
 #include <linux/bpf.h>
 #include <linux/btf.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/security.h>
 #include <linux/btf_ids.h>
 #include <linux/filter.h>
 #include <linux/module.h>
@@ -32,23 +36,57 @@ struct wh_hook_ctx {
 	struct bpf_map *maps[WH_MAX_MAPS];
 };
 
+/*
+ * Indexed by slot id % WH_MAX_SLOTS. A slot id also carries a generation (id / WH_MAX_SLOTS,
+ * never 0), which the Rust side checks against the slot it finds here: a stale id, or the 0 of
+ * a trampoline nobody configured, never runs another program.
+ */
 static void __rcu *wh_slots[WH_MAX_SLOTS];
 static atomic64_t wh_no_slot_runs = ATOMIC64_INIT(0);
 
-/* Publish a fully built slot; called by Rust in process context under its own lock. */
-void wasmhook_c_publish(u32 id, void *slot)
+/* Publish a fully built slot at table index @idx; called by Rust in process context under its lock. */
+void wasmhook_c_publish(u32 idx, void *slot)
 {
-	if (id < WH_MAX_SLOTS)
-		rcu_assign_pointer(wh_slots[id], slot);
+	if (idx < WH_MAX_SLOTS)
+		rcu_assign_pointer(wh_slots[idx], slot);
 }
 
-/* Unpublish a slot and wait until no CPU can still be running it; may sleep. */
-void wasmhook_c_unpublish(u32 id)
+/* Unpublish table index @idx and wait until no CPU can still be running it; may sleep. */
+void wasmhook_c_unpublish(u32 idx)
 {
-	if (id >= WH_MAX_SLOTS)
+	if (idx >= WH_MAX_SLOTS)
 		return;
-	RCU_INIT_POINTER(wh_slots[id], NULL);
+	RCU_INIT_POINTER(wh_slots[idx], NULL);
 	synchronize_rcu();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Privileges, checked against the credentials of whoever opened /dev/wasmhook (like a bpf token,
+ * the open file carries its opener's rights), always in the initial user namespace.             */
+
+bool wasmhook_c_file_capable(const struct file *file, int cap)
+{
+	return file_ns_capable(file, &init_user_ns, cap);
+}
+
+/* The opener's effective uid in the initial user namespace: the owner of the slots it loads. */
+u32 wasmhook_c_file_euid(const struct file *file)
+{
+	return from_kuid_munged(&init_user_ns, file->f_cred->euid);
+}
+
+/* 0, or -EPERM when kernel lockdown forbids BPF-style reads of kernel memory and registers. */
+int wasmhook_c_lockdown_read_kernel(void)
+{
+	return security_locked_down(LOCKDOWN_BPF_READ_KERNEL);
+}
+
+static DEFINE_RATELIMIT_STATE(wh_ioctl_rs, 5 * HZ, 10);
+
+/* Whether an ioctl refusal may be logged now (garbage ioctls must not flood the log). */
+bool wasmhook_c_warn_ratelimit(void)
+{
+	return __ratelimit(&wh_ioctl_rs);
 }
 
 /* Wait for an RCU grace period (after replacing a published slot); may sleep. */
@@ -77,6 +115,12 @@ u64 wasmhook_c_ktime_ns(void)
 
 static bool wh_map_ok(const struct bpf_map *map)
 {
+	/*
+	 * Values with special fields (spin locks, timers, kptrs, list/rb nodes, refcounts, ...)
+	 * are owned by the verifier's rules: a byte copy in or out would corrupt or leak them.
+	 */
+	if (!IS_ERR_OR_NULL(map->record))
+		return false;
 	switch (map->map_type) {
 	case BPF_MAP_TYPE_ARRAY:
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
@@ -94,7 +138,8 @@ static struct bpf_map *wh_map(struct wh_hook_ctx *ctx, u32 idx)
 {
 	struct bpf_map *map;
 
-	if (idx >= WH_MAX_MAPS)
+	/* No context at all while a start function runs at LOAD: there are no maps then. */
+	if (!ctx || idx >= WH_MAX_MAPS)
 		return NULL;
 	map = ctx->maps[idx];
 	if (!map || !wh_map_ok(map))
@@ -137,6 +182,9 @@ int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 
 	if (!map)
 		return -EINVAL;
+	/* BPF_F_WRONLY_PROG: programs may not read it. */
+	if (map->map_flags & BPF_F_WRONLY_PROG)
+		return -EPERM;
 	v = map->ops->map_lookup_elem(map, (void *)key);
 	if (!v)
 		return -ENOENT;
@@ -151,6 +199,12 @@ int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 
 	if (!map || flags > BPF_EXIST)
 		return -EINVAL;
+	/*
+	 * BPF_F_RDONLY_PROG (frozen .rodata among them): the verifier lets other programs treat
+	 * the contents as constants, so a write from here would break their verified assumptions.
+	 */
+	if (map->map_flags & BPF_F_RDONLY_PROG)
+		return -EPERM;
 	return map->ops->map_update_elem(map, (void *)key, (void *)value, flags);
 }
 
@@ -160,44 +214,59 @@ int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 
 	if (!map)
 		return -EINVAL;
+	if (map->map_flags & BPF_F_RDONLY_PROG)
+		return -EPERM;
 	return map->ops->map_delete_elem(map, (void *)key);
 }
 
 /* Argument `n` (0-based) of the probed kernel function, or 0 outside a kprobe. */
 u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n)
 {
-	if (!ctx->regs || n >= 6)
+	if (!ctx || !ctx->regs || n >= 6)
 		return 0;
 	return regs_get_kernel_argument(ctx->regs, n);
 }
 
-static DEFINE_RATELIMIT_STATE(wh_trace_rs, 5 * HZ, 20);
+#define WH_TRACE_MAX 128
+/* One budget per slot index: a chatty hook cannot silence the others' trace lines. */
+static struct ratelimit_state wh_trace_rs[WH_MAX_SLOTS];
 
-/* A rate-limited trace line from a Wasm program; `msg` is not NUL-terminated. */
+/*
+ * A rate-limited trace line from a Wasm program; @msg is not NUL-terminated and is the
+ * program's bytes: anything but printable ASCII (escape sequences, newlines that would forge
+ * log lines, NUL) is printed as '?'.
+ */
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len)
 {
-	if (__ratelimit(&wh_trace_rs))
-		pr_info("wasmhook: slot %u: %.*s\n", slot, (int)min_t(u32, len, 128), msg);
+	char buf[WH_TRACE_MAX];
+	u32 i, n = min_t(u32, len, WH_TRACE_MAX);
+
+	if (!__ratelimit(&wh_trace_rs[slot % WH_MAX_SLOTS]))
+		return;
+	for (i = 0; i < n; i++)
+		buf[i] = (msg[i] >= 0x20 && msg[i] < 0x7f) ? msg[i] : '?';
+	pr_info("wasmhook: slot %u: %.*s%s\n", slot, (int)n, buf, len > n ? "..." : "");
 }
 
 /* ------------------------------------------------------------------------------------------ */
 /* kfuncs                                                                                      */
 
-static __always_inline int wh_run(u32 slot, struct wh_hook_ctx *ctx, u32 arg, int no_slot_verdict)
+static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u32 arg,
+				  int no_slot_verdict)
 {
 	const void *s;
 	int ret;
 
-	if (slot >= WH_MAX_SLOTS) {
+	/* Generation 0 is never handed out: ids below WH_MAX_SLOTS name no program. */
+	if (slot < WH_MAX_SLOTS) {
 		atomic64_inc(&wh_no_slot_runs);
 		return no_slot_verdict;
 	}
 	rcu_read_lock();
 	preempt_disable();
-	s = rcu_dereference(wh_slots[slot]);
-	if (s) {
-		ret = wasmhook_rs_run(s, smp_processor_id(), ctx, arg);
-	} else {
+	s = rcu_dereference(wh_slots[slot % WH_MAX_SLOTS]);
+	/* The Rust side refuses a stale id (other generation) and a slot of another hook kind. */
+	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg, &ret)) {
 		atomic64_inc(&wh_no_slot_runs);
 		ret = no_slot_verdict;
 	}
@@ -217,7 +286,7 @@ __bpf_kfunc_start_defs();
  * @m2__map: map 2.
  *
  * Return: an XDP verdict (XDP_ABORTED..XDP_TX); the slot's trap verdict if the Wasm program
- * trapped or ran out of fuel; XDP_PASS if no program is loaded in @slot.
+ * trapped or ran out of fuel; XDP_PASS if no XDP program is loaded with id @slot.
  */
 __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *m1__map,
 			     void *m2__map)
@@ -230,7 +299,7 @@ __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *
 		.maps = { m0__map, m1__map, m2__map },
 	};
 
-	return wh_run(slot, &hc, (u32)(hc.data_end - hc.data), XDP_PASS);
+	return wh_run(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS);
 }
 
 /**
@@ -253,7 +322,7 @@ __bpf_kfunc int wasmhook_kprobe(struct pt_regs *ctx, u32 slot, void *m0__map, vo
 		.maps = { m0__map, m1__map, m2__map },
 	};
 
-	return wh_run(slot, &hc, 0, 0);
+	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0);
 }
 
 __bpf_kfunc_end_defs();
@@ -288,8 +357,10 @@ static const struct btf_kfunc_id_set wasmhook_kprobe_set = {
 /* Called from the Rust module's init. Returns 0 or a negative errno. */
 int wasmhook_c_register(void)
 {
-	int ret;
+	int ret, i;
 
+	for (i = 0; i < WH_MAX_SLOTS; i++)
+		ratelimit_state_init(&wh_trace_rs[i], 5 * HZ, 20);
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP, &wasmhook_xdp_set);
 	if (ret)
 		return ret;

@@ -12,7 +12,7 @@
 use core::{
     cell::UnsafeCell,
     ffi::{c_int, c_void},
-    sync::atomic::{AtomicBool, AtomicU64, Ordering},
+    sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering},
 };
 use kernel::{
     alloc::{KVVec, KVec, VVec},
@@ -39,6 +39,12 @@ module! {
     authors: ["wasmhook developers"],
     description: "Runs WebAssembly hook programs for XDP and kprobes, called from eBPF via kfuncs",
     license: "GPL",
+    params: {
+        max_mem_mb: u32 {
+            default: 512,
+            description: "Memory all loaded slots may use together (code + per-CPU instances), in MiB",
+        },
+    },
 }
 
 /// Mirror of `struct wh_hook_ctx` in wasmhook_kfunc.c: one run's packet, registers and maps.
@@ -52,8 +58,12 @@ struct HookCtx {
 
 extern "C" {
     fn wasmhook_c_register() -> c_int;
-    fn wasmhook_c_publish(id: u32, slot: *mut c_void);
-    fn wasmhook_c_unpublish(id: u32);
+    fn wasmhook_c_publish(idx: u32, slot: *mut c_void);
+    fn wasmhook_c_unpublish(idx: u32);
+    fn wasmhook_c_file_capable(file: *const c_void, cap: c_int) -> bool;
+    fn wasmhook_c_file_euid(file: *const c_void) -> u32;
+    fn wasmhook_c_lockdown_read_kernel() -> c_int;
+    fn wasmhook_c_warn_ratelimit() -> bool;
     fn wasmhook_c_synchronize();
     fn wasmhook_c_nr_cpu_ids() -> u32;
     fn wasmhook_c_ktime_ns() -> u64;
@@ -74,6 +84,44 @@ extern "C" {
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
 }
 
+/// `pr_warn!` for ioctl refusals, rate-limited: whoever holds the fd must not flood the log.
+macro_rules! warn_rl {
+    ($($arg:tt)*) => {
+        // SAFETY: takes a spinlock-protected ratelimit state; callable from process context.
+        if unsafe { wasmhook_c_warn_ratelimit() } {
+            pr_warn!($($arg)*);
+        }
+    };
+}
+
+/// Bytes all slots hold (code + instances); at most `max_mem_mb` MiB, checked before allocating.
+static CHARGED: AtomicUsize = AtomicUsize::new(0);
+
+/// A reservation against the module-wide memory budget, returned on drop.
+struct Charge(usize);
+
+impl Charge {
+    fn new(bytes: usize) -> core::result::Result<Self, Refusal> {
+        let budget = (module_parameters::max_mem_mb.value() as usize).saturating_mul(1 << 20);
+        let mut cur = CHARGED.load(Ordering::Relaxed);
+        loop {
+            let next = cur.checked_add(bytes).filter(|&n| n <= budget).ok_or_else(|| {
+                refuse(ENOMEM, "the module's memory budget (max_mem_mb) is used up")
+            })?;
+            match CHARGED.compare_exchange_weak(cur, next, Ordering::Relaxed, Ordering::Relaxed) {
+                Ok(_) => return Ok(Charge(bytes)),
+                Err(now) => cur = now,
+            }
+        }
+    }
+}
+
+impl Drop for Charge {
+    fn drop(&mut self) {
+        CHARGED.fetch_sub(self.0, Ordering::Relaxed);
+    }
+}
+
 /// A vmalloc'ed byte buffer given out as a `'static` slice; freed on drop.
 ///
 /// The engine's `Module` and `Instance` borrow their buffers for their whole life; the slot that
@@ -86,7 +134,8 @@ struct RawBuf {
 
 impl RawBuf {
     fn zeroed(len: usize) -> Result<Self> {
-        let v = VVec::<u8>::from_elem(0u8, len, GFP_KERNEL)?;
+        // Accounted to the loader's memory cgroup, like BPF programs and maps.
+        let v = VVec::<u8>::from_elem(0u8, len, GFP_KERNEL_ACCOUNT)?;
         let (ptr, len, cap) = v.into_raw_parts();
         Ok(RawBuf { ptr, len, cap })
     }
@@ -133,7 +182,10 @@ struct PerCpu {
 
 /// A loaded Wasm hook: compiled module, settings, and one instance per CPU.
 struct Slot {
+    /// Table index + generation (see [`SlotTable`]); set when published.
     id: u32,
+    /// Effective uid (initial namespace) of the file that loaded it: who may replace/unload it.
+    owner: u32,
     hook: HookKind,
     fuel: u64,
     on_trap: i32,
@@ -148,6 +200,8 @@ struct Slot {
     /// Boxed so its address is stable for the instances' `&'static Module`; only owned here.
     _module: KBox<Module<'static>>,
     _code: RawBuf,
+    /// Returned to the budget last, when everything above is freed.
+    _charge: Charge,
 }
 
 // SAFETY: a `Slot` is built and dropped in process context under `SLOTS`; while published, the
@@ -304,18 +358,36 @@ impl Slot {
     }
 }
 
-/// Called by the kfuncs in wasmhook_kfunc.c.
+/// Called by the kfuncs in wasmhook_kfunc.c. Runs the slot if it is the one `id` names (same
+/// generation) and of the kfunc's hook `kind`, storing the verdict; otherwise returns 1 and runs
+/// nothing (the kfunc answers as for an empty slot): a kprobe program's free-form result never
+/// becomes an XDP action, and a stale id never runs the program loaded after it.
 ///
 /// # Safety
 ///
 /// `slot` must be a pointer published with `wasmhook_c_publish` and read under `rcu_read_lock`;
-/// the caller has preemption disabled and `cpu` is this CPU; `ctx` is valid for the call.
+/// the caller has preemption disabled and `cpu` is this CPU; `ctx` and `verdict` are valid for
+/// the call.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wasmhook_rs_run(slot: *const c_void, cpu: u32, ctx: *mut c_void, arg: u32) -> i32 {
+pub unsafe extern "C" fn wasmhook_rs_run(
+    slot: *const c_void,
+    id: u32,
+    kind: u32,
+    cpu: u32,
+    ctx: *mut c_void,
+    arg: u32,
+    verdict: *mut c_int,
+) -> c_int {
     // SAFETY: per the contract above, `slot` is a live `Slot` until an RCU grace period after
     // it is unpublished, and this call is inside the read-side section.
     let slot = unsafe { &*slot.cast::<Slot>() };
-    slot.run(cpu, ctx.cast::<HookCtx>(), arg)
+    if slot.id != id || slot.hook.to_u32() != kind {
+        return 1;
+    }
+    let v = slot.run(cpu, ctx.cast::<HookCtx>(), arg);
+    // SAFETY: `verdict` points to the kfunc's local.
+    unsafe { verdict.write(v) };
+    0
 }
 
 /// Why a LOAD was refused: an errno, a message and, for Wasm errors, the byte offset.
@@ -335,15 +407,17 @@ impl From<engine::Error> for Refusal {
     }
 }
 
-/// Builds a slot from a LOAD request (process context; may sleep and allocate).
-fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result<KBox<Slot>, Refusal> {
-    let hook = HookKind::from_u32(req.hook).ok_or_else(|| refuse(EINVAL, "unknown hook kind"))?;
-    if req.flags & !uapi::LOAD_REPLACE != 0 {
-        return Err(refuse(EINVAL, "unknown flags"));
-    }
+/// Builds a slot from a LOAD request (process context, no lock held; may sleep and allocate).
+/// Its id is set when it is published.
+fn build_slot(hook: HookKind, req: &uapi::LoadReq, wasm: &[u8], owner: u32) -> core::result::Result<KBox<Slot>, Refusal> {
+    let max_fuel = match hook {
+        // A kprobe may fire with interrupts off: a smaller bound on one run.
+        HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
+        HookKind::Xdp => uapi::MAX_FUEL,
+    };
     let fuel = match req.fuel {
         0 => uapi::DEFAULT_FUEL,
-        f if f > uapi::MAX_FUEL => return Err(refuse(EINVAL, "fuel per run above the module's maximum")),
+        f if f > max_fuel => return Err(refuse(EINVAL, "fuel per run above the module's maximum for this hook")),
         f => f,
     };
     let mem_pages = match req.mem_pages {
@@ -358,6 +432,10 @@ fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result
     let limits = Limits { max_memory_pages: mem_pages, ..Limits::DEFAULT };
 
     let plan = engine::plan(wasm, &limits, &AbiImports)?;
+    // SAFETY: plain read of a kernel variable.
+    let ncpus = unsafe { wasmhook_c_nr_cpu_ids() } as usize;
+    let total = ncpus.checked_mul(plan.instance_bytes).and_then(|b| b.checked_add(plan.module_bytes));
+    let charge = Charge::new(total.unwrap_or(usize::MAX))?;
     let mut code = RawBuf::zeroed(plan.module_bytes).map_err(|_| refuse(ENOMEM, "out of memory for code"))?;
     // SAFETY: taken once; `module` is dropped before `code` (field order in `Slot`).
     let module = Module::compile(wasm, &limits, &AbiImports, unsafe { code.take_static() })?;
@@ -372,13 +450,16 @@ fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result
     // SAFETY: the box's contents never move and outlive the instances (field order in `Slot`).
     let module_ref: &'static Module<'static> = unsafe { &*core::ptr::from_ref::<Module<'static>>(&*module) };
 
-    // SAFETY: plain read of a kernel variable.
-    let ncpus = unsafe { wasmhook_c_nr_cpu_ids() } as usize;
+    if instance_bytes > plan.instance_bytes {
+        return Err(refuse(EINVAL, "instance larger than planned"));
+    }
     let mut cpus = KVec::with_capacity(ncpus, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
     for _ in 0..ncpus {
         let mut mem = RawBuf::zeroed(instance_bytes).map_err(|_| refuse(ENOMEM, "out of memory for instances"))?;
         let mut fuel_left = fuel;
-        let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: id });
+        // The start function runs here, at LOAD, in process context: no packet, registers or
+        // maps (the host functions see a NULL context and answer 0 / -EINVAL).
+        let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0 });
         // SAFETY: taken once; the instance is dropped before `mem` (field order in `PerCpu`).
         let inst = Instance::new(module_ref, unsafe { mem.take_static() }, &mut fuel_left, &mut host)
             .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
@@ -389,7 +470,8 @@ fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result
         .map_err(|_| refuse(ENOMEM, "out of memory"))?;
     }
     let slot = Slot {
-        id,
+        id: 0,
+        owner,
         hook,
         fuel,
         on_trap,
@@ -402,19 +484,45 @@ fn build_slot(id: u32, req: &uapi::LoadReq, wasm: &[u8]) -> core::result::Result
         cpus,
         _module: module,
         _code: code,
+        _charge: charge,
     };
     KBox::new(slot, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))
 }
 
-/// The loaded slots. Index = slot id.
+/// The loaded slots. A slot id is `generation * MAX_SLOTS + index`: the generation of an index
+/// grows with every fresh LOAD into it and is never 0, so an id that was unloaded (or the 0 of
+/// an unconfigured trampoline) never names the program loaded after it.
 struct SlotTable {
     slots: [Option<KBox<Slot>>; uapi::MAX_SLOTS as usize],
+    gens: [u32; uapi::MAX_SLOTS as usize],
 }
 
 impl SlotTable {
     const fn new() -> Self {
-        SlotTable { slots: [const { None }; uapi::MAX_SLOTS as usize] }
+        SlotTable { slots: [const { None }; uapi::MAX_SLOTS as usize], gens: [0; uapi::MAX_SLOTS as usize] }
     }
+
+    /// The slot `id` names, if it is loaded with that generation.
+    fn get(&self, id: u32) -> Option<&Slot> {
+        match self.slots.get(index(id)) {
+            Some(Some(s)) if s.id == id => Some(s),
+            _ => None,
+        }
+    }
+
+    /// A free index and the id of its next generation.
+    fn next_free(&mut self) -> Option<(usize, u32)> {
+        let i = self.slots.iter().position(|s| s.is_none())?;
+        let g = self.gens.get_mut(i)?;
+        // Ids stay below 2^32: after the last generation an index starts again at 1.
+        *g = if *g >= u32::MAX / uapi::MAX_SLOTS { 1 } else { *g + 1 };
+        Some((i, *g * uapi::MAX_SLOTS + i as u32))
+    }
+}
+
+/// Table index of a slot id.
+fn index(id: u32) -> usize {
+    (id % uapi::MAX_SLOTS) as usize
 }
 
 kernel::sync::global_lock! {
@@ -422,17 +530,61 @@ kernel::sync::global_lock! {
     unsafe(uninit) static SLOTS: Mutex<SlotTable> = SlotTable::new();
 }
 
-/// Removes slot `id` from the kfunc's view, waits for running hooks, then frees it.
-fn unpublish_and_free(table: &mut SlotTable, id: u32) -> bool {
-    let Some(entry) = table.slots.get_mut(id as usize) else { return false };
+/// Removes the slot at table index `idx` from the kfunc's view, waits for running hooks, then
+/// frees it.
+fn unpublish_and_free(table: &mut SlotTable, idx: usize) -> bool {
+    let Some(entry) = table.slots.get_mut(idx) else { return false };
     let Some(slot) = entry.take() else { return false };
     // SAFETY: after this returns no CPU can still be inside `slot` (synchronize_rcu).
-    unsafe { wasmhook_c_unpublish(id) };
+    unsafe { wasmhook_c_unpublish(idx as u32) };
     drop(slot);
     true
 }
 
-fn do_load(arg: usize) -> Result<isize> {
+// Capabilities (include/uapi/linux/capability.h).
+const CAP_NET_ADMIN: c_int = 12;
+const CAP_SYS_ADMIN: c_int = 21;
+const CAP_PERFMON: c_int = 38;
+const CAP_BPF: c_int = 39;
+
+/// Whether the opener of `file` had capability `cap` in the initial user namespace.
+fn capable(file: &File, cap: c_int) -> bool {
+    // SAFETY: `file` is a live open file; the C side only reads its credentials.
+    unsafe { wasmhook_c_file_capable(file.as_ptr().cast::<c_void>(), cap) }
+}
+
+/// Like the kernel's `bpf_capable()`: CAP_BPF, or CAP_SYS_ADMIN which implies it.
+fn bpf_capable(file: &File) -> bool {
+    capable(file, CAP_BPF) || capable(file, CAP_SYS_ADMIN)
+}
+
+/// What loading a hook of `hook` kind takes on top of [`bpf_capable`], as for a BPF program of
+/// that type: CAP_NET_ADMIN for XDP; CAP_PERFMON for kprobes, which read kernel registers, and
+/// no kernel lockdown forbidding such reads.
+fn may_load(file: &File, hook: HookKind) -> core::result::Result<(), Refusal> {
+    match hook {
+        HookKind::Xdp if !(capable(file, CAP_NET_ADMIN) || capable(file, CAP_SYS_ADMIN)) => {
+            Err(refuse(EPERM, "an XDP hook needs CAP_NET_ADMIN"))
+        }
+        HookKind::Kprobe if !(capable(file, CAP_PERFMON) || capable(file, CAP_SYS_ADMIN)) => {
+            Err(refuse(EPERM, "a kprobe hook needs CAP_PERFMON"))
+        }
+        // SAFETY: asks the LSM layer; process context.
+        HookKind::Kprobe if unsafe { wasmhook_c_lockdown_read_kernel() } != 0 => {
+            Err(refuse(EPERM, "kernel lockdown forbids kprobe hooks (they read kernel registers)"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The owner of a slot, or CAP_SYS_ADMIN, may replace or unload it.
+fn may_change(file: &File, slot: &Slot) -> bool {
+    // SAFETY: `file` is a live open file; the C side only reads its credentials.
+    let uid = unsafe { wasmhook_c_file_euid(file.as_ptr().cast::<c_void>()) };
+    uid == slot.owner || capable(file, CAP_SYS_ADMIN)
+}
+
+fn do_load(file: &File, arg: usize) -> Result<isize> {
     let ptr = UserPtr::from_addr(arg);
     let mut raw = [0u8; uapi::LoadReq::SIZE];
     UserSlice::new(ptr, uapi::LoadReq::SIZE).reader().read_slice(&mut raw)?;
@@ -444,60 +596,81 @@ fn do_load(arg: usize) -> Result<isize> {
         req.err_offset = offset.map_or(u32::MAX, |o| u32::try_from(o).unwrap_or(u32::MAX));
         UserSlice::new(ptr, uapi::LoadReq::SIZE).writer().write_slice(&req.encode())
     };
+    let refused = |req: &mut uapi::LoadReq, r: Refusal| -> Result<isize> {
+        match r.offset {
+            Some(o) => warn_rl!("LOAD refused: {} at offset {:#x}\n", r.msg, o),
+            None => warn_rl!("LOAD refused: {}\n", r.msg),
+        }
+        answer(req, r.msg, r.offset)?;
+        Err(r.errno)
+    };
 
-    if len == 0 || req.wasm_len > uapi::MAX_WASM_BYTES {
-        pr_warn!("LOAD refused: wasm length {} not in 1..={}\n", req.wasm_len, uapi::MAX_WASM_BYTES);
-        answer(&mut req, "wasm length out of range", None)?;
-        return Err(E2BIG);
+    let Some(hook) = HookKind::from_u32(req.hook) else {
+        return refused(&mut req, refuse(EINVAL, "unknown hook kind"));
+    };
+    if req.flags & !uapi::LOAD_REPLACE != 0 {
+        return refused(&mut req, refuse(EINVAL, "unknown flags"));
     }
-    let mut wasm = KVVec::<u8>::with_capacity(len, GFP_KERNEL)?;
-    UserSlice::new(UserPtr::from_addr(req.wasm_ptr as usize), len).read_all(&mut wasm, GFP_KERNEL)?;
+    if let Err(r) = may_load(file, hook) {
+        return refused(&mut req, r);
+    }
+    if len == 0 || req.wasm_len > uapi::MAX_WASM_BYTES {
+        return refused(&mut req, refuse(E2BIG, "wasm length out of range"));
+    }
+    let mut wasm = KVVec::<u8>::with_capacity(len, GFP_KERNEL_ACCOUNT)?;
+    UserSlice::new(UserPtr::from_addr(req.wasm_ptr as usize), len).read_all(&mut wasm, GFP_KERNEL_ACCOUNT)?;
+
+    // SAFETY: `file` is a live open file; the C side only reads its credentials.
+    let owner = unsafe { wasmhook_c_file_euid(file.as_ptr().cast::<c_void>()) };
+    // Validate, compile and instantiate without the table lock: a big module keeps only its
+    // own caller waiting, and the hooks and other ioctls go on.
+    let mut slot = match build_slot(hook, &req, &wasm, owner) {
+        Ok(s) => s,
+        Err(r) => return refused(&mut req, r),
+    };
 
     let mut table = SLOTS.lock();
-    let id = if req.flags & uapi::LOAD_REPLACE != 0 {
-        match table.slots.get(req.slot as usize) {
-            Some(Some(_)) => req.slot,
-            _ => {
-                pr_warn!("LOAD refused: replace of empty slot {}\n", req.slot);
-                answer(&mut req, "no such slot to replace", None)?;
-                return Err(ENOENT);
+    let (idx, id) = if req.flags & uapi::LOAD_REPLACE != 0 {
+        match table.get(req.slot) {
+            None => {
+                drop(table);
+                return refused(&mut req, refuse(ENOENT, "no such slot to replace"));
             }
+            Some(old) if old.hook != hook => {
+                drop(table);
+                return refused(&mut req, refuse(EINVAL, "replace must keep the slot's hook kind"));
+            }
+            Some(old) if !may_change(file, old) => {
+                drop(table);
+                return refused(&mut req, refuse(EPERM, "slot belongs to another user (CAP_SYS_ADMIN may replace it)"));
+            }
+            Some(_) => (index(req.slot), req.slot),
         }
     } else {
-        match table.slots.iter().position(|s| s.is_none()) {
-            Some(i) => i as u32,
+        match table.next_free() {
+            Some(v) => v,
             None => {
-                answer(&mut req, "all slots in use", None)?;
-                return Err(ENOSPC);
+                drop(table);
+                return refused(&mut req, refuse(ENOSPC, "all slots in use"));
             }
         }
     };
-    match build_slot(id, &req, &wasm) {
-        Ok(slot) => {
-            let ptr = core::ptr::from_ref::<Slot>(&*slot).cast_mut().cast::<c_void>();
-            let old = table.slots.get_mut(id as usize).and_then(|e| e.replace(slot));
-            // SAFETY: `ptr` stays valid until it is unpublished and an RCU grace period passed.
-            unsafe { wasmhook_c_publish(id, ptr) };
-            if let Some(old) = old {
-                // The new slot is already visible; wait for CPUs still running the old one.
-                // SAFETY: waits for an RCU grace period; process context, may sleep.
-                unsafe { wasmhook_c_synchronize() };
-                drop(old);
-            }
-            req.slot = id;
-            answer(&mut req, "", None)?;
-            pr_info!("loaded slot {} ({} bytes of wasm)\n", id, len);
-            Ok(0)
-        }
-        Err(r) => {
-            match r.offset {
-                Some(o) => pr_warn!("LOAD refused: {} at offset {:#x}\n", r.msg, o),
-                None => pr_warn!("LOAD refused: {}\n", r.msg),
-            }
-            answer(&mut req, r.msg, r.offset)?;
-            Err(r.errno)
-        }
+    slot.id = id;
+    let ptr = core::ptr::from_ref::<Slot>(&*slot).cast_mut().cast::<c_void>();
+    let old = table.slots.get_mut(idx).and_then(|e| e.replace(slot));
+    // SAFETY: `ptr` stays valid until it is unpublished and an RCU grace period passed.
+    unsafe { wasmhook_c_publish(idx as u32, ptr) };
+    drop(table);
+    if let Some(old) = old {
+        // The new slot is already visible; wait for CPUs still running the old one.
+        // SAFETY: waits for an RCU grace period; process context, may sleep.
+        unsafe { wasmhook_c_synchronize() };
+        drop(old);
     }
+    req.slot = id;
+    answer(&mut req, "", None)?;
+    pr_info!("loaded slot {} ({} bytes of wasm)\n", id, len);
+    Ok(0)
 }
 
 fn read_u32(arg: usize) -> Result<u32> {
@@ -506,16 +679,23 @@ fn read_u32(arg: usize) -> Result<u32> {
     Ok(u32::from_le_bytes(b))
 }
 
-fn do_unload(arg: usize) -> Result<isize> {
+fn do_unload(file: &File, arg: usize) -> Result<isize> {
     let id = read_u32(arg)?;
     let mut table = SLOTS.lock();
-    if unpublish_and_free(&mut table, id) {
-        pr_info!("unloaded slot {}\n", id);
-        Ok(0)
-    } else {
-        pr_warn!("UNLOAD refused: no slot {}\n", id);
-        Err(ENOENT)
+    match table.get(id) {
+        None => {
+            warn_rl!("UNLOAD refused: no slot {}\n", id);
+            return Err(ENOENT);
+        }
+        Some(s) if !may_change(file, s) => {
+            warn_rl!("UNLOAD refused: slot {} belongs to another user\n", id);
+            return Err(EPERM);
+        }
+        Some(_) => {}
     }
+    unpublish_and_free(&mut table, index(id));
+    pr_info!("unloaded slot {}\n", id);
+    Ok(0)
 }
 
 fn do_info(arg: usize) -> Result<isize> {
@@ -525,9 +705,9 @@ fn do_info(arg: usize) -> Result<isize> {
     let id = uapi::SlotInfo::decode(&raw).slot;
     let info = {
         let table = SLOTS.lock();
-        match table.slots.get(id as usize) {
-            Some(Some(s)) => s.info(),
-            _ => return Err(ENOENT),
+        match table.get(id) {
+            Some(s) => s.info(),
+            None => return Err(ENOENT),
         }
     };
     UserSlice::new(ptr, uapi::SlotInfo::SIZE).writer().write_slice(&info.encode())?;
@@ -541,9 +721,9 @@ fn do_stats(arg: usize) -> Result<isize> {
     let id = uapi::Stats::decode(&raw).slot;
     let stats = {
         let table = SLOTS.lock();
-        match table.slots.get(id as usize) {
-            Some(Some(s)) => s.stats(),
-            _ => return Err(ENOENT),
+        match table.get(id) {
+            Some(s) => s.stats(),
+            None => return Err(ENOENT),
         }
     };
     UserSlice::new(ptr, uapi::Stats::SIZE).writer().write_slice(&stats.encode())?;
@@ -554,12 +734,10 @@ fn do_list(arg: usize) -> Result<isize> {
     let mut list = uapi::List { count: 0, slots: [0; uapi::MAX_SLOTS as usize] };
     {
         let table = SLOTS.lock();
-        for (i, s) in table.slots.iter().enumerate() {
-            if s.is_some() {
-                if let Some(dst) = list.slots.get_mut(list.count as usize) {
-                    *dst = i as u32;
-                    list.count = list.count.wrapping_add(1);
-                }
+        for s in table.slots.iter().flatten() {
+            if let Some(dst) = list.slots.get_mut(list.count as usize) {
+                *dst = s.id;
+                list.count = list.count.wrapping_add(1);
             }
         }
     }
@@ -579,15 +757,21 @@ impl MiscDevice for WasmHookFile {
         KBox::try_pin_init(try_pin_init!(WasmHookFile {}), GFP_KERNEL)
     }
 
-    fn ioctl(_me: Pin<&WasmHookFile>, _file: &File, cmd: u32, arg: usize) -> Result<isize> {
+    fn ioctl(_me: Pin<&WasmHookFile>, file: &File, cmd: u32, arg: usize) -> Result<isize> {
+        // Every command, reads included, needs what bpf() needs: CAP_BPF (or CAP_SYS_ADMIN)
+        // of whoever opened the device, whoever holds the fd now.
+        if !bpf_capable(file) {
+            warn_rl!("ioctl {:#x} refused: the opener of /dev/wasmhook lacks CAP_BPF\n", cmd);
+            return Err(EPERM);
+        }
         match cmd {
-            uapi::IOC_LOAD => do_load(arg),
-            uapi::IOC_UNLOAD => do_unload(arg),
+            uapi::IOC_LOAD => do_load(file, arg),
+            uapi::IOC_UNLOAD => do_unload(file, arg),
             uapi::IOC_INFO => do_info(arg),
             uapi::IOC_STATS => do_stats(arg),
             uapi::IOC_LIST => do_list(arg),
             _ => {
-                pr_warn!("unknown ioctl {:#x}\n", cmd);
+                warn_rl!("unknown ioctl {:#x}\n", cmd);
                 Err(ENOTTY)
             }
         }
@@ -621,8 +805,8 @@ impl kernel::InPlaceModule for WasmHookModule {
 impl PinnedDrop for WasmHookModule {
     fn drop(self: Pin<&mut Self>) {
         let mut table = SLOTS.lock();
-        for id in 0..uapi::MAX_SLOTS {
-            unpublish_and_free(&mut table, id);
+        for idx in 0..uapi::MAX_SLOTS as usize {
+            unpublish_and_free(&mut table, idx);
         }
     }
 }

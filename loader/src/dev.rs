@@ -110,7 +110,13 @@ impl Device {
             Ok(()) => Ok(ans.slot),
             Err(e) => {
                 let msg = String::from_utf8_lossy(uapi::fixed_str_get(&ans.err)).into_owned();
-                let msg = if msg.is_empty() { e.to_string() } else { msg };
+                let msg = match (msg.is_empty(), e.raw_os_error()) {
+                    (true, Some(libc::EPERM)) => format!(
+                        "{e}: /dev/wasmhook was opened without CAP_BPF (or CAP_SYS_ADMIN); see docs/security.md"
+                    ),
+                    (true, _) => e.to_string(),
+                    (false, _) => msg,
+                };
                 let offset = (ans.err_offset != u32::MAX).then_some(ans.err_offset);
                 Err(DevError::Refused {
                     file: file.to_owned(),

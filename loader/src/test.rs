@@ -152,7 +152,14 @@ impl abi::HookEnv for PacketEnv<'_> {
         0
     }
     fn trace(&mut self, msg: &[u8]) {
-        eprintln!("trace: {}", String::from_utf8_lossy(msg));
+        // As in the kernel: the hook's bytes, anything but printable ASCII shown as '?', so a
+        // trace line cannot drive the terminal or forge other lines.
+        let line: String = msg
+            .iter()
+            .take(128)
+            .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '?' })
+            .collect();
+        eprintln!("trace: {line}{}", if msg.len() > 128 { "..." } else { "" });
     }
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0

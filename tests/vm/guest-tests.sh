@@ -205,6 +205,13 @@ if [ -f /attach-tests.sh ]; then
 	rmmod wasmhook 2>/dev/null
 fi
 
+# Trust-boundary tests (privileges, contexts, map rights, ids, log hygiene, budgets).
+if [ -f /trust-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /trust-tests.sh
+	rmmod wasmhook 2>/dev/null
+fi
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi

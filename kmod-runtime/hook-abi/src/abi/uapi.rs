@@ -11,6 +11,9 @@ pub const MAX_WASM_BYTES: u32 = 1 << 20;
 pub const MAX_FUEL: u64 = 10_000_000;
 /// Fuel per run when LOAD passes 0.
 pub const DEFAULT_FUEL: u64 = 100_000;
+/// Maximum fuel per run of a kprobe hook: a kprobe may fire with interrupts off, so its bound is
+/// BPF's own (1 M instructions) rather than [`MAX_FUEL`].
+pub const MAX_KPROBE_FUEL: u64 = 1_000_000;
 /// Largest linear memory per instance (per CPU) LOAD accepts, in 64 KiB pages.
 pub const MAX_MEM_PAGES: u32 = 16;
 /// Memory limit when LOAD passes 0, in pages.
