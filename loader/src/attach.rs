@@ -183,6 +183,11 @@ pub fn load_trampoline(
                             )
                         })?;
                         check_bound(decl, pin, &d.info()?)?;
+                        let what = format!("--map {}={}", decl.name(), pin.display());
+                        let note = crate::mapcheck::check(d.fd().as_fd(), &what)?;
+                        if !note.is_empty() {
+                            eprintln!("wasmload: {note}");
+                        }
                         d
                     } else {
                         let def = aya_obj::Map::new_from_params(

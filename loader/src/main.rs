@@ -15,6 +15,7 @@ mod bpf;
 mod dev;
 mod hookfile;
 mod kfunc;
+mod mapcheck;
 mod run;
 mod test;
 

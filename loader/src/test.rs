@@ -157,7 +157,13 @@ impl abi::HookEnv for PacketEnv<'_> {
         let line: String = msg
             .iter()
             .take(128)
-            .map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '?' })
+            .map(|&b| {
+                if (0x20..0x7f).contains(&b) {
+                    b as char
+                } else {
+                    '?'
+                }
+            })
             .collect();
         eprintln!("trace: {line}{}", if msg.len() > 128 { "..." } else { "" });
     }

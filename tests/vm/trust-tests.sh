@@ -101,6 +101,25 @@ else
 fi
 rm -rf $PIN/fm
 
+# T6b. The loader refuses to bind a map with special fields and says what a read-only map means.
+t=loader_map_binding_checks
+rm -rf $PIN/fm $PIN/fmm; mkdir -p $PIN/fmm
+if bpftool prog loadall /bpf/foreign_maps.bpf.o $PIN/fm pinmaps $PIN/fmm >/tmp/fm.log 2>&1; then
+	wasmload attach --xdp lo --mode skb /wasm/lockmap.wat --map lock=$PIN/fmm/fm_lock >/tmp/lk.log 2>&1; r1=$?
+	wasmload attach --xdp lo --mode skb /wasm/romap.wat --map ro=$PIN/fmm/fm_ro >/tmp/ro.log 2>&1; r2=$?
+	wasmload detach romap >/dev/null 2>&1
+	log "$(head -1 /tmp/lk.log)"; log "$(head -1 /tmp/ro.log)"
+	if [ $r1 != 0 ] && grep -q "special field (lock: struct bpf_spin_lock)" /tmp/lk.log &&
+		[ $r2 = 0 ] && grep -q "BPF_F_RDONLY_PROG" /tmp/ro.log && ! wasmload list 2>/dev/null | grep -q lockmap; then
+		pass $t
+	else
+		fail $t "lock rc=$r1 ro rc=$r2"
+	fi
+else
+	fail $t "foreign_maps did not load: $(tail -5 /tmp/fm.log)"
+fi
+rm -rf $PIN/fm $PIN/fmm
+
 # T7. A hook's trace bytes cannot drive the console or forge log lines.
 t=trace_sanitized
 st=$(load $W/tracectl.wat --hook xdp --name tracectl)
