@@ -221,10 +221,10 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
                 array: d.map_type.is_array(),
                 data: vec![0; d.max_entries as usize * d.value_size as usize],
             };
-            if d.name() == "policy" {
-                if let Some(b) = m.data.first_mut() {
-                    *b = 1;
-                }
+            if d.name() == "policy"
+                && let Some(b) = m.data.first_mut()
+            {
+                *b = 1;
             }
             m
         })
