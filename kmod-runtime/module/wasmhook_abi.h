@@ -45,7 +45,7 @@ int wasmhook_c_register(void);
 /* Implemented in Rust. */
 /* 0 and the verdict in *verdict, or nonzero if @id / @kind do not match the slot (no run). */
 int wasmhook_rs_run(const void *slot, u32 id, u32 kind, u32 cpu, struct wh_hook_ctx *ctx, u32 arg,
-		    int *verdict);
+		    bool timed, int *verdict);
 #endif
 
 #endif

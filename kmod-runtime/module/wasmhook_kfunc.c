@@ -266,7 +266,12 @@ static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u
 	preempt_disable();
 	s = rcu_dereference(wh_slots[slot % WH_MAX_SLOTS]);
 	/* The Rust side refuses a stale id (other generation) and a slot of another hook kind. */
-	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg, &ret)) {
+	/*
+	 * Run time is measured only while kernel.bpf_stats_enabled is on, as for BPF programs:
+	 * two clock reads per packet are not free.
+	 */
+	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg,
+				  static_branch_unlikely(&bpf_stats_enabled_key), &ret)) {
 		atomic64_inc(&wh_no_slot_runs);
 		ret = no_slot_verdict;
 	}

@@ -164,6 +164,8 @@ struct Counters {
     traps: AtomicU64,
     out_of_fuel: AtomicU64,
     busy: AtomicU64,
+    /// Runs measured (while kernel.bpf_stats_enabled was on) and their total time.
+    timed_runs: AtomicU64,
     total_ns: AtomicU64,
 }
 
@@ -172,7 +174,9 @@ fn bump(c: &AtomicU64, by: u64) {
     c.store(c.load(Ordering::Relaxed).wrapping_add(by), Ordering::Relaxed);
 }
 
-/// One CPU's instance of a slot.
+/// One CPU's instance of a slot. Cache-line aligned: CPUs never write each other's lines (busy
+/// flag, counters).
+#[repr(align(64))]
 struct PerCpu {
     busy: AtomicBool,
     counters: Counters,
@@ -288,7 +292,8 @@ type KernelHost = abi::AbiHost<KernelEnv>;
 
 impl Slot {
     /// Runs this CPU's instance. Called by the kfunc with RCU held and preemption disabled.
-    fn run(&self, cpu: u32, ctx: *mut HookCtx, arg: u32) -> i32 {
+    /// `timed`: measure the run time (kernel.bpf_stats_enabled is on).
+    fn run(&self, cpu: u32, ctx: *mut HookCtx, arg: u32, timed: bool) -> i32 {
         let Some(pc) = self.cpus.get(cpu as usize) else {
             return self.on_trap;
         };
@@ -298,7 +303,7 @@ impl Slot {
             return self.on_trap;
         }
         // SAFETY: NMI-safe clock read.
-        let t0 = unsafe { wasmhook_c_ktime_ns() };
+        let t0 = if timed { unsafe { wasmhook_c_ktime_ns() } } else { 0 };
         // SAFETY: `busy` is held and preemption is off, so this CPU's instance is ours alone.
         let inst = unsafe { &mut *pc.inst.get() };
         let mut fuel = self.fuel;
@@ -321,10 +326,13 @@ impl Slot {
                 self.on_trap
             }
         };
-        // SAFETY: NMI-safe clock read.
-        let t1 = unsafe { wasmhook_c_ktime_ns() };
         bump(&pc.counters.runs, 1);
-        bump(&pc.counters.total_ns, t1.wrapping_sub(t0));
+        if timed {
+            // SAFETY: NMI-safe clock read.
+            let t1 = unsafe { wasmhook_c_ktime_ns() };
+            bump(&pc.counters.timed_runs, 1);
+            bump(&pc.counters.total_ns, t1.wrapping_sub(t0));
+        }
         pc.busy.store(false, Ordering::Release);
         verdict
     }
@@ -353,6 +361,7 @@ impl Slot {
             s.out_of_fuel = s.out_of_fuel.wrapping_add(c.out_of_fuel.load(Ordering::Relaxed));
             s.busy = s.busy.wrapping_add(c.busy.load(Ordering::Relaxed));
             s.total_ns = s.total_ns.wrapping_add(c.total_ns.load(Ordering::Relaxed));
+            s.timed_runs = s.timed_runs.wrapping_add(c.timed_runs.load(Ordering::Relaxed));
         }
         s
     }
@@ -376,6 +385,7 @@ pub unsafe extern "C" fn wasmhook_rs_run(
     cpu: u32,
     ctx: *mut c_void,
     arg: u32,
+    timed: bool,
     verdict: *mut c_int,
 ) -> c_int {
     // SAFETY: per the contract above, `slot` is a live `Slot` until an RCU grace period after
@@ -384,7 +394,7 @@ pub unsafe extern "C" fn wasmhook_rs_run(
     if slot.id != id || slot.hook.to_u32() != kind {
         return 1;
     }
-    let v = slot.run(cpu, ctx.cast::<HookCtx>(), arg);
+    let v = slot.run(cpu, ctx.cast::<HookCtx>(), arg, timed);
     // SAFETY: `verdict` points to the kfunc's local.
     unsafe { verdict.write(v) };
     0

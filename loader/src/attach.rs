@@ -634,7 +634,7 @@ pub fn stats(name: &str) -> Result<()> {
     let a = read(name)?;
     let dev = Device::open()?;
     let s = dev.stats(a.slot)?;
-    let avg = s.total_ns.checked_div(s.runs).unwrap_or(0);
+    let avg = crate::dev::avg_ns(&s);
     println!(
         "{name}: slot {} runs {} traps {} out_of_fuel {} busy {} avg_ns {avg}",
         a.slot, s.runs, s.traps, s.out_of_fuel, s.busy

@@ -36,6 +36,13 @@ pub enum DevError {
     },
 }
 
+/// Average ns of a slot's timed runs, or "-" if none was timed (kernel.bpf_stats_enabled off).
+pub fn avg_ns(s: &uapi::Stats) -> String {
+    s.total_ns
+        .checked_div(s.timed_runs)
+        .map_or_else(|| "-".to_owned(), |a| a.to_string())
+}
+
 /// Settings of a LOAD.
 #[derive(Debug, Clone)]
 pub struct LoadOpts {

@@ -321,11 +321,16 @@ fn slot_cmd(cmd: SlotCmd) -> Result<()> {
         }
         SlotCmd::Stats { slot } => {
             let s = dev.stats(slot)?;
-            let avg = s.total_ns.checked_div(s.runs).unwrap_or(0);
+            let avg = dev::avg_ns(&s);
             println!(
                 "slot {slot}: runs {} traps {} out_of_fuel {} busy {} total_ns {} avg_ns {avg}",
                 s.runs, s.traps, s.out_of_fuel, s.busy, s.total_ns
             );
+            if s.timed_runs == 0 && s.runs > 0 {
+                println!(
+                    "  (run times are measured while kernel.bpf_stats_enabled=1, as for BPF programs)"
+                );
+            }
         }
     }
     Ok(())

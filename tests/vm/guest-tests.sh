@@ -91,6 +91,23 @@ else
 	fail $t "info/list do not show the icmp slot on $ncpu CPUs"
 fi
 
+# 3c. Run times are measured only while kernel.bpf_stats_enabled is on (like BPF programs'
+#     run_time_ns): off, the hot path reads no clock and stats show avg_ns -.
+t=stats_follow_bpf_stats_enabled
+echo 0 >/proc/sys/kernel/bpf_stats_enabled
+xdp_run $PIN/xdp/wasm_xdp /pkts/udp.bin 3 >/dev/null
+off=$(wasmload slot stats "$si" | head -1)
+echo 1 >/proc/sys/kernel/bpf_stats_enabled
+xdp_run $PIN/xdp/wasm_xdp /pkts/udp.bin 3 >/dev/null
+on=$(wasmload slot stats "$si" | head -1)
+echo 0 >/proc/sys/kernel/bpf_stats_enabled
+log "stats off: $off"; log "stats on: $on"
+if echo "$off" | grep -q "runs 6 .*total_ns 0 avg_ns -" && echo "$on" | grep -Eq "runs 9 .*total_ns [1-9][0-9]* avg_ns [1-9]"; then
+	pass $t
+else
+	fail $t "off: $off / on: $on"
+fi
+
 # 4. A verdict from a BPF map written by bpftool; the Wasm program counts runs in the same map.
 t=xdp_map_shared_with_bpf
 sm=$(load $W/mapdrop.wat --hook xdp --name mapdrop)

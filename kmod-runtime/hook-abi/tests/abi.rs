@@ -249,7 +249,7 @@ fn clock_trace_and_kprobe_args() {
 fn ioctl_layouts_round_trip_and_have_fixed_sizes() {
     assert_eq!(uapi::LoadReq::SIZE, 160);
     assert_eq!(uapi::SlotInfo::SIZE, 64);
-    assert_eq!(uapi::Stats::SIZE, 48);
+    assert_eq!(uapi::Stats::SIZE, 56);
     assert_eq!(uapi::List::SIZE, 264);
     let mut req = uapi::LoadReq::zeroed();
     req.wasm_ptr = 0x1122_3344_5566_7788;
@@ -266,6 +266,7 @@ fn ioctl_layouts_round_trip_and_have_fixed_sizes() {
         out_of_fuel: 1,
         busy: 0,
         total_ns: 77,
+        timed_runs: 5,
         pad: 0,
     };
     assert_eq!(uapi::Stats::decode(&s.encode()), s);

@@ -264,13 +264,16 @@ pub struct Stats {
     pub out_of_fuel: u64,
     /// Runs refused because this CPU was already running the slot (re-entry).
     pub busy: u64,
-    /// Total time spent in runs, ns.
+    /// Total time spent in the runs that were timed, ns.
     pub total_ns: u64,
+    /// Runs that were timed: only while `kernel.bpf_stats_enabled` is on, as for BPF programs
+    /// (two clock reads per run are not free).
+    pub timed_runs: u64,
 }
 
 impl Stats {
     /// Size in bytes of `struct wh_stats`.
-    pub const SIZE: usize = 4 + 4 + 8 * 5;
+    pub const SIZE: usize = 4 + 4 + 8 * 6;
 
     /// Decodes the wire form.
     pub fn decode(b: &[u8; Self::SIZE]) -> Self {
@@ -283,6 +286,7 @@ impl Stats {
             out_of_fuel: r.u64(),
             busy: r.u64(),
             total_ns: r.u64(),
+            timed_runs: r.u64(),
         }
     }
 
@@ -300,6 +304,7 @@ impl Stats {
         w.u64(self.out_of_fuel);
         w.u64(self.busy);
         w.u64(self.total_ns);
+        w.u64(self.timed_runs);
         out
     }
 }
