@@ -191,6 +191,50 @@ fn infinite_loop_runs_out_of_fuel_and_instance_is_reusable() {
 }
 
 #[test]
+fn calls_pay_fuel_for_the_locals_they_zero() {
+    // Each call of $wide zeroes its locals. It used to cost the same fuel as a call of an
+    // empty function (one unit per block), so 1 M fuel bought ~250 000 calls of a function
+    // with 16 000 locals: ~10 s of work.
+    let module = |locals: usize| {
+        wat(&format!(
+            r#"(module
+          (global $n (mut i32) (i32.const 0))
+          (func $wide {})
+          (func (export "spin") (loop $l (call $wide) (global.set $n (i32.add (global.get $n) (i32.const 1))) (br $l)))
+          (func (export "n") (result i32) (global.get $n)))"#,
+            "(local i64) ".repeat(locals)
+        ))
+    };
+    let (wasm, many) = (module(40), module(16_000));
+    let limits = Limits::DEFAULT;
+    for (w, locals) in [(&wasm, 40u64), (&many, 16_000)] {
+        let (mut mbuf, ib) = build(w, &limits);
+        let m = Module::compile(w, &limits, &TestImports, &mut mbuf).unwrap();
+        let mut ibuf = vec![0u8; ib];
+        let mut host = TestHost::default();
+        let mut fuel = 1_000_000u64;
+        let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+        let mut fuel = 1_000_000u64;
+        assert_eq!(
+            inst.invoke(m.export_func("spin").unwrap(), &[], &mut [], &mut fuel, &mut host),
+            Err(Trap::OutOfFuel)
+        );
+        let mut out = [Val::I32(0)];
+        let mut f2 = 100;
+        inst.invoke(m.export_func("n").unwrap(), &[], &mut out, &mut f2, &mut host)
+            .unwrap();
+        let Val::I32(n) = out[0] else { panic!() };
+        // each iteration: the call's entry block (locals / 16) plus a few units of loop body
+        let per_call = locals / limits::LOCALS_PER_FUEL;
+        assert!(n > 0, "{locals} locals: no call completed");
+        assert!(
+            (n as u64) * per_call <= 1_000_000,
+            "{locals} locals: {n} calls on 1 M fuel, but each must cost >= {per_call}"
+        );
+    }
+}
+
+#[test]
 fn deep_recursion_is_call_stack_exhausted() {
     let src = r#"(module (func $r (export "r") (param i32) (result i32)
         (i32.add (i32.const 1) (call $r (local.get 0)))))"#;

@@ -688,6 +688,9 @@ pub(super) fn compile_body(
     };
     c.push_ctrl(K_BLOCK, t, NONE)?;
     c.new_block()?;
+    // The entry block also pays for zeroing the declared locals (every call does it).
+    let zeroing = (total.wrapping_sub(np) as u64) / super::limits::LOCALS_PER_FUEL;
+    c.code_set(c.fuel_at, zeroing as u32)?;
     let declared = total.wrapping_sub(np).min(64);
     c.fresh = 1u64
         .checked_shl(declared as u32)
