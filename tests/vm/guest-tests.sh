@@ -46,6 +46,10 @@ load() { # file, extra args... -> prints slot id
 }
 
 mkdir -p $PIN
+# Which detectors this kernel runs (the debug lab's; scripts/test-vm --debug requires them).
+dmesg | grep -q 'KernelAddressSanitizer initialized' && echo "VM-DETECTOR: KASAN"
+dmesg | grep -q 'Lock dependency validator' && echo "VM-DETECTOR: lockdep"
+dmesg | grep -q 'kfence: initialized' && echo "VM-DETECTOR: KFENCE"
 
 # 1. The module loads, registers its kfuncs, and its BTF lists them.
 t=btf_lists_kfuncs
@@ -231,6 +235,6 @@ fi
 
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
-if dmesg | grep -E 'BUG:|WARNING:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
+if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
 
 echo "VM-TESTS: $PASSED passed, $FAILED failed"
