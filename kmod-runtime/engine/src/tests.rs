@@ -216,13 +216,25 @@ fn calls_pay_fuel_for_the_locals_they_zero() {
         let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
         let mut fuel = 1_000_000u64;
         assert_eq!(
-            inst.invoke(m.export_func("spin").unwrap(), &[], &mut [], &mut fuel, &mut host),
+            inst.invoke(
+                m.export_func("spin").unwrap(),
+                &[],
+                &mut [],
+                &mut fuel,
+                &mut host
+            ),
             Err(Trap::OutOfFuel)
         );
         let mut out = [Val::I32(0)];
         let mut f2 = 100;
-        inst.invoke(m.export_func("n").unwrap(), &[], &mut out, &mut f2, &mut host)
-            .unwrap();
+        inst.invoke(
+            m.export_func("n").unwrap(),
+            &[],
+            &mut out,
+            &mut f2,
+            &mut host,
+        )
+        .unwrap();
         let Val::I32(n) = out[0] else { panic!() };
         // each iteration: the call's entry block (locals / 16) plus a few units of loop body
         let per_call = locals / limits::LOCALS_PER_FUEL;
@@ -899,4 +911,36 @@ fn register_code_binop_load8() {
     assert_eq!(call("crc", 7, 4), v(c as i32));
     assert_eq!(call("keep", 0, 1), v(0x1f));
     assert_eq!(call("keep", 0, 65534), Err(Trap::MemoryOutOfBounds));
+}
+
+#[test]
+fn invoke_refuses_forged_function_references() {
+    // A funcref argument must name one of the module's functions: index 999 does not exist,
+    // and FOREIGN_FUNC-tagged refs are the linker's (allowed).
+    let wasm = wat(r#"(module
+      (table 1 funcref)
+      (func (export "keep") (param funcref) (table.set (i32.const 0) (local.get 0))))"#);
+    let limits = Limits::DEFAULT;
+    let (mut mbuf, ib) = build(&wasm, &limits);
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut host = TestHost::default();
+    let mut fuel = 1000u64;
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let keep = m.export_func("keep").unwrap();
+    let mut fuel = 1000u64;
+    assert_eq!(
+        inst.invoke(
+            keep,
+            &[Val::FuncRef(Some(999))],
+            &mut [],
+            &mut fuel,
+            &mut host
+        ),
+        Err(Trap::BadSignature)
+    );
+    for ok in [None, Some(0), Some(FOREIGN_FUNC | 3)] {
+        inst.invoke(keep, &[Val::FuncRef(ok)], &mut [], &mut fuel, &mut host)
+            .unwrap();
+    }
 }

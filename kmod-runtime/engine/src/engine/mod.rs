@@ -87,6 +87,16 @@ pub trait Host {
         args: &[Val],
         results: &mut [Val],
     ) -> Result<(), Trap>;
+
+    /// Fuel that calling host function `id` with `args` costs beyond the call instruction's
+    /// own, charged before [`Host::call`] runs (a run without that much fuel left traps with
+    /// [`Trap::OutOfFuel`] and the host function is not called). A host whose functions do
+    /// work that grows with an argument (bytes copied, say) returns a cost that grows with it,
+    /// so fuel bounds a run's time. Default: 0.
+    fn fuel_cost(&mut self, id: u32, args: &[Val]) -> u64 {
+        let _ = (id, args);
+        0
+    }
 }
 
 /// Buffer sizes for [`Module::compile`] and [`Instance::new`].

@@ -363,10 +363,7 @@ impl<'m, 'b> Instance<'m, 'b> {
     /// True if `v` may be stored by a linker: function references must name a function of
     /// this module or carry [`FOREIGN_FUNC`].
     fn storable(&self, v: Val) -> bool {
-        match v {
-            Val::FuncRef(Some(f)) => f & FOREIGN_FUNC != 0 || (f as usize) < self.module.h.n_funcs,
-            _ => true,
-        }
+        ref_ok(self.module, &v)
     }
 
     /// Sets element `i` of table `t` (None if out of bounds or of the wrong type).
@@ -431,7 +428,10 @@ impl<'m, 'b> Instance<'m, 'b> {
         let (params, res) = m.func_type(func).ok_or(Trap::BadSignature)?;
         if params.len() != args.len()
             || res.len() != results.len()
-            || params.iter().zip(args).any(|(p, a)| *p != a.ty())
+            || params
+                .iter()
+                .zip(args)
+                .any(|(p, a)| *p != a.ty() || !ref_ok(m, a))
         {
             return Err(Trap::BadSignature);
         }
@@ -452,8 +452,18 @@ impl<'m, 'b> Instance<'m, 'b> {
     }
 }
 
+/// Whether `v` is a reference this module may hold: a function reference names one of its
+/// functions or carries [`FOREIGN_FUNC`] (a linker's function of another instance).
+fn ref_ok(m: &Module<'_>, v: &Val) -> bool {
+    match *v {
+        Val::FuncRef(Some(f)) => f & FOREIGN_FUNC != 0 || (f as usize) < m.h.n_funcs,
+        _ => true,
+    }
+}
+
 /// Calls host function `id` (of type `type_idx`) with the top `np` stack values; replaces them
-/// with the results.
+/// with the results. Charges the host's [`Host::fuel_cost`] first.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn call_host(
     m: &Module<'_>,
     type_idx: u32,
@@ -462,6 +472,7 @@ pub(super) fn call_host(
     sp: usize,
     mem: &mut [u8],
     host: &mut dyn Host,
+    fuel: &mut u64,
 ) -> Result<usize, Trap> {
     let (params, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
     let np = params.len();
@@ -480,6 +491,11 @@ pub(super) fn call_host(
     for (r, t) in res.iter_mut().zip(results) {
         *r = Val::default_of(*t);
     }
+    let cost = host.fuel_cost(id, args.get(..np).unwrap_or(&[]));
+    if *fuel < cost {
+        return Err(Trap::OutOfFuel);
+    }
+    *fuel = fuel.wrapping_sub(cost);
     host.call(
         id,
         mem,
@@ -488,7 +504,9 @@ pub(super) fn call_host(
     )?;
     let mut at = base;
     for (r, t) in res.iter().zip(results) {
-        if r.ty() != *t {
+        // A host's results must have the declared types, and references must be valid
+        // here: a forged function reference could otherwise reach any host function.
+        if r.ty() != *t || !ref_ok(m, r) {
             return Err(Trap::BadSignature);
         }
         *stack.get_mut(at).ok_or(Trap::ValueStackExhausted)? = r.to_slot();
