@@ -322,10 +322,14 @@ fn limits_are_errors_not_crashes() {
     let mut ib = vec![0u8; m.instance_bytes() - 1];
     let e = Instance::new(&m, &mut ib, &mut 100, &mut TestHost::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
-    // unknown import
+    // unknown import: plan sizes the module, compile resolves function imports
     let wasm = wat(r#"(module (import "env" "nope" (func)))"#);
+    let p = plan(&wasm, &limits, &TestImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
     assert_eq!(
-        plan(&wasm, &limits, &TestImports).unwrap_err().kind(),
+        Module::compile(&wasm, &limits, &TestImports, &mut mbuf)
+            .unwrap_err()
+            .kind(),
         ErrorKind::UnknownImport
     );
     // garbage and truncated input never panic
@@ -943,4 +947,77 @@ fn invoke_refuses_forged_function_references() {
         inst.invoke(keep, &[Val::FuncRef(ok)], &mut [], &mut fuel, &mut host)
             .unwrap();
     }
+}
+
+/// A 1 MiB module of the shape that made LOAD quadratic: 10 000 types, then as many imports as
+/// fit, each of the last type. Import resolution re-parsed the type section per import (22 s
+/// in plan() in a release build); now plan + compile are linear.
+#[test]
+fn a_megabyte_of_imports_decodes_in_linear_time() {
+    struct AnyF3;
+    impl Imports for AnyF3 {
+        fn resolve_func(&self, _: &str, _: &str, p: &[ValType], r: &[ValType]) -> Option<u32> {
+            (p == [ValType::I32; 3] && r == [ValType::I32]).then_some(1)
+        }
+    }
+    fn leb(mut v: u32, out: &mut Vec<u8>) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
+        out.push(id);
+        leb(body.len() as u32, out);
+        out.extend_from_slice(body);
+    }
+    let n_types = limits::MAX_TYPES;
+    let mut types = Vec::new();
+    leb(n_types, &mut types);
+    for _ in 0..n_types {
+        types.extend_from_slice(&[0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]);
+    }
+    let one = {
+        // the names a real hook imports: (module "wasmhook" "pkt_read")
+        let mut e = vec![8];
+        e.extend_from_slice(b"wasmhook");
+        e.push(8);
+        e.extend_from_slice(b"pkt_read");
+        e.push(0);
+        leb(n_types - 1, &mut e);
+        e
+    };
+    let n_imports = ((1 << 20) - types.len() - 32) / one.len();
+    let mut imports = Vec::new();
+    leb(n_imports as u32, &mut imports);
+    for _ in 0..n_imports {
+        imports.extend_from_slice(&one);
+    }
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    section(1, &types, &mut wasm);
+    section(2, &imports, &mut wasm);
+    assert!(
+        wasm.len() <= 1 << 20 && wasm.len() > 1_000_000,
+        "{} bytes",
+        wasm.len()
+    );
+    let limits = Limits::DEFAULT;
+    let t = std::time::Instant::now();
+    let p = plan(&wasm, &limits, &AnyF3).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &AnyF3, &mut mbuf).unwrap();
+    let took = t.elapsed();
+    assert_eq!(
+        m.func_type(n_imports as u32 - 1).map(|(p, _)| p.len()),
+        Some(3)
+    );
+    assert!(
+        took.as_secs_f64() < 1.0,
+        "{n_imports} imports of {n_types} types took {took:?}"
+    );
 }

@@ -131,8 +131,6 @@ fn count(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Header, 
         b_len: 0,
         items_len: 0,
         code_len: 0,
-        type_section: (0, 0),
-        wasm,
         n_imported_tables: 0,
         n_imported_memories: 0,
         n_defined_funcs: 0,
@@ -171,7 +169,8 @@ fn instance_bytes_of(h: &Header, limits: &Limits, tables: impl Fn(usize) -> u32)
 }
 
 /// Decodes `wasm` and returns the buffer sizes `Module::compile` and `Instance::new` need.
-/// Structure, limits and imports are checked here; function bodies are validated by `compile`.
+/// Structure, limits and non-function imports are checked here; function imports are resolved
+/// and function bodies validated by `compile` (which can look types up in O(1)).
 pub fn plan(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Plan, Error> {
     let h = count(wasm, limits, imports)?;
     let module_bytes = module_sizes(&h).ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
@@ -235,8 +234,6 @@ impl<'a> Module<'a> {
             b_len: 0,
             items_len: 0,
             code_len: 0,
-            type_section: (0, 0),
-            wasm,
             n_imported_tables: 0,
             n_imported_memories: 0,
             n_defined_funcs: 0,
