@@ -1021,3 +1021,52 @@ fn a_megabyte_of_imports_decodes_in_linear_time() {
         "{n_imports} imports of {n_types} types took {took:?}"
     );
 }
+
+#[test]
+fn duplicate_copies_the_started_state_without_running_start_again() {
+    let wasm = wat(r#"(module
+      (import "env" "double_at" (func $d (param i32) (result i32)))
+      (memory 1)
+      (table 2 funcref)
+      (global $g (mut i32) (i32.const 0))
+      (func $start (global.set $g (i32.add (global.get $g) (i32.const 5)))
+        (i32.store (i32.const 16) (i32.const 21)) (drop (call $d (i32.const 16))))
+      (start $start)
+      (func (export "g") (result i32) (global.get $g))
+      (func (export "m") (result i32) (i32.load (i32.const 16)))
+      (func (export "bump") (global.set $g (i32.add (global.get $g) (i32.const 1)))))"#);
+    let limits = Limits::DEFAULT;
+    let (mut mbuf, ib) = build(&wasm, &limits);
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut b0 = vec![0u8; ib];
+    let mut b1 = vec![0u8; ib];
+    let mut host = TestHost::default();
+    let mut fuel = 1000u64;
+    let mut i0 = Instance::new(&m, &mut b0, &mut fuel, &mut host).unwrap();
+    assert_eq!(host.calls, 1, "the start function called the host once");
+    let mut i1 = i0.duplicate(&mut b1).unwrap();
+    assert_eq!(host.calls, 1, "duplicate runs no start function");
+    let get = |inst: &mut Instance<'_, '_>, name: &str, host: &mut TestHost| {
+        let mut out = [Val::I32(0)];
+        let mut f = 1000;
+        inst.invoke(m.export_func(name).unwrap(), &[], &mut out, &mut f, host)
+            .unwrap();
+        out[0]
+    };
+    assert_eq!(get(&mut i1, "g", &mut host), Val::I32(5));
+    assert_eq!(get(&mut i1, "m", &mut host), Val::I32(42));
+    // independent afterwards
+    let mut f = 1000;
+    i1.invoke(
+        m.export_func("bump").unwrap(),
+        &[],
+        &mut [],
+        &mut f,
+        &mut host,
+    )
+    .unwrap();
+    assert_eq!(get(&mut i1, "g", &mut host), Val::I32(6));
+    assert_eq!(get(&mut i0, "g", &mut host), Val::I32(5));
+    let mut small = vec![0u8; ib - 1];
+    assert!(i0.duplicate(&mut small).is_err());
+}

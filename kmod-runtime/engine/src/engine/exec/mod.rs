@@ -96,6 +96,18 @@ fn split_u32(buf: &mut [u8]) -> (&mut [u8], &mut [u32], &mut [u8]) {
     (head, mid, tail)
 }
 
+/// `dst = src` for two regions of the same layout (instances of one module).
+fn copy_all<T: Copy>(dst: &mut [T], src: &[T]) -> Result<(), Error> {
+    if dst.len() != src.len() {
+        return Err(too_small());
+    }
+    // (not `copy_from_slice`: its length check is a panic path; this loop becomes a memcpy)
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+    Ok(())
+}
+
 /// `s.copy_within(src..src + n, dst)` without a panic path: `false` if a range is out of bounds.
 #[inline(always)]
 fn copy_within<T: Copy>(s: &mut [T], src: usize, dst: usize, n: usize) -> bool {
@@ -187,6 +199,23 @@ impl<'m, 'b> Instance<'m, 'b> {
         };
         inst.setup()?;
         Ok(inst)
+    }
+
+    /// A copy of this instance in `buf` (at least `module.instance_bytes()`): the same memory,
+    /// globals, tables and dropped segments, so the start function and segments are not run
+    /// again. The copy is independent of `self` afterwards. The kernel module runs the start
+    /// function once at LOAD and gives the other CPUs copies.
+    pub fn duplicate<'c>(&self, buf: &'c mut [u8]) -> Result<Instance<'m, 'c>, Error> {
+        let mut d = Instance::new_uninit(self.module, buf)?;
+        let len = self.mem_len();
+        let src = self.mem.get(..len).ok_or_else(too_small)?;
+        copy_all(d.mem.get_mut(..len).ok_or_else(too_small)?, src)?;
+        d.mem_pages = self.mem_pages;
+        copy_all(d.globals, self.globals)?;
+        copy_all(d.table_hdr, self.table_hdr)?;
+        copy_all(d.tables, self.tables)?;
+        copy_all(d.dropped, self.dropped)?;
+        Ok(d)
     }
 
     /// Memory, globals and tables at their initial state.
