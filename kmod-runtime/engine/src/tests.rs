@@ -1070,3 +1070,39 @@ fn duplicate_copies_the_started_state_without_running_start_again() {
     let mut small = vec![0u8; ib - 1];
     assert!(i0.duplicate(&mut small).is_err());
 }
+
+#[test]
+fn overlapping_bulk_copies_and_value_moves() {
+    // memory.copy and table.copy with overlapping ranges both ways, and a branch that carries
+    // values down the value stack (a slot move): the paths through `copy_within`.
+    let src = r#"(module (memory 1) (table 4 funcref) (elem (i32.const 0) $a $b)
+      (func $a) (func $b)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+      (func (export "mem") (result i64)
+        (memory.copy (i32.const 2) (i32.const 0) (i32.const 6))
+        (memory.copy (i32.const 0) (i32.const 1) (i32.const 4))
+        (i64.load (i32.const 0)))
+      (func (export "tab") (result i32)
+        (table.copy (i32.const 1) (i32.const 0) (i32.const 3))
+        (i32.add (ref.is_null (table.get (i32.const 0)))
+          (i32.mul (i32.const 2) (ref.is_null (table.get (i32.const 3))))))
+      (func (export "br") (param i32) (result i32 i32)
+        (block (result i32 i32)
+          (i32.const 9) (i32.const 7) (i32.const 8) (br_if 0 (local.get 0))
+          (drop) (drop) (drop) (i32.const 1) (i32.const 2))))"#;
+    // mem after copy 1: 01 02 01 02 03 04 05 06; after copy 2: 02 01 02 03 03 04 05 06
+    assert_eq!(
+        run1(src, "mem", &[], 1, 1000),
+        Ok(vec![Val::I64(i64::from_le_bytes([2, 1, 2, 3, 3, 4, 5, 6]))])
+    );
+    // table after copy: a a b null -> [0] not null, [3] null
+    assert_eq!(run1(src, "tab", &[], 1, 1000), Ok(vec![Val::I32(2)]));
+    assert_eq!(
+        run1(src, "br", &[Val::I32(1)], 2, 1000),
+        Ok(vec![Val::I32(7), Val::I32(8)])
+    );
+    assert_eq!(
+        run1(src, "br", &[Val::I32(0)], 2, 1000),
+        Ok(vec![Val::I32(1), Val::I32(2)])
+    );
+}

@@ -114,8 +114,12 @@ fn copy_within<T: Copy>(s: &mut [T], src: usize, dst: usize, n: usize) -> bool {
     let len = s.len();
     match (src.checked_add(n), dst.checked_add(n)) {
         (Some(se), Some(de)) if se <= len && de <= len => {
-            // SAFETY: both ranges were just checked to lie inside `s`; `ptr::copy` handles overlap.
-            unsafe { core::ptr::copy(s.as_ptr().add(src), s.as_mut_ptr().add(dst), n) };
+            // One pointer for both ends: taking `as_ptr()` and then `as_mut_ptr()` made the
+            // second (unique) reborrow invalidate the first (Stacked Borrows UB, found by Miri).
+            let p = s.as_mut_ptr();
+            // SAFETY: both ranges were just checked to lie inside `s`; `ptr::copy` handles
+            // overlap, and both pointers derive from the same unique borrow.
+            unsafe { core::ptr::copy(p.add(src), p.add(dst), n) };
             true
         }
         _ => false,
