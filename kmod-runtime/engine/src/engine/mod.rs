@@ -108,8 +108,14 @@ pub struct Plan {
     pub instance_bytes: usize,
 }
 
-/// Byte sizes of the three module regions: value types, bytes, words.
+/// Byte sizes of the three module regions: value types, bytes, words. None if a region is so
+/// large that an index into it (code offsets, record offsets, byte offsets: all stored as u32
+/// words) would not fit in 32 bits.
 fn module_sizes(h: &Header) -> Option<usize> {
+    let max = u32::MAX as usize;
+    if h.n_words > max || h.n_bytes > max || h.n_vts > max {
+        return None;
+    }
     // vt (1 byte each) + bytes + alignment slack + words
     h.n_vts
         .checked_add(h.n_bytes)?
@@ -270,4 +276,27 @@ fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
         *d = *s;
     }
     true
+}
+
+#[cfg(test)]
+mod offset_limit_tests {
+    use super::*;
+
+    #[test]
+    fn regions_past_u32_offsets_are_refused() {
+        let h = Header {
+            n_words: 1000,
+            ..Header::default()
+        };
+        assert!(module_sizes(&h).is_some());
+        for set in [
+            |h: &mut Header| h.n_words = u32::MAX as usize + 1,
+            |h: &mut Header| h.n_bytes = u32::MAX as usize + 1,
+            |h: &mut Header| h.n_vts = u32::MAX as usize + 1,
+        ] {
+            let mut big = h;
+            set(&mut big);
+            assert_eq!(module_sizes(&big), None);
+        }
+    }
 }
