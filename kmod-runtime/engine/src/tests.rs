@@ -236,7 +236,7 @@ fn calls_pay_fuel_for_the_locals_they_zero() {
         )
         .unwrap();
         let Val::I32(n) = out[0] else { panic!() };
-        // each iteration: the call's entry block (locals / 16) plus a few units of loop body
+        // each iteration: the call's entry block (locals / LOCALS_PER_FUEL) plus the loop body
         let per_call = locals / limits::LOCALS_PER_FUEL;
         assert!(n > 0, "{locals} locals: no call completed");
         assert!(
