@@ -14,6 +14,9 @@
 /* HookKind::to_u32() */
 #define WH_HOOK_XDP 1
 #define WH_HOOK_KPROBE 2
+/* wasmhook_rs_run() flags */
+#define WH_RUN_TIMED 1	/* measure the run (kernel.bpf_stats_enabled) */
+#define WH_RUN_NESTED 2	/* another run is in progress on this CPU: refuse, count as busy */
 
 #ifdef __KERNEL__
 #include <linux/types.h>
@@ -45,7 +48,7 @@ int wasmhook_c_register(void);
 /* Implemented in Rust. */
 /* 0 and the verdict in *verdict, or nonzero if @id / @kind do not match the slot (no run). */
 int wasmhook_rs_run(const void *slot, u32 id, u32 kind, u32 cpu, struct wh_hook_ctx *ctx, u32 arg,
-		    bool timed, int *verdict);
+		    u32 flags, int *verdict);
 #endif
 
 #endif

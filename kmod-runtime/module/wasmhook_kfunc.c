@@ -44,6 +44,14 @@ struct wh_hook_ctx {
 static void __rcu *wh_slots[WH_MAX_SLOTS];
 static atomic64_t wh_no_slot_runs = ATOMIC64_INIT(0);
 
+/*
+ * Wasm runs in progress on this CPU, any slot. A kprobe hook does not run inside another run
+ * (a kprobe on a function the first hook calls, e.g. our map helpers): each nested run would
+ * bring its own fuel, so nesting would multiply the time bound of one packet (the in-kernel
+ * fuzz run found a soft lockup this way). Like bpf_prog_active for BPF tracing programs.
+ */
+static DEFINE_PER_CPU(int, wh_active);
+
 /* Publish a fully built slot at table index @idx; called by Rust in process context under its lock. */
 void wasmhook_c_publish(u32 idx, void *slot)
 {
@@ -255,6 +263,7 @@ static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u
 				  int no_slot_verdict)
 {
 	const void *s;
+	u32 flags;
 	int ret;
 
 	/* Generation 0 is never handed out: ids below WH_MAX_SLOTS name no program. */
@@ -270,11 +279,15 @@ static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u
 	 * Run time is measured only while kernel.bpf_stats_enabled is on, as for BPF programs:
 	 * two clock reads per packet are not free.
 	 */
-	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg,
-				  static_branch_unlikely(&bpf_stats_enabled_key), &ret)) {
+	flags = static_branch_unlikely(&bpf_stats_enabled_key) ? WH_RUN_TIMED : 0;
+	if (kind == WH_HOOK_KPROBE && this_cpu_read(wh_active))
+		flags |= WH_RUN_NESTED;
+	this_cpu_inc(wh_active);
+	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg, flags, &ret)) {
 		atomic64_inc(&wh_no_slot_runs);
 		ret = no_slot_verdict;
 	}
+	this_cpu_dec(wh_active);
 	preempt_enable();
 	rcu_read_unlock();
 	return ret;

@@ -299,8 +299,7 @@ impl Slot {
         };
         if pc.busy.swap(true, Ordering::Acquire) {
             // Re-entered on this CPU (a kprobe inside a hook, an interrupt): refuse, count.
-            bump(&pc.counters.busy, 1);
-            return self.on_trap;
+            return self.refuse_busy(cpu);
         }
         // SAFETY: NMI-safe clock read.
         let t0 = if timed { unsafe { wasmhook_c_ktime_ns() } } else { 0 };
@@ -337,6 +336,14 @@ impl Slot {
         verdict
     }
 
+    /// Answers a run that must not happen (re-entry) with the trap value, counted as busy.
+    fn refuse_busy(&self, cpu: u32) -> i32 {
+        if let Some(pc) = self.cpus.get(cpu as usize) {
+            bump(&pc.counters.busy, 1);
+        }
+        self.on_trap
+    }
+
     fn info(&self) -> uapi::SlotInfo {
         uapi::SlotInfo {
             slot: self.id,
@@ -367,6 +374,10 @@ impl Slot {
     }
 }
 
+/// `wasmhook_rs_run` flags (wasmhook_abi.h).
+const RUN_TIMED: u32 = 1;
+const RUN_NESTED: u32 = 2;
+
 /// Called by the kfuncs in wasmhook_kfunc.c. Runs the slot if it is the one `id` names (same
 /// generation) and of the kfunc's hook `kind`, storing the verdict; otherwise returns 1 and runs
 /// nothing (the kfunc answers as for an empty slot): a kprobe program's free-form result never
@@ -385,7 +396,7 @@ pub unsafe extern "C" fn wasmhook_rs_run(
     cpu: u32,
     ctx: *mut c_void,
     arg: u32,
-    timed: bool,
+    flags: u32,
     verdict: *mut c_int,
 ) -> c_int {
     // SAFETY: per the contract above, `slot` is a live `Slot` until an RCU grace period after
@@ -394,7 +405,12 @@ pub unsafe extern "C" fn wasmhook_rs_run(
     if slot.id != id || slot.hook.to_u32() != kind {
         return 1;
     }
-    let v = slot.run(cpu, ctx.cast::<HookCtx>(), arg, timed);
+    let v = if flags & RUN_NESTED != 0 {
+        // A kprobe inside another run on this CPU: not run, counted as busy (see the C side).
+        slot.refuse_busy(cpu)
+    } else {
+        slot.run(cpu, ctx.cast::<HookCtx>(), arg, flags & RUN_TIMED != 0)
+    };
     // SAFETY: `verdict` points to the kfunc's local.
     unsafe { verdict.write(v) };
     0

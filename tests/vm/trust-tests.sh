@@ -154,6 +154,24 @@ else
 	fail $t "$(cat /tmp/load.err)"
 fi
 
+# T9b. A kprobe hook on a function our own map helper runs (wasmhook_c_map_lookup) would run
+#      inside every map_lookup of an XDP hook, each time with its own fuel: nesting multiplied
+#      the bound of one packet (the in-kernel fuzz run hit soft lockups). Nested kprobe runs are
+#      refused and counted as busy.
+t=nested_kprobe_refused
+sm=$(load $W/mapdrop.wat --hook xdp --name nestxdp)
+set_slot wasm_xdp "$sm"
+if wasmload attach --kprobe wasmhook_c_map_lookup --fuel 1000000 --name kspin $W/kspin.wat >/tmp/ks.log 2>&1; then
+	v=$(xdp_run $PIN/tx/wasm_xdp /pkts/udp.bin 5)
+	ks=$(wasmload stats kspin | head -1)
+	wasmload detach kspin >/dev/null 2>&1
+	log "$ks"
+	if [ -n "$v" ] && echo "$ks" | grep -Eq "runs 0 .*busy [1-9]"; then pass $t; else fail $t "xdp verdict $v; $ks (want runs 0, busy > 0)"; fi
+else
+	fail $t "kprobe on wasmhook_c_map_lookup did not attach: $(tail -3 /tmp/ks.log)"
+fi
+wasmload slot unload "$sm" 2>/dev/null
+
 wasmload slot unload "$ss" 2>/dev/null
 rm -rf $PIN/tx
 chmod 0600 /dev/wasmhook
