@@ -92,6 +92,19 @@ xdp_tramp x3 wh_m0=c_rb wh_m1=c_lpm wh_m2=d_wo
 xdp_tramp shared wh_m0=d_ro wh_m1=c_q wh_m2=d_pca
 xdp_tramp veth wh_m0=a_lru wh_m1=d_wo wh_m2=d_pca
 bpftool net attach xdpgeneric pinned $P/veth/wasm_xdp dev veth0 || log "veth XDP attach failed"
+# BPF_PROG_TEST_RUN with repeat > 1 adds its program to the kernel's XDP dispatcher and removes it
+# afterwards, two static_call text pokes per run; under TCG a CPU running generic XDP meanwhile
+# can execute the poke's int3 after it is gone ("Oops: int3" in bpf_dispatcher_xdp_func, with no
+# wasmhook involved: tests/kfuzz/regressions/dispatcher-int3). Attached programs stay in the
+# dispatcher, so each test-run trampoline is attached (generic mode) to a spare, down veth.
+if [ "${PIN_DISPATCHER:-1}" = 1 ]; then
+	for role in x0 x1 x2 x3 shared; do
+		[ -e $P/$role/wasm_xdp ] || continue
+		$IP link add kf_$role type veth peer name kfp_$role &&
+			bpftool net attach xdpgeneric pinned $P/$role/wasm_xdp dev kf_$role ||
+			log "trampoline $role not pinned in the XDP dispatcher"
+	done
+fi
 kp_tramp kp kf_kp kfuzz_kp.bpf.o wh_m0=a_lru wh_m1=a_pch wh_m2=d_ro
 kp_tramp hot kf_hot kfuzz_hot.bpf.o wh_m0=d_pca
 log "trampolines: $(cut -d' ' -f1 $TR | tr '\n' ' ')"
@@ -119,6 +132,7 @@ anomalies=$(cat /tmp/kf-*.out | grep -c '^KFUZZ-ANOMALY')
 
 # Tear down: detach, unpin; the module must unload (nothing leaked a reference).
 bpftool net detach xdpgeneric dev veth0
+for role in x0 x1 x2 x3 shared; do $IP link del kf_$role 2>/dev/null; done
 rm -rf $P
 i=0; rm_ok=0
 while [ $i -lt 10 ]; do sleep 1; if rmmod wasmhook 2>/tmp/rmmod.err; then rm_ok=1; break; fi; i=$((i + 1)); done
