@@ -128,7 +128,8 @@ wait $churn $ioc $tr0 $udp
 t1=$(date +%s)
 log "inputs done in $((t1 - t0))s"
 n=$(sed -n 's/^KFUZZ-RUN inputs=\([0-9]*\).*/\1/p' /tmp/kf-run.out)
-anomalies=$(cat /tmp/kf-*.out | grep -c '^KFUZZ-ANOMALY')
+anomalies=$(cat /tmp/kf-*.out | grep -c -e '^KFUZZ-ANOMALY' -e 'panicked')
+loops=$(cat /tmp/kf-*.out | grep -c -E '^KFUZZ-(RUN|CHURN|IOCTLS|TRAFFIC|UDP) ')
 
 # Tear down: detach, unpin; the module must unload (nothing leaked a reference).
 bpftool net detach xdpgeneric dev veth0
@@ -142,5 +143,6 @@ while [ $i -lt 10 ]; do sleep 1; if rmmod wasmhook 2>/tmp/rmmod.err; then rm_ok=
 oops=$(dmesg | grep -v 'wasmhook: slot [0-9]*:' |
 	grep -cE 'BUG:|WARNING:|Oops|Call Trace|UBSAN:|rcu.*stall|Kernel panic|general protection|refcount_t:|INFO: task .* blocked|DEBUG_LOCKS_WARN_ON')
 echo "KFUZZ-ANOMALIES $anomalies"
+echo "KFUZZ-LOOPS $loops of 5 finished"
 echo "KFUZZ-RMMOD $([ $rm_ok = 1 ] && echo ok || echo failed)"
 echo "KFUZZ inputs=${n:-0} oops=$oops"

@@ -11,6 +11,8 @@
 //!   out of range, lengths 0/256/257/huge, offsets at and past the memory end, kprobe argument
 //!   numbers out of range), from the entry and often from a start function, in loops bounded only
 //!   by fuel;
+//! - **limits**: modules at and one past the engine's limits (block nesting, locals, br_table
+//!   targets, call depth, functions, globals, table elements, a module near 1 MiB);
 //! - **invalid** (wasm-smith with invalid function bodies), **mutated** (a few bytes changed),
 //!   **truncated** and **garbage** binaries;
 //! - settings: fuel (tiny, default, the maximums and one over), memory limit (0..=17 pages),
@@ -80,6 +82,9 @@ pub enum Kind {
     Truncated,
     /// Random bytes (sometimes behind a valid header).
     Garbage,
+    /// At and just past the engine's limits: nesting, locals, br_table size, call depth,
+    /// functions, globals, table size, a module near MAX_WASM_BYTES.
+    Limits,
 }
 
 impl Kind {
@@ -92,6 +97,7 @@ impl Kind {
             Kind::Mutated => "mutated",
             Kind::Truncated => "truncated",
             Kind::Garbage => "garbage",
+            Kind::Limits => "limits",
         }
     }
 }
@@ -471,6 +477,151 @@ pub fn abi_module(rng: &mut Rng, entry: &str, mem_limit: u32) -> Vec<u8> {
     m.finish()
 }
 
+/// A module at (or one past) one of the engine's limits, entry `entry`.
+pub fn limits_module(rng: &mut Rng, entry: &str) -> Vec<u8> {
+    let mut m = Module::new();
+    let mut types = TypeSection::new();
+    types.ty().function([EncTy::I32], [EncTy::I32]);
+    types.ty().function([], []);
+    let mut funcs = FunctionSection::new();
+    let mut code = CodeSection::new();
+    let mut tables = None;
+    let mut globals = None;
+    let around = |rng: &mut Rng, limit: u32| limit - 1 + rng.below(3) as u32;
+    // the 1 MiB module (case 7) is rare: it makes the initramfs big
+    let k = rng.below(29);
+    match if k < 28 { k / 4 } else { 7 } {
+        0 => {
+            // nested blocks around MAX_CONTROL_DEPTH (1024), and far past it
+            let depth = if rng.chance(1, 4) {
+                20_000
+            } else {
+                around(rng, 1024)
+            };
+            let mut f = Function::new([]);
+            for _ in 0..depth {
+                f.instructions().block(BlockType::Empty);
+            }
+            for _ in 0..depth {
+                f.instructions().end();
+            }
+            f.instructions().i32_const(2).end();
+            funcs.function(0);
+            code.function(&f);
+        }
+        1 => {
+            // locals around MAX_LOCALS (50 000): more than the value stack holds
+            let n = around(rng, 50_000) - 1;
+            let mut f = Function::new([(n, EncTy::I64)]);
+            f.instructions().i32_const(2).end();
+            funcs.function(0);
+            code.function(&f);
+        }
+        2 => {
+            // br_table around MAX_BR_TABLE (65 536) targets
+            let n = around(rng, 65_536);
+            let mut f = Function::new([]);
+            f.instructions()
+                .block(BlockType::Empty)
+                .local_get(0)
+                .br_table(std::iter::repeat_n(0, n as usize), 0)
+                .end()
+                .i32_const(2)
+                .end();
+            funcs.function(0);
+            code.function(&f);
+        }
+        3 => {
+            // a chain of calls deeper than the call stack (512 frames)
+            let n = 600 + rng.below(400) as u32;
+            for k in 0..n {
+                funcs.function(0);
+                let mut f = Function::new([]);
+                if k + 1 < n {
+                    f.instructions().local_get(0).call(k + 1).end();
+                } else {
+                    f.instructions().i32_const(2).end();
+                }
+                code.function(&f);
+            }
+        }
+        4 => {
+            // many functions (MAX_FUNCTIONS is 100 000; the module size bounds us first)
+            let n = 5_000 + rng.below(25_000) as u32;
+            for _ in 0..n {
+                funcs.function(0);
+                let mut f = Function::new([]);
+                f.instructions().i32_const(2).end();
+                code.function(&f);
+            }
+        }
+        5 => {
+            // many globals (instance bytes grow)
+            let n = 5_000 + rng.below(15_000) as u32;
+            let mut g = wasm_encoder::GlobalSection::new();
+            for k in 0..n {
+                g.global(
+                    wasm_encoder::GlobalType {
+                        val_type: EncTy::I64,
+                        mutable: true,
+                        shared: false,
+                    },
+                    &ConstExpr::i64_const(i64::from(k)),
+                );
+            }
+            globals = Some(g);
+            let mut f = Function::new([]);
+            f.instructions().i32_const(2).end();
+            funcs.function(0);
+            code.function(&f);
+        }
+        6 => {
+            // a table around the 4096-element limit
+            let n = around(rng, 4096);
+            let mut t = wasm_encoder::TableSection::new();
+            t.table(wasm_encoder::TableType {
+                element_type: wasm_encoder::RefType::FUNCREF,
+                table64: false,
+                minimum: u64::from(n),
+                maximum: if rng.chance(1, 2) {
+                    Some(u64::from(n))
+                } else {
+                    None
+                },
+                shared: false,
+            });
+            tables = Some(t);
+            let mut f = Function::new([]);
+            f.instructions().i32_const(2).end();
+            funcs.function(0);
+            code.function(&f);
+        }
+        _ => {
+            // one body of 3-byte `i32.const 0; drop` pairs: the module just under or over
+            // MAX_WASM_BYTES (1 MiB)
+            let pairs = 349_400 + rng.below(400) as usize;
+            let mut f = Function::new([]);
+            for _ in 0..pairs {
+                f.instructions().i32_const(0).drop();
+            }
+            f.instructions().i32_const(2).end();
+            funcs.function(0);
+            code.function(&f);
+        }
+    }
+    let mut exports = ExportSection::new();
+    exports.export(entry, ExportKind::Func, 0);
+    m.section(&types).section(&funcs);
+    if let Some(t) = &tables {
+        m.section(t);
+    }
+    if let Some(g) = &globals {
+        m.section(g);
+    }
+    m.section(&exports).section(&code);
+    m.finish()
+}
+
 fn smith_module(rng: &mut Rng, entry: &str, mem_limit: u32, invalid: bool) -> Option<Vec<u8>> {
     let len = 512 + rng.below(8192) as usize;
     let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
@@ -500,13 +651,14 @@ pub fn make_input(seed: u64, index: u64) -> Input {
         0 => uapi::DEFAULT_MEM_PAGES,
         p => p.min(uapi::MAX_MEM_PAGES),
     };
-    let kind = match rng.below(20) {
-        0..=7 => Kind::Smith,
-        8..=12 => Kind::Abi,
-        13 | 14 => Kind::Invalid,
-        15 | 16 => Kind::Mutated,
-        17 | 18 => Kind::Truncated,
-        _ => Kind::Garbage,
+    let kind = match rng.below(40) {
+        0..=15 => Kind::Smith,
+        16..=24 => Kind::Abi,
+        25..=28 => Kind::Invalid,
+        29..=32 => Kind::Mutated,
+        33..=35 => Kind::Truncated,
+        36 | 37 => Kind::Garbage,
+        _ => Kind::Limits,
     };
     let base = |rng: &mut Rng| -> Vec<u8> {
         if rng.chance(1, 2) {
@@ -521,6 +673,7 @@ pub fn make_input(seed: u64, index: u64) -> Input {
             smith_module(&mut rng, entry, mem_limit, false).unwrap_or_else(|| base(&mut rng))
         }
         Kind::Abi => abi_module(&mut rng, entry, mem_limit),
+        Kind::Limits => limits_module(&mut rng, entry),
         Kind::Invalid => {
             smith_module(&mut rng, entry, mem_limit, true).unwrap_or_else(|| base(&mut rng))
         }

@@ -185,6 +185,19 @@ fn list(fd: RawFd) -> Vec<u32> {
     l.slots.iter().take(l.count as usize).copied().collect()
 }
 
+/// `id:name` of every loaded slot.
+fn slot_names(fd: RawFd) -> String {
+    list(fd)
+        .iter()
+        .map(|s| {
+            let name = info(fd, *s)
+                .map(|i| String::from_utf8_lossy(uapi::fixed_str_get(&i.name)).into_owned());
+            format!("{s}:{}", name.unwrap_or_default())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn packets(dir: &str) -> Vec<Vec<u8>> {
     let mut names: Vec<_> = std::fs::read_dir(format!("{dir}/pkts"))
         .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
@@ -274,9 +287,15 @@ fn run(dir: &str, tramps: &str, seed: u64, limit: Option<u64>) {
             Err((e, msg)) => {
                 c.refused += 1;
                 *c.errnos.entry(e).or_default() += 1;
+                if e == libc::ENOSPC && c.errnos[&e] == 1 {
+                    println!("kf {index}: all slots in use: {}", slot_names(fd));
+                }
                 let benign = matches!(e, libc::ENOSPC | libc::ENOMEM);
                 if expect_ok && !replacing && !benign {
-                    anomaly!(c, "{index}: LOAD refused (errno {e}: {msg}) what the user-space engine accepts");
+                    anomaly!(
+                        c,
+                        "{index}: LOAD refused (errno {e}: {msg}) what the user-space engine accepts"
+                    );
                 } else if expect_ok && !replacing {
                     println!("kf {index}: refused, errno {e}: {msg}");
                 }
@@ -363,7 +382,10 @@ fn run(dir: &str, tramps: &str, seed: u64, limit: Option<u64>) {
                     t.set(&role, slot);
                     if let Ok(v) = sys::test_run(t.prog[&role], &pkts[0], 1) {
                         if v != 2 {
-                            anomaly!(c, "{index}: kprobe slot {slot} from the XDP trampoline gave verdict {v} (want 2: not run)");
+                            anomaly!(
+                                c,
+                                "{index}: kprobe slot {slot} from the XDP trampoline gave verdict {v} (want 2: not run)"
+                            );
                         }
                     }
                 }
@@ -429,6 +451,18 @@ fn churn(dir: &str, tramps: &str, seed: u64) {
     }
     let mut rng = Rng(seed ^ 0x6368_7572);
     let (mut loads, mut replaces, mut unloads, mut refused) = (0u64, 0u64, 0u64, 0u64);
+    // runs of the churned slots, read before each UNLOAD: proof the trampolines ran them
+    let (mut xdp_runs, mut kp_runs, mut busy) = (0u64, 0u64, 0u64);
+    let mut count = |fd: RawFd, s: u32, h: u32| {
+        if let Some(st) = stats(fd, s) {
+            if h == 1 {
+                xdp_runs += st.runs;
+            } else {
+                kp_runs += st.runs;
+            }
+            busy += st.busy;
+        }
+    };
     let mut live: Vec<(u32, u32)> = Vec::new();
     while !stopped() {
         let (hook, w) = &progs[rng.below(progs.len() as u64) as usize];
@@ -463,15 +497,19 @@ fn churn(dir: &str, tramps: &str, seed: u64) {
                 }
             }
         }
-        if live.len() > 3 || rng.chance(1, 3) {
-            let (s, _) = live.remove(rng.below(live.len() as u64) as usize);
+        if !live.is_empty() && (live.len() > 3 || rng.chance(1, 3)) {
+            let (s, h) = live.remove(rng.below(live.len() as u64) as usize);
+            count(fd, s, h);
             unloads += u64::from(unload(fd, s));
         }
     }
-    for (s, _) in live {
+    for (s, h) in live {
+        count(fd, s, h);
         unloads += u64::from(unload(fd, s));
     }
-    println!("KFUZZ-CHURN loads={loads} replaces={replaces} unloads={unloads} refused={refused}");
+    println!(
+        "KFUZZ-CHURN loads={loads} replaces={replaces} unloads={unloads} refused={refused} xdp_runs={xdp_runs} kprobe_runs={kp_runs} busy={busy}"
+    );
 }
 
 /// A tiny valid XDP hook: `(module (func (export "xdp") (param i32) (result i32) i32.const 2))`.
@@ -623,7 +661,9 @@ fn ioctls(seed: u64, count: u64) {
                 if sys::ioctl(fd, uapi::IOC_LOAD, at).is_ok() {
                     loaded += 1;
                     if room < enc.len() {
-                        println!("KFUZZ-ANOMALY ioctls: LOAD with a request cut by the guard page succeeded");
+                        println!(
+                            "KFUZZ-ANOMALY ioctls: LOAD with a request cut by the guard page succeeded"
+                        );
                     }
                     let b = arena.bytes();
                     // `slot` is bytes 36..40 of struct wh_load
@@ -637,8 +677,10 @@ fn ioctls(seed: u64, count: u64) {
             5 => {
                 // UNLOAD: our own slots, the churn loop's, or any id
                 let ids = list(fd);
-                let id = match rng.below(3) {
-                    0 if !own.is_empty() => own.remove(rng.below(own.len() as u64) as usize),
+                let choice = rng.below(3);
+                let own_id = choice == 0 && !own.is_empty();
+                let id = match choice {
+                    0 if own_id => own.remove(rng.below(own.len() as u64) as usize),
                     1 => ids
                         .iter()
                         .copied()
@@ -650,12 +692,16 @@ fn ioctls(seed: u64, count: u64) {
                     _ => rng.next_u64() as u32,
                 };
                 let mut b = id.to_le_bytes();
-                let p = if rng.chance(5, 6) {
+                let good = rng.chance(5, 6);
+                let p = if good {
                     b.as_mut_ptr() as usize
                 } else {
                     ptr_pick(&mut rng, 4)
                 };
-                let _ = sys::ioctl(fd, uapi::IOC_UNLOAD, p);
+                if sys::ioctl(fd, uapi::IOC_UNLOAD, p).is_err() && !good && own_id {
+                    // the id never reached the kernel: still ours to unload
+                    own.push(id);
+                }
             }
             6 | 7 => {
                 // INFO / STATS / LIST with live, stale and random ids and pointers
