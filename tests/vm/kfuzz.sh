@@ -23,6 +23,8 @@ SEED=1
 [ -f $K/config ] && . $K/config
 log() { echo "  | $*"; }
 
+# kfuzz-guest logs each input to /dev/kmsg (ordered with the kernel's own lines): no rate limit.
+echo on >/proc/sys/kernel/printk_devkmsg
 insmod /wasmhook.ko || { echo "KFUZZ-SETUP: insmod failed"; exit 1; }
 mkdir -p $P
 : >$TR
@@ -121,7 +123,8 @@ tr0=$!
 ($IP netns exec wh $KG udp 10.9.0.1 1 2>&1 | tee /tmp/kf-udp.out) &
 udp=$!
 t0=$(date +%s)
-# One line per input on the console: the last one names the input to replay if the kernel dies.
+# One kernel-log line per input (kfuzz: kf N ...): the last one names the input to replay if the
+# kernel dies. The regression inputs (tests/kfuzz/regressions) come first.
 $KG run $K $TR "$SEED" ${KFUZZ_LIMIT:-} 2>&1 | tee /tmp/kf-run.out
 touch /tmp/kfuzz.stop
 wait $churn $ioc $tr0 $udp

@@ -185,6 +185,17 @@ fn list(fd: RawFd) -> Vec<u32> {
     l.slots.iter().take(l.count as usize).copied().collect()
 }
 
+/// One progress line: to the kernel log at KERN_ERR (shown on the console) when possible.
+fn progress(kmsg: &mut Option<std::fs::File>, line: String) {
+    use std::io::Write as _;
+    if let Some(k) = kmsg {
+        if k.write_all(format!("<3>kfuzz: {line}\n").as_bytes()).is_ok() {
+            return;
+        }
+    }
+    println!("{line}");
+}
+
 /// `id:name` of every loaded slot.
 fn slot_names(fd: RawFd) -> String {
     list(fd)
@@ -243,6 +254,7 @@ fn run(dir: &str, tramps: &str, seed: u64, limit: Option<u64>) {
     // (slot id, hook) of the inputs still loaded, oldest first
     let mut live: Vec<(u32, u32)> = Vec::new();
     let start = std::time::Instant::now();
+    let mut kmsg = std::fs::OpenOptions::new().write(true).open("/dev/kmsg").ok();
     for line in manifest.lines() {
         let f: Vec<&str> = line.split_whitespace().collect();
         if f.len() != 11 {
@@ -267,11 +279,13 @@ fn run(dir: &str, tramps: &str, seed: u64, limit: Option<u64>) {
             continue;
         };
         c.inputs += 1;
-        // the console shows the last input started: what to replay if the kernel dies
-        println!(
+        // The kernel log names the last input started: what to replay if the kernel dies. It goes
+        // through /dev/kmsg, so it is in the log before the LOAD starts and the panic path
+        // prints it (a line in a pipe to the console can be lost with the kernel).
+        progress(&mut kmsg, format!(
             "kf {index} {} h{hook} f{fuel} m{mem_pages} t{on_trap} x{flags} s{mapset}",
             f[1]
-        );
+        ));
         let mut req = load_req(&wasm, hook, fuel, mem_pages, on_trap, &format!("kf{index}"));
         req.flags = flags;
         let replacing = flags == uapi::LOAD_REPLACE;
