@@ -464,20 +464,32 @@ fn build_slot(hook: HookKind, req: &uapi::LoadReq, wasm: &[u8], owner: u32) -> c
         return Err(refuse(EINVAL, "instance larger than planned"));
     }
     let mut cpus = KVec::with_capacity(ncpus, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
-    for _ in 0..ncpus {
-        let mut mem = RawBuf::zeroed(instance_bytes).map_err(|_| refuse(ENOMEM, "out of memory for instances"))?;
-        let mut fuel_left = fuel;
-        // The start function runs here, at LOAD, in process context: no packet, registers or
-        // maps (the host functions see a NULL context and answer 0 / -EINVAL).
-        let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0 });
+    let oom = || refuse(ENOMEM, "out of memory for instances");
+    let mut mem0 = RawBuf::zeroed(instance_bytes).map_err(|_| oom())?;
+    let mut fuel_left = fuel;
+    // The start function runs here, once, at LOAD, in process context: no packet, registers or
+    // maps (the host functions see a NULL context and answer 0 / -EINVAL). The other CPUs get
+    // copies of the started instance.
+    let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0 });
+    // SAFETY: taken once; the instance is dropped before `mem0` (field order in `PerCpu`).
+    let inst0 = Instance::new(module_ref, unsafe { mem0.take_static() }, &mut fuel_left, &mut host)
+        .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
+    let mut copies = KVec::with_capacity(ncpus.saturating_sub(1), GFP_KERNEL).map_err(|_| oom())?;
+    for _ in 1..ncpus {
+        let mut mem = RawBuf::zeroed(instance_bytes).map_err(|_| oom())?;
         // SAFETY: taken once; the instance is dropped before `mem` (field order in `PerCpu`).
-        let inst = Instance::new(module_ref, unsafe { mem.take_static() }, &mut fuel_left, &mut host)
-            .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
-        cpus.push(
-            PerCpu { busy: AtomicBool::new(false), counters: Counters::default(), inst: UnsafeCell::new(inst), _mem: mem },
-            GFP_KERNEL,
-        )
-        .map_err(|_| refuse(ENOMEM, "out of memory"))?;
+        let inst = inst0.duplicate(unsafe { mem.take_static() }).map_err(|_| oom())?;
+        copies.push((inst, mem), GFP_KERNEL).map_err(|_| oom())?;
+    }
+    let per_cpu = |inst, mem| PerCpu {
+        busy: AtomicBool::new(false),
+        counters: Counters::default(),
+        inst: UnsafeCell::new(inst),
+        _mem: mem,
+    };
+    cpus.push(per_cpu(inst0, mem0), GFP_KERNEL).map_err(|_| oom())?;
+    for (inst, mem) in copies.drain_all() {
+        cpus.push(per_cpu(inst, mem), GFP_KERNEL).map_err(|_| oom())?;
     }
     let slot = Slot {
         id: 0,

@@ -216,15 +216,27 @@ fn calls_pay_fuel_for_the_locals_they_zero() {
         let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
         let mut fuel = 1_000_000u64;
         assert_eq!(
-            inst.invoke(m.export_func("spin").unwrap(), &[], &mut [], &mut fuel, &mut host),
+            inst.invoke(
+                m.export_func("spin").unwrap(),
+                &[],
+                &mut [],
+                &mut fuel,
+                &mut host
+            ),
             Err(Trap::OutOfFuel)
         );
         let mut out = [Val::I32(0)];
         let mut f2 = 100;
-        inst.invoke(m.export_func("n").unwrap(), &[], &mut out, &mut f2, &mut host)
-            .unwrap();
+        inst.invoke(
+            m.export_func("n").unwrap(),
+            &[],
+            &mut out,
+            &mut f2,
+            &mut host,
+        )
+        .unwrap();
         let Val::I32(n) = out[0] else { panic!() };
-        // each iteration: the call's entry block (locals / 16) plus a few units of loop body
+        // each iteration: the call's entry block (locals / LOCALS_PER_FUEL) plus the loop body
         let per_call = locals / limits::LOCALS_PER_FUEL;
         assert!(n > 0, "{locals} locals: no call completed");
         assert!(
@@ -310,10 +322,14 @@ fn limits_are_errors_not_crashes() {
     let mut ib = vec![0u8; m.instance_bytes() - 1];
     let e = Instance::new(&m, &mut ib, &mut 100, &mut TestHost::default()).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BufferTooSmall);
-    // unknown import
+    // unknown import: plan sizes the module, compile resolves function imports
     let wasm = wat(r#"(module (import "env" "nope" (func)))"#);
+    let p = plan(&wasm, &limits, &TestImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
     assert_eq!(
-        plan(&wasm, &limits, &TestImports).unwrap_err().kind(),
+        Module::compile(&wasm, &limits, &TestImports, &mut mbuf)
+            .unwrap_err()
+            .kind(),
         ErrorKind::UnknownImport
     );
     // garbage and truncated input never panic
@@ -899,4 +915,194 @@ fn register_code_binop_load8() {
     assert_eq!(call("crc", 7, 4), v(c as i32));
     assert_eq!(call("keep", 0, 1), v(0x1f));
     assert_eq!(call("keep", 0, 65534), Err(Trap::MemoryOutOfBounds));
+}
+
+#[test]
+fn invoke_refuses_forged_function_references() {
+    // A funcref argument must name one of the module's functions: index 999 does not exist,
+    // and FOREIGN_FUNC-tagged refs are the linker's (allowed).
+    let wasm = wat(r#"(module
+      (table 1 funcref)
+      (func (export "keep") (param funcref) (table.set (i32.const 0) (local.get 0))))"#);
+    let limits = Limits::DEFAULT;
+    let (mut mbuf, ib) = build(&wasm, &limits);
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut host = TestHost::default();
+    let mut fuel = 1000u64;
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let keep = m.export_func("keep").unwrap();
+    let mut fuel = 1000u64;
+    assert_eq!(
+        inst.invoke(
+            keep,
+            &[Val::FuncRef(Some(999))],
+            &mut [],
+            &mut fuel,
+            &mut host
+        ),
+        Err(Trap::BadSignature)
+    );
+    for ok in [None, Some(0), Some(FOREIGN_FUNC | 3)] {
+        inst.invoke(keep, &[Val::FuncRef(ok)], &mut [], &mut fuel, &mut host)
+            .unwrap();
+    }
+}
+
+/// A 1 MiB module of the shape that made LOAD quadratic: 10 000 types, then as many imports as
+/// fit, each of the last type. Import resolution re-parsed the type section per import (22 s
+/// in plan() in a release build); now plan + compile are linear.
+#[test]
+fn a_megabyte_of_imports_decodes_in_linear_time() {
+    struct AnyF3;
+    impl Imports for AnyF3 {
+        fn resolve_func(&self, _: &str, _: &str, p: &[ValType], r: &[ValType]) -> Option<u32> {
+            (p == [ValType::I32; 3] && r == [ValType::I32]).then_some(1)
+        }
+    }
+    fn leb(mut v: u32, out: &mut Vec<u8>) {
+        loop {
+            let b = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                out.push(b);
+                return;
+            }
+            out.push(b | 0x80);
+        }
+    }
+    fn section(id: u8, body: &[u8], out: &mut Vec<u8>) {
+        out.push(id);
+        leb(body.len() as u32, out);
+        out.extend_from_slice(body);
+    }
+    let n_types = limits::MAX_TYPES;
+    let mut types = Vec::new();
+    leb(n_types, &mut types);
+    for _ in 0..n_types {
+        types.extend_from_slice(&[0x60, 3, 0x7f, 0x7f, 0x7f, 1, 0x7f]);
+    }
+    let one = {
+        // the names a real hook imports: (module "wasmhook" "pkt_read")
+        let mut e = vec![8];
+        e.extend_from_slice(b"wasmhook");
+        e.push(8);
+        e.extend_from_slice(b"pkt_read");
+        e.push(0);
+        leb(n_types - 1, &mut e);
+        e
+    };
+    let n_imports = ((1 << 20) - types.len() - 32) / one.len();
+    let mut imports = Vec::new();
+    leb(n_imports as u32, &mut imports);
+    for _ in 0..n_imports {
+        imports.extend_from_slice(&one);
+    }
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    section(1, &types, &mut wasm);
+    section(2, &imports, &mut wasm);
+    assert!(
+        wasm.len() <= 1 << 20 && wasm.len() > 1_000_000,
+        "{} bytes",
+        wasm.len()
+    );
+    let limits = Limits::DEFAULT;
+    let t = std::time::Instant::now();
+    let p = plan(&wasm, &limits, &AnyF3).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &AnyF3, &mut mbuf).unwrap();
+    let took = t.elapsed();
+    assert_eq!(
+        m.func_type(n_imports as u32 - 1).map(|(p, _)| p.len()),
+        Some(3)
+    );
+    assert!(
+        took.as_secs_f64() < 1.0,
+        "{n_imports} imports of {n_types} types took {took:?}"
+    );
+}
+
+#[test]
+fn duplicate_copies_the_started_state_without_running_start_again() {
+    let wasm = wat(r#"(module
+      (import "env" "double_at" (func $d (param i32) (result i32)))
+      (memory 1)
+      (table 2 funcref)
+      (global $g (mut i32) (i32.const 0))
+      (func $start (global.set $g (i32.add (global.get $g) (i32.const 5)))
+        (i32.store (i32.const 16) (i32.const 21)) (drop (call $d (i32.const 16))))
+      (start $start)
+      (func (export "g") (result i32) (global.get $g))
+      (func (export "m") (result i32) (i32.load (i32.const 16)))
+      (func (export "bump") (global.set $g (i32.add (global.get $g) (i32.const 1)))))"#);
+    let limits = Limits::DEFAULT;
+    let (mut mbuf, ib) = build(&wasm, &limits);
+    let m = Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let mut b0 = vec![0u8; ib];
+    let mut b1 = vec![0u8; ib];
+    let mut host = TestHost::default();
+    let mut fuel = 1000u64;
+    let mut i0 = Instance::new(&m, &mut b0, &mut fuel, &mut host).unwrap();
+    assert_eq!(host.calls, 1, "the start function called the host once");
+    let mut i1 = i0.duplicate(&mut b1).unwrap();
+    assert_eq!(host.calls, 1, "duplicate runs no start function");
+    let get = |inst: &mut Instance<'_, '_>, name: &str, host: &mut TestHost| {
+        let mut out = [Val::I32(0)];
+        let mut f = 1000;
+        inst.invoke(m.export_func(name).unwrap(), &[], &mut out, &mut f, host)
+            .unwrap();
+        out[0]
+    };
+    assert_eq!(get(&mut i1, "g", &mut host), Val::I32(5));
+    assert_eq!(get(&mut i1, "m", &mut host), Val::I32(42));
+    // independent afterwards
+    let mut f = 1000;
+    i1.invoke(
+        m.export_func("bump").unwrap(),
+        &[],
+        &mut [],
+        &mut f,
+        &mut host,
+    )
+    .unwrap();
+    assert_eq!(get(&mut i1, "g", &mut host), Val::I32(6));
+    assert_eq!(get(&mut i0, "g", &mut host), Val::I32(5));
+    let mut small = vec![0u8; ib - 1];
+    assert!(i0.duplicate(&mut small).is_err());
+}
+
+#[test]
+fn overlapping_bulk_copies_and_value_moves() {
+    // memory.copy and table.copy with overlapping ranges both ways, and a branch that carries
+    // values down the value stack (a slot move): the paths through `copy_within`.
+    let src = r#"(module (memory 1) (table 4 funcref) (elem (i32.const 0) $a $b)
+      (func $a) (func $b)
+      (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+      (func (export "mem") (result i64)
+        (memory.copy (i32.const 2) (i32.const 0) (i32.const 6))
+        (memory.copy (i32.const 0) (i32.const 1) (i32.const 4))
+        (i64.load (i32.const 0)))
+      (func (export "tab") (result i32)
+        (table.copy (i32.const 1) (i32.const 0) (i32.const 3))
+        (i32.add (ref.is_null (table.get (i32.const 0)))
+          (i32.mul (i32.const 2) (ref.is_null (table.get (i32.const 3))))))
+      (func (export "br") (param i32) (result i32 i32)
+        (block (result i32 i32)
+          (i32.const 9) (i32.const 7) (i32.const 8) (br_if 0 (local.get 0))
+          (drop) (drop) (drop) (i32.const 1) (i32.const 2))))"#;
+    // mem after copy 1: 01 02 01 02 03 04 05 06; after copy 2: 02 01 02 03 03 04 05 06
+    assert_eq!(
+        run1(src, "mem", &[], 1, 1000),
+        Ok(vec![Val::I64(i64::from_le_bytes([2, 1, 2, 3, 3, 4, 5, 6]))])
+    );
+    // table after copy: a a b null -> [0] not null, [3] null
+    assert_eq!(run1(src, "tab", &[], 1, 1000), Ok(vec![Val::I32(2)]));
+    assert_eq!(
+        run1(src, "br", &[Val::I32(1)], 2, 1000),
+        Ok(vec![Val::I32(7), Val::I32(8)])
+    );
+    assert_eq!(
+        run1(src, "br", &[Val::I32(0)], 2, 1000),
+        Ok(vec![Val::I32(1), Val::I32(2)])
+    );
 }

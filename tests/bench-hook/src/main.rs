@@ -12,6 +12,11 @@
 //! Usage: `bench-hook-host --packet FILE [--repeat N] NAME=native:OBJ[:PROG] NAME=wasm:FILE ...`
 //! Each `policy` array map (native or Wasm) gets `policy[0] = 1`, the ICMP filters' "drop pings".
 //! Prints `HOOK host NAME ns_per_packet=N verdict=V` per program (best of 5 timed batches).
+//!
+//! `bench-hook-host --worst-case`: ns per unit of fuel for the most expensive work a hook can
+//! buy (plain instructions, calls that zero many locals, bulk memory, packet copies, map
+//! operations, call_indirect, br_table), each run to exhaustion of `MAX_FUEL`; prints
+//! `FUEL NAME ns_per_fuel=X run_ms=Y` and the worst case of one run at `MAX_FUEL`.
 
 use std::time::Instant;
 
@@ -33,6 +38,7 @@ fn main() -> Result<()> {
         match a.as_str() {
             "--packet" => packet = Some(std::fs::read(args.next().context("--packet FILE")?)?),
             "--repeat" => repeat = args.next().context("--repeat N")?.parse()?,
+            "--worst-case" => return worst_case(),
             "-h" | "--help" => {
                 println!(
                     "usage: bench-hook-host --packet FILE [--repeat N] NAME=native:OBJ[:PROG] NAME=wasm:FILE ..."
@@ -263,4 +269,98 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
         best = best.min(t.elapsed().as_nanos() as f64 / f64::from(repeat));
     }
     Ok((best, verdict))
+}
+
+/// One adversarial hook per kind of work, each an endless loop until fuel runs out.
+fn worst_case() -> Result<()> {
+    // as many locals as the kernel's value stack (Limits::DEFAULT) lets one frame have
+    let locals = "(local i64) ".repeat(16_000);
+    let cases: [(&str, String); 7] = [
+        (
+            "plain_loop",
+            "(local.set 1 (i32.add (local.get 1) (i32.const 1)))".into(),
+        ),
+        ("wide_calls", "(call $wide)".into()),
+        (
+            "memory_copy_64k",
+            "(memory.copy (i32.const 0) (i32.const 65536) (i32.const 65536))".into(),
+        ),
+        (
+            "memory_fill_128k",
+            "(memory.fill (i32.const 0) (i32.const 7) (i32.const 131072))".into(),
+        ),
+        (
+            "pkt_read_64k",
+            "(drop (call $pkt_read (i32.const 0) (i32.const 0) (i32.const 65535)))".into(),
+        ),
+        (
+            "map_lookup",
+            "(drop (call $lookup (i32.const 0) (i32.const 0) (i32.const 8)))".into(),
+        ),
+        (
+            "call_indirect",
+            "(call_indirect (type $v) (i32.const 0))".into(),
+        ),
+    ];
+    let fuel = abi::uapi::MAX_FUEL;
+    let mut worst = 0f64;
+    for (name, body) in cases {
+        let src = format!(
+            r#"(module
+              (import "wasmhook" "pkt_read" (func $pkt_read (param i32 i32 i32) (result i32)))
+              (import "wasmhook" "map_lookup" (func $lookup (param i32 i32 i32) (result i32)))
+              (type $v (func))
+              (memory 16 16)
+              (table 1 funcref) (elem (i32.const 0) $wide)
+              (func $wide {locals})
+              (func (export "xdp") (param i32) (result i32) (local i32)
+                (loop $l {body} (br $l)) (i32.const 2)))"#
+        );
+        let wasm = wat::parse_str(&src)?;
+        let limits = Limits {
+            max_memory_pages: 16,
+            ..Limits::DEFAULT
+        };
+        let plan = wasmhook_engine::plan(&wasm, &limits, &AbiImports)
+            .map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;
+        let mut code = vec![0u8; plan.module_bytes];
+        let module = Module::compile(&wasm, &limits, &AbiImports, &mut code)
+            .map_err(|e| anyhow::anyhow!("{name}: {}", e.message()))?;
+        let entry = module.export_func(abi::XDP_ENTRY).context("no xdp")?;
+        let mut mem = vec![0u8; module.instance_bytes()];
+        let map = FlatMap {
+            key_size: 4,
+            value_size: 8,
+            entries: 1,
+            array: true,
+            data: vec![0; 8],
+        };
+        let mut host = AbiHost(BenchEnv {
+            packet: vec![0x5a; 65535],
+            maps: vec![map],
+        });
+        let mut f = fuel;
+        let mut inst = Instance::new(&module, &mut mem, &mut f, &mut host)
+            .map_err(|t| anyhow::anyhow!("{}", t.message()))?;
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            let mut f = fuel;
+            let mut res = [Val::I32(0)];
+            let t = Instant::now();
+            let r = inst.invoke(entry, &[Val::I32(0)], &mut res, &mut f, &mut host);
+            let ns = t.elapsed().as_nanos() as f64;
+            if !matches!(r, Err(wasmhook_engine::Trap::OutOfFuel)) {
+                bail!("{name}: expected to run out of fuel, got {r:?}");
+            }
+            best = best.min(ns);
+        }
+        let per = best / fuel as f64;
+        worst = worst.max(per);
+        println!("FUEL {name} ns_per_fuel={per:.2} run_ms={:.1}", best / 1e6);
+    }
+    println!(
+        "FUEL worst ns_per_fuel={worst:.2}: one run at MAX_FUEL={fuel} takes at most ~{:.0} ms here",
+        worst * fuel as f64 / 1e6
+    );
+    Ok(())
 }

@@ -87,6 +87,16 @@ pub trait Host {
         args: &[Val],
         results: &mut [Val],
     ) -> Result<(), Trap>;
+
+    /// Fuel that calling host function `id` with `args` costs beyond the call instruction's
+    /// own, charged before [`Host::call`] runs (a run without that much fuel left traps with
+    /// [`Trap::OutOfFuel`] and the host function is not called). A host whose functions do
+    /// work that grows with an argument (bytes copied, say) returns a cost that grows with it,
+    /// so fuel bounds a run's time. Default: 0.
+    fn fuel_cost(&mut self, id: u32, args: &[Val]) -> u64 {
+        let _ = (id, args);
+        0
+    }
 }
 
 /// Buffer sizes for [`Module::compile`] and [`Instance::new`].
@@ -98,8 +108,14 @@ pub struct Plan {
     pub instance_bytes: usize,
 }
 
-/// Byte sizes of the three module regions: value types, bytes, words.
+/// Byte sizes of the three module regions: value types, bytes, words. None if a region is so
+/// large that an index into it (code offsets, record offsets, byte offsets: all stored as u32
+/// words) would not fit in 32 bits.
 fn module_sizes(h: &Header) -> Option<usize> {
+    let max = u32::MAX as usize;
+    if h.n_words > max || h.n_bytes > max || h.n_vts > max {
+        return None;
+    }
     // vt (1 byte each) + bytes + alignment slack + words
     h.n_vts
         .checked_add(h.n_bytes)?
@@ -121,8 +137,6 @@ fn count(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Header, 
         b_len: 0,
         items_len: 0,
         code_len: 0,
-        type_section: (0, 0),
-        wasm,
         n_imported_tables: 0,
         n_imported_memories: 0,
         n_defined_funcs: 0,
@@ -161,7 +175,8 @@ fn instance_bytes_of(h: &Header, limits: &Limits, tables: impl Fn(usize) -> u32)
 }
 
 /// Decodes `wasm` and returns the buffer sizes `Module::compile` and `Instance::new` need.
-/// Structure, limits and imports are checked here; function bodies are validated by `compile`.
+/// Structure, limits and non-function imports are checked here; function imports are resolved
+/// and function bodies validated by `compile` (which can look types up in O(1)).
 pub fn plan(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Plan, Error> {
     let h = count(wasm, limits, imports)?;
     let module_bytes = module_sizes(&h).ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;
@@ -225,8 +240,6 @@ impl<'a> Module<'a> {
             b_len: 0,
             items_len: 0,
             code_len: 0,
-            type_section: (0, 0),
-            wasm,
             n_imported_tables: 0,
             n_imported_memories: 0,
             n_defined_funcs: 0,
@@ -263,4 +276,27 @@ fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
         *d = *s;
     }
     true
+}
+
+#[cfg(test)]
+mod offset_limit_tests {
+    use super::*;
+
+    #[test]
+    fn regions_past_u32_offsets_are_refused() {
+        let h = Header {
+            n_words: 1000,
+            ..Header::default()
+        };
+        assert!(module_sizes(&h).is_some());
+        for set in [
+            |h: &mut Header| h.n_words = u32::MAX as usize + 1,
+            |h: &mut Header| h.n_bytes = u32::MAX as usize + 1,
+            |h: &mut Header| h.n_vts = u32::MAX as usize + 1,
+        ] {
+            let mut big = h;
+            set(&mut big);
+            assert_eq!(module_sizes(&big), None);
+        }
+    }
 }

@@ -189,7 +189,36 @@ impl<E: HookEnv> Host for AbiHost<E> {
     ) -> Result<(), Trap> {
         dispatch(&mut self.0, id, mem, args, results)
     }
+
+    fn fuel_cost(&mut self, id: u32, args: &[Val]) -> u64 {
+        fuel_cost(id, args)
+    }
 }
+
+/// What a host function costs in fuel beyond its call instruction (docs/hook-abi.md), so that
+/// fuel bounds the time of a run whatever the hook asks for: one unit per
+/// [`BYTES_PER_FUEL`] bytes a call copies (as requested, before it is checked), a flat
+/// [`MAP_OP_FUEL`] for a map operation (the map's own work plus at most 2 × 256 bytes copied)
+/// and [`TRACE_FUEL`] for a trace line.
+pub fn fuel_cost(id: u32, args: &[Val]) -> u64 {
+    let len = |i: usize| match args.get(i) {
+        Some(Val::I32(n)) => u64::from((*n).max(0) as u32),
+        _ => 0,
+    };
+    match id {
+        id::PKT_READ | id::PKT_WRITE => len(2) / BYTES_PER_FUEL,
+        id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => MAP_OP_FUEL,
+        id::TRACE => TRACE_FUEL.saturating_add(len(1) / BYTES_PER_FUEL),
+        _ => 0,
+    }
+}
+
+/// Bytes a host function may copy per unit of fuel (the engine's bulk-memory rate).
+pub const BYTES_PER_FUEL: u64 = 64;
+/// Fuel of one map lookup, update or delete.
+pub const MAP_OP_FUEL: u64 = 16;
+/// Fuel of one trace call (formatting and the rate limiter), plus its bytes.
+pub const TRACE_FUEL: u64 = 16;
 
 /// Looks a host function up by name (for error messages).
 pub fn host_fn(name: &str) -> Option<&'static HostFn> {

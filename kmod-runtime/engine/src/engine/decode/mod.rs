@@ -38,9 +38,6 @@ pub(super) struct Builder<'x> {
     pub b_len: usize,
     pub items_len: usize,
     pub code_len: usize,
-    /// Range of the type section in the binary.
-    pub type_section: (usize, usize),
-    pub wasm: &'x [u8],
     pub n_imported_tables: usize,
     pub n_imported_memories: usize,
     pub n_defined_funcs: usize,
@@ -125,88 +122,6 @@ impl<'x> Builder<'x> {
         let r = self.vt.get(mid..mid.saturating_add(nr)).unwrap_or(&[]);
         (p, r)
     }
-
-    /// Decodes type `t` directly from the binary's type section into fixed arrays (for import
-    /// resolution, which must also work in the counting pass). None if too large or unknown.
-    pub(super) fn type_from_binary(&self, t: u32) -> Result<Option<ImportSig>, Error> {
-        let (start, end) = self.type_section;
-        if end == 0 {
-            return Ok(None);
-        }
-        let mut r = Reader::new(self.wasm.get(..end).unwrap_or(&[]));
-        r.set_pos(start);
-        let n = r.u32()?;
-        if t >= n {
-            return Ok(None);
-        }
-        let mut i = 0u32;
-        loop {
-            if r.u8()? != 0x60 {
-                return Err(r.err(ErrorKind::Malformed));
-            }
-            let np = r.count()?;
-            let mut sig = ImportSig::default();
-            for _ in 0..np {
-                let v = r.valtype()?;
-                if i == t {
-                    sig.push_param(v).ok_or(r.err(ErrorKind::LimitExceeded))?;
-                }
-            }
-            let nr = r.count()?;
-            for _ in 0..nr {
-                let v = r.valtype()?;
-                if i == t {
-                    sig.push_result(v).ok_or(r.err(ErrorKind::LimitExceeded))?;
-                }
-            }
-            if i == t {
-                return Ok(Some(sig));
-            }
-            i = i.wrapping_add(1);
-        }
-    }
-}
-
-/// A function signature small enough for a host function.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct ImportSig {
-    pub vals: [ValType; super::limits::MAX_HOST_VALUES],
-    pub np: usize,
-    pub nr: usize,
-}
-
-impl Default for ImportSig {
-    fn default() -> ImportSig {
-        ImportSig {
-            vals: [ValType::I32; super::limits::MAX_HOST_VALUES],
-            np: 0,
-            nr: 0,
-        }
-    }
-}
-
-impl ImportSig {
-    fn push_param(&mut self, v: ValType) -> Option<()> {
-        // params are only added before results
-        *self.vals.get_mut(self.np)? = v;
-        self.np = self.np.checked_add(1)?;
-        Some(())
-    }
-    fn push_result(&mut self, v: ValType) -> Option<()> {
-        *self.vals.get_mut(self.np.checked_add(self.nr)?)? = v;
-        self.nr = self.nr.checked_add(1)?;
-        Some(())
-    }
-    /// Params.
-    pub(super) fn params(&self) -> &[ValType] {
-        self.vals.get(..self.np).unwrap_or(&[])
-    }
-    /// Results.
-    pub(super) fn results(&self) -> &[ValType] {
-        self.vals
-            .get(self.np..self.np.saturating_add(self.nr))
-            .unwrap_or(&[])
-    }
 }
 
 /// Section ids in required order (custom sections excluded).
@@ -261,10 +176,7 @@ pub(super) fn decode_pass(bld: &mut Builder<'_>, wasm: &[u8]) -> Result<(), Erro
             }
             last_rank = rank;
             match id {
-                1 => {
-                    bld.type_section = (start, end);
-                    types::decode(&mut s, bld)?
-                }
+                1 => types::decode(&mut s, bld)?,
                 2 => imports::decode(&mut s, bld)?,
                 3 => {
                     n_func_decls = functions::decode(&mut s, bld)?;

@@ -96,14 +96,30 @@ fn split_u32(buf: &mut [u8]) -> (&mut [u8], &mut [u32], &mut [u8]) {
     (head, mid, tail)
 }
 
+/// `dst = src` for two regions of the same layout (instances of one module).
+fn copy_all<T: Copy>(dst: &mut [T], src: &[T]) -> Result<(), Error> {
+    if dst.len() != src.len() {
+        return Err(too_small());
+    }
+    // (not `copy_from_slice`: its length check is a panic path; this loop becomes a memcpy)
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = *s;
+    }
+    Ok(())
+}
+
 /// `s.copy_within(src..src + n, dst)` without a panic path: `false` if a range is out of bounds.
 #[inline(always)]
 fn copy_within<T: Copy>(s: &mut [T], src: usize, dst: usize, n: usize) -> bool {
     let len = s.len();
     match (src.checked_add(n), dst.checked_add(n)) {
         (Some(se), Some(de)) if se <= len && de <= len => {
-            // SAFETY: both ranges were just checked to lie inside `s`; `ptr::copy` handles overlap.
-            unsafe { core::ptr::copy(s.as_ptr().add(src), s.as_mut_ptr().add(dst), n) };
+            // One pointer for both ends: taking `as_ptr()` and then `as_mut_ptr()` made the
+            // second (unique) reborrow invalidate the first (Stacked Borrows UB, found by Miri).
+            let p = s.as_mut_ptr();
+            // SAFETY: both ranges were just checked to lie inside `s`; `ptr::copy` handles
+            // overlap, and both pointers derive from the same unique borrow.
+            unsafe { core::ptr::copy(p.add(src), p.add(dst), n) };
             true
         }
         _ => false,
@@ -187,6 +203,23 @@ impl<'m, 'b> Instance<'m, 'b> {
         };
         inst.setup()?;
         Ok(inst)
+    }
+
+    /// A copy of this instance in `buf` (at least `module.instance_bytes()`): the same memory,
+    /// globals, tables and dropped segments, so the start function and segments are not run
+    /// again. The copy is independent of `self` afterwards. The kernel module runs the start
+    /// function once at LOAD and gives the other CPUs copies.
+    pub fn duplicate<'c>(&self, buf: &'c mut [u8]) -> Result<Instance<'m, 'c>, Error> {
+        let mut d = Instance::new_uninit(self.module, buf)?;
+        let len = self.mem_len();
+        let src = self.mem.get(..len).ok_or_else(too_small)?;
+        copy_all(d.mem.get_mut(..len).ok_or_else(too_small)?, src)?;
+        d.mem_pages = self.mem_pages;
+        copy_all(d.globals, self.globals)?;
+        copy_all(d.table_hdr, self.table_hdr)?;
+        copy_all(d.tables, self.tables)?;
+        copy_all(d.dropped, self.dropped)?;
+        Ok(d)
     }
 
     /// Memory, globals and tables at their initial state.
@@ -363,10 +396,7 @@ impl<'m, 'b> Instance<'m, 'b> {
     /// True if `v` may be stored by a linker: function references must name a function of
     /// this module or carry [`FOREIGN_FUNC`].
     fn storable(&self, v: Val) -> bool {
-        match v {
-            Val::FuncRef(Some(f)) => f & FOREIGN_FUNC != 0 || (f as usize) < self.module.h.n_funcs,
-            _ => true,
-        }
+        ref_ok(self.module, &v)
     }
 
     /// Sets element `i` of table `t` (None if out of bounds or of the wrong type).
@@ -431,7 +461,10 @@ impl<'m, 'b> Instance<'m, 'b> {
         let (params, res) = m.func_type(func).ok_or(Trap::BadSignature)?;
         if params.len() != args.len()
             || res.len() != results.len()
-            || params.iter().zip(args).any(|(p, a)| *p != a.ty())
+            || params
+                .iter()
+                .zip(args)
+                .any(|(p, a)| *p != a.ty() || !ref_ok(m, a))
         {
             return Err(Trap::BadSignature);
         }
@@ -452,8 +485,18 @@ impl<'m, 'b> Instance<'m, 'b> {
     }
 }
 
+/// Whether `v` is a reference this module may hold: a function reference names one of its
+/// functions or carries [`FOREIGN_FUNC`] (a linker's function of another instance).
+fn ref_ok(m: &Module<'_>, v: &Val) -> bool {
+    match *v {
+        Val::FuncRef(Some(f)) => f & FOREIGN_FUNC != 0 || (f as usize) < m.h.n_funcs,
+        _ => true,
+    }
+}
+
 /// Calls host function `id` (of type `type_idx`) with the top `np` stack values; replaces them
-/// with the results.
+/// with the results. Charges the host's [`Host::fuel_cost`] first.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn call_host(
     m: &Module<'_>,
     type_idx: u32,
@@ -462,6 +505,7 @@ pub(super) fn call_host(
     sp: usize,
     mem: &mut [u8],
     host: &mut dyn Host,
+    fuel: &mut u64,
 ) -> Result<usize, Trap> {
     let (params, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
     let np = params.len();
@@ -480,6 +524,11 @@ pub(super) fn call_host(
     for (r, t) in res.iter_mut().zip(results) {
         *r = Val::default_of(*t);
     }
+    let cost = host.fuel_cost(id, args.get(..np).unwrap_or(&[]));
+    if *fuel < cost {
+        return Err(Trap::OutOfFuel);
+    }
+    *fuel = fuel.wrapping_sub(cost);
     host.call(
         id,
         mem,
@@ -488,7 +537,9 @@ pub(super) fn call_host(
     )?;
     let mut at = base;
     for (r, t) in res.iter().zip(results) {
-        if r.ty() != *t {
+        // A host's results must have the declared types, and references must be valid
+        // here: a forged function reference could otherwise reach any host function.
+        if r.ty() != *t || !ref_ok(m, r) {
             return Err(Trap::BadSignature);
         }
         *stack.get_mut(at).ok_or(Trap::ValueStackExhausted)? = r.to_slot();

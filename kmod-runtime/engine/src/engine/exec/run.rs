@@ -209,7 +209,16 @@ impl Instance<'_, '_> {
         let mem_len = self.mem_len();
         if hid != NO_HOST {
             let mem = self.mem.get_mut(..mem_len).unwrap_or(&mut []);
-            call_host(m, m.func_type_idx(func), hid, self.stack, nargs, mem, host)?;
+            call_host(
+                m,
+                m.func_type_idx(func),
+                hid,
+                self.stack,
+                nargs,
+                mem,
+                host,
+                fuel,
+            )?;
             return Ok(());
         }
         let code =
@@ -809,7 +818,7 @@ impl Instance<'_, '_> {
                             let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
                             let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
                             let top = fp.wrapping_add(h).wrapping_add(np);
-                            call_host(m, canon, id, stack, top, mem, host)?;
+                            call_host(m, canon, id, stack, top, mem, host, fuel)?;
                             enter_frame!();
                             next!(5);
                             continue;
@@ -829,7 +838,16 @@ impl Instance<'_, '_> {
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
                         let top = new_fp.wrapping_add(np);
-                        call_host(m, m.func_type_idx(f as u32), hid, stack, top, mem, host)?;
+                        call_host(
+                            m,
+                            m.func_type_idx(f as u32),
+                            hid,
+                            stack,
+                            top,
+                            mem,
+                            host,
+                            fuel,
+                        )?;
                         enter_frame!();
                         pc = next_pc;
                         continue;
