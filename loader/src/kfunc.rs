@@ -163,69 +163,20 @@ impl ModuleBtf {
     }
 }
 
-struct BtfHeader {
-    types: core::ops::Range<usize>,
-    strs: core::ops::Range<usize>,
-}
-
-fn btf_header(b: &[u8]) -> Result<BtfHeader, &'static str> {
-    let u32_at = |o: usize| -> Result<u32, &'static str> {
-        let s = b.get(o..o + 4).ok_or("truncated header")?;
-        Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-    };
-    if b.get(..2) != Some(&[0x9f, 0xeb]) {
-        return Err("bad magic (want little-endian BTF)");
-    }
-    let hdr = u32_at(4)? as usize;
-    let (to, tl, so, sl) = (u32_at(8)?, u32_at(12)?, u32_at(16)?, u32_at(20)?);
-    let t = hdr + to as usize..hdr + to as usize + tl as usize;
-    let s = hdr + so as usize..hdr + so as usize + sl as usize;
-    if t.end > b.len() || s.end > b.len() {
-        return Err("sections past the end");
-    }
-    Ok(BtfHeader { types: t, strs: s })
-}
-
 /// Walks BTF type records; calls `f(kind, name_off)` for each, returns the count.
 fn btf_walk(b: &[u8], mut f: impl FnMut(u32, u32)) -> Result<u32, &'static str> {
-    let h = btf_header(b)?;
-    let t = &b[h.types];
-    let mut pos = 0usize;
-    let mut n = 0u32;
-    while pos < t.len() {
-        let w = |o: usize| -> Result<u32, &'static str> {
-            let s = t.get(pos + o..pos + o + 4).ok_or("truncated type")?;
-            Ok(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
-        };
-        let name_off = w(0)?;
-        let info = w(4)?;
-        let kind = (info >> 24) & 0x1f;
-        let vlen = (info & 0xffff) as usize;
-        let extra = match kind {
-            1 => 4,                    // INT
-            3 => 12,                   // ARRAY
-            4 | 5 => 12 * vlen,        // STRUCT, UNION
-            6 => 8 * vlen,             // ENUM
-            13 => 8 * vlen,            // FUNC_PROTO
-            14 => 4,                   // VAR
-            15 => 12 * vlen,           // DATASEC
-            17 => 4,                   // DECL_TAG
-            19 => 12 * vlen,           // ENUM64
-            2 | 7..=12 | 16 | 18 => 0, // PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG
-            _ => return Err("unknown BTF kind"),
-        };
-        f(kind, name_off);
-        pos += 12 + extra;
-        n += 1;
+    let (types, _) = crate::mapcheck::parse(b)?;
+    for t in &types {
+        f(t.kind, t.name_off);
     }
-    Ok(n)
+    Ok(types.len() as u32)
 }
 
 /// FUNC names and ids of split BTF `split` on top of `base`.
 pub fn split_btf_funcs(base: &[u8], split: &[u8]) -> Result<Vec<(String, u32)>, &'static str> {
     let base_types = btf_walk(base, |_, _| {})?;
-    let base_strs = btf_header(base)?.strs.len() as u32;
-    let strs = &split[btf_header(split)?.strs];
+    let base_strs = crate::mapcheck::parse(base)?.1.len() as u32;
+    let strs = crate::mapcheck::parse(split)?.1;
     let mut offs = Vec::new();
     btf_walk(split, |kind, name_off| {
         offs.push((kind, name_off));

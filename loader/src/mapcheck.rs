@@ -80,9 +80,9 @@ pub fn btf_bytes(id: u32) -> std::io::Result<Vec<u8>> {
 }
 
 /// One BTF type record: kind, name offset, the size/type word and its trailing data.
-struct Ty<'a> {
-    kind: u32,
-    name_off: u32,
+pub(crate) struct Ty<'a> {
+    pub kind: u32,
+    pub name_off: u32,
     vlen: usize,
     size_or_type: u32,
     extra: &'a [u8],
@@ -93,8 +93,9 @@ fn u32_at(b: &[u8], o: usize) -> Option<u32> {
     Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
 }
 
-/// Parses a (non-split) BTF blob into its types (index = type id - 1) and string section.
-fn parse(b: &[u8]) -> Result<(Vec<Ty<'_>>, &[u8]), &'static str> {
+/// Parses a BTF blob into its types (index = type id - 1, or - 1 - the base's count for split
+/// BTF) and string section.
+pub(crate) fn parse(b: &[u8]) -> Result<(Vec<Ty<'_>>, &[u8]), &'static str> {
     if b.get(..2) != Some(&[0x9f, 0xeb]) {
         return Err("bad BTF magic");
     }

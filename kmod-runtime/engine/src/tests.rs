@@ -1106,3 +1106,24 @@ fn overlapping_bulk_copies_and_value_moves() {
         Ok(vec![Val::I32(1), Val::I32(2)])
     );
 }
+
+/// 10 000 exports (the limit) whose names share all but their last bytes: the duplicate-name
+/// check compares each with every earlier one.
+#[test]
+fn many_long_export_names_decode_quickly() {
+    let mut src = String::from("(module (func $f)");
+    for i in 0..limits::MAX_EXPORTS {
+        src.push_str(&format!(" (export \"{}{i:05}\" (func $f))", "x".repeat(90)));
+    }
+    src.push(')');
+    let wasm = wat(&src);
+    assert!(wasm.len() > 900_000, "{}", wasm.len());
+    let limits = Limits::DEFAULT;
+    let t = std::time::Instant::now();
+    let p = plan(&wasm, &limits, &TestImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    Module::compile(&wasm, &limits, &TestImports, &mut mbuf).unwrap();
+    let took = t.elapsed();
+    println!("10 000 long export names: plan + compile {took:?}");
+    assert!(took.as_secs_f64() < 1.0, "took {took:?}");
+}

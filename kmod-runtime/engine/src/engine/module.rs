@@ -14,7 +14,8 @@ pub(super) const TABLE_REC: usize = 5;
 /// Words per global record: [type code, mutable, init kind, lo, hi].
 pub(super) const GLOBAL_REC: usize = 5;
 /// Words per export record: [name offset, name length, kind, index].
-pub(super) const EXPORT_REC: usize = 4;
+/// Export record: name offset, name length, kind, index, name hash (for the duplicate check).
+pub(super) const EXPORT_REC: usize = 5;
 /// Words per element segment: [mode, table, off kind, off lo, off hi, items start, count, type].
 pub(super) const ELEM_REC: usize = 8;
 /// Words per element item: [init kind, lo, hi].
