@@ -939,7 +939,24 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             let t = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 0);
             let h = call_args(c, t)?;
             call_sig(c, t)?;
-            c.ins(&[ops::CALL, f, h])?;
+            if (f as usize) < c.bld.h.n_imported_funcs {
+                // A host function: its id and type in the op (both passes emit 5 words; only
+                // the writing pass knows the id and whether it is an intrinsic).
+                let hid = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 1);
+                let intrinsic = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 2);
+                let (p, res) = c.bld.type_sig(t);
+                let mut n = p.len().max(res.len()) as u32;
+                if res.iter().any(|v| v.is_ref()) {
+                    n |= ops::HOST_REF_RESULTS;
+                }
+                if intrinsic != 0 {
+                    c.ins(&[intrinsic, 0, h, 0, 0])?;
+                } else {
+                    c.ins(&[ops::CALL_HOST, hid, h, t, n])?;
+                }
+            } else {
+                c.ins(&[ops::CALL, f, h])?;
+            }
         }
         0x11 => {
             let t = r.u32()?;

@@ -11,7 +11,7 @@ use super::module::{
 };
 use super::trap::Trap;
 use super::value::Val;
-use super::Host;
+use super::{Host, HostSig};
 
 /// Function-reference bit marking a *foreign* function: a host-function id handed out by a
 /// user-space linker (a function of another instance). Never produced on the kernel path.
@@ -495,7 +495,7 @@ fn ref_ok(m: &Module<'_>, v: &Val) -> bool {
 }
 
 /// Calls host function `id` (of type `type_idx`) with the top `np` stack values; replaces them
-/// with the results. Charges the host's [`Host::fuel_cost`] first.
+/// with the results ([`Host::call_slots`], which charges the call's fuel).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn call_host(
     m: &Module<'_>,
@@ -508,44 +508,33 @@ pub(super) fn call_host(
     fuel: &mut u64,
 ) -> Result<usize, Trap> {
     let (params, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
-    let np = params.len();
-    let nr = results.len();
+    let (np, nr) = (params.len(), results.len());
     if np > MAX_HOST_VALUES || nr > MAX_HOST_VALUES {
         return Err(Trap::BadSignature);
     }
     let base = sp.checked_sub(np).ok_or(Trap::ValueStackExhausted)?;
-    let mut args = [Val::I32(0); MAX_HOST_VALUES];
-    let mut at = base;
-    for (a, t) in args.iter_mut().zip(params) {
-        *a = Val::from_slot(*t, *stack.get(at).ok_or(Trap::ValueStackExhausted)?);
-        at = at.wrapping_add(1);
-    }
-    let mut res = [Val::I32(0); MAX_HOST_VALUES];
-    for (r, t) in res.iter_mut().zip(results) {
-        *r = Val::default_of(*t);
-    }
-    let cost = host.fuel_cost(id, args.get(..np).unwrap_or(&[]));
-    if *fuel < cost {
-        return Err(Trap::OutOfFuel);
-    }
-    *fuel = fuel.wrapping_sub(cost);
-    host.call(
-        id,
-        mem,
-        args.get(..np).unwrap_or(&[]),
-        res.get_mut(..nr).unwrap_or(&mut []),
-    )?;
-    let mut at = base;
-    for (r, t) in res.iter().zip(results) {
-        // A host's results must have the declared types, and references must be valid
-        // here: a forged function reference could otherwise reach any host function.
-        if r.ty() != *t || !ref_ok(m, r) {
+    let slots = stack
+        .get_mut(base..base.wrapping_add(np.max(nr)))
+        .ok_or(Trap::ValueStackExhausted)?;
+    let sig = HostSig {
+        module: m,
+        type_idx,
+    };
+    host.call_slots(id, mem, sig, slots, fuel)?;
+    check_ref_results(m, type_idx, slots)?;
+    Ok(base.wrapping_add(nr))
+}
+
+/// Checks the reference results a host call of type `type_idx` left in `slots`: a forged
+/// function reference could otherwise reach any host function.
+pub(super) fn check_ref_results(m: &Module<'_>, type_idx: u32, slots: &[u64]) -> Result<(), Trap> {
+    let (_, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
+    for (t, s) in results.iter().zip(slots.iter()) {
+        if t.is_ref() && !ref_ok(m, &Val::from_slot(*t, *s)) {
             return Err(Trap::BadSignature);
         }
-        *stack.get_mut(at).ok_or(Trap::ValueStackExhausted)? = r.to_slot();
-        at = at.wrapping_add(1);
     }
-    Ok(base.wrapping_add(nr))
+    Ok(())
 }
 
 /// Evaluates a constant initializer.

@@ -11,7 +11,8 @@ use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
 use super::super::trap::Trap;
-use super::{call_host, Instance, FOREIGN_FUNC, FRAME_WORDS};
+use super::super::{HostSig, Intrinsic};
+use super::{call_host, check_ref_results, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
@@ -874,6 +875,40 @@ impl Instance<'_, '_> {
                     enter_frame!();
                     pc = entry as usize;
                     fuel_block!();
+                }
+                CALL_HOST => {
+                    let h = imm!(2) as usize;
+                    let n = imm!(4);
+                    let cnt = (n & 0xffff) as usize;
+                    let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
+                    let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                    let sig = HostSig {
+                        module: m,
+                        type_idx: imm!(3),
+                    };
+                    host.call_slots(imm!(1), mem, sig, slots, fuel)?;
+                    if n & HOST_REF_RESULTS != 0 {
+                        check_ref_results(m, imm!(3), slots)?;
+                    }
+                    next!(5);
+                }
+                HOST_LOAD_U8 => {
+                    let off = *slot!(imm!(2) as usize) as u32 as i32;
+                    let v = Intrinsic::LoadU8.eval(host.host_bytes(), off);
+                    *slot!(imm!(2) as usize) = u64::from(v as u32);
+                    next!(5);
+                }
+                HOST_LOAD_BE16 => {
+                    let off = *slot!(imm!(2) as usize) as u32 as i32;
+                    let v = Intrinsic::LoadBe16.eval(host.host_bytes(), off);
+                    *slot!(imm!(2) as usize) = u64::from(v as u32);
+                    next!(5);
+                }
+                HOST_LOAD_BE32 => {
+                    let off = *slot!(imm!(2) as usize) as u32 as i32;
+                    let v = Intrinsic::LoadBe32.eval(host.host_bytes(), off);
+                    *slot!(imm!(2) as usize) = v as u64;
+                    next!(5);
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
