@@ -1162,6 +1162,7 @@ impl Imports for IntrinsicImports {
 struct BytesHost {
     bytes: Vec<u8>,
     calls: u32,
+    expose: bool,
 }
 impl Host for BytesHost {
     fn call(&mut self, id: u32, _: &mut [u8], args: &[Val], res: &mut [Val]) -> Result<(), Trap> {
@@ -1177,8 +1178,8 @@ impl Host for BytesHost {
         };
         Ok(())
     }
-    fn host_bytes(&mut self) -> &[u8] {
-        &self.bytes
+    fn host_bytes(&mut self) -> Option<&[u8]> {
+        self.expose.then_some(&self.bytes)
     }
 }
 
@@ -1210,6 +1211,7 @@ fn intrinsic_loads_match_the_host_call_and_make_none() {
     let mut host = BytesHost {
         bytes: vec![0x12, 0x34, 0x56, 0x78, 0x9a],
         calls: 0,
+        expose: true,
     };
     let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
     let mut call = |name: &str, off: i32, k: i32, host: &mut BytesHost| {
@@ -1246,6 +1248,16 @@ fn intrinsic_loads_match_the_host_call_and_make_none() {
         // the wrong type: an ordinary host call
         let before = host.calls;
         call("d3", off, 3, &mut host);
+        assert_eq!(host.calls, before + 1);
+    }
+    // A host that exposes no bytes gets ordinary calls, with its own results.
+    host.expose = false;
+    for k in 0..3 {
+        let before = host.calls;
+        let d = ["d0", "d1", "d2"][k as usize];
+        let want = [Intrinsic::LoadU8, Intrinsic::LoadBe16, Intrinsic::LoadBe32][k as usize]
+            .eval(&host.bytes, 1);
+        assert_eq!(call(d, 1, k, &mut host), Val::I64(want));
         assert_eq!(host.calls, before + 1);
     }
     assert_eq!(Intrinsic::LoadBe32.eval(&host.bytes, 1), 0x3456789a);

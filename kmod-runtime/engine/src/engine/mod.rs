@@ -86,7 +86,8 @@ pub trait Imports {
 }
 
 /// Host functions the engine runs itself: loads from the byte region the host exposes with
-/// [`Host::host_bytes`] (a hook's packet, say), at interpreter speed instead of a host call.
+/// [`Host::host_bytes`] (a hook's packet, say), at interpreter speed instead of a host call
+/// (a host that exposes none gets the ordinary call).
 /// The i32 argument is an offset into the region; past its end, or when negative, the result
 /// is -1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -194,10 +195,12 @@ pub trait Host {
         call_slots_via_vals(self, id, mem, sig.params(), sig.results(), slots, fuel)
     }
 
-    /// The bytes the engine's [`Intrinsic`] loads read (empty by default). Asked again for
-    /// every load, so it may change between host calls.
-    fn host_bytes(&mut self) -> &[u8] {
-        &[]
+    /// The bytes the engine's [`Intrinsic`] loads read, asked again for every load (so they
+    /// may change between host calls). `None` (the default): the engine calls
+    /// [`Host::call_slots`] for those imports like for any other, so a host that does not
+    /// know about intrinsics keeps its own semantics.
+    fn host_bytes(&mut self) -> Option<&[u8]> {
+        None
     }
 }
 

@@ -397,9 +397,9 @@ macro_rules! for_each_internal_op {
             // are replaced by the results; n = max(params, results) | HOST_REF_RESULTS if a
             // result is a reference (the engine checks those)
             0x167 CALL_HOST 4,
-            // a call of an engine-known host load ([`super::Intrinsic`]): _ h _ _ (the same
-            // length as CALL_HOST), the i32 offset at slot h is replaced by the value read from
-            // `Host::host_bytes` or -1 past its end
+            // a call of an engine-known host load ([`super::Intrinsic`]), CALL_HOST's words:
+            // the i32 offset at slot h is replaced by the value read from `Host::host_bytes`,
+            // or -1 past its end; a host without bytes gets the CALL_HOST call instead
             0x168 HOST_LOAD_U8 4,
             0x169 HOST_LOAD_BE16 4,
             0x16a HOST_LOAD_BE32 4,

@@ -218,8 +218,8 @@ impl<E: HookEnv> Host for AbiHost<E> {
         dispatch_slots(&mut self.0, id, mem, slots, fuel)
     }
 
-    fn host_bytes(&mut self) -> &[u8] {
-        self.0.packet()
+    fn host_bytes(&mut self) -> Option<&[u8]> {
+        Some(self.0.packet())
     }
 }
 

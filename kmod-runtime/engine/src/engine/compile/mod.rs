@@ -949,11 +949,14 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 if res.iter().any(|v| v.is_ref()) {
                     n |= ops::HOST_REF_RESULTS;
                 }
-                if intrinsic != 0 {
-                    c.ins(&[intrinsic, 0, h, 0, 0])?;
+                // (an intrinsic keeps CALL_HOST's words: a host without `host_bytes` gets the
+                // call)
+                let op = if intrinsic != 0 {
+                    intrinsic
                 } else {
-                    c.ins(&[ops::CALL_HOST, hid, h, t, n])?;
-                }
+                    ops::CALL_HOST
+                };
+                c.ins(&[op, hid, h, t, n])?;
             } else {
                 c.ins(&[ops::CALL, f, h])?;
             }

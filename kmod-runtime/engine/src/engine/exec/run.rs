@@ -502,6 +502,39 @@ impl Instance<'_, '_> {
             }};
         }
 
+        // CALL_HOST hid h type n: the host call on the frame's slots h..h+n.
+        macro_rules! host_call {
+            () => {{
+                let h = imm!(2) as usize;
+                let n = imm!(4);
+                let cnt = (n & 0xffff) as usize;
+                let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
+                let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                let sig = HostSig {
+                    module: m,
+                    type_idx: imm!(3),
+                };
+                host.call_slots(imm!(1), mem, sig, slots, fuel)?;
+                if n & HOST_REF_RESULTS != 0 {
+                    check_ref_results(m, imm!(3), slots)?;
+                }
+            }};
+        }
+        // HOST_LOAD_* (CALL_HOST's words): the intrinsic over the host's bytes, or the call.
+        macro_rules! host_load {
+            ($k:expr, $enc:expr) => {{
+                let at = imm!(2) as usize;
+                let off = *slot!(at) as u32 as i32;
+                match host.host_bytes() {
+                    Some(bytes) => {
+                        let v = $k.eval(bytes, off);
+                        *slot!(at) = ($enc)(v);
+                    }
+                    None => host_call!(),
+                }
+            }};
+        }
+
         // Enter `func`.
         {
             let f = func as usize;
@@ -877,37 +910,19 @@ impl Instance<'_, '_> {
                     fuel_block!();
                 }
                 CALL_HOST => {
-                    let h = imm!(2) as usize;
-                    let n = imm!(4);
-                    let cnt = (n & 0xffff) as usize;
-                    let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
-                    let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                    let sig = HostSig {
-                        module: m,
-                        type_idx: imm!(3),
-                    };
-                    host.call_slots(imm!(1), mem, sig, slots, fuel)?;
-                    if n & HOST_REF_RESULTS != 0 {
-                        check_ref_results(m, imm!(3), slots)?;
-                    }
+                    host_call!();
                     next!(5);
                 }
                 HOST_LOAD_U8 => {
-                    let off = *slot!(imm!(2) as usize) as u32 as i32;
-                    let v = Intrinsic::LoadU8.eval(host.host_bytes(), off);
-                    *slot!(imm!(2) as usize) = u64::from(v as u32);
+                    host_load!(Intrinsic::LoadU8, |v: i64| u64::from(v as u32));
                     next!(5);
                 }
                 HOST_LOAD_BE16 => {
-                    let off = *slot!(imm!(2) as usize) as u32 as i32;
-                    let v = Intrinsic::LoadBe16.eval(host.host_bytes(), off);
-                    *slot!(imm!(2) as usize) = u64::from(v as u32);
+                    host_load!(Intrinsic::LoadBe16, |v: i64| u64::from(v as u32));
                     next!(5);
                 }
                 HOST_LOAD_BE32 => {
-                    let off = *slot!(imm!(2) as usize) as u32 as i32;
-                    let v = Intrinsic::LoadBe32.eval(host.host_bytes(), off);
-                    *slot!(imm!(2) as usize) = v as u64;
+                    host_load!(Intrinsic::LoadBe32, |v: i64| v as u64);
                     next!(5);
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
