@@ -337,6 +337,24 @@ pub(super) fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
     true
 }
 
+/// `(&mem[key], &mut mem[value])` for two disjoint in-bounds ranges.
+fn key_and_value(
+    mem: &mut [u8],
+    key: core::ops::Range<usize>,
+    value: core::ops::Range<usize>,
+) -> Result<(&[u8], &mut [u8]), Trap> {
+    let oob = Trap::MemoryOutOfBounds;
+    if key.end <= value.start {
+        let (lo, hi) = mem.split_at_mut_checked(value.start).ok_or(oob)?;
+        let vlen = value.end.wrapping_sub(value.start);
+        Ok((lo.get(key).ok_or(oob)?, hi.get_mut(..vlen).ok_or(oob)?))
+    } else {
+        let (lo, hi) = mem.split_at_mut_checked(key.start).ok_or(oob)?;
+        let klen = key.end.wrapping_sub(key.start);
+        Ok((hi.get(..klen).ok_or(oob)?, lo.get_mut(value).ok_or(oob)?))
+    }
+}
+
 /// `mem[ptr..ptr+len]`, or a memory-out-of-bounds trap.
 fn mem_range(mem: &[u8], ptr: i32, len: usize) -> Result<core::ops::Range<usize>, Trap> {
     let start = ptr as u32 as usize;
@@ -465,29 +483,39 @@ pub fn dispatch_slots<E: HookEnv>(
                 return ret_i32(slots, -errno::EINVAL);
             }
             let map = map as u32;
-            // Copy the key out of Wasm memory so that the value range may overlap it.
-            let mut key = [0u8; MAX_MAP_ENTRY];
             let kr = mem_range(mem, key_ptr, ks)?;
-            let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
-                return Err(Trap::MemoryOutOfBounds);
-            };
-            if !copy_bytes(kdst, k) {
-                return Err(Trap::MemoryOutOfBounds);
-            }
-            let key = key.get(..ks).unwrap_or(&[]);
             let rc = match id {
                 id::MAP_LOOKUP => {
                     let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
-                    let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
-                    env.map_lookup(map, key, v)
+                    if kr.end <= vr.start || vr.end <= kr.start {
+                        // disjoint: borrow both in place
+                        let (key, value) = key_and_value(mem, kr, vr)?;
+                        env.map_lookup(map, key, value)
+                    } else {
+                        // The value overwrites the key: look up with a copy of the key.
+                        let mut key = [0u8; MAX_MAP_ENTRY];
+                        let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
+                            return Err(Trap::MemoryOutOfBounds);
+                        };
+                        if !copy_bytes(kdst, k) {
+                            return Err(Trap::MemoryOutOfBounds);
+                        }
+                        let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                        env.map_lookup(map, key.get(..ks).unwrap_or(&[]), v)
+                    }
                 }
                 id::MAP_UPDATE => {
                     let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
                     let flags = arg_i64(slots, 3)? as u64;
-                    let v = mem.get(vr).ok_or(Trap::MemoryOutOfBounds)?;
-                    env.map_update(map, key, v, flags)
+                    let (Some(k), Some(v)) = (mem.get(kr), mem.get(vr)) else {
+                        return Err(Trap::MemoryOutOfBounds);
+                    };
+                    env.map_update(map, k, v, flags)
                 }
-                _ => env.map_delete(map, key),
+                _ => {
+                    let k = mem.get(kr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_delete(map, k)
+                }
             };
             ret_i32(slots, rc)
         }

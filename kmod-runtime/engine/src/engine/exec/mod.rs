@@ -4,6 +4,8 @@
 
 mod run;
 
+pub(super) use run::code_padded;
+
 use super::error::{Error, ErrorKind};
 use super::limits::{MAX_HOST_VALUES, PAGE_SIZE};
 use super::module::{

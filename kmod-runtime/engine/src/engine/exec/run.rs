@@ -195,6 +195,15 @@ fn trunc64u(r: Result<u64, sf::FloatToIntError>) -> Result<u64, Trap> {
     trunc64(r.map(|v| v as i64))
 }
 
+/// Whether a code area ends with `K_MAX` UNREACHABLE words, as the dispatch invariant of
+/// `run` requires.
+pub(in super::super) fn code_padded(code: &[u32]) -> bool {
+    code.len() >= K_MAX
+        && code
+            .get(code.len().wrapping_sub(K_MAX)..)
+            .is_some_and(|p| p.iter().all(|&w| w == UNREACHABLE))
+}
+
 impl Instance<'_, '_> {
     /// Runs function `func` whose `nargs` arguments are at the bottom of the value stack;
     /// leaves its results there.
@@ -553,23 +562,20 @@ impl Instance<'_, '_> {
             }
         }
         frame = stack.get_mut(fp..).ok_or(VSE)?;
-        // The padding: the code area ends with `K_MAX` UNREACHABLE words (see `decode::code`).
-        // Checked here rather than trusted, because the dispatch invariant below relies on it.
-        if code.len() < K_MAX
-            || code
-                .get(limit..)
-                .is_none_or(|p| p.iter().any(|&w| w != UNREACHABLE))
-        {
-            return Err(Trap::Unreachable);
-        }
+        // The padding: the code area ends with `K_MAX` UNREACHABLE words. `Module::compile`
+        // checked that ([`code_padded`]) rather than trusting the decoder, and a `Module`'s
+        // words are immutable (borrowed shared for its whole life); the dispatch invariant
+        // below relies on it.
+        debug_assert!(code_padded(code));
 
         // Dispatch invariant: `pc < code.len()`, and `pc < limit` unless `code[pc]` is a padding
-        // word. It holds on entry (checked above). An instruction read at `pc < limit` moves on
-        // by its length `k <= K_MAX` (`next!`), so to below `limit + K_MAX = code.len()`; every
-        // other change of `pc` (branches, calls, returns) checks `pc < limit` before the next
-        // dispatch (`fuel_block!`, RETURN). A padding word is UNREACHABLE, whose arm reads no
-        // immediate and leaves the loop. So the op word and the immediates an arm reads through
-        // `imm!` are in bounds without a check per dispatch.
+        // word. It holds on entry (`pc < limit` is checked above, the padding at compile time).
+        // An instruction read at `pc < limit` moves on by its length `k <= K_MAX` (`next!`), so
+        // to below `limit + K_MAX = code.len()`; every other change of `pc` (branches, calls,
+        // returns) checks `pc < limit` before the next dispatch (`fuel_block!`, RETURN). A
+        // padding word is UNREACHABLE, whose arm reads no immediate and leaves the loop. So the
+        // op word and the immediates an arm reads through `imm!` are in bounds without a check
+        // per dispatch.
         loop {
             debug_assert!(pc < limit || code.get(pc) == Some(&UNREACHABLE));
             // The op numbers are below 2^9 (checked in `ops`): masking lets the jump table cover
