@@ -404,11 +404,13 @@ impl<'a> Module<'a> {
             limits: *limits,
             instance_bytes: 0,
         };
-        // The interpreter's dispatch invariant: the code area ends with its padding words.
+        // The interpreter's dispatch invariant: the code area ends with its padding words
+        // (a module without a code section has no code to dispatch: `run` stops at
+        // `pc >= limit = 0`).
         let code =
             m.w.get(m.h.o_code..m.h.o_code.saturating_add(m.h.code_len))
                 .unwrap_or(&[]);
-        if !exec::code_padded(code) {
+        if !code.is_empty() && !exec::code_padded(code) {
             return Err(Error::new(ErrorKind::LimitExceeded, 0));
         }
         m.instance_bytes = exec::InstanceLayout::of(&m)
