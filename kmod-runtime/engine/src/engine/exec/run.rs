@@ -7,6 +7,7 @@
 //! code area ends with `K_MAX` trap words; see `imm!`).
 
 use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
+use super::super::module::Module;
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
@@ -20,6 +21,12 @@ const VSE: Trap = Trap::ValueStackExhausted;
 #[inline(always)]
 fn move_slots(stack: &mut [u64], src: usize, dst: usize, n: usize) -> Result<(), Trap> {
     if src == dst || n == 0 {
+        return Ok(());
+    }
+    if n == 1 {
+        // (the common case of a return or branch with one value: no memmove call)
+        let v = *stack.get(src).ok_or(VSE)?;
+        *stack.get_mut(dst).ok_or(VSE)? = v;
         return Ok(());
     }
     let end = src.checked_add(n).ok_or(VSE)?;
@@ -193,6 +200,31 @@ fn trunc64(r: Result<i64, sf::FloatToIntError>) -> Result<u64, Trap> {
 
 fn trunc64u(r: Result<u64, sf::FloatToIntError>) -> Result<u64, Trap> {
     trunc64(r.map(|v| v as i64))
+}
+
+/// CALL_HOST `[hid, h, type, n]`: host function `hid` of type `type` on the frame's slots
+/// `h..h + (n & 0xffff)`, with the reference results checked if `n` says there are any.
+#[inline(never)]
+fn host_call_op(
+    m: &Module<'_>,
+    [hid, h, type_idx, n]: [u32; 4],
+    frame: &mut [u64],
+    mem: &mut [u8],
+    host: &mut dyn super::super::Host,
+    fuel: &mut u64,
+) -> Result<(), Trap> {
+    let h = h as usize;
+    let cnt = (n & 0xffff) as usize;
+    let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
+    let sig = HostSig {
+        module: m,
+        type_idx,
+    };
+    host.call_slots(hid, mem, sig, slots, fuel)?;
+    if n & HOST_REF_RESULTS != 0 {
+        check_ref_results(m, type_idx, slots)?;
+    }
+    Ok(())
 }
 
 /// Whether a code area ends with `K_MAX` UNREACHABLE words, as the dispatch invariant of
@@ -511,22 +543,19 @@ impl Instance<'_, '_> {
             }};
         }
 
-        // CALL_HOST hid h type n: the host call on the frame's slots h..h+n.
+        // CALL_HOST hid h type n: the host call on the frame's slots h..h+n (out of line, so
+        // that its registers do not weigh on the dispatch loop).
         macro_rules! host_call {
             () => {{
-                let h = imm!(2) as usize;
-                let n = imm!(4);
-                let cnt = (n & 0xffff) as usize;
-                let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
                 let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                let sig = HostSig {
-                    module: m,
-                    type_idx: imm!(3),
-                };
-                host.call_slots(imm!(1), mem, sig, slots, fuel)?;
-                if n & HOST_REF_RESULTS != 0 {
-                    check_ref_results(m, imm!(3), slots)?;
-                }
+                host_call_op(
+                    m,
+                    [imm!(1), imm!(2), imm!(3), imm!(4)],
+                    frame,
+                    mem,
+                    host,
+                    fuel,
+                )?;
             }};
         }
         // HOST_LOAD_* (CALL_HOST's words): the intrinsic over the host's bytes, or the call.
@@ -546,17 +575,18 @@ impl Instance<'_, '_> {
 
         // Enter `func`.
         {
-            let f = func as usize;
-            let extra = m.rec(m.h.o_funcs, FUNC_REC, f, 3) as usize;
-            let maxh = m.rec(m.h.o_funcs, FUNC_REC, f, 4) as usize;
+            let [_, _, entry, extra, maxh, _] = m.func_rec(func as usize);
+            let (extra, maxh) = (extra as usize, maxh as usize);
             if maxh > stack.len() {
                 return Err(VSE);
             }
-            stack
-                .get_mut(nargs..nargs.wrapping_add(extra))
-                .ok_or(VSE)?
-                .fill(0);
-            pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
+            if extra != 0 {
+                stack
+                    .get_mut(nargs..nargs.wrapping_add(extra))
+                    .ok_or(VSE)?
+                    .fill(0);
+            }
+            pc = entry as usize;
             if pc >= limit {
                 return Err(Trap::Unreachable);
             }
