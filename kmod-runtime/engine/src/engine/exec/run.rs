@@ -7,7 +7,6 @@
 //! code area ends with `K_MAX` trap words; see `imm!`).
 
 use super::super::limits::{BULK_UNITS_PER_FUEL, PAGE_SIZE};
-use super::super::module::Module;
 use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
@@ -200,31 +199,6 @@ fn trunc64(r: Result<i64, sf::FloatToIntError>) -> Result<u64, Trap> {
 
 fn trunc64u(r: Result<u64, sf::FloatToIntError>) -> Result<u64, Trap> {
     trunc64(r.map(|v| v as i64))
-}
-
-/// CALL_HOST `[hid, h, type, n]`: host function `hid` of type `type` on the frame's slots
-/// `h..h + (n & 0xffff)`, with the reference results checked if `n` says there are any.
-#[inline(never)]
-fn host_call_op(
-    m: &Module<'_>,
-    [hid, h, type_idx, n]: [u32; 4],
-    frame: &mut [u64],
-    mem: &mut [u8],
-    host: &mut dyn super::super::Host,
-    fuel: &mut u64,
-) -> Result<(), Trap> {
-    let h = h as usize;
-    let cnt = (n & 0xffff) as usize;
-    let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
-    let sig = HostSig {
-        module: m,
-        type_idx,
-    };
-    host.call_slots(hid, mem, sig, slots, fuel)?;
-    if n & HOST_REF_RESULTS != 0 {
-        check_ref_results(m, type_idx, slots)?;
-    }
-    Ok(())
 }
 
 /// Whether a code area ends with `K_MAX` UNREACHABLE words, as the dispatch invariant of
@@ -543,30 +517,36 @@ impl Instance<'_, '_> {
             }};
         }
 
-        // CALL_HOST hid h type n: the host call on the frame's slots h..h+n (out of line, so
-        // that its registers do not weigh on the dispatch loop).
+        // CALL_HOST dst hid h type n: the host call on the frame's slots h..h+n; the one result
+        // also to `dst` if n says so (`dst` and `h` are slots of this frame: `slot!` holds).
         macro_rules! host_call {
             () => {{
+                let h = imm!(3) as usize;
+                let n = imm!(5);
+                let cnt = (n & 0xffff) as usize;
+                let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
                 let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                host_call_op(
-                    m,
-                    [imm!(1), imm!(2), imm!(3), imm!(4)],
-                    frame,
-                    mem,
-                    host,
-                    fuel,
-                )?;
+                let sig = HostSig {
+                    module: m,
+                    type_idx: imm!(4),
+                };
+                host.call_slots(imm!(2), mem, sig, slots, fuel)?;
+                if n & HOST_REF_RESULTS != 0 {
+                    check_ref_results(m, imm!(4), slots)?;
+                }
+                if n & HOST_RESULT_TO_DST != 0 {
+                    *slot!(imm!(1) as usize) = *slot!(h);
+                }
             }};
         }
         // HOST_LOAD_* (CALL_HOST's words): the intrinsic over the host's bytes, or the call.
         macro_rules! host_load {
             ($k:expr, $enc:expr) => {{
-                let at = imm!(2) as usize;
-                let off = *slot!(at) as u32 as i32;
+                let off = *slot!(imm!(3) as usize) as u32 as i32;
                 match host.host_bytes() {
                     Some(bytes) => {
                         let v = $k.eval(bytes, off);
-                        *slot!(at) = ($enc)(v);
+                        *slot!(imm!(1) as usize) = ($enc)(v);
                     }
                     None => host_call!(),
                 }
@@ -947,19 +927,19 @@ impl Instance<'_, '_> {
                 }
                 CALL_HOST => {
                     host_call!();
-                    next!(5);
+                    next!(6);
                 }
                 HOST_LOAD_U8 => {
                     host_load!(Intrinsic::LoadU8, |v: i64| u64::from(v as u32));
-                    next!(5);
+                    next!(6);
                 }
                 HOST_LOAD_BE16 => {
                     host_load!(Intrinsic::LoadBe16, |v: i64| u64::from(v as u32));
-                    next!(5);
+                    next!(6);
                 }
                 HOST_LOAD_BE32 => {
                     host_load!(Intrinsic::LoadBe32, |v: i64| v as u64);
-                    next!(5);
+                    next!(6);
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
