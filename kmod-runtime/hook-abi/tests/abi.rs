@@ -491,7 +491,13 @@ fn v2_results_reach_the_hook_through_the_engine() {
     let mut fuel = 1000;
     let mut inst = Instance::new(&m, &mut mem, &mut fuel, &mut host).unwrap();
     let mut out = [Val::I64(0)];
-    inst.invoke(m.export_func("f").unwrap(), &[], &mut out, &mut fuel, &mut host)
-        .unwrap();
+    inst.invoke(
+        m.export_func("f").unwrap(),
+        &[],
+        &mut out,
+        &mut fuel,
+        &mut host,
+    )
+    .unwrap();
     assert_eq!(out[0], Val::I64(-2));
 }
