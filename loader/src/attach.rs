@@ -2,8 +2,8 @@
 //! aya attaches, with everything pinned under `/sys/fs/bpf/wasmload/NAME/`:
 //!
 //! ```text
-//! /sys/fs/bpf/wasmload/NAME/prog           the trampoline (wasm_xdp or wasm_kprobe)
-//! /sys/fs/bpf/wasmload/NAME/link           its link (XDP on an interface, or a kprobe)
+//! /sys/fs/bpf/wasmload/NAME/prog           the trampoline (wasm_xdp, wasm_kprobe, wasm_kretprobe)
+//! /sys/fs/bpf/wasmload/NAME/link           its link (XDP on an interface, a kprobe or kretprobe)
 //! /sys/fs/bpf/wasmload/NAME/map_cfg        wh_cfg: [0] = the module slot id
 //! /sys/fs/bpf/wasmload/NAME/maps/<name>    each map the hook declares (wasmhook.maps)
 //! ```
@@ -40,13 +40,15 @@ pub enum Target {
     Xdp { iface: String, mode: XdpMode },
     /// A kprobe on a kernel function.
     Kprobe { symbol: String },
+    /// A kretprobe on a kernel function: a kprobe hook run at its return (`kprobe_ret`).
+    Kretprobe { symbol: String },
 }
 
 impl Target {
     fn kind(&self) -> HookKind {
         match self {
             Target::Xdp { .. } => HookKind::Xdp,
-            Target::Kprobe { .. } => HookKind::Kprobe,
+            Target::Kprobe { .. } | Target::Kretprobe { .. } => HookKind::Kprobe,
         }
     }
 }
@@ -106,9 +108,14 @@ pub struct Loaded {
     pub prog_name: &'static str,
 }
 
-fn prog_of(kind: HookKind) -> (&'static str, &'static str) {
+/// Program name and section of the trampoline for `kind` in `obj`: a kprobe hook runs from
+/// either the kprobe or the kretprobe trampoline, whichever the object holds.
+fn prog_of(kind: HookKind, obj: &aya_obj::Object) -> (&'static str, &'static str) {
     match kind {
         HookKind::Xdp => (tramp::XDP_PROG, "xdp"),
+        HookKind::Kprobe if obj.programs.contains_key(tramp::KRETPROBE_PROG) => {
+            (tramp::KRETPROBE_PROG, "kretprobe")
+        }
         HookKind::Kprobe => (tramp::KPROBE_PROG, "kprobe"),
     }
 }
@@ -144,7 +151,6 @@ pub fn load_trampoline(
     binds: &[(String, PathBuf)],
     btf: &ModuleBtf,
 ) -> Result<Loaded> {
-    let (prog_name, section) = prog_of(kind);
     for (name, _) in binds {
         if !decls.iter().any(|d| d.name() == name) {
             let declared: Vec<&str> = decls.iter().map(|d| d.name()).collect();
@@ -152,6 +158,7 @@ pub fn load_trampoline(
         }
     }
     let mut obj = aya_obj::Object::parse(elf).context("cannot parse the trampoline object")?;
+    let (prog_name, section) = prog_of(kind, &obj);
     let Some(prog) = obj.programs.get(prog_name) else {
         bail!("the trampoline object has no program `{prog_name}` for a {section} hook");
     };
@@ -328,7 +335,9 @@ fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
     let obj = aya_obj::Object::parse(elf).ok()?;
     if obj.programs.contains_key(tramp::XDP_PROG) {
         Some(HookKind::Xdp)
-    } else if obj.programs.contains_key(tramp::KPROBE_PROG) {
+    } else if obj.programs.contains_key(tramp::KPROBE_PROG)
+        || obj.programs.contains_key(tramp::KRETPROBE_PROG)
+    {
         Some(HookKind::Kprobe)
     } else {
         None
@@ -361,6 +370,27 @@ pub fn trampoline_for<'a>(
     }
 }
 
+/// The kretprobe trampoline: the built-in one, or a hook object's own if it is one (a hook
+/// object whose trampoline is for entry kprobes cannot run at returns).
+pub fn kretprobe_trampoline<'a>(file: &Path, hook: &'a HookFile) -> Result<Cow<'a, [u8]>> {
+    match &hook.trampoline {
+        Some(elf) => {
+            let ok = aya_obj::Object::parse(elf)
+                .is_ok_and(|o| o.programs.contains_key(tramp::KRETPROBE_PROG));
+            if !ok {
+                bail!(
+                    "{}: this hook object's trampoline has no `{}` program; attach its .wasm \
+                     with --kretprobe, or build the object with a kretprobe trampoline",
+                    file.display(),
+                    tramp::KRETPROBE_PROG
+                );
+            }
+            Ok(Cow::Borrowed(elf))
+        }
+        None => Ok(Cow::Borrowed(tramp::KRETPROBE_OBJ)),
+    }
+}
+
 fn pin(fd: impl AsFd, path: PathBuf, rb: &mut Rollback<'_>) -> Result<()> {
     bpf::obj_pin(fd.as_fd(), &path).with_context(|| format!("cannot pin {}", path.display()))?;
     rb.files.push(path);
@@ -380,7 +410,10 @@ fn ensure_root() -> Result<()> {
 pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     check_name(&opts.name)?;
     let kind = opts.target.kind();
-    let elf = trampoline_for(file, hook, kind)?;
+    let elf = match &opts.target {
+        Target::Kretprobe { .. } => kretprobe_trampoline(file, hook)?,
+        _ => trampoline_for(file, hook, kind)?,
+    };
     ensure_root()?;
     let dir = Path::new(PIN_ROOT).join(&opts.name);
     if dir.exists() {
@@ -453,6 +486,14 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             FdLink::try_from(p.take_link(id)?)
                 .context("the kprobe was attached without a BPF link; cannot pin it")?
         }
+        Target::Kretprobe { symbol } => {
+            let mut p = KProbe::from_pin(dir.join("prog"), ProbeKind::Return)?;
+            let id = p.attach(symbol, 0).with_context(|| {
+                format!("cannot attach a kretprobe to kernel symbol `{symbol}`")
+            })?;
+            FdLink::try_from(p.take_link(id)?)
+                .context("the kretprobe was attached without a BPF link; cannot pin it")?
+        }
     };
     let link_path = dir.join("link");
     link.pin(&link_path)
@@ -462,6 +503,7 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     let target = match &opts.target {
         Target::Xdp { iface, mode } => format!("xdp {iface} mode {}", mode_name(*mode)),
         Target::Kprobe { symbol } => format!("kprobe {symbol}"),
+        Target::Kretprobe { symbol } => format!("kretprobe {symbol}"),
     };
     println!(
         "{}: {target} prog {} slot {slot} pinned {}",
@@ -486,7 +528,7 @@ fn mode_name(m: XdpMode) -> &'static str {
 pub struct Attachment {
     /// Name (directory).
     pub name: String,
-    /// `xdp` or `kprobe`.
+    /// `xdp`, `kprobe` or `kretprobe`.
     pub kind: &'static str,
     /// Interface or symbol.
     pub target: String,
@@ -519,6 +561,7 @@ pub fn read(name: &str) -> Result<Attachment> {
     let (kind, target) = match target {
         bpf::LinkTarget::Xdp { ifindex } => ("xdp", bpf::ifname(ifindex)),
         bpf::LinkTarget::Kprobe { symbol } => ("kprobe", symbol),
+        bpf::LinkTarget::Kretprobe { symbol } => ("kretprobe", symbol),
         bpf::LinkTarget::Other(t) => ("?", format!("link type {t}")),
     };
     let cfg = bpf::obj_get(&dir.join("map_cfg"))?;
@@ -712,5 +755,22 @@ mod tests {
         };
         let e = trampoline_for(Path::new("k.o"), &hook, HookKind::Xdp).unwrap_err();
         assert!(e.to_string().contains("k.o"), "{e}");
+        // An entry-kprobe hook object cannot run at returns; the built-in kretprobe one can.
+        let e = kretprobe_trampoline(Path::new("k.o"), &hook).unwrap_err();
+        assert!(e.to_string().contains("wasm_kretprobe"), "{e}");
+        let plain = HookFile {
+            wasm: Vec::new(),
+            trampoline: None,
+            maps: MapDecls::new(),
+        };
+        let elf = kretprobe_trampoline(Path::new("k.wasm"), &plain).unwrap();
+        assert_eq!(hook_kind_of_object(&elf), Some(HookKind::Kprobe));
+        let obj = aya_obj::Object::parse(&elf).unwrap();
+        assert_eq!(
+            prog_of(HookKind::Kprobe, &obj),
+            ("wasm_kretprobe", "kretprobe")
+        );
+        let obj = aya_obj::Object::parse(tramp::KPROBE_OBJ).unwrap();
+        assert_eq!(prog_of(HookKind::Kprobe, &obj), ("wasm_kprobe", "kprobe"));
     }
 }

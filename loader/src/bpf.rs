@@ -92,6 +92,8 @@ pub enum LinkTarget {
     Xdp { ifindex: u32 },
     /// A kprobe on a kernel function.
     Kprobe { symbol: String },
+    /// A kretprobe on a kernel function.
+    Kretprobe { symbol: String },
     /// Something else (link type).
     Other(u32),
 }
@@ -118,8 +120,11 @@ pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> 
         LINK_PERF_EVENT if matches!(get32(&info, 16), 3 | 4) => {
             let _addr = get64(&info, 40);
             let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
-            LinkTarget::Kprobe {
-                symbol: String::from_utf8_lossy(&name[..end]).into_owned(),
+            let symbol = String::from_utf8_lossy(&name[..end]).into_owned();
+            if get32(&info, 16) == 4 {
+                LinkTarget::Kretprobe { symbol }
+            } else {
+                LinkTarget::Kprobe { symbol }
             }
         }
         t => LinkTarget::Other(t),

@@ -3,6 +3,7 @@
 //! ```text
 //! wasmload attach --xdp veth0 icmp.wat              # slot + trampoline + XDP link, pinned
 //! wasmload attach --kprobe __x64_sys_sync count.wat
+//! wasmload attach --kretprobe do_sys_openat2 open_errors.wat   # kprobe_ret() = return value
 //! wasmload list | stats NAME | detach NAME
 //! wasmload test --xdp icmp.wat --packet 0011...     # verdicts, here or with --kernel
 //! wasmload run filter.wasm --invoke xdp 64          # run an export with the engine, here
@@ -75,7 +76,8 @@ enum Cmd {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Load a hook into the module and attach it to an interface (XDP) or a kernel function.
+    /// Load a hook into the module and attach it to an interface (XDP) or a kernel function
+    /// (kprobe at its entry, kretprobe at its return).
     ///
     /// FILE is a .wasm, a .wat, or a hook object (.o) from `wasm2hook build`. The hook's maps
     /// (its `wasmhook.maps` section) are created and pinned, or bound to existing pinned maps
@@ -84,6 +86,7 @@ enum Cmd {
     ///
     ///   wasmload attach --xdp veth0 --mode skb icmp.wat
     ///   wasmload attach --kprobe __x64_sys_sync --name syncs count.wat
+    ///   wasmload attach --kretprobe do_sys_openat2 open_errors.wat
     ///   wasmload attach --xdp eth0 --map policy=/sys/fs/bpf/shared_policy filter.wasm
     #[command(verbatim_doc_comment)]
     Attach {
@@ -91,16 +94,20 @@ enum Cmd {
         #[arg(
             long,
             value_name = "IFACE",
-            conflicts_with = "kprobe",
-            required_unless_present = "kprobe"
+            conflicts_with_all = ["kprobe", "kretprobe"],
+            required_unless_present_any = ["kprobe", "kretprobe"]
         )]
         xdp: Option<String>,
         /// XDP mode: skb (generic, any interface) or native (driver).
         #[arg(long, value_enum, requires = "xdp")]
         mode: Option<Mode>,
         /// Attach as a kprobe on this kernel function (see /proc/kallsyms).
-        #[arg(long, value_name = "SYMBOL")]
+        #[arg(long, value_name = "SYMBOL", conflicts_with = "kretprobe")]
         kprobe: Option<String>,
+        /// Attach as a kretprobe on this kernel function: the kprobe hook runs when it returns,
+        /// and `kprobe_ret()` is its return value.
+        #[arg(long, value_name = "SYMBOL")]
+        kretprobe: Option<String>,
         /// Attachment and slot name (default: the file name up to its first dot), 1-15 of
         /// [A-Za-z0-9_-].
         #[arg(long)]
@@ -471,14 +478,15 @@ fn attach_cmd(
     xdp: Option<String>,
     mode: Option<Mode>,
     kprobe: Option<String>,
+    kretprobe: Option<String>,
     name: Option<String>,
     fuel: u64,
     on_trap: OnTrap,
     maps: Vec<String>,
     file: PathBuf,
 ) -> Result<()> {
-    let target = match (xdp, kprobe) {
-        (Some(iface), None) => attach::Target::Xdp {
+    let target = match (xdp, kprobe, kretprobe) {
+        (Some(iface), None, None) => attach::Target::Xdp {
             iface,
             mode: match mode {
                 Some(Mode::Skb) => aya::programs::XdpMode::Skb,
@@ -486,8 +494,9 @@ fn attach_cmd(
                 None => aya::programs::XdpMode::Default,
             },
         },
-        (None, Some(symbol)) => attach::Target::Kprobe { symbol },
-        _ => bail!("give exactly one of --xdp IFACE or --kprobe SYMBOL"),
+        (None, Some(symbol), None) => attach::Target::Kprobe { symbol },
+        (None, None, Some(symbol)) => attach::Target::Kretprobe { symbol },
+        _ => bail!("give exactly one of --xdp IFACE, --kprobe SYMBOL or --kretprobe SYMBOL"),
     };
     let mut binds = Vec::new();
     for m in maps {
@@ -497,7 +506,7 @@ fn attach_cmd(
         binds.push((n.to_owned(), PathBuf::from(p)));
     }
     let on_trap = match target {
-        attach::Target::Kprobe { .. } => 0,
+        attach::Target::Kprobe { .. } | attach::Target::Kretprobe { .. } => 0,
         attach::Target::Xdp { .. } => trap_verdict(on_trap) as u32,
     };
     let hook = hookfile::read(&file)?;
@@ -549,12 +558,15 @@ fn main() -> ExitCode {
             xdp,
             mode,
             kprobe,
+            kretprobe,
             name,
             fuel,
             on_trap,
             maps,
             file,
-        } => attach_cmd(xdp, mode, kprobe, name, fuel, on_trap, maps, file),
+        } => attach_cmd(
+            xdp, mode, kprobe, kretprobe, name, fuel, on_trap, maps, file,
+        ),
         Cmd::List { json } => attach::list(json),
         Cmd::Stats { name } => attach::stats(&name),
         Cmd::Detach { name } => attach::detach(&name),

@@ -55,7 +55,7 @@ dmesg | grep -q 'kfence: initialized' && echo "VM-DETECTOR: KFENCE"
 t=btf_lists_kfuncs
 if insmod /wasmhook.ko && [ -e /dev/wasmhook ] && [ -e /sys/kernel/btf/wasmhook ] &&
 	bpftool btf dump file /sys/kernel/btf/wasmhook >/tmp/btf.txt &&
-	grep -q "FUNC 'wasmhook_xdp'" /tmp/btf.txt && grep -q "FUNC 'wasmhook_kprobe'" /tmp/btf.txt; then
+	grep -q "FUNC 'wasmhook_xdp'" /tmp/btf.txt && grep -q "FUNC 'wasmhook_kprobe'" /tmp/btf.txt && grep -q "FUNC 'wasmhook_kretprobe'" /tmp/btf.txt; then
 	pass $t
 else
 	fail $t "module or BTF missing"; grep wasmhook_ /tmp/btf.txt | head; ls -l /dev/wasmhook /sys/kernel/btf/
@@ -230,6 +230,13 @@ fi
 if [ -f /trust-tests.sh ]; then
 	insmod /wasmhook.ko
 	. /trust-tests.sh
+	rmmod wasmhook 2>/dev/null
+fi
+
+# Tracing tests (kretprobes, context helpers, probe_read_kernel: Hook ABI v2).
+if [ -f /trace-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /trace-tests.sh
 	rmmod wasmhook 2>/dev/null
 fi
 

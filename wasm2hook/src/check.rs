@@ -1,5 +1,5 @@
 //! `wasm2hook check`: validates a Wasm module (the Wasm features our engine implements) and checks
-//! it against Hook ABI v1 (entry export, `wasmhook` imports, memory, map declarations).
+//! it against the Hook ABI, v1 or v2 (entry export, `wasmhook` imports, memory, map declarations).
 //! Everything it knows about the ABI comes from `wasmhook-hook-abi`.
 
 use std::fmt;
@@ -72,6 +72,22 @@ pub struct ImportInfo {
     pub name: String,
     /// `(i32) -> i64`, `memory`, ...
     pub ty: String,
+}
+
+/// The Hook ABI version a module needs: 2 if it imports any v2 host function, else 1.
+pub fn abi_version(r: &Report) -> u32 {
+    r.imports
+        .iter()
+        .filter(|i| i.module == IMPORT_MODULE)
+        .filter_map(|i| {
+            wasmhook_hook_abi::HOST_FNS
+                .iter()
+                .position(|f| f.name == i.name)
+                .map(|id| wasmhook_hook_abi::since(id as u32))
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// What `check` learned about a module; `problems` empty means it is a valid hook.
@@ -327,7 +343,7 @@ impl Collect {
         let Some(h) = host_fn(imp.name) else {
             self.problem(
                 off,
-                format!("unknown host function `{}` (not in Hook ABI v1)", imp.name),
+                format!("unknown host function `{}` (not in Hook ABI v2)", imp.name),
                 ctx,
             );
             return;
@@ -337,7 +353,7 @@ impl Collect {
         let results: Option<Vec<ValType>> = f.results().iter().map(vt).collect();
         if params.as_deref() != Some(h.params) || results.as_deref() != Some(h.results) {
             let msg = format!(
-                "host function `{}` has type {}, Hook ABI v1 says {}",
+                "host function `{}` has type {}, the Hook ABI says {}",
                 h.name,
                 fmt_func(f),
                 fmt_abi(h.params, h.results)
@@ -398,7 +414,7 @@ impl Collect {
                             && matches!(f.results(), [wasmparser::ValType::I32]);
                         if !ok {
                             let msg = format!(
-                                "entry `{entry}` has type {}, Hook ABI v1 wants (i32) -> i32",
+                                "entry `{entry}` has type {}, the Hook ABI wants (i32) -> i32",
                                 fmt_func(&f)
                             );
                             self.problem(Some(off), msg, Ctx::Export(name));

@@ -1,7 +1,7 @@
 //! `wasm2hook`: check, package and inspect wasmhook hooks.
 //!
 //! ```text
-//! wasm2hook check hook.wasm [--hook xdp|kprobe]      validate against Hook ABI v1
+//! wasm2hook check hook.wasm [--hook xdp|kprobe]      validate against the Hook ABI (v2)
 //! wasm2hook build hook.wasm -o hook.o [--hook ...]   eBPF ELF object: trampoline + Wasm
 //! wasm2hook inspect hook.wasm|hook.o [--json]        entry, imports, maps, memory, sizes
 //! ```
@@ -24,7 +24,7 @@ pub const WASM_SECTION: &str = "wasmhook.wasm";
 #[command(
     name = "wasm2hook",
     version,
-    about = "Check, package and inspect wasmhook hooks (Hook ABI v1)"
+    about = "Check, package and inspect wasmhook hooks (Hook ABI v2)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -77,7 +77,15 @@ fn report_problems(file: &Path, r: &check::Report) -> bool {
 fn summary(r: &check::Report) -> String {
     let kind = r.kind.map(check::kind_name).unwrap_or("unknown");
     let maps = r.maps.as_ref().map_or(0, |m| m.len());
-    format!("{kind} hook, {} imports, {maps} maps", r.imports.len())
+    format!(
+        "{kind} hook, {} imports, {maps} maps{}",
+        r.imports.len(),
+        if check::abi_version(r) > 1 {
+            ", needs ABI v2"
+        } else {
+            ""
+        }
+    )
 }
 
 fn run(cli: Cli) -> Result<(), String> {
