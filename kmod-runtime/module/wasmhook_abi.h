@@ -14,6 +14,7 @@
 /* HookKind::to_u32() */
 #define WH_HOOK_XDP 1
 #define WH_HOOK_KPROBE 2
+#define WH_HOOK_TC 3
 /* wasmhook_rs_run() flags */
 #define WH_RUN_TIMED 1	/* measure the run (kernel.bpf_stats_enabled) */
 #define WH_RUN_NESTED 2	/* another run is in progress on this CPU: refuse, count as busy */
@@ -42,6 +43,7 @@ int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 			  const void *value, u32 vlen, u64 flags);
 int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen);
 u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n);
+int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx);
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
 int wasmhook_c_register(void);
 
