@@ -322,16 +322,12 @@ impl Slot {
         let inst = unsafe { &mut *pc.inst.get() };
         let mut fuel = self.fuel;
         let mut host: KernelHost = abi::AbiHost(KernelEnv { ctx, slot: self.id });
-        let args = [Val::I32(arg as i32)];
-        let mut results = [Val::I32(0)];
-        let verdict = match inst.invoke(self.entry, &args, &mut results, &mut fuel, &mut host) {
-            Ok(()) => match results.first() {
-                Some(Val::I32(v)) if self.hook.valid_result(*v) => *v,
-                _ => {
-                    bump(&pc.counters.traps, 1);
-                    self.on_trap
-                }
-            },
+        let verdict = match inst.call_i32(self.entry, arg as i32, &mut fuel, &mut host) {
+            Ok(v) if self.hook.valid_result(v) => v,
+            Ok(_) => {
+                bump(&pc.counters.traps, 1);
+                self.on_trap
+            }
             Err(trap) => {
                 if matches!(trap, Trap::OutOfFuel) {
                     bump(&pc.counters.out_of_fuel, 1);

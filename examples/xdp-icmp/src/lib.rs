@@ -29,10 +29,10 @@ fn icmp_type(pkt: &Packet) -> Option<u8> {
         return None;
     }
     let ip = Ipv4::parse(pkt, l3)?;
-    if ip.protocol != IPPROTO_ICMP || ip.frag_offset != 0 {
+    if ip.protocol()? != IPPROTO_ICMP || ip.frag_offset()? != 0 {
         return None;
     }
-    pkt.u8(l3 + ip.header_len)
+    pkt.u8(ip.payload_off())
 }
 
 xdp!(

@@ -1127,3 +1127,171 @@ fn many_long_export_names_decode_quickly() {
     println!("10 000 long export names: plan + compile {took:?}");
     assert!(took.as_secs_f64() < 1.0, "took {took:?}");
 }
+
+/// Imports where `env.u8`/`env.be16`/`env.be32` are intrinsics (and `env.u8_i64` claims one
+/// with the wrong type, so it stays an ordinary call).
+struct IntrinsicImports;
+impl Imports for IntrinsicImports {
+    fn resolve_func(
+        &self,
+        module: &str,
+        name: &str,
+        params: &[ValType],
+        results: &[ValType],
+    ) -> Option<u32> {
+        match (module, name, params, results) {
+            ("env", "u8", [ValType::I32], [ValType::I32]) => Some(1),
+            ("env", "be16", [ValType::I32], [ValType::I32]) => Some(2),
+            ("env", "be32", [ValType::I32], [ValType::I64]) => Some(3),
+            ("env", "u8_i64", [ValType::I32], [ValType::I64]) => Some(1),
+            _ => None,
+        }
+    }
+    fn intrinsic(&self, id: u32) -> Option<Intrinsic> {
+        match id {
+            1 => Some(Intrinsic::LoadU8),
+            2 => Some(Intrinsic::LoadBe16),
+            3 => Some(Intrinsic::LoadBe32),
+            _ => None,
+        }
+    }
+}
+
+/// A host that implements the intrinsics' ids as ordinary calls too (the call_indirect path)
+/// and counts those calls.
+struct BytesHost {
+    bytes: Vec<u8>,
+    calls: u32,
+    expose: bool,
+}
+impl Host for BytesHost {
+    fn call(&mut self, id: u32, _: &mut [u8], args: &[Val], res: &mut [Val]) -> Result<(), Trap> {
+        self.calls += 1;
+        let Val::I32(off) = args[0] else {
+            return Err(Trap::Host(1));
+        };
+        let k = [Intrinsic::LoadU8, Intrinsic::LoadBe16, Intrinsic::LoadBe32][id as usize - 1];
+        let v = k.eval(&self.bytes, off);
+        res[0] = match res[0] {
+            Val::I64(_) => Val::I64(v),
+            _ => Val::I32(v as i32),
+        };
+        Ok(())
+    }
+    fn host_bytes(&mut self) -> Option<&[u8]> {
+        self.expose.then_some(&self.bytes)
+    }
+}
+
+#[test]
+fn intrinsic_loads_match_the_host_call_and_make_none() {
+    let src = r#"(module
+      (import "env" "u8" (func $u8 (param i32) (result i32)))
+      (import "env" "be16" (func $be16 (param i32) (result i32)))
+      (import "env" "be32" (func $be32 (param i32) (result i64)))
+      (import "env" "u8_i64" (func $u8_i64 (param i32) (result i64)))
+      (type $t32 (func (param i32) (result i32)))
+      (type $t64 (func (param i32) (result i64)))
+      (table funcref (elem $u8 $be16 $be32))
+      (func (export "d0") (param i32 i32) (result i64) (i64.extend_i32_s (call $u8 (local.get 0))))
+      (func (export "d1") (param i32 i32) (result i64) (i64.extend_i32_s (call $be16 (local.get 0))))
+      (func (export "d2") (param i32 i32) (result i64) (call $be32 (local.get 0)))
+      (func (export "d3") (param i32 i32) (result i64) (call $u8_i64 (local.get 0)))
+      (func (export "indirect") (param i32 i32) (result i64)
+        (if (result i64) (i32.lt_u (local.get 1) (i32.const 2))
+          (then (i64.extend_i32_s (call_indirect (type $t32) (local.get 0) (local.get 1))))
+          (else (call_indirect (type $t64) (local.get 0) (local.get 1))))))"#;
+    let wasm = wat(src);
+    let limits = Limits::DEFAULT;
+    let p = plan(&wasm, &limits, &IntrinsicImports).unwrap();
+    let mut mbuf = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &IntrinsicImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; p.instance_bytes];
+    let mut fuel = 1_000_000;
+    let mut host = BytesHost {
+        bytes: vec![0x12, 0x34, 0x56, 0x78, 0x9a],
+        calls: 0,
+        expose: true,
+    };
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let mut call = |name: &str, off: i32, k: i32, host: &mut BytesHost| {
+        let mut out = [Val::I64(0)];
+        let mut f = 1_000;
+        inst.invoke(
+            m.export_func(name).unwrap(),
+            &[Val::I32(off), Val::I32(k)],
+            &mut out,
+            &mut f,
+            host,
+        )
+        .unwrap();
+        out[0]
+    };
+    for off in [-1, 0, 1, 2, 3, 4, 5, i32::MAX, i32::MIN] {
+        for k in 0..3 {
+            let want = [Intrinsic::LoadU8, Intrinsic::LoadBe16, Intrinsic::LoadBe32][k as usize]
+                .eval(&host.bytes, off);
+            let before = host.calls;
+            let d = ["d0", "d1", "d2"][k as usize];
+            assert_eq!(
+                call(d, off, k, &mut host),
+                Val::I64(want),
+                "off {off} k {k}"
+            );
+            assert_eq!(
+                host.calls, before,
+                "a direct call of an intrinsic calls the host"
+            );
+            assert_eq!(call("indirect", off, k, &mut host), Val::I64(want));
+            assert_eq!(host.calls, before + 1);
+        }
+        // the wrong type: an ordinary host call
+        let before = host.calls;
+        call("d3", off, 3, &mut host);
+        assert_eq!(host.calls, before + 1);
+    }
+    // A host that exposes no bytes gets ordinary calls, with its own results.
+    host.expose = false;
+    for k in 0..3 {
+        let before = host.calls;
+        let d = ["d0", "d1", "d2"][k as usize];
+        let want = [Intrinsic::LoadU8, Intrinsic::LoadBe16, Intrinsic::LoadBe32][k as usize]
+            .eval(&host.bytes, 1);
+        assert_eq!(call(d, 1, k, &mut host), Val::I64(want));
+        assert_eq!(host.calls, before + 1);
+    }
+    assert_eq!(Intrinsic::LoadBe32.eval(&host.bytes, 1), 0x3456789a);
+    assert_eq!(Intrinsic::LoadBe16.eval(&host.bytes, 4), -1);
+}
+
+#[test]
+fn call_i32_runs_i32_to_i32_functions_only() {
+    let src = r#"(module
+      (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "wide") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+      (func (export "two") (param i32 i32) (result i32) (local.get 1)))"#;
+    let wasm = wat(src);
+    let (mut mbuf, ib) = build(&wasm, &Limits::DEFAULT);
+    let m = Module::compile(&wasm, &Limits::DEFAULT, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut fuel = 1000;
+    let mut host = TestHost::default();
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let inc = m.export_func("inc").unwrap();
+    assert_eq!(inst.call_i32(inc, -1, &mut fuel, &mut host), Ok(0));
+    assert_eq!(
+        inst.call_i32(inc, i32::MAX, &mut fuel, &mut host),
+        Ok(i32::MIN)
+    );
+    for f in ["wide", "two"] {
+        let f = m.export_func(f).unwrap();
+        assert_eq!(
+            inst.call_i32(f, 1, &mut fuel, &mut host),
+            Err(Trap::BadSignature)
+        );
+    }
+    assert_eq!(
+        inst.call_i32(99, 1, &mut fuel, &mut host),
+        Err(Trap::BadSignature)
+    );
+}

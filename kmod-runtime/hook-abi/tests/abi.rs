@@ -215,6 +215,38 @@ fn maps_round_trip_through_memory() {
 }
 
 #[test]
+fn map_lookup_value_may_overlap_or_precede_its_key() {
+    let mut env = FakeEnv::default();
+    env.map.insert(
+        7u32.to_le_bytes().to_vec(),
+        0xabcdu64.to_le_bytes().to_vec(),
+    );
+    let mut mem = vec![0u8; 64];
+    // the value (8 bytes at 2) overwrites the key (4 bytes at 4): looked up with the old key
+    mem[4..8].copy_from_slice(&7u32.to_le_bytes());
+    let args = [Val::I32(0), Val::I32(4), Val::I32(2)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_LOOKUP, &args),
+        Ok(Val::I32(0))
+    );
+    assert_eq!(u64::from_le_bytes(mem[2..10].try_into().unwrap()), 0xabcd);
+    // the value before the key, disjoint
+    mem[40..44].copy_from_slice(&7u32.to_le_bytes());
+    let args = [Val::I32(0), Val::I32(40), Val::I32(16)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_LOOKUP, &args),
+        Ok(Val::I32(0))
+    );
+    assert_eq!(u64::from_le_bytes(mem[16..24].try_into().unwrap()), 0xabcd);
+    // a key past the end of memory traps, wherever the value is
+    let args = [Val::I32(0), Val::I32(62), Val::I32(0)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_LOOKUP, &args),
+        Err(Trap::MemoryOutOfBounds)
+    );
+}
+
+#[test]
 fn clock_trace_and_kprobe_args() {
     let mut env = FakeEnv::default();
     let mut mem = b"hello from wasm".to_vec();

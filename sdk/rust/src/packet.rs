@@ -13,8 +13,19 @@ pub struct Packet {
     len: usize,
 }
 
-fn off_i32(off: usize) -> Option<i32> {
-    i32::try_from(off).ok()
+/// A packet offset as the `pkt_*` imports take it. An offset above `i32::MAX` becomes a
+/// negative one, which the kernel answers like any offset past the end (-1): so there is no
+/// check of our own on the hot path (on wasm32, `usize` is 32 bits and this is a plain cast).
+#[inline(always)]
+fn off_i32(off: usize) -> i32 {
+    #[cfg(target_pointer_width = "32")]
+    {
+        off as i32
+    }
+    #[cfg(not(target_pointer_width = "32"))]
+    {
+        i32::try_from(off).unwrap_or(-1)
+    }
 }
 
 impl Packet {
@@ -44,28 +55,28 @@ impl Packet {
     /// The byte at `off`.
     pub fn u8(&self, off: usize) -> Option<u8> {
         // SAFETY: the import has no preconditions.
-        let v = unsafe { sys::pkt_u8(off_i32(off)?) };
+        let v = unsafe { sys::pkt_u8(off_i32(off)) };
         u8::try_from(v).ok()
     }
 
     /// The big-endian (network order) u16 at `off`.
     pub fn u16(&self, off: usize) -> Option<u16> {
         // SAFETY: the import has no preconditions.
-        let v = unsafe { sys::pkt_u16(off_i32(off)?) };
+        let v = unsafe { sys::pkt_u16(off_i32(off)) };
         u16::try_from(v).ok()
     }
 
     /// The big-endian (network order) u32 at `off`.
     pub fn u32(&self, off: usize) -> Option<u32> {
         // SAFETY: the import has no preconditions.
-        let v = unsafe { sys::pkt_u32(off_i32(off)?) };
+        let v = unsafe { sys::pkt_u32(off_i32(off)) };
         u32::try_from(v).ok()
     }
 
     /// Copies `dst.len()` bytes starting at `off` into `dst`.
     pub fn read(&self, off: usize, dst: &mut [u8]) -> Result<(), OutOfBounds> {
         let (off, len) = (
-            off_i32(off).ok_or(OutOfBounds)?,
+            off_i32(off),
             i32::try_from(dst.len()).map_err(|_| OutOfBounds)?,
         );
         // SAFETY: `dst` is `len` writable bytes.
@@ -87,7 +98,7 @@ impl Packet {
     /// Overwrites packet bytes at `off` with `src` (the packet does not grow).
     pub fn write(&mut self, off: usize, src: &[u8]) -> Result<(), OutOfBounds> {
         let (off, len) = (
-            off_i32(off).ok_or(OutOfBounds)?,
+            off_i32(off),
             i32::try_from(src.len()).map_err(|_| OutOfBounds)?,
         );
         // SAFETY: `src` is `len` readable bytes.
@@ -137,43 +148,79 @@ pub mod net {
         Some((ty, off + 2))
     }
 
-    /// The IPv4 header at `off`, if it is one.
-    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-    pub struct Ipv4 {
-        /// Header length in bytes (IHL * 4).
+    /// The IPv4 header at `off`, if it is one. A view: each field is read from the packet
+    /// when asked for, so a filter pays only for the fields it looks at.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Ipv4<'p> {
+        pkt: &'p Packet,
+        /// Offset of the header in the packet.
+        pub off: usize,
+        /// Header length in bytes (IHL * 4), at least 20.
         pub header_len: usize,
-        /// Protocol (`IPPROTO_*`).
-        pub protocol: u8,
-        /// Fragment offset in 8-byte units (0 for unfragmented and first fragments).
-        pub frag_offset: u16,
-        /// More-fragments flag.
-        pub more_fragments: bool,
-        /// Source address, host order.
-        pub src: u32,
-        /// Destination address, host order.
-        pub dst: u32,
-        /// Total length field.
-        pub total_len: u16,
     }
 
-    impl Ipv4 {
-        /// Parses the IPv4 header at `off`; `None` if too short or not version 4 / IHL < 5.
-        pub fn parse(pkt: &Packet, off: usize) -> Option<Ipv4> {
+    impl<'p> Ipv4<'p> {
+        /// The IPv4 header at `off`; `None` if too short or not version 4 / IHL < 5 (one
+        /// packet read).
+        #[inline]
+        pub fn parse(pkt: &'p Packet, off: usize) -> Option<Ipv4<'p>> {
             let vihl = pkt.u8(off)?;
             let header_len = usize::from(vihl & 0x0f) * 4;
             if vihl >> 4 != 4 || header_len < 20 {
                 return None;
             }
-            let frag = pkt.u16(off + 6)?;
             Some(Ipv4 {
+                pkt,
+                off,
                 header_len,
-                protocol: pkt.u8(off + 9)?,
-                frag_offset: frag & 0x1fff,
-                more_fragments: frag & 0x2000 != 0,
-                src: pkt.u32(off + 12)?,
-                dst: pkt.u32(off + 16)?,
-                total_len: pkt.u16(off + 2)?,
             })
+        }
+
+        /// Offset of the payload (the L4 header).
+        pub fn payload_off(&self) -> usize {
+            self.off + self.header_len
+        }
+
+        /// Protocol (`IPPROTO_*`).
+        #[inline]
+        pub fn protocol(&self) -> Option<u8> {
+            self.pkt.u8(self.off + 9)
+        }
+
+        /// Fragment offset in 8-byte units (0 for unfragmented and first fragments).
+        #[inline]
+        pub fn frag_offset(&self) -> Option<u16> {
+            Some(self.pkt.u16(self.off + 6)? & 0x1fff)
+        }
+
+        /// More-fragments flag.
+        #[inline]
+        pub fn more_fragments(&self) -> Option<bool> {
+            Some(self.pkt.u16(self.off + 6)? & 0x2000 != 0)
+        }
+
+        /// Source address, host order.
+        #[inline]
+        pub fn src(&self) -> Option<u32> {
+            self.pkt.u32(self.off + 12)
+        }
+
+        /// Destination address, host order.
+        #[inline]
+        pub fn dst(&self) -> Option<u32> {
+            self.pkt.u32(self.off + 16)
+        }
+
+        /// Total length field.
+        #[inline]
+        pub fn total_len(&self) -> Option<u16> {
+            self.pkt.u16(self.off + 2)
+        }
+
+        /// Time to live.
+        #[inline]
+        pub fn ttl(&self) -> Option<u8> {
+            self.pkt.u8(self.off + 8)
         }
     }
 }

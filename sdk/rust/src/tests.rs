@@ -90,14 +90,26 @@ fn vlan_tags_are_skipped() {
     let ip = Ipv4::parse(&p, 22).unwrap();
     assert_eq!(
         (
-            ip.protocol,
-            ip.frag_offset,
-            ip.more_fragments,
-            ip.header_len
+            ip.protocol(),
+            ip.frag_offset(),
+            ip.more_fragments(),
+            ip.header_len,
+            ip.payload_off(),
         ),
-        (1, 0, true, 20)
+        (Some(1), Some(0), Some(true), 20, 42)
     );
-    assert_eq!(ip.src, 0x0a00_0001);
+    assert_eq!(ip.src(), Some(0x0a00_0001));
+    assert_eq!(ip.dst(), Some(0x0a00_0002));
+    assert_eq!(ip.total_len(), Some(28));
+    assert_eq!(ip.ttl(), Some(64));
+    // fields past the end of a truncated packet are None, not garbage
+    mock::reset(&f[..30], &[]);
+    let p = Packet::current();
+    let ip = Ipv4::parse(&p, 22).unwrap();
+    assert_eq!((ip.protocol(), ip.src()), (None, None));
+    // offsets beyond i32::MAX are past the end, not wrapped
+    assert_eq!(p.u8(usize::MAX), None);
+    assert_eq!(p.u16(1 << 32), None);
 }
 
 #[test]

@@ -41,6 +41,14 @@ pub trait Imports {
         params: &[ValType],
         results: &[ValType],
     ) -> Option<u32>;
+    /// Whether host function `id` (as [`Imports::resolve_func`] returned it) is an
+    /// engine-known load the engine runs itself, without a host call: see [`Intrinsic`].
+    /// Only honoured when the import's type is the intrinsic's (`(i32) -> i32`, or
+    /// `(i32) -> i64` for [`Intrinsic::LoadBe32`]). Default: none.
+    fn intrinsic(&self, id: u32) -> Option<Intrinsic> {
+        let _ = id;
+        None
+    }
     /// Value of an imported global (its type must be `ty`).
     fn resolve_global(
         &self,
@@ -77,6 +85,72 @@ pub trait Imports {
     }
 }
 
+/// Host functions the engine runs itself: loads from the byte region the host exposes with
+/// [`Host::host_bytes`] (a hook's packet, say), at interpreter speed instead of a host call
+/// (a host that exposes none gets the ordinary call).
+/// The i32 argument is an offset into the region; past its end, or when negative, the result
+/// is -1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Intrinsic {
+    /// `(off: i32) -> i32`: the byte at `off`.
+    LoadU8,
+    /// `(off: i32) -> i32`: the big-endian u16 at `off`.
+    LoadBe16,
+    /// `(off: i32) -> i64`: the big-endian u32 at `off`.
+    LoadBe32,
+}
+
+impl Intrinsic {
+    /// Bytes read.
+    pub const fn width(self) -> usize {
+        match self {
+            Intrinsic::LoadU8 => 1,
+            Intrinsic::LoadBe16 => 2,
+            Intrinsic::LoadBe32 => 4,
+        }
+    }
+    /// The result type.
+    pub const fn result(self) -> ValType {
+        match self {
+            Intrinsic::LoadBe32 => ValType::I64,
+            _ => ValType::I32,
+        }
+    }
+    /// What the engine computes for `off` over `bytes` (also the reference for a host that
+    /// implements the same function as an ordinary call).
+    #[inline(always)]
+    pub fn eval(self, bytes: &[u8], off: i32) -> i64 {
+        let Ok(start) = usize::try_from(off) else {
+            return -1;
+        };
+        let Some(b) = start
+            .checked_add(self.width())
+            .and_then(|end| bytes.get(start..end))
+        else {
+            return -1;
+        };
+        b.iter().fold(0i64, |v, x| (v << 8) | i64::from(*x))
+    }
+}
+
+/// The type of the host function a [`Host::call_slots`] runs, looked up only when asked.
+#[derive(Clone, Copy, Debug)]
+pub struct HostSig<'m> {
+    module: &'m Module<'m>,
+    type_idx: u32,
+}
+
+impl<'m> HostSig<'m> {
+    /// Parameter types.
+    pub fn params(&self) -> &'m [ValType] {
+        self.module.type_sig(self.type_idx).map_or(&[], |(p, _)| p)
+    }
+    /// Result types.
+    pub fn results(&self) -> &'m [ValType] {
+        self.module.type_sig(self.type_idx).map_or(&[], |(_, r)| r)
+    }
+}
+
 /// Host functions called by Wasm code.
 pub trait Host {
     /// Calls host function `id`. `mem` is the calling instance's linear memory (empty if none).
@@ -97,6 +171,78 @@ pub trait Host {
         let _ = (id, args);
         0
     }
+
+    /// Calls host function `id` (of type `sig`) on raw value-stack slots: the arguments are
+    /// in `slots[..params]` and the results go to `slots[..results]`; `slots` is as long as
+    /// the larger count. A slot holds an i32 or f32 zero-extended in its low bits, an i64 or
+    /// f64 as it is, and a reference as 0 (null) or index + 1; results must be encoded the
+    /// same way. The call charges `fuel` for what it costs beyond its call instruction, or
+    /// traps with [`Trap::OutOfFuel`] without doing the work.
+    ///
+    /// The default converts to [`Val`]s, charges [`Host::fuel_cost`] and runs [`Host::call`]
+    /// ([`call_slots_via_vals`]). A host overrides this to skip that marshalling for its hot
+    /// functions, whose signatures it knows from resolving the imports. The engine checks
+    /// reference results itself; nothing a host writes here can break the engine's memory
+    /// safety (addresses are taken modulo 2^32 and bounds-checked).
+    fn call_slots(
+        &mut self,
+        id: u32,
+        mem: &mut [u8],
+        sig: HostSig<'_>,
+        slots: &mut [u64],
+        fuel: &mut u64,
+    ) -> Result<(), Trap> {
+        call_slots_via_vals(self, id, mem, sig.params(), sig.results(), slots, fuel)
+    }
+
+    /// The bytes the engine's [`Intrinsic`] loads read, asked again for every load (so they
+    /// may change between host calls). `None` (the default): the engine calls
+    /// [`Host::call_slots`] for those imports like for any other, so a host that does not
+    /// know about intrinsics keeps its own semantics.
+    fn host_bytes(&mut self) -> Option<&[u8]> {
+        None
+    }
+}
+
+/// [`Host::call_slots`] through [`Host::fuel_cost`] and [`Host::call`]: decodes the argument
+/// slots into [`Val`]s, charges the fuel, calls, checks that each result has its declared type
+/// ([`Trap::BadSignature`] if not) and encodes the results into `slots`.
+pub fn call_slots_via_vals<H: Host + ?Sized>(
+    host: &mut H,
+    id: u32,
+    mem: &mut [u8],
+    params: &[ValType],
+    results: &[ValType],
+    slots: &mut [u64],
+    fuel: &mut u64,
+) -> Result<(), Trap> {
+    let (np, nr) = (params.len(), results.len());
+    if np > MAX_HOST_VALUES || nr > MAX_HOST_VALUES || slots.len() < np.max(nr) {
+        return Err(Trap::BadSignature);
+    }
+    let mut args = [Val::I32(0); MAX_HOST_VALUES];
+    for ((a, t), s) in args.iter_mut().zip(params).zip(slots.iter()) {
+        *a = Val::from_slot(*t, *s);
+    }
+    let args = args.get(..np).unwrap_or(&[]);
+    let mut res = [Val::I32(0); MAX_HOST_VALUES];
+    for (r, t) in res.iter_mut().zip(results) {
+        *r = Val::default_of(*t);
+    }
+    let cost = host.fuel_cost(id, args);
+    if *fuel < cost {
+        return Err(Trap::OutOfFuel);
+    }
+    *fuel = fuel.wrapping_sub(cost);
+    let res = res.get_mut(..nr).unwrap_or(&mut []);
+    host.call(id, mem, args, res)?;
+    for ((r, t), s) in res.iter().zip(results).zip(slots.iter_mut()) {
+        if r.ty() != *t {
+            return Err(Trap::BadSignature);
+        }
+        *s = r.to_slot();
+    }
+    Ok(())
 }
 
 /// Buffer sizes for [`Module::compile`] and [`Instance::new`].
@@ -258,6 +404,15 @@ impl<'a> Module<'a> {
             limits: *limits,
             instance_bytes: 0,
         };
+        // The interpreter's dispatch invariant: the code area ends with its padding words
+        // (a module without a code section has no code to dispatch: `run` stops at
+        // `pc >= limit = 0`).
+        let code =
+            m.w.get(m.h.o_code..m.h.o_code.saturating_add(m.h.code_len))
+                .unwrap_or(&[]);
+        if !code.is_empty() && !exec::code_padded(code) {
+            return Err(Error::new(ErrorKind::LimitExceeded, 0));
+        }
         m.instance_bytes = exec::InstanceLayout::of(&m)
             .and_then(|l| l.bytes())
             .ok_or(Error::new(ErrorKind::LimitExceeded, 0))?;

@@ -393,6 +393,17 @@ macro_rules! for_each_internal_op {
             // `dst = a ^ byte` / `dst = a | byte`, byte at `(b + imm) mod 2^32 + offset`
             0x165 I32_XOR_LOAD8_U_ADD_IMM 5,
             0x166 I32_OR_LOAD8_U_ADD_IMM 5,
+            // a call of an imported (host) function: dst hid h type n, the arguments at slot
+            // h.. are replaced by the results; n = max(params, results) | HOST_REF_RESULTS if
+            // a result is a reference (the engine checks those) | HOST_RESULT_TO_DST if the
+            // one result is also copied to slot dst
+            0x167 CALL_HOST 5,
+            // a call of an engine-known host load ([`super::Intrinsic`]), CALL_HOST's words:
+            // slot dst gets the value read at the i32 offset in slot h from `Host::host_bytes`,
+            // or -1 past its end; a host without bytes gets the CALL_HOST call instead
+            0x168 HOST_LOAD_U8 5,
+            0x169 HOST_LOAD_BE16 5,
+            0x16a HOST_LOAD_BE32 5,
         }
     };
 }
@@ -400,6 +411,11 @@ macro_rules! for_each_internal_op {
 /// Every op number is at most `OP_MASK`: the interpreter dispatches on `word & OP_MASK`, so its
 /// jump table covers every value it can see and needs no range check.
 pub const OP_MASK: u32 = 0x1ff;
+
+/// Flag in CALL_HOST's `n` word: a result is a reference.
+pub const HOST_REF_RESULTS: u32 = 1 << 16;
+/// Flag in CALL_HOST's `n` word: the one result is also copied to slot `dst`.
+pub const HOST_RESULT_TO_DST: u32 = 1 << 17;
 
 /// Invokes `$m!` with every number up to `OP_MASK` that is not an op. With them, the
 /// interpreter's `match` names all `OP_MASK + 1` values of `word & OP_MASK`, so LLVM builds one
@@ -412,7 +428,7 @@ macro_rules! for_each_unused_op {
             0xc 0xd 0xe 0xf 0x10 0x11 0x12 0x13 0x14 0x15 0x16 0x17
             0x18 0x19 0x1a 0x1b 0x1c 0x1d 0x1e 0x1f 0x20 0x21 0x22 0x23
             0x24 0x25 0x26 0x27 0x3f 0x40 0x41 0x42 0x43 0x44 0xcd 0xce
-            0xcf 0xef 0x167 0x168 0x169 0x16a 0x16b 0x16c 0x16d 0x16e 0x16f 0x170
+            0xcf 0xef 0x16b 0x16c 0x16d 0x16e 0x16f 0x170
             0x171 0x172 0x173 0x174 0x175 0x176 0x177 0x178 0x179 0x17a 0x17b 0x17c
             0x17d 0x17e 0x17f 0x180 0x181 0x182 0x183 0x184 0x185 0x186 0x187 0x188
             0x189 0x18a 0x18b 0x18c 0x18d 0x18e 0x18f 0x190 0x191 0x192 0x193 0x194

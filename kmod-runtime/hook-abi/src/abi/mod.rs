@@ -20,7 +20,7 @@
 pub mod maps;
 pub mod uapi;
 
-use super::engine::{Host, Imports, Trap, Val, ValType};
+use super::engine::{Host, HostSig, Imports, Intrinsic, Trap, Val, ValType};
 
 /// Version of this ABI. v2 added the tc hook kind ([`HookKind::Tc`]); every v1 hook is a valid
 /// v2 hook with the same meaning (docs/hook-abi.md).
@@ -197,6 +197,17 @@ impl Imports for AbiImports {
     ) -> Option<u32> {
         resolve(module, name, params, results)
     }
+
+    /// `pkt_u8`, `pkt_u16` and `pkt_u32` run inside the engine over [`HookEnv::packet`]
+    /// (`Host::host_bytes`), with the same results as [`dispatch`] gives them.
+    fn intrinsic(&self, id: u32) -> Option<Intrinsic> {
+        match id {
+            id::PKT_U8 => Some(Intrinsic::LoadU8),
+            id::PKT_U16 => Some(Intrinsic::LoadBe16),
+            id::PKT_U32 => Some(Intrinsic::LoadBe32),
+            _ => None,
+        }
+    }
 }
 
 /// The engine's host for hooks: Hook ABI v1 ([`dispatch`]) over an environment.
@@ -217,6 +228,23 @@ impl<E: HookEnv> Host for AbiHost<E> {
     fn fuel_cost(&mut self, id: u32, args: &[Val]) -> u64 {
         fuel_cost(id, args)
     }
+
+    /// The hot path: the engine hands over its value-stack slots, and [`dispatch_slots`] reads
+    /// and writes them directly (the import resolver checked each signature).
+    fn call_slots(
+        &mut self,
+        id: u32,
+        mem: &mut [u8],
+        _sig: HostSig<'_>,
+        slots: &mut [u64],
+        fuel: &mut u64,
+    ) -> Result<(), Trap> {
+        dispatch_slots(&mut self.0, id, mem, slots, fuel)
+    }
+
+    fn host_bytes(&mut self) -> Option<&[u8]> {
+        Some(self.0.packet())
+    }
 }
 
 /// What a host function costs in fuel beyond its call instruction (docs/hook-abi.md), so that
@@ -226,9 +254,16 @@ impl<E: HookEnv> Host for AbiHost<E> {
 /// and [`TRACE_FUEL`] for a trace line.
 pub fn fuel_cost(id: u32, args: &[Val]) -> u64 {
     let len = |i: usize| match args.get(i) {
-        Some(Val::I32(n)) => u64::from((*n).max(0) as u32),
+        Some(Val::I32(n)) => *n,
         _ => 0,
     };
+    cost_of(id, len)
+}
+
+/// [`fuel_cost`] with the i32 argument `i` read by `arg(i)`.
+#[inline(always)]
+fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
+    let len = |i: usize| u64::from(arg(i).max(0) as u32);
     match id {
         id::PKT_READ | id::PKT_WRITE => len(2) / BYTES_PER_FUEL,
         id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => MAP_OP_FUEL,
@@ -278,24 +313,36 @@ pub trait HookEnv {
     fn kprobe_arg(&mut self, n: u32) -> u64;
 }
 
-fn arg_i32(args: &[Val], i: usize) -> Result<i32, Trap> {
-    match args.get(i) {
-        Some(Val::I32(v)) => Ok(*v),
-        _ => Err(Trap::Host(1)),
+/// Argument `i` of a host call, an i32 in its value-stack slot.
+#[inline(always)]
+fn arg_i32(slots: &[u64], i: usize) -> Result<i32, Trap> {
+    match slots.get(i) {
+        Some(v) => Ok(*v as u32 as i32),
+        None => Err(Trap::Host(1)),
     }
 }
 
-fn arg_i64(args: &[Val], i: usize) -> Result<i64, Trap> {
-    match args.get(i) {
-        Some(Val::I64(v)) => Ok(*v),
-        _ => Err(Trap::Host(1)),
+/// Argument `i` of a host call, an i64 in its value-stack slot.
+#[inline(always)]
+fn arg_i64(slots: &[u64], i: usize) -> Result<i64, Trap> {
+    match slots.get(i) {
+        Some(v) => Ok(*v as i64),
+        None => Err(Trap::Host(1)),
     }
 }
 
-fn set(results: &mut [Val], v: Val) -> Result<(), Trap> {
-    match results.first_mut() {
+/// The i32 result of a host call, into slot 0 (zero-extended, as the engine encodes i32s).
+#[inline(always)]
+fn ret_i32(slots: &mut [u64], v: i32) -> Result<(), Trap> {
+    ret_i64(slots, i64::from(v as u32))
+}
+
+/// The i64 result of a host call, into slot 0.
+#[inline(always)]
+fn ret_i64(slots: &mut [u64], v: i64) -> Result<(), Trap> {
+    match slots.first_mut() {
         Some(slot) => {
-            *slot = v;
+            *slot = v as u64;
             Ok(())
         }
         None => Err(Trap::Host(1)),
@@ -312,6 +359,24 @@ pub(super) fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
         *d = *s;
     }
     true
+}
+
+/// `(&mem[key], &mut mem[value])` for two disjoint in-bounds ranges.
+fn key_and_value(
+    mem: &mut [u8],
+    key: core::ops::Range<usize>,
+    value: core::ops::Range<usize>,
+) -> Result<(&[u8], &mut [u8]), Trap> {
+    let oob = Trap::MemoryOutOfBounds;
+    if key.end <= value.start {
+        let (lo, hi) = mem.split_at_mut_checked(value.start).ok_or(oob)?;
+        let vlen = value.end.wrapping_sub(value.start);
+        Ok((lo.get(key).ok_or(oob)?, hi.get_mut(..vlen).ok_or(oob)?))
+    } else {
+        let (lo, hi) = mem.split_at_mut_checked(key.start).ok_or(oob)?;
+        let klen = key.end.wrapping_sub(key.start);
+        Ok((hi.get(..klen).ok_or(oob)?, lo.get_mut(value).ok_or(oob)?))
+    }
 }
 
 /// `mem[ptr..ptr+len]`, or a memory-out-of-bounds trap.
@@ -337,16 +402,9 @@ fn pkt_range(pkt_len: usize, off: i32, len: i32) -> Option<core::ops::Range<usiz
     Some(start..end)
 }
 
-fn pkt_be(pkt: &[u8], off: i32, n: i32) -> i64 {
-    let Some(bytes) = pkt_range(pkt.len(), off, n).and_then(|r| pkt.get(r)) else {
-        return -1;
-    };
-    bytes.iter().fold(0i64, |v, b| (v << 8) | i64::from(*b))
-}
-
-/// Runs host function `id` for a hook: the one implementation of ABI v1 semantics.
-/// Wasm-memory ranges out of bounds trap; packet ranges out of bounds return -1; map errors
-/// return -errno. Never panics.
+/// Runs host function `id` for a hook with [`Val`] arguments and results, checked against its
+/// signature in [`HOST_FNS`] ([`Trap::Host`] on a mismatch or an unknown id). Charges no fuel:
+/// the engine charges [`fuel_cost`] on this path. See [`dispatch_slots`].
 pub fn dispatch<E: HookEnv>(
     env: &mut E,
     id: u32,
@@ -354,18 +412,63 @@ pub fn dispatch<E: HookEnv>(
     args: &[Val],
     results: &mut [Val],
 ) -> Result<(), Trap> {
+    let f = HOST_FNS.get(id as usize).ok_or(Trap::Host(0))?;
+    if args.len() != f.params.len()
+        || results.len() != f.results.len()
+        || args.iter().zip(f.params).any(|(a, t)| a.ty() != *t)
+    {
+        return Err(Trap::Host(1));
+    }
+    let mut slots = [0u64; 4];
+    for (s, a) in slots.iter_mut().zip(args) {
+        *s = match *a {
+            Val::I32(v) => u64::from(v as u32),
+            Val::I64(v) => v as u64,
+            _ => return Err(Trap::Host(1)),
+        };
+    }
+    let mut no_fuel_limit = u64::MAX;
+    dispatch_slots(env, id, mem, &mut slots, &mut no_fuel_limit)?;
+    for ((r, t), s) in results.iter_mut().zip(f.results).zip(slots) {
+        *r = match t {
+            ValType::I64 => Val::I64(s as i64),
+            _ => Val::I32(s as u32 as i32),
+        };
+    }
+    Ok(())
+}
+
+/// Runs host function `id` for a hook on the engine's value-stack slots (see
+/// [`Host::call_slots`]): the one implementation of ABI v1 semantics. Charges [`fuel_cost`]
+/// first. Wasm-memory ranges out of bounds trap; packet ranges out of bounds return -1; map
+/// errors return -errno. Never panics.
+#[inline]
+pub fn dispatch_slots<E: HookEnv>(
+    env: &mut E,
+    id: u32,
+    mem: &mut [u8],
+    slots: &mut [u64],
+    fuel: &mut u64,
+) -> Result<(), Trap> {
+    let cost = cost_of(id, |i| slots.get(i).map_or(0, |v| *v as u32 as i32));
+    if cost != 0 {
+        if *fuel < cost {
+            return Err(Trap::OutOfFuel);
+        }
+        *fuel = fuel.wrapping_sub(cost);
+    }
     match id {
         id::PKT_LEN => {
             let n = env.packet().len();
-            set(results, Val::I32(i32::try_from(n).unwrap_or(i32::MAX)))
+            ret_i32(slots, i32::try_from(n).unwrap_or(i32::MAX))
         }
         id::PKT_READ | id::PKT_WRITE => {
-            let off = arg_i32(args, 0)?;
-            let ptr = arg_i32(args, 1)?;
-            let len = arg_i32(args, 2)?;
+            let off = arg_i32(slots, 0)?;
+            let ptr = arg_i32(slots, 1)?;
+            let len = arg_i32(slots, 2)?;
             let pkt = env.packet();
             let Some(pr) = pkt_range(pkt.len(), off, len) else {
-                return set(results, Val::I32(-1));
+                return ret_i32(slots, -1);
             };
             let mr = mem_range(mem, ptr, pr.len())?;
             let (Some(p), Some(m)) = (pkt.get_mut(pr), mem.get_mut(mr)) else {
@@ -379,76 +482,87 @@ pub fn dispatch<E: HookEnv>(
             if !copied {
                 return Err(Trap::MemoryOutOfBounds);
             }
-            set(results, Val::I32(len))
+            ret_i32(slots, len)
         }
+        // (compiled calls of these run as engine intrinsics; this is the call_indirect path)
         id::PKT_U8 => {
-            let v = pkt_be(env.packet(), arg_i32(args, 0)?, 1);
-            set(results, Val::I32(v as i32))
+            let v = Intrinsic::LoadU8.eval(env.packet(), arg_i32(slots, 0)?);
+            ret_i32(slots, v as i32)
         }
         id::PKT_U16 => {
-            let v = pkt_be(env.packet(), arg_i32(args, 0)?, 2);
-            set(results, Val::I32(v as i32))
+            let v = Intrinsic::LoadBe16.eval(env.packet(), arg_i32(slots, 0)?);
+            ret_i32(slots, v as i32)
         }
         id::PKT_U32 => {
-            let v = pkt_be(env.packet(), arg_i32(args, 0)?, 4);
-            set(results, Val::I64(v))
+            let v = Intrinsic::LoadBe32.eval(env.packet(), arg_i32(slots, 0)?);
+            ret_i64(slots, v)
         }
         id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => {
-            let map = arg_i32(args, 0)?;
-            let key_ptr = arg_i32(args, 1)?;
+            let map = arg_i32(slots, 0)?;
+            let key_ptr = arg_i32(slots, 1)?;
             let Some((ks, vs)) = u32::try_from(map).ok().and_then(|m| env.map_sizes(m)) else {
-                return set(results, Val::I32(-errno::EINVAL));
+                return ret_i32(slots, -errno::EINVAL);
             };
             if ks > MAX_MAP_ENTRY || vs > MAX_MAP_ENTRY {
-                return set(results, Val::I32(-errno::EINVAL));
+                return ret_i32(slots, -errno::EINVAL);
             }
             let map = map as u32;
-            // Copy the key out of Wasm memory so that the value range may overlap it.
-            let mut key = [0u8; MAX_MAP_ENTRY];
             let kr = mem_range(mem, key_ptr, ks)?;
-            let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
-                return Err(Trap::MemoryOutOfBounds);
-            };
-            if !copy_bytes(kdst, k) {
-                return Err(Trap::MemoryOutOfBounds);
-            }
-            let key = key.get(..ks).unwrap_or(&[]);
             let rc = match id {
                 id::MAP_LOOKUP => {
-                    let vr = mem_range(mem, arg_i32(args, 2)?, vs)?;
-                    let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
-                    env.map_lookup(map, key, v)
+                    let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
+                    if kr.end <= vr.start || vr.end <= kr.start {
+                        // disjoint: borrow both in place
+                        let (key, value) = key_and_value(mem, kr, vr)?;
+                        env.map_lookup(map, key, value)
+                    } else {
+                        // The value overwrites the key: look up with a copy of the key.
+                        let mut key = [0u8; MAX_MAP_ENTRY];
+                        let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
+                            return Err(Trap::MemoryOutOfBounds);
+                        };
+                        if !copy_bytes(kdst, k) {
+                            return Err(Trap::MemoryOutOfBounds);
+                        }
+                        let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                        env.map_lookup(map, key.get(..ks).unwrap_or(&[]), v)
+                    }
                 }
                 id::MAP_UPDATE => {
-                    let vr = mem_range(mem, arg_i32(args, 2)?, vs)?;
-                    let flags = arg_i64(args, 3)? as u64;
-                    let v = mem.get(vr).ok_or(Trap::MemoryOutOfBounds)?;
-                    env.map_update(map, key, v, flags)
+                    let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
+                    let flags = arg_i64(slots, 3)? as u64;
+                    let (Some(k), Some(v)) = (mem.get(kr), mem.get(vr)) else {
+                        return Err(Trap::MemoryOutOfBounds);
+                    };
+                    env.map_update(map, k, v, flags)
                 }
-                _ => env.map_delete(map, key),
+                _ => {
+                    let k = mem.get(kr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_delete(map, k)
+                }
             };
-            set(results, Val::I32(rc))
+            ret_i32(slots, rc)
         }
         id::KTIME_NS => {
             let t = env.ktime_ns();
-            set(results, Val::I64(t as i64))
+            ret_i64(slots, t as i64)
         }
         id::TRACE => {
-            let ptr = arg_i32(args, 0)?;
-            let len = arg_i32(args, 1)?;
+            let ptr = arg_i32(slots, 0)?;
+            let len = arg_i32(slots, 1)?;
             let r = mem_range(mem, ptr, (len as u32).min(128) as usize)?;
             let msg = mem.get(r).ok_or(Trap::MemoryOutOfBounds)?;
             env.trace(msg);
             Ok(())
         }
         id::KPROBE_ARG => {
-            let n = arg_i32(args, 0)?;
+            let n = arg_i32(slots, 0)?;
             let v = if (0..6).contains(&n) {
                 env.kprobe_arg(n as u32)
             } else {
                 0
             };
-            set(results, Val::I64(v as i64))
+            ret_i64(slots, v as i64)
         }
         _ => Err(Trap::Host(0)),
     }

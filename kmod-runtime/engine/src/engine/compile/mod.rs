@@ -939,7 +939,34 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             let t = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 0);
             let h = call_args(c, t)?;
             call_sig(c, t)?;
-            c.ins(&[ops::CALL, f, h])?;
+            if (f as usize) < c.bld.h.n_imported_funcs {
+                // A host function: its id and type in the op (both passes emit 5 words; only
+                // the writing pass knows the id and whether it is an intrinsic).
+                let hid = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 1);
+                let intrinsic = c.bld.get_rec(c.bld.h.o_funcs, FUNC_REC, f as usize, 2);
+                let (p, res) = c.bld.type_sig(t);
+                let mut n = p.len().max(res.len()) as u32;
+                if res.iter().any(|v| v.is_ref()) {
+                    n |= ops::HOST_REF_RESULTS;
+                }
+                // (an intrinsic keeps CALL_HOST's words: a host without `host_bytes` gets the
+                // call)
+                let op = if intrinsic != 0 {
+                    intrinsic
+                } else {
+                    ops::CALL_HOST
+                };
+                if res.len() == 1 {
+                    // One result, also copied to word 1's slot: a `local.set` of it retargets
+                    // that word instead of emitting a COPY.
+                    n |= ops::HOST_RESULT_TO_DST;
+                    c.ins_dst(&[op, h, hid, h, t, n])?;
+                } else {
+                    c.ins(&[op, h, hid, h, t, n])?;
+                }
+            } else {
+                c.ins(&[ops::CALL, f, h])?;
+            }
         }
         0x11 => {
             let t = r.u32()?;

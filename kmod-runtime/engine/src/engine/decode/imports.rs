@@ -5,7 +5,8 @@
 use super::super::error::{Error, ErrorKind};
 use super::super::limits::{MAX_FUNCTIONS, MAX_GLOBALS, MAX_HOST_VALUES, MAX_PAGES, MAX_TABLES};
 use super::super::module::{FUNC_REC, GLOBAL_REC, INIT_CONST, TABLE_REC, TYPE_REC};
-use super::super::value::Val;
+use super::super::value::{Val, ValType};
+use super::super::{ops, Intrinsic};
 use super::reader::Reader;
 use super::Builder;
 
@@ -30,20 +31,31 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
                 // looking a type up is then O(1). (Re-parsing the type section for each import
                 // made a 1 MiB module of imports quadratic: 22 s in plan().) The counting pass
                 // needs no host id.
-                let id = if bld.writing {
+                let (id, intrinsic) = if bld.writing {
                     let (params, results) = bld.type_sig(t);
                     if params.len().saturating_add(results.len()) > MAX_HOST_VALUES {
                         return Err(Error::new(ErrorKind::LimitExceeded, at));
                     }
-                    bld.imports
+                    let id = bld
+                        .imports
                         .resolve_func(module, name, params, results)
-                        .ok_or(Error::new(ErrorKind::UnknownImport, at))?
+                        .ok_or(Error::new(ErrorKind::UnknownImport, at))?;
+                    // An intrinsic only with exactly its own type.
+                    let intrinsic = match bld.imports.intrinsic(id) {
+                        Some(k) if params == [ValType::I32] && results == [k.result()] => {
+                            intrinsic_code(k)
+                        }
+                        _ => 0,
+                    };
+                    (id, intrinsic)
                 } else {
-                    0
+                    (0, 0)
                 };
                 let o = bld.h.o_funcs;
                 bld.set_rec(o, FUNC_REC, f, 0, t)?;
                 bld.set_rec(o, FUNC_REC, f, 1, id)?;
+                // (an import has no code: its entry word holds the intrinsic, 0 for none)
+                bld.set_rec(o, FUNC_REC, f, 2, intrinsic)?;
                 let np = bld.get_rec(bld.h.o_types, TYPE_REC, t as usize, 1);
                 bld.set_rec(o, FUNC_REC, f, 5, np)?;
                 bld.h.n_funcs = f.wrapping_add(1);
@@ -116,4 +128,13 @@ pub(super) fn decode(r: &mut Reader<'_>, bld: &mut Builder<'_>) -> Result<(), Er
         }
     }
     Ok(())
+}
+
+/// The op a call of intrinsic `k` compiles to (stored in an import's entry word).
+fn intrinsic_code(k: Intrinsic) -> u32 {
+    match k {
+        Intrinsic::LoadU8 => ops::HOST_LOAD_U8,
+        Intrinsic::LoadBe16 => ops::HOST_LOAD_BE16,
+        Intrinsic::LoadBe32 => ops::HOST_LOAD_BE32,
+    }
 }

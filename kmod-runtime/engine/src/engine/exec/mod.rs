@@ -4,14 +4,16 @@
 
 mod run;
 
+pub(super) use run::code_padded;
+
 use super::error::{Error, ErrorKind};
 use super::limits::{MAX_HOST_VALUES, PAGE_SIZE};
 use super::module::{
     Module, DATA_REC, ELEM_REC, GLOBAL_REC, INIT_GLOBAL, ITEM_REC, MODE_ACTIVE, TABLE_REC,
 };
 use super::trap::Trap;
-use super::value::Val;
-use super::Host;
+use super::value::{Val, ValType};
+use super::{Host, HostSig};
 
 /// Function-reference bit marking a *foreign* function: a host-function id handed out by a
 /// user-space linker (a function of another instance). Never produced on the kernel path.
@@ -485,6 +487,27 @@ impl<'m, 'b> Instance<'m, 'b> {
     }
 }
 
+impl Instance<'_, '_> {
+    /// [`Instance::invoke`] for the common hook signature `(i32) -> i32`, without the
+    /// generic argument and result conversions ([`Trap::BadSignature`] for another type).
+    pub fn call_i32(
+        &mut self,
+        func: u32,
+        arg: i32,
+        fuel: &mut u64,
+        host: &mut dyn Host,
+    ) -> Result<i32, Trap> {
+        let (params, res) = self.module.func_type(func).ok_or(Trap::BadSignature)?;
+        if params != [ValType::I32] || res != [ValType::I32] {
+            return Err(Trap::BadSignature);
+        }
+        *self.stack.first_mut().ok_or(Trap::ValueStackExhausted)? = u64::from(arg as u32);
+        self.run(func, 1, fuel, host)?;
+        let v = self.stack.first().ok_or(Trap::ValueStackExhausted)?;
+        Ok(*v as u32 as i32)
+    }
+}
+
 /// Whether `v` is a reference this module may hold: a function reference names one of its
 /// functions or carries [`FOREIGN_FUNC`] (a linker's function of another instance).
 fn ref_ok(m: &Module<'_>, v: &Val) -> bool {
@@ -495,7 +518,7 @@ fn ref_ok(m: &Module<'_>, v: &Val) -> bool {
 }
 
 /// Calls host function `id` (of type `type_idx`) with the top `np` stack values; replaces them
-/// with the results. Charges the host's [`Host::fuel_cost`] first.
+/// with the results ([`Host::call_slots`], which charges the call's fuel).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn call_host(
     m: &Module<'_>,
@@ -508,44 +531,33 @@ pub(super) fn call_host(
     fuel: &mut u64,
 ) -> Result<usize, Trap> {
     let (params, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
-    let np = params.len();
-    let nr = results.len();
+    let (np, nr) = (params.len(), results.len());
     if np > MAX_HOST_VALUES || nr > MAX_HOST_VALUES {
         return Err(Trap::BadSignature);
     }
     let base = sp.checked_sub(np).ok_or(Trap::ValueStackExhausted)?;
-    let mut args = [Val::I32(0); MAX_HOST_VALUES];
-    let mut at = base;
-    for (a, t) in args.iter_mut().zip(params) {
-        *a = Val::from_slot(*t, *stack.get(at).ok_or(Trap::ValueStackExhausted)?);
-        at = at.wrapping_add(1);
-    }
-    let mut res = [Val::I32(0); MAX_HOST_VALUES];
-    for (r, t) in res.iter_mut().zip(results) {
-        *r = Val::default_of(*t);
-    }
-    let cost = host.fuel_cost(id, args.get(..np).unwrap_or(&[]));
-    if *fuel < cost {
-        return Err(Trap::OutOfFuel);
-    }
-    *fuel = fuel.wrapping_sub(cost);
-    host.call(
-        id,
-        mem,
-        args.get(..np).unwrap_or(&[]),
-        res.get_mut(..nr).unwrap_or(&mut []),
-    )?;
-    let mut at = base;
-    for (r, t) in res.iter().zip(results) {
-        // A host's results must have the declared types, and references must be valid
-        // here: a forged function reference could otherwise reach any host function.
-        if r.ty() != *t || !ref_ok(m, r) {
+    let slots = stack
+        .get_mut(base..base.wrapping_add(np.max(nr)))
+        .ok_or(Trap::ValueStackExhausted)?;
+    let sig = HostSig {
+        module: m,
+        type_idx,
+    };
+    host.call_slots(id, mem, sig, slots, fuel)?;
+    check_ref_results(m, type_idx, slots)?;
+    Ok(base.wrapping_add(nr))
+}
+
+/// Checks the reference results a host call of type `type_idx` left in `slots`: a forged
+/// function reference could otherwise reach any host function.
+pub(super) fn check_ref_results(m: &Module<'_>, type_idx: u32, slots: &[u64]) -> Result<(), Trap> {
+    let (_, results) = m.type_sig(type_idx).ok_or(Trap::BadSignature)?;
+    for (t, s) in results.iter().zip(slots.iter()) {
+        if t.is_ref() && !ref_ok(m, &Val::from_slot(*t, *s)) {
             return Err(Trap::BadSignature);
         }
-        *stack.get_mut(at).ok_or(Trap::ValueStackExhausted)? = r.to_slot();
-        at = at.wrapping_add(1);
     }
-    Ok(base.wrapping_add(nr))
+    Ok(())
 }
 
 /// Evaluates a constant initializer.

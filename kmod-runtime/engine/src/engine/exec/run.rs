@@ -11,7 +11,8 @@ use super::super::module::{FUNC_REC, NO_HOST, TYPE_REC};
 use super::super::ops::*;
 use super::super::softfloat as sf;
 use super::super::trap::Trap;
-use super::{call_host, Instance, FOREIGN_FUNC, FRAME_WORDS};
+use super::super::{HostSig, Intrinsic};
+use super::{call_host, check_ref_results, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
@@ -19,6 +20,12 @@ const VSE: Trap = Trap::ValueStackExhausted;
 #[inline(always)]
 fn move_slots(stack: &mut [u64], src: usize, dst: usize, n: usize) -> Result<(), Trap> {
     if src == dst || n == 0 {
+        return Ok(());
+    }
+    if n == 1 {
+        // (the common case of a return or branch with one value: no memmove call)
+        let v = *stack.get(src).ok_or(VSE)?;
+        *stack.get_mut(dst).ok_or(VSE)? = v;
         return Ok(());
     }
     let end = src.checked_add(n).ok_or(VSE)?;
@@ -192,6 +199,15 @@ fn trunc64(r: Result<i64, sf::FloatToIntError>) -> Result<u64, Trap> {
 
 fn trunc64u(r: Result<u64, sf::FloatToIntError>) -> Result<u64, Trap> {
     trunc64(r.map(|v| v as i64))
+}
+
+/// Whether a code area ends with `K_MAX` UNREACHABLE words, as the dispatch invariant of
+/// `run` requires.
+pub(in super::super) fn code_padded(code: &[u32]) -> bool {
+    code.len() >= K_MAX
+        && code
+            .get(code.len().wrapping_sub(K_MAX)..)
+            .is_some_and(|p| p.iter().all(|&w| w == UNREACHABLE))
 }
 
 impl Instance<'_, '_> {
@@ -501,41 +517,75 @@ impl Instance<'_, '_> {
             }};
         }
 
+        // CALL_HOST dst hid h type n: the host call on the frame's slots h..h+n; the one result
+        // also to `dst` if n says so (`dst` and `h` are slots of this frame: `slot!` holds).
+        macro_rules! host_call {
+            () => {{
+                let h = imm!(3) as usize;
+                let n = imm!(5);
+                let cnt = (n & 0xffff) as usize;
+                let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
+                let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                let sig = HostSig {
+                    module: m,
+                    type_idx: imm!(4),
+                };
+                host.call_slots(imm!(2), mem, sig, slots, fuel)?;
+                if n & HOST_REF_RESULTS != 0 {
+                    check_ref_results(m, imm!(4), slots)?;
+                }
+                if n & HOST_RESULT_TO_DST != 0 {
+                    *slot!(imm!(1) as usize) = *slot!(h);
+                }
+            }};
+        }
+        // HOST_LOAD_* (CALL_HOST's words): the intrinsic over the host's bytes, or the call.
+        macro_rules! host_load {
+            ($k:expr, $enc:expr) => {{
+                let off = *slot!(imm!(3) as usize) as u32 as i32;
+                match host.host_bytes() {
+                    Some(bytes) => {
+                        let v = $k.eval(bytes, off);
+                        *slot!(imm!(1) as usize) = ($enc)(v);
+                    }
+                    None => host_call!(),
+                }
+            }};
+        }
+
         // Enter `func`.
         {
-            let f = func as usize;
-            let extra = m.rec(m.h.o_funcs, FUNC_REC, f, 3) as usize;
-            let maxh = m.rec(m.h.o_funcs, FUNC_REC, f, 4) as usize;
+            let [_, _, entry, extra, maxh, _] = m.func_rec(func as usize);
+            let (extra, maxh) = (extra as usize, maxh as usize);
             if maxh > stack.len() {
                 return Err(VSE);
             }
-            stack
-                .get_mut(nargs..nargs.wrapping_add(extra))
-                .ok_or(VSE)?
-                .fill(0);
-            pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
+            if extra != 0 {
+                stack
+                    .get_mut(nargs..nargs.wrapping_add(extra))
+                    .ok_or(VSE)?
+                    .fill(0);
+            }
+            pc = entry as usize;
             if pc >= limit {
                 return Err(Trap::Unreachable);
             }
         }
         frame = stack.get_mut(fp..).ok_or(VSE)?;
-        // The padding: the code area ends with `K_MAX` UNREACHABLE words (see `decode::code`).
-        // Checked here rather than trusted, because the dispatch invariant below relies on it.
-        if code.len() < K_MAX
-            || code
-                .get(limit..)
-                .is_none_or(|p| p.iter().any(|&w| w != UNREACHABLE))
-        {
-            return Err(Trap::Unreachable);
-        }
+        // The padding: the code area ends with `K_MAX` UNREACHABLE words. `Module::compile`
+        // checked that ([`code_padded`]) rather than trusting the decoder, and a `Module`'s
+        // words are immutable (borrowed shared for its whole life); the dispatch invariant
+        // below relies on it.
+        debug_assert!(code_padded(code));
 
         // Dispatch invariant: `pc < code.len()`, and `pc < limit` unless `code[pc]` is a padding
-        // word. It holds on entry (checked above). An instruction read at `pc < limit` moves on
-        // by its length `k <= K_MAX` (`next!`), so to below `limit + K_MAX = code.len()`; every
-        // other change of `pc` (branches, calls, returns) checks `pc < limit` before the next
-        // dispatch (`fuel_block!`, RETURN). A padding word is UNREACHABLE, whose arm reads no
-        // immediate and leaves the loop. So the op word and the immediates an arm reads through
-        // `imm!` are in bounds without a check per dispatch.
+        // word. It holds on entry (`pc < limit` is checked above, the padding at compile time).
+        // An instruction read at `pc < limit` moves on by its length `k <= K_MAX` (`next!`), so
+        // to below `limit + K_MAX = code.len()`; every other change of `pc` (branches, calls,
+        // returns) checks `pc < limit` before the next dispatch (`fuel_block!`, RETURN). A
+        // padding word is UNREACHABLE, whose arm reads no immediate and leaves the loop. So the
+        // op word and the immediates an arm reads through `imm!` are in bounds without a check
+        // per dispatch.
         loop {
             debug_assert!(pc < limit || code.get(pc) == Some(&UNREACHABLE));
             // The op numbers are below 2^9 (checked in `ops`): masking lets the jump table cover
@@ -874,6 +924,22 @@ impl Instance<'_, '_> {
                     enter_frame!();
                     pc = entry as usize;
                     fuel_block!();
+                }
+                CALL_HOST => {
+                    host_call!();
+                    next!(6);
+                }
+                HOST_LOAD_U8 => {
+                    host_load!(Intrinsic::LoadU8, |v: i64| u64::from(v as u32));
+                    next!(6);
+                }
+                HOST_LOAD_BE16 => {
+                    host_load!(Intrinsic::LoadBe16, |v: i64| u64::from(v as u32));
+                    next!(6);
+                }
+                HOST_LOAD_BE32 => {
+                    host_load!(Intrinsic::LoadBe32, |v: i64| v as u64);
+                    next!(6);
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {
