@@ -14,6 +14,7 @@
 /* HookKind::to_u32() */
 #define WH_HOOK_XDP 1
 #define WH_HOOK_KPROBE 2
+#define WH_HOOK_TC 3
 /* wasmhook_rs_run() flags */
 #define WH_RUN_TIMED 1	/* measure the run (kernel.bpf_stats_enabled) */
 #define WH_RUN_NESTED 2	/* another run is in progress on this CPU: refuse, count as busy */
@@ -52,6 +53,7 @@ u32 wasmhook_c_cpu_id(void);
 u32 wasmhook_c_prandom_u32(void);
 u64 wasmhook_c_ktime_boot_ns(void);
 int wasmhook_c_probe_read_kernel(struct wh_hook_ctx *ctx, u8 *dst, u32 len, u64 src);
+int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx);
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
 int wasmhook_c_register(void);
 

@@ -6,7 +6,7 @@
  * Rust code gets no BTF, and a kfunc needs a BTF FUNC, so the kfuncs live here and call into the
  * Rust module (wasmhook_main.rs) through `wasmhook_rs_run()`. Rust owns module_init and calls
  * wasmhook_c_register() from it. Userspace never calls anything here directly: BPF trampolines
- * (bpf-trampoline/) call wasmhook_xdp()/wasmhook_kprobe() with a slot id that /dev/wasmhook
+ * (bpf-trampoline/) call wasmhook_xdp()/wasmhook_kprobe()/wasmhook_tc() with a slot id that /dev/wasmhook
  * returned from its LOAD ioctl.
  */
 #include <linux/bpf.h>
@@ -28,16 +28,23 @@
 #include <linux/uaccess.h>
 #include <linux/rcupdate.h>
 #include <linux/ratelimit.h>
+#include <linux/skbuff.h>
 #include <linux/timekeeping.h>
 #include <net/xdp.h>
+#include <linux/pkt_cls.h>
 
 #include "wasmhook_abi.h"
 
-/* The hook context handed to Rust for one run; Rust reads packet bytes and maps through it. */
+/*
+ * The hook context handed to Rust for one run; Rust reads packet bytes and maps through it.
+ * data..data_end: the XDP frame, or a tc skb's linear part (NULL in kprobes). @skb: the tc
+ * hook's skb (NULL otherwise), for wasmhook_c_skb_make_writable().
+ */
 struct wh_hook_ctx {
 	u8 *data;
 	u8 *data_end;
 	struct pt_regs *regs;
+	struct sk_buff *skb;
 	struct bpf_map *maps[WH_MAX_MAPS];
 	/* WH_CTX_* */
 	u32 flags;
@@ -325,6 +332,29 @@ int wasmhook_c_probe_read_kernel(struct wh_hook_ctx *ctx, u8 *dst, u32 len, u64 
 	return 0;
 }
 
+/*
+ * Makes a tc hook's packet bytes writable before a hook that imports pkt_write runs, as the
+ * verifier's unclone prologue does for a tc BPF program with direct packet writes
+ * (bpf_unclone_prologue -> bpf_skb_pull_data(skb, 0)): a cloned skb (TCP keeps clones of what
+ * it sends, taps hold clones) shares its data with the clone, so its linear part is copied first
+ * (pskb_expand_head, GFP_ATOMIC: fine in softirq). The packet may move: data/data_end are
+ * refreshed. 0, or -errno (then nothing was written and the run must not start).
+ */
+int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx)
+{
+	struct sk_buff *skb = ctx ? ctx->skb : NULL;
+	int err;
+
+	if (!skb)
+		return -EINVAL;
+	err = skb_ensure_writable(skb, skb_headlen(skb));
+	if (err)
+		return err;
+	ctx->data = skb->data;
+	ctx->data_end = skb->data + skb_headlen(skb);
+	return 0;
+}
+
 #define WH_TRACE_MAX 128
 /* One budget per slot index: a chatty hook cannot silence the others' trace lines. */
 static struct ratelimit_state wh_trace_rs[WH_MAX_SLOTS];
@@ -404,6 +434,7 @@ __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *
 		.data = xdp->data,
 		.data_end = xdp->data_end,
 		.regs = NULL,
+		.skb = NULL,
 		.maps = { m0__map, m1__map, m2__map },
 	};
 
@@ -427,6 +458,7 @@ __bpf_kfunc int wasmhook_kprobe(struct pt_regs *ctx, u32 slot, void *m0__map, vo
 		.data = NULL,
 		.data_end = NULL,
 		.regs = ctx,
+		.skb = NULL,
 		.maps = { m0__map, m1__map, m2__map },
 	};
 
@@ -458,6 +490,35 @@ __bpf_kfunc int wasmhook_kretprobe(struct pt_regs *ctx, u32 slot, void *m0__map,
 	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0);
 }
 
+/**
+ * wasmhook_tc - run the Wasm tc hook in slot @slot on this packet (tcx ingress or egress).
+ * @ctx: the tc context (really a struct sk_buff; skb->data is at the Ethernet header on
+ *       both directions: tcx pushes the MAC header back on ingress).
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @m0__map: map the Wasm program sees as map 0.
+ * @m1__map: map 1.
+ * @m2__map: map 2.
+ *
+ * The hook reads the skb's linear part (skb_headlen bytes); its entry argument is skb->len.
+ *
+ * Return: TC_ACT_OK or TC_ACT_SHOT; the slot's trap verdict if the Wasm program trapped or ran
+ * out of fuel; TC_ACT_OK if no tc program is loaded with id @slot.
+ */
+__bpf_kfunc int wasmhook_tc(struct __sk_buff *ctx, u32 slot, void *m0__map, void *m1__map,
+			    void *m2__map)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx;
+	struct wh_hook_ctx hc = {
+		.data = skb->data,
+		.data_end = skb->data + skb_headlen(skb),
+		.regs = NULL,
+		.skb = skb,
+		.maps = { m0__map, m1__map, m2__map },
+	};
+
+	return wh_run(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK);
+}
+
 __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(wasmhook_xdp_ids)
@@ -468,6 +529,10 @@ BTF_KFUNCS_START(wasmhook_kprobe_ids)
 BTF_ID_FLAGS(func, wasmhook_kprobe)
 BTF_ID_FLAGS(func, wasmhook_kretprobe)
 BTF_KFUNCS_END(wasmhook_kprobe_ids)
+
+BTF_KFUNCS_START(wasmhook_tc_ids)
+BTF_ID_FLAGS(func, wasmhook_tc)
+BTF_KFUNCS_END(wasmhook_tc_ids)
 
 /* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */
 static int wasmhook_kprobe_filter(const struct bpf_prog *prog, u32 kfunc_id)
@@ -480,6 +545,11 @@ static int wasmhook_kprobe_filter(const struct bpf_prog *prog, u32 kfunc_id)
 static const struct btf_kfunc_id_set wasmhook_xdp_set = {
 	.owner = THIS_MODULE,
 	.set = &wasmhook_xdp_ids,
+};
+
+static const struct btf_kfunc_id_set wasmhook_tc_set = {
+	.owner = THIS_MODULE,
+	.set = &wasmhook_tc_ids,
 };
 
 static const struct btf_kfunc_id_set wasmhook_kprobe_set = {
@@ -497,6 +567,10 @@ int wasmhook_c_register(void)
 		ratelimit_state_init(&wh_trace_rs[i], 5 * HZ, 20);
 	prandom_seed_full_state(&wh_rnd);
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP, &wasmhook_xdp_set);
+	if (ret)
+		return ret;
+	/* tc (sched_cls), attached through tcx links (or clsact, where the kernel has it). */
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_SCHED_CLS, &wasmhook_tc_set);
 	if (ret)
 		return ret;
 	return register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &wasmhook_kprobe_set);

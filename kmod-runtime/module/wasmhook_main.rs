@@ -4,8 +4,8 @@
 //!
 //! Userspace (`wasmload`) opens `/dev/wasmhook` and LOADs a Wasm binary with its settings; the
 //! module validates and compiles it here, in the kernel, with the wasmhook engine, instantiates it
-//! once per CPU and answers with a slot id. A BPF trampoline then calls the `wasmhook_xdp` or
-//! `wasmhook_kprobe` kfunc (C, `wasmhook_kfunc.c`) with that slot id; the kfunc calls
+//! once per CPU and answers with a slot id. A BPF trampoline then calls the `wasmhook_xdp`,
+//! `wasmhook_tc` or `wasmhook_kprobe` kfunc (C, `wasmhook_kfunc.c`) with that slot id; the kfunc calls
 //! [`wasmhook_rs_run`], which runs this CPU's instance under a fuel bound and returns its verdict.
 //! The hook path never allocates, sleeps, locks or panics.
 
@@ -31,13 +31,13 @@ mod engine;
 mod abi;
 
 use abi::{uapi, AbiImports, HookKind};
-use engine::{Instance, Limits, Module, Trap, Val, ValType};
+use engine::{Instance, Limits, Module, Trap, ValType};
 
 module! {
     type: WasmHookModule,
     name: "wasmhook",
     authors: ["wasmhook developers"],
-    description: "Runs WebAssembly hook programs for XDP and kprobes, called from eBPF via kfuncs",
+    description: "Runs WebAssembly hook programs for XDP, tc and kprobes, called from eBPF via kfuncs",
     license: "GPL",
     params: {
         max_mem_mb: u32 {
@@ -53,6 +53,8 @@ struct HookCtx {
     data: *mut u8,
     data_end: *mut u8,
     regs: *mut c_void,
+    /// The tc hook's `struct sk_buff` (NULL for other kinds); only C touches it.
+    skb: *mut c_void,
     maps: [*mut c_void; abi::MAX_MAPS as usize],
     flags: u32,
 }
@@ -82,6 +84,7 @@ extern "C" {
     ) -> c_int;
     fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8, klen: u32) -> c_int;
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
+    fn wasmhook_c_skb_make_writable(ctx: *mut HookCtx) -> c_int;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
     fn wasmhook_c_kprobe_ret(ctx: *mut HookCtx) -> u64;
     fn wasmhook_c_pid_tgid() -> u64;
@@ -209,6 +212,8 @@ struct Slot {
     wasm_len: u32,
     name: [u8; uapi::NAME_LEN],
     entry: u32,
+    /// The module imports `pkt_write`: a tc run first makes the skb's linear part writable.
+    writes_packet: bool,
     module_bytes: usize,
     instance_bytes: usize,
     /// Dropped first: the instances borrow `module`.
@@ -364,6 +369,16 @@ impl Slot {
         }
         // SAFETY: NMI-safe clock read.
         let t0 = if timed { unsafe { wasmhook_c_ktime_ns() } } else { 0 };
+        // A tc hook that may write gets a private copy of a cloned skb's head first (the
+        // verifier's unclone prologue for tc programs); if that fails the run does not start and
+        // counts as a trap.
+        // SAFETY: `ctx` is the kfunc's context, valid for the run; C checks its skb.
+        if self.writes_packet && self.hook == HookKind::Tc && unsafe { wasmhook_c_skb_make_writable(ctx) } != 0 {
+            bump(&pc.counters.traps, 1);
+            bump(&pc.counters.runs, 1);
+            pc.busy.store(false, Ordering::Release);
+            return self.on_trap;
+        }
         // SAFETY: `busy` is held and preemption is off, so this CPU's instance is ours alone.
         let inst = unsafe { &mut *pc.inst.get() };
         let mut fuel = self.fuel;
@@ -503,7 +518,7 @@ fn build_slot(
     let max_fuel = match hook {
         // A kprobe may fire with interrupts off: a smaller bound on one run.
         HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
-        HookKind::Xdp => uapi::MAX_FUEL,
+        HookKind::Xdp | HookKind::Tc => uapi::MAX_FUEL,
     };
     let fuel = match req.fuel {
         0 => uapi::DEFAULT_FUEL,
@@ -531,10 +546,17 @@ fn build_slot(
     let module = Module::compile(wasm, &limits, &AbiImports, unsafe { code.take_static() })?;
     let module = KBox::new(module, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
 
-    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp or kprobe)"))?;
+    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp, kprobe or tc, as the hook kind asks)"))?;
     match module.func_type(entry) {
         Some((p, r)) if p == [ValType::I32] && r == [ValType::I32] => {}
         _ => return Err(refuse(EINVAL, "entry export must have type (i32) -> i32")),
+    }
+    // Imported functions come first in the function index space.
+    let mut writes_packet = false;
+    let mut f = 0u32;
+    while let Some(id) = module.func_host_id(f) {
+        writes_packet |= id == abi::id::PKT_WRITE;
+        f = f.wrapping_add(1);
     }
     let instance_bytes = module.instance_bytes();
     // SAFETY: the box's contents never move and outlive the instances (field order in `Slot`).
@@ -582,6 +604,7 @@ fn build_slot(
         wasm_len: wasm.len() as u32,
         name: req.name,
         entry,
+        writes_packet,
         module_bytes: plan.module_bytes,
         instance_bytes,
         cpus,
@@ -662,12 +685,15 @@ fn bpf_capable(file: &File) -> bool {
 }
 
 /// What loading a hook of `hook` kind takes on top of [`bpf_capable`], as for a BPF program of
-/// that type: CAP_NET_ADMIN for XDP; CAP_PERFMON for kprobes, which read kernel registers, and
+/// that type: CAP_NET_ADMIN for XDP and tc; CAP_PERFMON for kprobes, which read kernel registers, and
 /// no kernel lockdown forbidding such reads.
 fn may_load(file: &File, hook: HookKind) -> core::result::Result<(), Refusal> {
     match hook {
         HookKind::Xdp if !(capable(file, CAP_NET_ADMIN) || capable(file, CAP_SYS_ADMIN)) => {
             Err(refuse(EPERM, "an XDP hook needs CAP_NET_ADMIN"))
+        }
+        HookKind::Tc if !(capable(file, CAP_NET_ADMIN) || capable(file, CAP_SYS_ADMIN)) => {
+            Err(refuse(EPERM, "a tc hook needs CAP_NET_ADMIN"))
         }
         HookKind::Kprobe if !(capable(file, CAP_PERFMON) || capable(file, CAP_SYS_ADMIN)) => {
             Err(refuse(EPERM, "a kprobe hook needs CAP_PERFMON"))

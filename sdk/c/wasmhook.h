@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * wasmhook.h - write wasmhook hooks (XDP / kprobe programs in WebAssembly) in C.
- * Hook ABI v2: docs/hook-abi.md (a hook using only v1 functions imports only those). Header-only, no libc.
+ * wasmhook.h - write wasmhook hooks (XDP / tc / kprobe programs in WebAssembly) in C.
+ * Hook ABI v2 (v1 plus tc hooks and the context/kretprobe functions): docs/hook-abi.md (a hook
+ * using only v1 functions imports only those). Header-only, no libc.
  *
  *   #include "wasmhook.h"
  *   #define MAPS(X) X(policy, WH_MAP_ARRAY, 4, 4, 1) X(counts, WH_MAP_PERCPU_ARRAY, 4, 8, 256)
@@ -25,6 +26,8 @@ typedef long long wh_i64;
 
 /* XDP verdicts (return values of the xdp entry). */
 enum wh_verdict { WH_ABORTED = 0, WH_DROP = 1, WH_PASS = 2, WH_TX = 3 };
+/* tc verdicts (return values of the tc entry, ABI v2): TC_ACT_OK, TC_ACT_SHOT. */
+enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2 };
 
 /* BPF map types a hook may declare (values of enum bpf_map_type). */
 #define WH_MAP_HASH 1
@@ -87,6 +90,9 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
 /* ---- entry points ---- */
 /* WASMHOOK_XDP(int len) { ... return WH_PASS; } */
 #define WASMHOOK_XDP(arg) __attribute__((export_name("xdp"))) int xdp(arg)
+/* WASMHOOK_TC(int len) { ... return WH_TC_OK; } ; len = the whole packet (skb->len), while
+ * wh_pkt_len() = the bytes the hook can read (the skb's linear part, from the Ethernet header) */
+#define WASMHOOK_TC(arg) __attribute__((export_name("tc"))) int tc(arg)
 /* WASMHOOK_KPROBE(int reserved) { ... return 0; } ; use wh_kprobe_arg(n) for arguments */
 #define WASMHOOK_KPROBE(arg) __attribute__((export_name("kprobe"))) int kprobe(arg)
 

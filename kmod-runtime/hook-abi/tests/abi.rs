@@ -501,3 +501,21 @@ fn v2_results_reach_the_hook_through_the_engine() {
     .unwrap();
     assert_eq!(out[0], Val::I64(-2));
 }
+
+#[test]
+fn hook_kinds_round_trip_and_check_their_verdicts() {
+    use wasmhook_hook_abi::{tc_verdict, HookKind};
+    for k in [HookKind::Xdp, HookKind::Kprobe, HookKind::Tc] {
+        assert_eq!(HookKind::from_u32(k.to_u32()), Some(k));
+    }
+    assert_eq!(HookKind::Tc.to_u32(), 3, "the wire value is ABI");
+    assert_eq!(HookKind::Tc.entry(), "tc");
+    assert_eq!(HookKind::from_u32(4), None);
+    // tc: TC_ACT_OK and TC_ACT_SHOT only (no REDIRECT yet); -1 (TC_ACT_UNSPEC) is not a verdict.
+    let ok: Vec<i32> = (-2..10).filter(|v| HookKind::Tc.valid_result(*v)).collect();
+    assert_eq!(ok, [tc_verdict::OK, tc_verdict::SHOT]);
+    let xdp: Vec<i32> = (-2..10)
+        .filter(|v| HookKind::Xdp.valid_result(*v))
+        .collect();
+    assert_eq!(xdp, [0, 1, 2, 3]);
+}

@@ -1,5 +1,6 @@
-//! Write wasmhook hooks in Rust: XDP and kprobe programs compiled to WebAssembly
-//! (`wasm32v1-none`) that run inside the kernel (Hook ABI v2, `docs/hook-abi.md`).
+//! Write wasmhook hooks in Rust: XDP, tc and kprobe programs compiled to WebAssembly
+//! (`wasm32v1-none`) that run inside the kernel (Hook ABI v2, `docs/hook-abi.md`; v1 hooks are
+//! unchanged).
 //!
 //! ```
 //! use wasmhook_sdk::{maps, xdp, Packet, Verdict};
@@ -18,7 +19,8 @@
 //! ```
 //!
 //! `maps!` defines typed handles (`policy` is map 0, `seen` map 1) and emits the `wasmhook.maps`
-//! custom section that tells the loader which maps to create. `xdp!` exports `xdp(len) -> verdict`.
+//! custom section that tells the loader which maps to create. `xdp!` exports `xdp(len) -> verdict`;
+//! [`tc!`] exports `tc(len) -> verdict` for a tc hook ([`TcVerdict`]).
 //! Build with `scripts/build-hook CRATE_DIR -o hook.wasm`, check and package with `wasm2hook`.
 //!
 //! On targets other than wasm32 the imports are stand-ins, so hook crates also compile for the
@@ -37,9 +39,9 @@ mod packet;
 pub use maps::*;
 pub use packet::*;
 
-/// Version of the Hook ABI this SDK targets (v2 added [`task`], [`cpu_id`], [`prandom_u32`],
-/// [`ktime_boot_ns`], [`probe_read_kernel`] and [`Kprobe::ret`]; a hook that uses none of them
-/// imports only v1 functions and loads into a v1 module).
+/// Version of the Hook ABI this SDK targets (v2 added tc hooks, [`task`], [`cpu_id`],
+/// [`prandom_u32`], [`ktime_boot_ns`], [`probe_read_kernel`] and [`Kprobe::ret`]; a hook that
+/// uses none of the new functions imports only v1 functions and loads into a v1 module).
 pub const ABI_VERSION: u32 = 2;
 /// How many maps a hook may declare.
 pub const MAX_MAPS: usize = 3;
@@ -72,6 +74,32 @@ impl Verdict {
             1 => Verdict::Drop,
             2 => Verdict::Pass,
             3 => Verdict::Tx,
+            _ => return None,
+        })
+    }
+}
+
+/// What a tc hook decides for a packet (the kernel's `TC_ACT_*`; Hook ABI v2). Redirect is not
+/// available yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum TcVerdict {
+    /// Let the packet go on (`TC_ACT_OK`).
+    Ok = 0,
+    /// Drop the packet (`TC_ACT_SHOT`).
+    Shot = 2,
+}
+
+impl TcVerdict {
+    /// The wire value the entry function returns.
+    pub const fn to_i32(self) -> i32 {
+        self as i32
+    }
+    /// From a wire value (other `TC_ACT_*` values are not tc verdicts of a Wasm hook).
+    pub const fn from_i32(v: i32) -> Option<TcVerdict> {
+        Some(match v {
+            0 => TcVerdict::Ok,
+            2 => TcVerdict::Shot,
             _ => return None,
         })
     }
@@ -307,6 +335,35 @@ macro_rules! xdp {
         pub extern "C" fn xdp(len: i32) -> i32 {
             let mut pkt = $crate::Packet::from_entry(len);
             $crate::Verdict::to_i32($name(&mut pkt))
+        }
+    };
+}
+
+/// Defines the tc entry (Hook ABI v2): `tc!(fn name(pkt: &Packet, wire_len: u32) -> TcVerdict
+/// { ... })` (or `&mut Packet` to write the packet). Exports `tc(len: i32) -> i32`.
+///
+/// `pkt` is the packet from the Ethernet header on, as far as the hook can read it (the skb's
+/// linear part: `pkt.len()` may be less than the packet); `wire_len` is the whole packet's
+/// length (`skb->len`), what byte counters want.
+///
+/// ```
+/// use wasmhook_sdk::{tc, Packet, TcVerdict};
+/// tc!(fn drop_big(pkt: &Packet, wire_len: u32) -> TcVerdict {
+///     if wire_len > 1000 && !pkt.is_empty() { TcVerdict::Shot } else { TcVerdict::Ok }
+/// });
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! tc {
+    ($(#[$m:meta])* fn $name:ident ($pkt:ident : $pty:ty, $len:ident : u32) -> $rty:ty $body:block) => {
+        $(#[$m])*
+        fn $name($pkt: $pty, $len: u32) -> $rty $body
+
+        /// Hook ABI v2 tc entry: the packet's whole length in, verdict out.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn tc(len: i32) -> i32 {
+            let mut pkt = $crate::Packet::current();
+            $crate::TcVerdict::to_i32($name(&mut pkt, len as u32))
         }
     };
 }

@@ -152,6 +152,32 @@ mod entry {
     }
 }
 
+mod tc_entry {
+    use crate::{Packet, TcVerdict};
+    crate::tc!(
+        fn f(pkt: &Packet, wire_len: u32) -> TcVerdict {
+            // Drop when the packet is longer than what the hook can read (and not empty).
+            if wire_len as usize > pkt.len() && !pkt.is_empty() {
+                TcVerdict::Shot
+            } else {
+                TcVerdict::Ok
+            }
+        }
+    );
+    #[test]
+    fn tc_entry_reads_the_packet_and_returns_tc_verdicts() {
+        crate::mock::reset(&[0u8; 60], &[]);
+        assert_eq!(tc(60), 0, "whole packet readable: TC_ACT_OK");
+        assert_eq!(tc(1500), 2, "only the head readable: TC_ACT_SHOT");
+        assert_eq!(
+            TcVerdict::from_i32(1),
+            None,
+            "TC_ACT_RECLASSIFY is not a hook verdict"
+        );
+        assert_eq!(TcVerdict::from_i32(2), Some(TcVerdict::Shot));
+    }
+}
+
 mod kprobe_entry {
     use crate::Kprobe;
     std::thread_local! {

@@ -829,7 +829,7 @@ pub fn predict_load(i: &Input) -> bool {
     };
     let max_fuel = match hook {
         HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
-        HookKind::Xdp => uapi::MAX_FUEL,
+        HookKind::Xdp | HookKind::Tc => uapi::MAX_FUEL,
     };
     if i.fuel > max_fuel
         || i.mem_pages > uapi::MAX_MEM_PAGES

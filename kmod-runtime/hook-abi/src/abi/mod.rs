@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-//! Hook ABI v2: what a Wasm hook imports from the `wasmhook` module, what it exports, and the
+//! Hook ABI v2 (v1 plus the tc hook kind and the context/kretprobe host functions): what a Wasm
+//! hook imports from the `wasmhook` module, what it exports, and the
 //! `/dev/wasmhook` ioctl structures, shared byte-for-byte by the kernel module and userspace.
 //!
 //! This file is compiled twice: by cargo as part of the `wasmhook-hook-abi` crate, and by the
@@ -22,8 +23,9 @@ pub mod uapi;
 
 use super::engine::{Host, HostSig, Imports, Intrinsic, Trap, Val, ValType};
 
-/// Version of this ABI. v2 added host functions ([`V1_HOST_FNS`] onwards in [`HOST_FNS`]);
-/// a v1 hook imports only the first [`V1_HOST_FNS`] and keeps working unchanged.
+/// Version of this ABI. v2 added the tc hook kind ([`HookKind::Tc`]) and host functions
+/// ([`V1_HOST_FNS`] onwards in [`HOST_FNS`]); every v1 hook is a valid v2 hook with the same
+/// meaning, importing only the first [`V1_HOST_FNS`] (docs/hook-abi.md).
 pub const ABI_VERSION: u32 = 2;
 /// How many of [`HOST_FNS`] ABI v1 had; the ones after them are v2.
 pub const V1_HOST_FNS: usize = 12;
@@ -33,6 +35,10 @@ pub const IMPORT_MODULE: &str = "wasmhook";
 pub const XDP_ENTRY: &str = "xdp";
 /// Entry export of a kprobe hook: `(reserved: i32) -> i32` (the argument is 0 in v1).
 pub const KPROBE_ENTRY: &str = "kprobe";
+/// Entry export of a tc (sched_cls) hook, ABI v2: `(packet_len: i32) -> verdict: i32`, where
+/// `packet_len` is the whole skb's length (`skb->len`) and `pkt_len()` the bytes the hook can
+/// read (the linear part, `skb_headlen`).
+pub const TC_ENTRY: &str = "tc";
 /// How many maps one hook can use (map indices 0..MAX_MAPS).
 pub const MAX_MAPS: u32 = 3;
 /// Longest key or value a map used from Wasm may have, in bytes.
@@ -53,6 +59,15 @@ pub mod verdict {
     pub const MAX_WASM: i32 = TX;
 }
 
+/// tc verdicts (the kernel's `TC_ACT_*`) a Wasm tc hook may return (ABI v2); anything else is
+/// treated like a trap. TC_ACT_REDIRECT is not available yet (it needs a redirect target).
+pub mod tc_verdict {
+    /// Let the packet go on (`TC_ACT_OK`).
+    pub const OK: i32 = 0;
+    /// Drop the packet (`TC_ACT_SHOT`).
+    pub const SHOT: i32 = 2;
+}
+
 /// The kind of hook a Wasm module is loaded for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookKind {
@@ -60,6 +75,8 @@ pub enum HookKind {
     Xdp,
     /// A kprobe program: entry `kprobe`.
     Kprobe,
+    /// A tc (sched_cls) program on an interface's ingress or egress: entry `tc` (ABI v2).
+    Tc,
 }
 
 impl HookKind {
@@ -68,6 +85,7 @@ impl HookKind {
         match self {
             HookKind::Xdp => 1,
             HookKind::Kprobe => 2,
+            HookKind::Tc => 3,
         }
     }
     /// Decodes a wire value.
@@ -75,6 +93,7 @@ impl HookKind {
         match v {
             1 => Some(HookKind::Xdp),
             2 => Some(HookKind::Kprobe),
+            3 => Some(HookKind::Tc),
             _ => None,
         }
     }
@@ -83,6 +102,7 @@ impl HookKind {
         match self {
             HookKind::Xdp => XDP_ENTRY,
             HookKind::Kprobe => KPROBE_ENTRY,
+            HookKind::Tc => TC_ENTRY,
         }
     }
     /// Whether `v` is a verdict this hook kind may return.
@@ -90,7 +110,12 @@ impl HookKind {
         match self {
             HookKind::Xdp => v >= verdict::ABORTED && v <= verdict::MAX_WASM,
             HookKind::Kprobe => true,
+            HookKind::Tc => v == tc_verdict::OK || v == tc_verdict::SHOT,
         }
+    }
+    /// Short name, as the CLIs spell it (`xdp`, `kprobe`, `tc`).
+    pub const fn name(self) -> &'static str {
+        self.entry()
     }
 }
 
@@ -112,7 +137,7 @@ const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
 pub const HOST_FNS: [HostFn; 20] = [
-    HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "packet length in bytes (0 outside XDP)" },
+    HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_u8", params: &[I32], results: &[I32], doc: "pkt_u8(off): the byte at off, or -1 past the end" },
