@@ -591,6 +591,12 @@ fn test_cmd(
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`wasmload stats | head -1`) ends us quietly, as it does any Unix tool,
+    // instead of a panic in println!.
+    // SAFETY: called before any thread exists; SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let res = match cli.cmd {
         Cmd::Run {
