@@ -150,10 +150,26 @@ static bool wh_map_ok(const struct bpf_map *map)
 	case BPF_MAP_TYPE_PERCPU_HASH:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	/* Hook ABI v2 */
+	case BPF_MAP_TYPE_LPM_TRIE:
+	case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+	case BPF_MAP_TYPE_BLOOM_FILTER:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/*
+ * Queue, stack and bloom filter maps have no keys: they take push/pop/peek, and their
+ * lookup/update/delete ops are stubs (a bloom filter's map_lookup_elem returns an ERR_PTR,
+ * which must never be copied from). The other types have no push/pop/peek ops (NULL).
+ */
+static bool wh_map_keyless(const struct bpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_QUEUE || map->map_type == BPF_MAP_TYPE_STACK ||
+	       map->map_type == BPF_MAP_TYPE_BLOOM_FILTER;
 }
 
 static struct bpf_map *wh_map(struct wh_hook_ctx *ctx, u32 idx)
@@ -190,7 +206,8 @@ static struct bpf_map *wh_map_sized(struct wh_hook_ctx *ctx, u32 idx, u32 klen, 
 {
 	struct bpf_map *map = wh_map(ctx, idx);
 
-	if (!map || map->key_size != klen || (check_value && map->value_size != vlen))
+	if (!map || wh_map_keyless(map) || map->key_size != klen ||
+	    (check_value && map->value_size != vlen))
 		return NULL;
 	return map;
 }
@@ -239,6 +256,55 @@ int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 	if (map->map_flags & BPF_F_RDONLY_PROG)
 		return -EPERM;
 	return map->ops->map_delete_elem(map, (void *)key);
+}
+
+/*
+ * Hook ABI v2: push/pop/peek on queue, stack and bloom filter maps (the eBPF helpers
+ * bpf_map_push_elem/pop_elem/peek_elem). @value is exactly the map's value size; any other map
+ * type, or no context (the start function), is -EINVAL. Access flags as for the keyed ops: a
+ * push writes, a peek reads, a pop reads and writes.
+ */
+static struct bpf_map *wh_map_keyless_sized(struct wh_hook_ctx *ctx, u32 idx, u32 vlen)
+{
+	struct bpf_map *map = wh_map(ctx, idx);
+
+	if (!map || !wh_map_keyless(map) || map->value_size != vlen)
+		return NULL;
+	return map;
+}
+
+int wasmhook_c_map_push(struct wh_hook_ctx *ctx, u32 idx, const void *value, u32 vlen, u64 flags)
+{
+	struct bpf_map *map = wh_map_keyless_sized(ctx, idx, vlen);
+
+	if (!map || flags > BPF_EXIST)
+		return -EINVAL;
+	if (map->map_flags & BPF_F_RDONLY_PROG)
+		return -EPERM;
+	return map->ops->map_push_elem(map, (void *)value, flags);
+}
+
+int wasmhook_c_map_pop(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen)
+{
+	struct bpf_map *map = wh_map_keyless_sized(ctx, idx, vlen);
+
+	/* A bloom filter cannot give its values back. */
+	if (!map || map->map_type == BPF_MAP_TYPE_BLOOM_FILTER)
+		return -EINVAL;
+	if (map->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
+		return -EPERM;
+	return map->ops->map_pop_elem(map, value);
+}
+
+int wasmhook_c_map_peek(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen)
+{
+	struct bpf_map *map = wh_map_keyless_sized(ctx, idx, vlen);
+
+	if (!map)
+		return -EINVAL;
+	if (map->map_flags & BPF_F_WRONLY_PROG)
+		return -EPERM;
+	return map->ops->map_peek_elem(map, value);
 }
 
 /* Argument `n` (0-based) of the probed kernel function, or 0 outside a kprobe. */

@@ -83,6 +83,9 @@ extern "C" {
         flags: u64,
     ) -> c_int;
     fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8, klen: u32) -> c_int;
+    fn wasmhook_c_map_push(ctx: *mut HookCtx, idx: u32, value: *const u8, vlen: u32, flags: u64) -> c_int;
+    fn wasmhook_c_map_pop(ctx: *mut HookCtx, idx: u32, value: *mut u8, vlen: u32) -> c_int;
+    fn wasmhook_c_map_peek(ctx: *mut HookCtx, idx: u32, value: *mut u8, vlen: u32) -> c_int;
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
     fn wasmhook_c_skb_make_writable(ctx: *mut HookCtx) -> c_int;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
@@ -350,6 +353,22 @@ impl abi::HookEnv for KernelEnv {
         // SAFETY: `ctx` is valid for the run; `dst` is `len` (<= 4096) writable bytes; the C
         // side refuses a NULL context and reads the source without faulting.
         unsafe { wasmhook_c_probe_read_kernel(self.ctx, dst.as_mut_ptr(), len32(dst), src) }
+    }
+
+    fn map_push(&mut self, idx: u32, value: &[u8], flags: u64) -> i32 {
+        // SAFETY: `ctx` is valid for the run or NULL (C refuses NULL); `value` is valid for its
+        // length, which C checks equals the map's value size before the map reads it.
+        unsafe { wasmhook_c_map_push(self.ctx, idx, value.as_ptr(), len32(value), flags) }
+    }
+
+    fn map_pop(&mut self, idx: u32, value: &mut [u8]) -> i32 {
+        // SAFETY: as in `map_push`; the map writes exactly its value size into `value`.
+        unsafe { wasmhook_c_map_pop(self.ctx, idx, value.as_mut_ptr(), len32(value)) }
+    }
+
+    fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32 {
+        // SAFETY: as in `map_pop` (a bloom filter only reads `value`).
+        unsafe { wasmhook_c_map_peek(self.ctx, idx, value.as_mut_ptr(), len32(value)) }
     }
 }
 

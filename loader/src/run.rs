@@ -67,6 +67,15 @@ impl abi::HookEnv for UserEnv {
         dst.fill(0);
         -abi::errno::EPERM
     }
+    fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
+        -abi::errno::EINVAL
+    }
+    fn map_pop(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -abi::errno::EINVAL
+    }
+    fn map_peek(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -abi::errno::EINVAL
+    }
 }
 
 /// The v2 context helpers in user space: this process, as the kernel's `current` is the

@@ -147,6 +147,15 @@ impl HookEnv for Env {
         dst.fill(0);
         -1
     }
+    fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
+        -22
+    }
+    fn map_pop(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -22
+    }
+    fn map_peek(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -22
+    }
 }
 
 impl Host for Env {

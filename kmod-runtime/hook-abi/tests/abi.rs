@@ -7,6 +7,8 @@ use wasmhook_hook_abi::{dispatch, id, resolve, uapi, HookEnv, Trap, Val, ValType
 struct FakeEnv {
     packet: Vec<u8>,
     map: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+    /// Map 2: a queue of 8-byte values.
+    queue: std::collections::VecDeque<Vec<u8>>,
     traces: Vec<Vec<u8>>,
 }
 
@@ -15,7 +17,11 @@ impl HookEnv for FakeEnv {
         &mut self.packet
     }
     fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
-        (idx == 0).then_some((4, 8))
+        match idx {
+            0 => Some((4, 8)),
+            2 => Some((0, 8)),
+            _ => None,
+        }
     }
     fn map_lookup(&mut self, _idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
         match self.map.get(key) {
@@ -80,6 +86,33 @@ impl HookEnv for FakeEnv {
                 dst.fill(0);
                 -14
             }
+        }
+    }
+    fn map_push(&mut self, idx: u32, value: &[u8], flags: u64) -> i32 {
+        if idx != 2 || flags != 0 {
+            return -22;
+        }
+        self.queue.push_back(value.to_vec());
+        0
+    }
+    fn map_pop(&mut self, idx: u32, value: &mut [u8]) -> i32 {
+        match self.queue.pop_front() {
+            Some(v) if idx == 2 => {
+                value.copy_from_slice(&v);
+                0
+            }
+            _ if idx != 2 => -22,
+            _ => -2,
+        }
+    }
+    fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32 {
+        match self.queue.front() {
+            Some(v) if idx == 2 => {
+                value.copy_from_slice(v);
+                0
+            }
+            _ if idx != 2 => -22,
+            _ => -2,
         }
     }
 }
@@ -518,4 +551,97 @@ fn hook_kinds_round_trip_and_check_their_verdicts() {
         .filter(|v| HookKind::Xdp.valid_result(*v))
         .collect();
     assert_eq!(xdp, [0, 1, 2, 3]);
+}
+
+#[test]
+fn v2_queue_push_pop_peek_through_dispatch() {
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0u8; 64];
+    mem[..8].copy_from_slice(&7u64.to_le_bytes());
+    let call = |env: &mut FakeEnv, mem: &mut Vec<u8>, f: u32, args: &[Val]| {
+        let mut r = [Val::I32(0)];
+        dispatch(env, f, mem, args, &mut r).map(|()| r[0])
+    };
+    let push = [Val::I32(2), Val::I32(0), Val::I64(0)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_PUSH, &push),
+        Ok(Val::I32(0))
+    );
+    mem[..8].copy_from_slice(&9u64.to_le_bytes());
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_PUSH, &push),
+        Ok(Val::I32(0))
+    );
+    // peek and pop copy the oldest value (7) to offset 16; the value is the map's value size
+    let at16 = [Val::I32(2), Val::I32(16)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_PEEK, &at16),
+        Ok(Val::I32(0))
+    );
+    assert_eq!(&mem[16..24], &7u64.to_le_bytes());
+    assert_eq!(env.queue.len(), 2, "peek leaves the value in");
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_POP, &at16),
+        Ok(Val::I32(0))
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_POP, &at16),
+        Ok(Val::I32(0))
+    );
+    assert_eq!(&mem[16..24], &9u64.to_le_bytes());
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_POP, &at16),
+        Ok(Val::I32(-2))
+    );
+    // no such map: -EINVAL; a value range past memory traps
+    let bad = [Val::I32(3), Val::I32(0)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_POP, &bad),
+        Ok(Val::I32(-22))
+    );
+    let oob = [Val::I32(2), Val::I32(60)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_PEEK, &oob),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    // wrong signature traps; each costs MAP_OP_FUEL
+    assert!(call(&mut env, &mut mem, id::MAP_PUSH, &at16).is_err());
+    for f in [id::MAP_PUSH, id::MAP_POP, id::MAP_PEEK] {
+        assert_eq!(wasmhook_hook_abi::since(f), 2);
+        assert_eq!(
+            wasmhook_hook_abi::fuel_cost(f, &push),
+            wasmhook_hook_abi::MAP_OP_FUEL
+        );
+    }
+    assert_eq!(
+        resolve(
+            "wasmhook",
+            "map_push",
+            &[ValType::I32, ValType::I32, ValType::I64],
+            &[ValType::I32]
+        ),
+        Some(id::MAP_PUSH)
+    );
+}
+
+#[test]
+fn v2_map_types_declare_with_their_key_rules() {
+    let d = |t, k| MapDecl::new("m", t, k, 4, 8).is_some();
+    assert!(d(MapType::LpmTrie, 8) && d(MapType::LpmTrie, 5) && !d(MapType::LpmTrie, 4));
+    for t in [MapType::Queue, MapType::Stack, MapType::BloomFilter] {
+        assert!(d(t, 0), "{t:?} has no keys");
+        assert!(!d(t, 4), "{t:?} refuses a key");
+        assert_eq!(MapType::from_u32(t.to_u32()), Some(t));
+    }
+    assert!(!d(MapType::Hash, 0), "a hash still needs keys");
+    assert_eq!(MapType::LpmTrie.create_flags(), 1);
+    let mut decls = MapDecls::new();
+    assert!(decls.push(MapDecl::new("q", MapType::Queue, 0, 8, 16).unwrap()));
+    assert!(decls.push(MapDecl::new("cidrs", MapType::LpmTrie, 8, 4, 16).unwrap()));
+    let mut buf = [0u8; 64];
+    let n = decls.encode(&mut buf).unwrap();
+    assert_eq!(MapDecls::parse(&buf[..n]), Ok(decls));
+    // a queue declared with a key size is refused at its declaration's offset
+    buf[2 + 1 + 1 + 4] = 4;
+    assert_eq!(MapDecls::parse(&buf[..n]).unwrap_err().offset, 2);
 }

@@ -197,6 +197,15 @@ impl abi::HookEnv for BenchEnv {
         dst.fill(0);
         -1
     }
+    fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
+        -22
+    }
+    fn map_pop(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -22
+    }
+    fn map_peek(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -22
+    }
 }
 
 /// The bytes of custom section `name` of a Wasm binary, if present.

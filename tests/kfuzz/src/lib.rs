@@ -818,6 +818,15 @@ impl HookEnv for NoContext {
         dst.fill(0);
         -1
     }
+    fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
+        -22
+    }
+    fn map_pop(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -22
+    }
+    fn map_peek(&mut self, _idx: u32, _value: &mut [u8]) -> i32 {
+        -22
+    }
 }
 
 /// Whether the module's LOAD should succeed (settings in range, a REPLACE aside, which depends

@@ -10,11 +10,15 @@
 //!   u8   name_len        1..=15
 //!   [u8] name            ASCII letters, digits, '_'
 //!   u32  map_type        a BPF map type: 1 hash, 2 array, 5 percpu_hash, 6 percpu_array,
-//!                        9 lru_hash, 10 lru_percpu_hash
-//!   u32  key_size        1..=MAX_MAP_ENTRY
+//!                        9 lru_hash, 10 lru_percpu_hash; ABI v2: 11 lpm_trie, 22 queue,
+//!                        23 stack, 30 bloom_filter
+//!   u32  key_size        1..=MAX_MAP_ENTRY (array: 4; lpm_trie: 5.., a u32 prefix length
+//!                        and the data; queue, stack, bloom_filter: 0, they have no keys)
 //!   u32  value_size      1..=MAX_MAP_ENTRY
 //!   u32  max_entries     >= 1
 //! ```
+//! The loader creates an lpm_trie with `BPF_F_NO_PREALLOC` (the kernel allows no other) and a
+//! bloom_filter with the kernel's default of 5 hash functions.
 //! The loader creates and pins these maps, or binds existing pinned maps after checking that
 //! type and sizes match; `wasm2hook check` validates the section; the SDK's macro emits it.
 
@@ -26,6 +30,9 @@ pub const SECTION: &str = "wasmhook.maps";
 pub const VERSION: u8 = 1;
 /// Longest map name (BPF object names are 15 bytes plus NUL).
 pub const MAX_NAME: usize = 15;
+
+/// Smallest lpm_trie key: the u32 prefix length and one byte of data.
+pub const LPM_MIN_KEY: u32 = 5;
 
 /// BPF map types a hook may declare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +49,14 @@ pub enum MapType {
     LruHash,
     /// `BPF_MAP_TYPE_LRU_PERCPU_HASH`
     LruPercpuHash,
+    /// `BPF_MAP_TYPE_LPM_TRIE` (ABI v2): keys are `{ u32 prefixlen; u8 data[] }`.
+    LpmTrie,
+    /// `BPF_MAP_TYPE_QUEUE` (ABI v2): no keys; `map_push`/`map_pop`/`map_peek`, FIFO.
+    Queue,
+    /// `BPF_MAP_TYPE_STACK` (ABI v2): no keys; `map_push`/`map_pop`/`map_peek`, LIFO.
+    Stack,
+    /// `BPF_MAP_TYPE_BLOOM_FILTER` (ABI v2): no keys; `map_push` adds, `map_peek` tests.
+    BloomFilter,
 }
 
 impl MapType {
@@ -54,6 +69,10 @@ impl MapType {
             MapType::PercpuArray => 6,
             MapType::LruHash => 9,
             MapType::LruPercpuHash => 10,
+            MapType::LpmTrie => 11,
+            MapType::Queue => 22,
+            MapType::Stack => 23,
+            MapType::BloomFilter => 30,
         }
     }
     /// From the kernel's value.
@@ -65,6 +84,10 @@ impl MapType {
             6 => MapType::PercpuArray,
             9 => MapType::LruHash,
             10 => MapType::LruPercpuHash,
+            11 => MapType::LpmTrie,
+            22 => MapType::Queue,
+            23 => MapType::Stack,
+            30 => MapType::BloomFilter,
             _ => return None,
         })
     }
@@ -77,6 +100,30 @@ impl MapType {
             MapType::PercpuArray => "percpu_array",
             MapType::LruHash => "lru_hash",
             MapType::LruPercpuHash => "lru_percpu_hash",
+            MapType::LpmTrie => "lpm_trie",
+            MapType::Queue => "queue",
+            MapType::Stack => "stack",
+            MapType::BloomFilter => "bloom_filter",
+        }
+    }
+    /// Queue, stack and bloom filter maps have no keys (key size 0) and are used with
+    /// `map_push`/`map_pop`/`map_peek`, not `map_lookup`/`map_update`/`map_delete`.
+    pub const fn is_keyless(self) -> bool {
+        matches!(self, MapType::Queue | MapType::Stack | MapType::BloomFilter)
+    }
+    /// The Hook ABI version that introduced this map type (1 or 2).
+    pub const fn since(self) -> u32 {
+        match self {
+            MapType::LpmTrie | MapType::Queue | MapType::Stack | MapType::BloomFilter => 2,
+            _ => 1,
+        }
+    }
+    /// The `map_flags` the loader creates this type with: `BPF_F_NO_PREALLOC` (1) for an
+    /// lpm_trie, which the kernel requires; 0 otherwise.
+    pub const fn create_flags(self) -> u32 {
+        match self {
+            MapType::LpmTrie => 1,
+            _ => 0,
         }
     }
     /// Array maps need 4-byte keys.
@@ -117,15 +164,17 @@ impl MapDecl {
             return None;
         }
         let max = MAX_MAP_ENTRY as u32;
-        if key_size == 0
-            || key_size > max
-            || value_size == 0
-            || value_size > max
-            || max_entries == 0
-        {
-            return None;
-        }
-        if map_type.is_array() && key_size != 4 {
+        let key_ok = if map_type.is_keyless() {
+            key_size == 0
+        } else if map_type.is_array() {
+            key_size == 4
+        } else if matches!(map_type, MapType::LpmTrie) {
+            // a u32 prefix length and at least one byte of data
+            (LPM_MIN_KEY..=max).contains(&key_size)
+        } else {
+            (1..=max).contains(&key_size)
+        };
+        if !key_ok || value_size == 0 || value_size > max || max_entries == 0 {
             return None;
         }
         let mut n = [0u8; MAX_NAME];
@@ -252,7 +301,7 @@ impl MapDecls {
             let map_type = MapType::from_u32(ty).ok_or(err(ty_at, "unsupported map type"))?;
             let (k, v, e) = (word(&mut pos)?, word(&mut pos)?, word(&mut pos)?);
             let m = MapDecl::new(name, map_type, k, v, e)
-                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, entries >= 1)"))?;
+                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, lpm_trie keys 5-256, queue/stack/bloom_filter keys 0, entries >= 1)"))?;
             if !out.push(m) {
                 return Err(err(start, "duplicate map name"));
             }

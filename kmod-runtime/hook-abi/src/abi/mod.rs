@@ -136,7 +136,7 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 20] = [
+pub const HOST_FNS: [HostFn; 23] = [
     HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
@@ -158,6 +158,9 @@ pub const HOST_FNS: [HostFn; 20] = [
     HostFn { name: "prandom_u32", params: &[], results: &[I32], doc: "a pseudo-random u32 (not for cryptography) (v2)" },
     HostFn { name: "ktime_boot_ns", params: &[], results: &[I64], doc: "boot-time clock in ns (counts suspend) (v2)" },
     HostFn { name: "probe_read_kernel", params: &[I32, I64, I32], results: &[I32], doc: "probe_read_kernel(dst, src, len): copy len (<= 4096) kernel bytes at src, without faulting; 0, -1 (EPERM: not a kprobe hook), -14 (EFAULT: dst zeroed) or -22 (v2)" },
+    HostFn { name: "map_push", params: &[I32, I32, I64], results: &[I32], doc: "map_push(map, value, flags): add value to a queue or stack (flags 0, or 2 = BPF_EXIST: replace the oldest when full) or a bloom filter (flags 0); 0 or -errno (-7 E2BIG: full, -22: not such a map) (v2)" },
+    HostFn { name: "map_pop", params: &[I32, I32], results: &[I32], doc: "map_pop(map, value): take the next value out of a queue (oldest) or stack (newest) into memory; 0, -2 (ENOENT: empty) or -errno (v2)" },
+    HostFn { name: "map_peek", params: &[I32, I32], results: &[I32], doc: "map_peek(map, value): a queue's or stack's next value into memory without taking it; for a bloom filter, whether value may be in it: 0 (maybe) or -2 (ENOENT: certainly not) (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -184,6 +187,9 @@ pub mod id {
     pub const PRANDOM_U32: u32 = 17;
     pub const KTIME_BOOT_NS: u32 = 18;
     pub const PROBE_READ_KERNEL: u32 = 19;
+    pub const MAP_PUSH: u32 = 20;
+    pub const MAP_POP: u32 = 21;
+    pub const MAP_PEEK: u32 = 22;
 }
 
 /// The ABI version that introduced host function `id` (1 or 2), 0 for an unknown id.
@@ -305,6 +311,7 @@ fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
     match id {
         id::PKT_READ | id::PKT_WRITE => len(2) / BYTES_PER_FUEL,
         id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => MAP_OP_FUEL,
+        id::MAP_PUSH | id::MAP_POP | id::MAP_PEEK => MAP_OP_FUEL,
         id::TRACE => TRACE_FUEL.saturating_add(len(1) / BYTES_PER_FUEL),
         id::PROBE_READ_KERNEL => PROBE_READ_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
         _ => 0,
@@ -313,7 +320,7 @@ fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
 
 /// Bytes a host function may copy per unit of fuel (the engine's bulk-memory rate).
 pub const BYTES_PER_FUEL: u64 = 64;
-/// Fuel of one map lookup, update or delete.
+/// Fuel of one map lookup, update, delete, push, pop or peek.
 pub const MAP_OP_FUEL: u64 = 16;
 /// Fuel of one trace call (formatting and the rate limiter), plus its bytes.
 pub const TRACE_FUEL: u64 = 16;
@@ -380,6 +387,16 @@ pub trait HookEnv {
     /// without faulting: 0, `-EPERM` where the hook may not read kernel memory, `-EFAULT` (with
     /// `dst` zeroed) where the memory is not there.
     fn probe_read_kernel(&mut self, dst: &mut [u8], src: u64) -> i32;
+    /// Adds `value` (exactly value_size bytes) to queue, stack or bloom filter map `idx`:
+    /// 0 or -errno (-EINVAL for any other map type).
+    fn map_push(&mut self, idx: u32, value: &[u8], flags: u64) -> i32;
+    /// Takes the next value of queue or stack map `idx` into `value`: 0 or -errno (-ENOENT
+    /// when empty, -EINVAL for any other map type).
+    fn map_pop(&mut self, idx: u32, value: &mut [u8]) -> i32;
+    /// Queue or stack map `idx`: copies the next value into `value` without taking it. Bloom
+    /// filter: tests `value` (read, not written), 0 if it may be present, -ENOENT if not.
+    /// -EINVAL for any other map type.
+    fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32;
 }
 
 /// Argument `i` of a host call, an i32 in its value-stack slot.
@@ -668,6 +685,34 @@ pub fn dispatch_slots<E: HookEnv>(
             let r = mem_range(mem, ptr, n)?;
             let dst = mem.get_mut(r).ok_or(Trap::MemoryOutOfBounds)?;
             let rc = env.probe_read_kernel(dst, src);
+            ret_i32(slots, rc)
+        }
+        id::MAP_PUSH | id::MAP_POP | id::MAP_PEEK => {
+            let map = arg_i32(slots, 0)?;
+            let value_ptr = arg_i32(slots, 1)?;
+            let Some((_, vs)) = u32::try_from(map).ok().and_then(|m| env.map_sizes(m)) else {
+                return ret_i32(slots, -errno::EINVAL);
+            };
+            if vs > MAX_MAP_ENTRY {
+                return ret_i32(slots, -errno::EINVAL);
+            }
+            let map = map as u32;
+            let vr = mem_range(mem, value_ptr, vs)?;
+            let rc = match id {
+                id::MAP_PUSH => {
+                    let flags = arg_i64(slots, 2)? as u64;
+                    let v = mem.get(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_push(map, v, flags)
+                }
+                id::MAP_POP => {
+                    let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_pop(map, v)
+                }
+                _ => {
+                    let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                    env.map_peek(map, v)
+                }
+            };
             ret_i32(slots, rc)
         }
         _ => Err(Trap::Host(0)),
