@@ -25,7 +25,7 @@ use aya::programs::{
 use aya_obj::programs::XdpAttachType;
 use wasmhook_bpf_trampoline as tramp;
 use wasmhook_hook_abi::HookKind;
-use wasmhook_hook_abi::maps::{MapDecl, MapDecls};
+use wasmhook_hook_abi::maps::{MapDecl, MapDecls, MapType};
 
 use crate::bpf;
 use crate::dev::{self, Device};
@@ -152,7 +152,7 @@ fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
             "--map {}={}: the pinned map is type {} key {} value {}, but the hook declares {} key {} value {}",
             decl.name(),
             pin.display(),
-            ty,
+            MapType::from_u32(ty).map_or_else(|| ty.to_string(), |t| t.name().to_owned()),
             info.key_size(),
             info.value_size(),
             decl.map_type.name(),
@@ -224,7 +224,8 @@ pub fn load_trampoline(
                             decl.key_size,
                             decl.value_size,
                             decl.max_entries,
-                            0,
+                            // BPF_F_NO_PREALLOC for an lpm_trie (the kernel requires it)
+                            decl.map_type.create_flags(),
                         );
                         MapData::create(def, decl.name(), None).with_context(|| {
                             format!(

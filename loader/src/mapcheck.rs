@@ -212,11 +212,11 @@ pub fn check(fd: BorrowedFd<'_>, what: &str) -> anyhow::Result<String> {
     }
     let mut notes = Vec::new();
     if m.flags & RDONLY_PROG != 0 {
-        notes.push("read-only for programs (BPF_F_RDONLY_PROG): the hook's map_update/map_delete get -EPERM");
+        notes.push("read-only for programs (BPF_F_RDONLY_PROG): the hook's map_update/map_delete/map_push/map_pop get -EPERM");
     }
     if m.flags & WRONLY_PROG != 0 {
         notes
-            .push("write-only for programs (BPF_F_WRONLY_PROG): the hook's map_lookup gets -EPERM");
+            .push("write-only for programs (BPF_F_WRONLY_PROG): the hook's map_lookup/map_pop/map_peek get -EPERM");
     }
     Ok(if notes.is_empty() {
         String::new()
