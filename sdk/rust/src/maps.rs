@@ -40,6 +40,14 @@ pub enum MapType {
     LruHash = 9,
     /// `BPF_MAP_TYPE_LRU_PERCPU_HASH`
     LruPercpuHash = 10,
+    /// `BPF_MAP_TYPE_LPM_TRIE` (ABI v2): longest-prefix match on [`LpmKey`] keys.
+    LpmTrie = 11,
+    /// `BPF_MAP_TYPE_QUEUE` (ABI v2): FIFO, no keys.
+    Queue = 22,
+    /// `BPF_MAP_TYPE_STACK` (ABI v2): LIFO, no keys.
+    Stack = 23,
+    /// `BPF_MAP_TYPE_BLOOM_FILTER` (ABI v2): set membership with false positives, no keys.
+    BloomFilter = 30,
 }
 
 /// Flags for [`Map::update`].
@@ -97,9 +105,21 @@ impl MapDecl {
             );
             i += 1;
         }
+        let keyless = matches!(
+            map_type,
+            MapType::Queue | MapType::Stack | MapType::BloomFilter
+        );
         assert!(
-            key_size >= 1 && key_size <= crate::MAX_MAP_ENTRY,
+            !keyless || key_size == 0,
+            "queue, stack and bloom filter maps have no keys"
+        );
+        assert!(
+            keyless || (key_size >= 1 && key_size <= crate::MAX_MAP_ENTRY),
             "map key must be 1 to 256 bytes"
+        );
+        assert!(
+            !matches!(map_type, MapType::LpmTrie) || key_size >= 5,
+            "lpm_trie keys are a u32 prefix length and at least one byte of data"
         );
         assert!(
             value_size >= 1 && value_size <= crate::MAX_MAP_ENTRY,
@@ -264,6 +284,223 @@ impl<K: Pod, V: Pod> Map<K, V> {
     }
 }
 
+impl<K: Pod, V: Pod> Map<K, V> {
+    /// Key size the declaration of a map with this handle has.
+    pub const KEY_SIZE: usize = size_of::<K>();
+    /// Value size the declaration of a map with this handle has.
+    pub const VALUE_SIZE: usize = size_of::<V>();
+}
+
+fn rc_to_result(rc: i32) -> Result<(), MapError> {
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(MapError(-rc))
+    }
+}
+
+/// An lpm_trie key (ABI v2): a prefix length in bits and the data it applies to, most
+/// significant bit first, as the kernel's `struct bpf_lpm_trie_key_u8` (the prefix length in
+/// the host's byte order, little-endian on Wasm and x86). `LpmKey<[u8; 4]>` for IPv4,
+/// `LpmKey<[u8; 16]>` for IPv6.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub struct LpmKey<D> {
+    prefixlen: [u8; 4],
+    /// The data (address bytes in network order).
+    pub data: D,
+}
+
+// SAFETY: byte arrays only (alignment 1, so no padding), every bit pattern valid.
+unsafe impl<const N: usize> Pod for LpmKey<[u8; N]> {}
+
+impl<const N: usize> LpmKey<[u8; N]> {
+    /// The key for the first `prefixlen` bits of `data` (`10.0.0.0/8`: `new(8, [10, 0, 0, 0])`).
+    pub const fn new(prefixlen: u32, data: [u8; N]) -> Self {
+        LpmKey {
+            prefixlen: prefixlen.to_le_bytes(),
+            data,
+        }
+    }
+    /// The key for looking `data` up: its full length as the prefix.
+    pub const fn exact(data: [u8; N]) -> Self {
+        Self::new(N as u32 * 8, data)
+    }
+    /// The prefix length in bits.
+    pub const fn prefixlen(&self) -> u32 {
+        u32::from_le_bytes(self.prefixlen)
+    }
+}
+
+/// A handle to an lpm_trie map (ABI v2) with keys `K` (an [`LpmKey`]) and values `V`. Made by
+/// [`crate::maps!`] from `name: LpmTrie<LpmKey<[u8; 4]>, V> [N]`.
+#[derive(Debug)]
+pub struct LpmTrie<K: Pod, V: Pod>(Map<K, V>);
+
+impl<K: Pod, V: Pod> Clone for LpmTrie<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K: Pod, V: Pod> Copy for LpmTrie<K, V> {}
+
+impl<K: Pod, V: Pod> LpmTrie<K, V> {
+    /// Key size of the declaration.
+    pub const KEY_SIZE: usize = size_of::<K>();
+    /// Value size of the declaration.
+    pub const VALUE_SIZE: usize = size_of::<V>();
+
+    /// A handle to map `index`.
+    pub const fn new(index: u32) -> Self {
+        assert!(
+            size_of::<K>() >= 5,
+            "an lpm_trie key is a u32 prefix length and data"
+        );
+        LpmTrie(Map::new(index))
+    }
+    /// The map index passed to the host.
+    pub const fn index(&self) -> u32 {
+        self.0.index()
+    }
+    /// The value of the longest stored prefix that matches `key` (usually
+    /// [`LpmKey::exact`] of an address).
+    pub fn lookup(&self, key: &K) -> Option<V> {
+        self.0.lookup(key)
+    }
+    /// Stores `value` for the prefix `key`.
+    pub fn insert(&self, key: &K, value: &V) -> Result<(), MapError> {
+        self.0.set(key, value)
+    }
+    /// Stores `value` for the prefix `key` with BPF update flags.
+    pub fn update(&self, key: &K, value: &V, flags: UpdateFlags) -> Result<(), MapError> {
+        self.0.update(key, value, flags)
+    }
+    /// Removes the prefix `key` (exactly that prefix).
+    pub fn delete(&self, key: &K) -> Result<(), MapError> {
+        self.0.delete(key)
+    }
+}
+
+macro_rules! keyless {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name<V: Pod> {
+            index: u32,
+            _v: PhantomData<fn(V) -> V>,
+        }
+
+        impl<V: Pod> Clone for $name<V> {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+        impl<V: Pod> Copy for $name<V> {}
+
+        impl<V: Pod> $name<V> {
+            /// Key size of the declaration: none.
+            pub const KEY_SIZE: usize = 0;
+            /// Value size of the declaration.
+            pub const VALUE_SIZE: usize = size_of::<V>();
+
+            /// A handle to map `index`.
+            pub const fn new(index: u32) -> Self {
+                assert!(
+                    index < crate::MAX_MAPS as u32,
+                    "map index must be 0, 1 or 2"
+                );
+                assert!(
+                    size_of::<V>() >= 1 && size_of::<V>() <= crate::MAX_MAP_ENTRY,
+                    "value must be 1 to 256 bytes"
+                );
+                $name {
+                    index,
+                    _v: PhantomData,
+                }
+            }
+            /// The map index passed to the host.
+            pub const fn index(&self) -> u32 {
+                self.index
+            }
+            fn push_flags(&self, value: &V, flags: i64) -> Result<(), MapError> {
+                // SAFETY: `value` is size_of::<V>() readable bytes, the map's value size.
+                let rc = unsafe {
+                    sys::map_push(self.index as i32, (value as *const V).cast(), flags)
+                };
+                rc_to_result(rc)
+            }
+        }
+    };
+}
+
+keyless!(
+    /// A handle to a queue map (ABI v2): FIFO of `V`. Made by [`crate::maps!`] from
+    /// `name: Queue<V> [N]`; user space reads it with `bpftool map dequeue`.
+    Queue
+);
+keyless!(
+    /// A handle to a stack map (ABI v2): LIFO of `V`. Made by [`crate::maps!`] from
+    /// `name: Stack<V> [N]`.
+    Stack
+);
+keyless!(
+    /// A handle to a bloom filter map (ABI v2): a set of `V` that may answer "maybe" for a
+    /// value never added, never "no" for one that was. Made by [`crate::maps!`] from
+    /// `name: BloomFilter<V> [N]`; user space adds with `bpftool map push`.
+    BloomFilter
+);
+
+macro_rules! queue_like {
+    ($name:ident, $what:literal) => {
+        impl<V: Pod> $name<V> {
+            fn take(&self, pop: bool) -> Option<V> {
+                let mut v = MaybeUninit::<V>::uninit();
+                // SAFETY: `v` is size_of::<V>() writable bytes, the map's value size.
+                let rc = unsafe {
+                    if pop {
+                        sys::map_pop(self.index as i32, v.as_mut_ptr().cast())
+                    } else {
+                        sys::map_peek(self.index as i32, v.as_mut_ptr().cast())
+                    }
+                };
+                // SAFETY: rc == 0: the host wrote all of `v`; `V: Pod` accepts any bytes.
+                (rc == 0).then(|| unsafe { v.assume_init() })
+            }
+            #[doc = concat!("Adds `value`; `Err(MapError(7))` (E2BIG) when the ", $what, " is full.")]
+            pub fn push(&self, value: &V) -> Result<(), MapError> {
+                self.push_flags(value, 0)
+            }
+            #[doc = concat!("Adds `value`, dropping the oldest value when the ", $what, " is full (`BPF_EXIST`).")]
+            pub fn push_overwrite(&self, value: &V) -> Result<(), MapError> {
+                self.push_flags(value, 2)
+            }
+            /// Takes the next value out, if any.
+            pub fn pop(&self) -> Option<V> {
+                self.take(true)
+            }
+            /// The next value, left in place.
+            pub fn peek(&self) -> Option<V> {
+                self.take(false)
+            }
+        }
+    };
+}
+queue_like!(Queue, "queue");
+queue_like!(Stack, "stack");
+
+impl<V: Pod> BloomFilter<V> {
+    /// Adds `value`.
+    pub fn insert(&self, value: &V) -> Result<(), MapError> {
+        self.push_flags(value, 0)
+    }
+    /// `false` if `value` was certainly never added; `true` if it may have been.
+    pub fn contains(&self, value: &V) -> bool {
+        let mut v = *value;
+        // SAFETY: `v` is size_of::<V>() bytes; a bloom filter's peek only reads them.
+        unsafe { sys::map_peek(self.index as i32, (&mut v as *mut V).cast()) == 0 }
+    }
+}
+
 macro_rules! counter {
     ($($t:ty),*) => { $(
         impl<K: Pod> Map<K, $t> {
@@ -290,8 +527,26 @@ counter!(u32, u64);
 /// }
 /// assert_eq!(counts.index(), 1);
 /// ```
-/// Map types: `Hash`, `Array`, `PercpuHash`, `PercpuArray`, `LruHash`, `LruPercpuHash`. Names,
+/// Map types: `Hash`, `Array`, `PercpuHash`, `PercpuArray`, `LruHash`, `LruPercpuHash` (typed
+/// [`Map`] handles), and, ABI v2, `LpmTrie<LpmKey<D>, V>` ([`LpmTrie`]) and the keyless
+/// `Queue<V>`, `Stack<V>`, `BloomFilter<V>` ([`Queue`], [`Stack`], [`BloomFilter`]). Names,
 /// sizes and the count (at most 3) are checked at compile time. Use it once per hook.
+///
+/// ```
+/// use wasmhook_sdk::LpmKey;
+/// wasmhook_sdk::maps! {
+///     cidrs: LpmTrie<LpmKey<[u8; 4]>, u32> [64];
+///     events: Queue<[u8; 8]> [128];
+///     seen: BloomFilter<u32> [1024];
+/// }
+/// assert_eq!(seen.index(), 2);
+/// let _ = (cidrs.lookup(&LpmKey::exact([10, 1, 2, 3])), events.pop());
+/// ```
+/// A queue has no key type:
+/// ```compile_fail
+/// wasmhook_sdk::maps! { q: Queue<u32, u64> [4]; }
+/// # fn main() { let _ = q; }
+/// ```
 ///
 /// Array maps are indexed by `u32`:
 /// ```compile_fail
@@ -315,36 +570,48 @@ counter!(u32, u64);
 /// ```
 #[macro_export]
 macro_rules! maps {
-    ($($(#[$m:meta])* $vis:vis $name:ident : $kind:ident < $k:ty , $v:ty > [ $n:expr ]);* $(;)?) => {
+    ($($(#[$m:meta])* $vis:vis $name:ident : $kind:ident < $($t:ty),+ > [ $n:expr ]);* $(;)?) => {
         const __WASMHOOK_MAP_DECLS: &[$crate::MapDecl] = &[$(
             $crate::MapDecl::new(
                 stringify!($name),
                 $crate::MapType::$kind,
-                ::core::mem::size_of::<$k>(),
-                ::core::mem::size_of::<$v>(),
+                <$crate::__map_handle!($kind; $($t),+)>::KEY_SIZE,
+                <$crate::__map_handle!($kind; $($t),+)>::VALUE_SIZE,
                 $n,
             )
         ),*];
 
-        /// The `wasmhook.maps` custom section (Hook ABI v1 map declarations).
+        /// The `wasmhook.maps` custom section (Hook ABI map declarations).
         // Not `#[used]`: on wasm32 that would also keep a copy in the data segment.
         #[cfg_attr(target_arch = "wasm32", unsafe(link_section = "wasmhook.maps"))]
         #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
         static __WASMHOOK_MAPS: [u8; $crate::maps_section_len(__WASMHOOK_MAP_DECLS)] =
             $crate::maps_section(__WASMHOOK_MAP_DECLS);
 
-        $crate::__map_handles!(0u32; $($(#[$m])* $vis $name : $k , $v ;)*);
+        $crate::__map_handles!(0u32; $($(#[$m])* $vis $name : $crate::__map_handle!($kind; $($t),+) ;)*);
     };
+}
+
+/// The handle type for a map kind in [`maps!`]: [`Map`] for the keyed types, [`LpmTrie`],
+/// [`Queue`], [`Stack`], [`BloomFilter`].
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __map_handle {
+    (LpmTrie; $k:ty, $v:ty) => { $crate::LpmTrie<$k, $v> };
+    (Queue; $v:ty) => { $crate::Queue<$v> };
+    (Stack; $v:ty) => { $crate::Stack<$v> };
+    (BloomFilter; $v:ty) => { $crate::BloomFilter<$v> };
+    ($kind:ident; $k:ty, $v:ty) => { $crate::Map<$k, $v> };
 }
 
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __map_handles {
     ($idx:expr;) => {};
-    ($idx:expr; $(#[$m:meta])* $vis:vis $name:ident : $k:ty , $v:ty ; $($rest:tt)*) => {
+    ($idx:expr; $(#[$m:meta])* $vis:vis $name:ident : $h:ty ; $($rest:tt)*) => {
         $(#[$m])*
         #[allow(non_upper_case_globals)]
-        $vis const $name: $crate::Map<$k, $v> = $crate::Map::new($idx);
+        $vis const $name: $h = <$h>::new($idx);
         $crate::__map_handles!($idx + 1u32; $($rest)*);
     };
 }

@@ -19,8 +19,12 @@ pub struct MockMap {
     pub key_size: usize,
     /// Value size in bytes.
     pub value_size: usize,
-    /// The entries.
+    /// The entries (a queue's, stack's or bloom filter's: empty keys, oldest first).
     pub entries: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Acts as a stack: `map_pop`/`map_peek` take the newest entry (else the oldest).
+    pub lifo: bool,
+    /// Acts as a bloom filter: `map_peek` tests membership, `map_pop` is -EINVAL.
+    pub bloom: bool,
 }
 
 impl MockMap {
@@ -39,6 +43,34 @@ impl MockMap {
                 0
             }
         }
+    }
+    pub(crate) fn push(&mut self, v: &[u8], flags: u64) -> i32 {
+        if flags > 2 || (self.bloom && flags != 0) {
+            return -22;
+        }
+        self.entries.push((Vec::new(), v.to_vec()));
+        0
+    }
+    pub(crate) fn pop_or_peek(&mut self, out: &mut [u8], pop: bool) -> i32 {
+        if self.bloom {
+            return match (pop, self.entries.iter().any(|(_, v)| v == out)) {
+                (true, _) => -22,
+                (false, true) => 0,
+                (false, false) => -2,
+            };
+        }
+        let Some(i) = (if self.lifo {
+            self.entries.len().checked_sub(1)
+        } else {
+            (!self.entries.is_empty()).then_some(0)
+        }) else {
+            return -2;
+        };
+        out.copy_from_slice(&self.entries[i].1);
+        if pop {
+            self.entries.remove(i);
+        }
+        0
     }
     pub(crate) fn delete(&mut self, k: &[u8]) -> i32 {
         match self.entries.iter().position(|(ek, _)| ek == k) {
@@ -121,7 +153,7 @@ pub fn reset(packet: &[u8], maps: &[(usize, usize)]) {
                 .map(|&(key_size, value_size)| MockMap {
                     key_size,
                     value_size,
-                    entries: Vec::new(),
+                    ..MockMap::default()
                 })
                 .collect(),
             ..MockEnv::default()

@@ -48,6 +48,13 @@ extern "C" {
     pub fn ktime_boot_ns() -> i64;
     /// v2: copies `len` (1..=4096) kernel bytes at `src` into `dst` without faulting; 0 or -errno.
     pub fn probe_read_kernel(dst: *mut u8, src: i64, len: i32) -> i32;
+    /// v2: adds `value` to a queue, stack or bloom filter map; 0 or -errno.
+    pub fn map_push(map: i32, value: *const u8, flags: i64) -> i32;
+    /// v2: takes a queue's oldest or a stack's newest value into `value`; 0, -2 or -errno.
+    pub fn map_pop(map: i32, value: *mut u8) -> i32;
+    /// v2: a queue's/stack's next value into `value`; for a bloom filter 0 if `value` may be
+    /// in it, -2 if not.
+    pub fn map_peek(map: i32, value: *mut u8) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -194,6 +201,57 @@ mod host {
         #[cfg(not(any(test, feature = "mock")))]
         {
             let _ = (map, key);
+            -22
+        }
+    }
+    /// v2: adds `value` to a queue, stack or bloom filter map; 0 or -errno.
+    pub unsafe fn map_push(map: i32, value: *const u8, flags: i64) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            let Some(mp) = e.maps.get_mut(map as usize) else {
+                return -22;
+            };
+            // SAFETY: the caller passes value_size readable bytes at `value`.
+            let v = unsafe { core::slice::from_raw_parts(value, mp.value_size) };
+            mp.push(v, flags as u64)
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (map, value, flags);
+            -22
+        }
+    }
+    /// v2: takes the next value of a queue or stack into `value`; 0, -2 or -errno.
+    pub unsafe fn map_pop(map: i32, value: *mut u8) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            let Some(mp) = e.maps.get_mut(map as usize) else {
+                return -22;
+            };
+            // SAFETY: the caller passes value_size writable bytes at `value`.
+            let v = unsafe { core::slice::from_raw_parts_mut(value, mp.value_size) };
+            mp.pop_or_peek(v, true)
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (map, value);
+            -22
+        }
+    }
+    /// v2: peeks at a queue's or stack's next value, or tests a bloom filter; 0, -2 or -errno.
+    pub unsafe fn map_peek(map: i32, value: *mut u8) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            let Some(mp) = e.maps.get_mut(map as usize) else {
+                return -22;
+            };
+            // SAFETY: the caller passes value_size readable and writable bytes at `value`.
+            let v = unsafe { core::slice::from_raw_parts_mut(value, mp.value_size) };
+            mp.pop_or_peek(v, false)
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (map, value);
             -22
         }
     }

@@ -231,3 +231,60 @@ fn v2_task_and_kernel_reads() {
     assert_eq!(probe_read_kernel(&mut big, base), Err(ReadError::BadLength));
     assert_eq!(probe_read_kernel(&mut [], base), Err(ReadError::BadLength));
 }
+
+mod v2_maps {
+    use crate::LpmKey;
+
+    crate::maps! {
+        cidrs: LpmTrie<LpmKey<[u8; 4]>, u32> [16];
+        events: Queue<[u8; 8]> [4];
+        seen: BloomFilter<u32> [64];
+    }
+
+    #[test]
+    fn declarations_of_the_v2_types() {
+        let d = __WASMHOOK_MAP_DECLS;
+        assert_eq!(
+            (d[0].map_type, d[0].key_size, d[0].value_size),
+            (crate::MapType::LpmTrie, 8, 4)
+        );
+        assert_eq!(
+            (d[1].map_type, d[1].key_size, d[1].value_size),
+            (crate::MapType::Queue, 0, 8)
+        );
+        assert_eq!(
+            (d[2].map_type, d[2].key_size),
+            (crate::MapType::BloomFilter, 0)
+        );
+        // the section the kernel-side parser reads: lpm_trie is type 11
+        assert_eq!(
+            &__WASMHOOK_MAPS[2 + 1 + 5..2 + 1 + 5 + 8],
+            &[11, 0, 0, 0, 8, 0, 0, 0]
+        );
+        let k = crate::LpmKey::new(8, [10, 0, 0, 0]);
+        assert_eq!(k.prefixlen(), 8);
+        assert_eq!(core::mem::size_of_val(&k), 8);
+        assert_eq!(crate::LpmKey::exact([1u8; 16]).prefixlen(), 128);
+        assert_eq!(cidrs.index(), 0);
+    }
+
+    #[test]
+    fn queue_stack_and_bloom_filter_on_the_mock() {
+        crate::mock::reset(&[], &[(8, 4), (0, 8), (0, 4)]);
+        crate::mock::with(|e| e.maps[2].bloom = true);
+        assert_eq!(events.pop(), None);
+        for i in 1u8..=3 {
+            events.push(&[i; 8]).unwrap();
+        }
+        assert_eq!(events.peek(), Some([1; 8]));
+        assert_eq!(events.pop(), Some([1; 8]), "FIFO");
+        assert_eq!(events.pop(), Some([2; 8]));
+        crate::mock::with(|e| e.maps[1].lifo = true);
+        events.push(&[9; 8]).unwrap();
+        assert_eq!(events.pop(), Some([9; 8]), "as a stack: LIFO");
+        assert!(!seen.contains(&7));
+        seen.insert(&7).unwrap();
+        assert!(seen.contains(&7));
+        assert!(!seen.contains(&8));
+    }
+}
