@@ -75,8 +75,14 @@ pub struct ImportInfo {
     pub ty: String,
 }
 
-/// The Hook ABI version a module needs: 2 if it imports any v2 host function, else 1.
+/// The Hook ABI version a module needs: 2 if it imports any v2 host function or declares a v2
+/// map type, else 1.
 pub fn abi_version(r: &Report) -> u32 {
+    let maps = r
+        .maps
+        .iter()
+        .flat_map(|d| d.iter())
+        .map(|m| m.map_type.since());
     r.imports
         .iter()
         .filter(|i| i.module == IMPORT_MODULE)
@@ -86,6 +92,7 @@ pub fn abi_version(r: &Report) -> u32 {
                 .position(|f| f.name == i.name)
                 .map(|id| wasmhook_hook_abi::since(id as u32))
         })
+        .chain(maps)
         .max()
         .unwrap_or(1)
         .max(1)
