@@ -248,6 +248,13 @@ if [ -f /trace-tests.sh ]; then
 	rmmod wasmhook 2>/dev/null
 fi
 
+# Map-type tests (lpm_trie, queue, stack, bloom filter: Hook ABI v2), on the attach tests' veth.
+if [ -f /maptypes-tests.sh ] && [ -f /attach-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /maptypes-tests.sh
+	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+fi
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi

@@ -1,5 +1,5 @@
 ;; A start function that calls every host function. It runs at LOAD, in process context, with no
-;; packet, registers or maps: maps answer -EINVAL, kprobe_arg and kprobe_ret 0, the packet is
+;; packet, registers or maps: maps answer -EINVAL (map_push/pop/peek too), kprobe_arg and kprobe_ret 0, the packet is
 ;; empty, probe_read_kernel -EPERM (buffer zeroed); the task helpers describe the loading process
 ;; (a pid, a name). $ok records that; the XDP entry returns PASS if the start function saw exactly
 ;; that, else DROP.
@@ -21,6 +21,9 @@
   (import "wasmhook" "prandom_u32" (func $rand (result i32)))
   (import "wasmhook" "ktime_boot_ns" (func $boot (result i64)))
   (import "wasmhook" "probe_read_kernel" (func $read (param i32 i64 i32) (result i32)))
+  (import "wasmhook" "map_push" (func $push (param i32 i32 i64) (result i32)))
+  (import "wasmhook" "map_pop" (func $pop (param i32 i32) (result i32)))
+  (import "wasmhook" "map_peek" (func $peek (param i32 i32) (result i32)))
   (memory 1)
   (data (i32.const 256) "start function ran")
   (global $ok (mut i32) (i32.const 0))
@@ -50,6 +53,11 @@
           (i32.and (i32.gt_s (call $comm (i32.const 32) (i32.const 16)) (i32.const 0))
                    (i32.and (i64.ne (call $pid_tgid) (i64.const 0))
                             (i64.ne (call $boot) (i64.const 0)))))))
+    (global.set $ok
+      (i32.and (global.get $ok)
+        (i32.and (i32.eq (call $push (i32.const 0) (i32.const 0) (i64.const 0)) (i32.const -22))
+                 (i32.and (i32.eq (call $pop (i32.const 1) (i32.const 0)) (i32.const -22))
+                          (i32.eq (call $peek (i32.const 2) (i32.const 0)) (i32.const -22))))))
     (call $trace (i32.const 256) (i32.const 18)))
   (start $start)
   (func (export "xdp") (param i32) (result i32)
