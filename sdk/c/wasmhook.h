@@ -36,6 +36,12 @@ enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2 };
 #define WH_MAP_PERCPU_ARRAY 6
 #define WH_MAP_LRU_HASH 9
 #define WH_MAP_LRU_PERCPU_HASH 10
+/* ABI v2: key_size = 4 + data bytes (struct wh_lpm_key4 for IPv4: 8) */
+#define WH_MAP_LPM_TRIE 11
+/* ABI v2, no keys (key_size 0): wh_map_push/pop/peek */
+#define WH_MAP_QUEUE 22
+#define WH_MAP_STACK 23
+#define WH_MAP_BLOOM_FILTER 30
 
 /* map_update flags */
 #define WH_ANY 0
@@ -73,6 +79,20 @@ WH_IMPORT(ktime_boot_ns) wh_i64 wh_ktime_boot_ns(void);
 /* Copies len (1..4096) kernel bytes at src into dst without faulting; kprobe hooks only.
  * 0, WH_EPERM (not a kprobe hook), WH_EFAULT (nothing there; dst zeroed) or WH_EINVAL. */
 WH_IMPORT(probe_read_kernel) wh_i32 wh_probe_read_kernel(void *dst, wh_i64 src, wh_i32 len);
+/* Queue, stack, bloom filter maps (value = the map's value size). push: flags WH_ANY, or for a
+ * queue/stack WH_EXIST (replace the oldest when full); 0, -7 (full) or WH_EINVAL. pop: a queue's
+ * oldest / a stack's newest value into value; 0 or WH_ENOENT (empty). peek: queue/stack as pop
+ * without taking it; bloom filter: 0 if value may be in it, WH_ENOENT if certainly not. */
+WH_IMPORT(map_push) wh_i32 wh_map_push(wh_i32 map, const void *value, wh_i64 flags);
+WH_IMPORT(map_pop) wh_i32 wh_map_pop(wh_i32 map, void *value);
+WH_IMPORT(map_peek) wh_i32 wh_map_peek(wh_i32 map, void *value);
+
+/* An IPv4 lpm_trie key: prefix length in bits (host order), address in network order. Look an
+ * address up with prefixlen 32. */
+struct wh_lpm_key4 {
+	unsigned int prefixlen;
+	unsigned char addr[4];
+};
 
 #define WH_EPERM (-1)
 #define WH_ENOENT (-2)
@@ -103,7 +123,8 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
  * X(name, type, key_size, value_size, max_entries): map i (0..2) is the i-th entry and `name`
  * becomes an enum constant equal to i, for wh_map_*(). Names: 1-15 of [A-Za-z0-9_]; sizes 1-256
  * given as integer literals or simple arithmetic (not sizeof: they also go to the assembler);
- * array maps need key_size 4. Checked at compile time with _Static_assert.
+ * array maps need key_size 4, lpm_trie maps 5-256, queue/stack/bloom filter maps 0 (ABI v2).
+ * Checked at compile time with _Static_assert.
  *
  * The section is written with top-level asm, because clang puts section("...") data into the data
  * segment on wasm; `.custom_section.NAME` asm sections become Wasm custom sections in wasm-ld.
@@ -116,9 +137,14 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
 #define WH__COUNT(name, type, k, v, e) "+1"
 #define WH__CHECK(name, type, k, v, e)                                                           \
 	_Static_assert(sizeof(#name) - 1 >= 1 && sizeof(#name) - 1 <= 15, "map name must be 1-15 bytes"); \
-	_Static_assert((k) >= 1 && (k) <= 256 && (v) >= 1 && (v) <= 256, "map key/value sizes 1-256"); \
+	_Static_assert((v) >= 1 && (v) <= 256, "map value size 1-256");                           \
+	_Static_assert(((type) == WH_MAP_QUEUE || (type) == WH_MAP_STACK ||                       \
+			(type) == WH_MAP_BLOOM_FILTER) ? (k) == 0 : ((k) >= 1 && (k) <= 256),      \
+		       "map key size 1-256 (queue, stack, bloom filter: 0)");                     \
 	_Static_assert(((type) != WH_MAP_ARRAY && (type) != WH_MAP_PERCPU_ARRAY) || (k) == 4,    \
 		       "array maps need 4-byte keys");                                           \
+	_Static_assert((type) != WH_MAP_LPM_TRIE || (k) >= 5,                                    \
+		       "lpm_trie keys: u32 prefixlen + at least 1 data byte");                    \
 	_Static_assert((e) >= 1, "max_entries >= 1");
 #define WH__ASM(name, type, k, v, e)                                                             \
 	".int8 2f-1f\n1: .ascii \"" #name "\"\n2: .int32 " WH__XSTR(type) "\n.int32 " WH__XSTR(k)    \
