@@ -203,7 +203,12 @@ impl abi::HookEnv for PacketEnv<'_> {
             _ => return -abi::errno::EINVAL,
         }
         if !exists && m.len() >= d.max_entries as usize {
-            return -7; // E2BIG
+            // a full lpm_trie says ENOSPC, the hash maps E2BIG
+            return if d.map_type == MapType::LpmTrie {
+                -28
+            } else {
+                -7
+            };
         }
         m.insert(key, value.to_vec());
         0
