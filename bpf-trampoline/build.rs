@@ -11,7 +11,7 @@ fn main() {
     let clang = std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang".to_owned());
     println!("cargo:rerun-if-changed=trampoline.h");
     println!("cargo:rerun-if-env-changed=BPF_CLANG");
-    for name in ["wasm_xdp", "wasm_kprobe"] {
+    for name in ["wasm_xdp", "wasm_kprobe", "wasm_kretprobe", "wasm_tc"] {
         let c = src.join(format!("{name}.bpf.c"));
         println!("cargo:rerun-if-changed={}", c.display());
         let status = Command::new(&clang)

@@ -23,6 +23,8 @@ static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)BPF_FU
 
 extern int wasmhook_xdp(struct xdp_md *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
+extern int wasmhook_kretprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
+extern int wasmhook_tc(struct __sk_buff *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

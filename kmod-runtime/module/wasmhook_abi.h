@@ -14,9 +14,12 @@
 /* HookKind::to_u32() */
 #define WH_HOOK_XDP 1
 #define WH_HOOK_KPROBE 2
+#define WH_HOOK_TC 3
 /* wasmhook_rs_run() flags */
 #define WH_RUN_TIMED 1	/* measure the run (kernel.bpf_stats_enabled) */
 #define WH_RUN_NESTED 2	/* another run is in progress on this CPU: refuse, count as busy */
+/* wh_hook_ctx flags */
+#define WH_CTX_RETPROBE 1	/* a kretprobe: the registers are those at the function's return */
 
 #ifdef __KERNEL__
 #include <linux/types.h>
@@ -42,6 +45,15 @@ int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 			  const void *value, u32 vlen, u64 flags);
 int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen);
 u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n);
+u64 wasmhook_c_kprobe_ret(struct wh_hook_ctx *ctx);
+u64 wasmhook_c_pid_tgid(void);
+u64 wasmhook_c_uid_gid(void);
+void wasmhook_c_comm(u8 *buf);
+u32 wasmhook_c_cpu_id(void);
+u32 wasmhook_c_prandom_u32(void);
+u64 wasmhook_c_ktime_boot_ns(void);
+int wasmhook_c_probe_read_kernel(struct wh_hook_ctx *ctx, u8 *dst, u32 len, u64 src);
+int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx);
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
 int wasmhook_c_register(void);
 

@@ -6,7 +6,7 @@
  * Rust code gets no BTF, and a kfunc needs a BTF FUNC, so the kfuncs live here and call into the
  * Rust module (wasmhook_main.rs) through `wasmhook_rs_run()`. Rust owns module_init and calls
  * wasmhook_c_register() from it. Userspace never calls anything here directly: BPF trampolines
- * (bpf-trampoline/) call wasmhook_xdp()/wasmhook_kprobe() with a slot id that /dev/wasmhook
+ * (bpf-trampoline/) call wasmhook_xdp()/wasmhook_kprobe()/wasmhook_tc() with a slot id that /dev/wasmhook
  * returned from its LOAD ioctl.
  */
 #include <linux/bpf.h>
@@ -20,20 +20,34 @@
 #include <linux/module.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
+#include <linux/prandom.h>
 #include <linux/ptrace.h>
+#include <linux/sched.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/rcupdate.h>
 #include <linux/ratelimit.h>
+#include <linux/skbuff.h>
 #include <linux/timekeeping.h>
 #include <net/xdp.h>
+#include <linux/pkt_cls.h>
 
 #include "wasmhook_abi.h"
 
-/* The hook context handed to Rust for one run; Rust reads packet bytes and maps through it. */
+/*
+ * The hook context handed to Rust for one run; Rust reads packet bytes and maps through it.
+ * data..data_end: the XDP frame, or a tc skb's linear part (NULL in kprobes). @skb: the tc
+ * hook's skb (NULL otherwise), for wasmhook_c_skb_make_writable().
+ */
 struct wh_hook_ctx {
 	u8 *data;
 	u8 *data_end;
 	struct pt_regs *regs;
+	struct sk_buff *skb;
 	struct bpf_map *maps[WH_MAX_MAPS];
+	/* WH_CTX_* */
+	u32 flags;
 };
 
 /*
@@ -235,6 +249,112 @@ u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n)
 	return regs_get_kernel_argument(ctx->regs, n);
 }
 
+/* The probed function's return value, only in a kretprobe (at entry the register is garbage). */
+u64 wasmhook_c_kprobe_ret(struct wh_hook_ctx *ctx)
+{
+	if (!ctx || !ctx->regs || !(ctx->flags & WH_CTX_RETPROBE))
+		return 0;
+	return regs_return_value(ctx->regs);
+}
+
+/*
+ * The task helpers describe `current` in every context, as the eBPF helpers do: in XDP
+ * (softirq) and in a kprobe firing in an interrupt that is whichever task was interrupted (or
+ * ksoftirqd, or the idle task, pid 0), in the start function the loading process. None of them
+ * needs the hook context, so a NULL one is fine.
+ */
+u64 wasmhook_c_pid_tgid(void)
+{
+	struct task_struct *task = current;
+
+	return (u64)task->tgid << 32 | (u32)task->pid;
+}
+
+u64 wasmhook_c_uid_gid(void)
+{
+	kuid_t uid;
+	kgid_t gid;
+
+	current_uid_gid(&uid, &gid);
+	return (u64)from_kgid(&init_user_ns, gid) << 32 | from_kuid(&init_user_ns, uid);
+}
+
+/* current->comm, NUL-padded, into @buf of TASK_COMM_LEN bytes (as bpf_get_current_comm). */
+void wasmhook_c_comm(u8 *buf)
+{
+	strscpy_pad((char *)buf, current->comm, TASK_COMM_LEN);
+}
+
+u32 wasmhook_c_cpu_id(void)
+{
+	/* Runs have preemption off; the start function may migrate, which is harmless. */
+	return raw_smp_processor_id();
+}
+
+/* One prandom state per CPU, as bpf_get_prandom_u32 keeps (NMI-safe, no locks). */
+static DEFINE_PER_CPU(struct rnd_state, wh_rnd);
+
+u32 wasmhook_c_prandom_u32(void)
+{
+	u32 v;
+
+	v = prandom_u32_state(get_cpu_ptr(&wh_rnd));
+	put_cpu_ptr(&wh_rnd);
+	return v;
+}
+
+u64 wasmhook_c_ktime_boot_ns(void)
+{
+	return ktime_get_boot_fast_ns();
+}
+
+/*
+ * Copy @len kernel bytes at @src into @dst without faulting (bpf_probe_read_kernel):
+ * 0, -EPERM outside a kprobe run (no registers: XDP, the start function), -EFAULT with @dst
+ * zeroed if the memory is not there. Whether the slot may read at all (kprobe hook, CAP_PERFMON,
+ * no lockdown) was decided at LOAD; Rust passes only such runs here. @len is at most 4096.
+ */
+int wasmhook_c_probe_read_kernel(struct wh_hook_ctx *ctx, u8 *dst, u32 len, u64 src)
+{
+	long ret;
+
+	if (len > 4096)
+		return -EINVAL;
+	if (!ctx || !ctx->regs) {
+		memset(dst, 0, len);
+		return -EPERM;
+	}
+	ret = copy_from_kernel_nofault(dst, (const void *)(unsigned long)src, len);
+	if (ret < 0) {
+		memset(dst, 0, len);
+		return -EFAULT;
+	}
+	return 0;
+}
+
+/*
+ * Makes a tc hook's packet bytes writable before a hook that imports pkt_write runs, as the
+ * verifier's unclone prologue does for a tc BPF program with direct packet writes
+ * (bpf_unclone_prologue -> bpf_skb_pull_data(skb, 0)): a cloned skb (TCP keeps clones of what
+ * it sends, taps hold clones) shares its data with the clone, so its linear part is copied first
+ * (pskb_expand_head, GFP_ATOMIC: fine in softirq). The packet may move: data/data_end are
+ * refreshed. 0, or -errno (then nothing was written and the run must not start).
+ */
+int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx)
+{
+	struct sk_buff *skb = ctx ? ctx->skb : NULL;
+	int err;
+
+	if (!skb)
+		return -EINVAL;
+	err = skb_ensure_writable(skb, skb_headlen(skb));
+	if (err)
+		return err;
+	ctx->data = skb->data;
+	ctx->data_end = skb->data + skb_headlen(skb);
+	return 0;
+}
+
 #define WH_TRACE_MAX 128
 /* One budget per slot index: a chatty hook cannot silence the others' trace lines. */
 static struct ratelimit_state wh_trace_rs[WH_MAX_SLOTS];
@@ -314,6 +434,7 @@ __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *
 		.data = xdp->data,
 		.data_end = xdp->data_end,
 		.regs = NULL,
+		.skb = NULL,
 		.maps = { m0__map, m1__map, m2__map },
 	};
 
@@ -337,10 +458,65 @@ __bpf_kfunc int wasmhook_kprobe(struct pt_regs *ctx, u32 slot, void *m0__map, vo
 		.data = NULL,
 		.data_end = NULL,
 		.regs = ctx,
+		.skb = NULL,
 		.maps = { m0__map, m1__map, m2__map },
 	};
 
 	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0);
+}
+
+/**
+ * wasmhook_kretprobe - run the Wasm kprobe hook in slot @slot at a kretprobe: as
+ * wasmhook_kprobe, and the hook's kprobe_ret() is the probed function's return value.
+ * @ctx: the registers at the probed function's return.
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @m0__map: map the Wasm program sees as map 0.
+ * @m1__map: map 1.
+ * @m2__map: map 2.
+ *
+ * Return: the Wasm program's result, the slot's trap value on a trap, 0 if @slot is empty.
+ */
+__bpf_kfunc int wasmhook_kretprobe(struct pt_regs *ctx, u32 slot, void *m0__map, void *m1__map,
+				   void *m2__map)
+{
+	struct wh_hook_ctx hc = {
+		.data = NULL,
+		.data_end = NULL,
+		.regs = ctx,
+		.maps = { m0__map, m1__map, m2__map },
+		.flags = WH_CTX_RETPROBE,
+	};
+
+	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0);
+}
+
+/**
+ * wasmhook_tc - run the Wasm tc hook in slot @slot on this packet (tcx ingress or egress).
+ * @ctx: the tc context (really a struct sk_buff; skb->data is at the Ethernet header on
+ *       both directions: tcx pushes the MAC header back on ingress).
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @m0__map: map the Wasm program sees as map 0.
+ * @m1__map: map 1.
+ * @m2__map: map 2.
+ *
+ * The hook reads the skb's linear part (skb_headlen bytes); its entry argument is skb->len.
+ *
+ * Return: TC_ACT_OK or TC_ACT_SHOT; the slot's trap verdict if the Wasm program trapped or ran
+ * out of fuel; TC_ACT_OK if no tc program is loaded with id @slot.
+ */
+__bpf_kfunc int wasmhook_tc(struct __sk_buff *ctx, u32 slot, void *m0__map, void *m1__map,
+			    void *m2__map)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx;
+	struct wh_hook_ctx hc = {
+		.data = skb->data,
+		.data_end = skb->data + skb_headlen(skb),
+		.regs = NULL,
+		.skb = skb,
+		.maps = { m0__map, m1__map, m2__map },
+	};
+
+	return wh_run(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK);
 }
 
 __bpf_kfunc_end_defs();
@@ -351,7 +527,12 @@ BTF_KFUNCS_END(wasmhook_xdp_ids)
 
 BTF_KFUNCS_START(wasmhook_kprobe_ids)
 BTF_ID_FLAGS(func, wasmhook_kprobe)
+BTF_ID_FLAGS(func, wasmhook_kretprobe)
 BTF_KFUNCS_END(wasmhook_kprobe_ids)
+
+BTF_KFUNCS_START(wasmhook_tc_ids)
+BTF_ID_FLAGS(func, wasmhook_tc)
+BTF_KFUNCS_END(wasmhook_tc_ids)
 
 /* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */
 static int wasmhook_kprobe_filter(const struct bpf_prog *prog, u32 kfunc_id)
@@ -364,6 +545,11 @@ static int wasmhook_kprobe_filter(const struct bpf_prog *prog, u32 kfunc_id)
 static const struct btf_kfunc_id_set wasmhook_xdp_set = {
 	.owner = THIS_MODULE,
 	.set = &wasmhook_xdp_ids,
+};
+
+static const struct btf_kfunc_id_set wasmhook_tc_set = {
+	.owner = THIS_MODULE,
+	.set = &wasmhook_tc_ids,
 };
 
 static const struct btf_kfunc_id_set wasmhook_kprobe_set = {
@@ -379,7 +565,12 @@ int wasmhook_c_register(void)
 
 	for (i = 0; i < WH_MAX_SLOTS; i++)
 		ratelimit_state_init(&wh_trace_rs[i], 5 * HZ, 20);
+	prandom_seed_full_state(&wh_rnd);
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_XDP, &wasmhook_xdp_set);
+	if (ret)
+		return ret;
+	/* tc (sched_cls), attached through tcx links (or clsact, where the kernel has it). */
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_SCHED_CLS, &wasmhook_tc_set);
 	if (ret)
 		return ret;
 	return register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &wasmhook_kprobe_set);

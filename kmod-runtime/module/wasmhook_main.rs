@@ -4,8 +4,8 @@
 //!
 //! Userspace (`wasmload`) opens `/dev/wasmhook` and LOADs a Wasm binary with its settings; the
 //! module validates and compiles it here, in the kernel, with the wasmhook engine, instantiates it
-//! once per CPU and answers with a slot id. A BPF trampoline then calls the `wasmhook_xdp` or
-//! `wasmhook_kprobe` kfunc (C, `wasmhook_kfunc.c`) with that slot id; the kfunc calls
+//! once per CPU and answers with a slot id. A BPF trampoline then calls the `wasmhook_xdp`,
+//! `wasmhook_tc` or `wasmhook_kprobe` kfunc (C, `wasmhook_kfunc.c`) with that slot id; the kfunc calls
 //! [`wasmhook_rs_run`], which runs this CPU's instance under a fuel bound and returns its verdict.
 //! The hook path never allocates, sleeps, locks or panics.
 
@@ -31,13 +31,13 @@ mod engine;
 mod abi;
 
 use abi::{uapi, AbiImports, HookKind};
-use engine::{Instance, Limits, Module, Trap, Val, ValType};
+use engine::{Instance, Limits, Module, Trap, ValType};
 
 module! {
     type: WasmHookModule,
     name: "wasmhook",
     authors: ["wasmhook developers"],
-    description: "Runs WebAssembly hook programs for XDP and kprobes, called from eBPF via kfuncs",
+    description: "Runs WebAssembly hook programs for XDP, tc and kprobes, called from eBPF via kfuncs",
     license: "GPL",
     params: {
         max_mem_mb: u32 {
@@ -53,7 +53,10 @@ struct HookCtx {
     data: *mut u8,
     data_end: *mut u8,
     regs: *mut c_void,
+    /// The tc hook's `struct sk_buff` (NULL for other kinds); only C touches it.
+    skb: *mut c_void,
     maps: [*mut c_void; abi::MAX_MAPS as usize],
+    flags: u32,
 }
 
 extern "C" {
@@ -81,7 +84,16 @@ extern "C" {
     ) -> c_int;
     fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8, klen: u32) -> c_int;
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
+    fn wasmhook_c_skb_make_writable(ctx: *mut HookCtx) -> c_int;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
+    fn wasmhook_c_kprobe_ret(ctx: *mut HookCtx) -> u64;
+    fn wasmhook_c_pid_tgid() -> u64;
+    fn wasmhook_c_uid_gid() -> u64;
+    fn wasmhook_c_comm(buf: *mut u8);
+    fn wasmhook_c_cpu_id() -> u32;
+    fn wasmhook_c_prandom_u32() -> u32;
+    fn wasmhook_c_ktime_boot_ns() -> u64;
+    fn wasmhook_c_probe_read_kernel(ctx: *mut HookCtx, dst: *mut u8, len: u32, src: u64) -> c_int;
 }
 
 /// `pr_warn!` for ioctl refusals, rate-limited: whoever holds the fd must not flood the log.
@@ -191,12 +203,17 @@ struct Slot {
     /// Effective uid (initial namespace) of the file that loaded it: who may replace/unload it.
     owner: u32,
     hook: HookKind,
+    /// Whether `probe_read_kernel` may read: a kprobe hook whose loader had CAP_PERFMON (or
+    /// CAP_SYS_ADMIN) under no kernel lockdown of kernel reads, decided at LOAD.
+    read_kernel: bool,
     fuel: u64,
     on_trap: i32,
     mem_pages: u32,
     wasm_len: u32,
     name: [u8; uapi::NAME_LEN],
     entry: u32,
+    /// The module imports `pkt_write`: a tc run first makes the skb's linear part writable.
+    writes_packet: bool,
     module_bytes: usize,
     instance_bytes: usize,
     /// Dropped first: the instances borrow `module`.
@@ -221,10 +238,12 @@ fn len32(b: &[u8]) -> u32 {
     u32::try_from(b.len()).unwrap_or(u32::MAX)
 }
 
-/// The kernel side of Hook ABI v1: the packet, BPF maps and registers of one run.
+/// The kernel side of the Hook ABI: the packet, BPF maps and registers of one run.
 struct KernelEnv {
     ctx: *mut HookCtx,
     slot: u32,
+    /// [`Slot::read_kernel`]; false in the start function.
+    read_kernel: bool,
 }
 
 impl abi::HookEnv for KernelEnv {
@@ -285,9 +304,56 @@ impl abi::HookEnv for KernelEnv {
         // SAFETY: `ctx` is valid for the run; the C side checks for a NULL `regs` and `n`.
         unsafe { wasmhook_c_kprobe_arg(self.ctx, n) }
     }
+
+    fn kprobe_ret(&mut self) -> u64 {
+        // SAFETY: `ctx` is valid for the run or NULL; the C side checks both and the flag.
+        unsafe { wasmhook_c_kprobe_ret(self.ctx) }
+    }
+
+    fn pid_tgid(&mut self) -> u64 {
+        // SAFETY: reads `current`, which exists in every context.
+        unsafe { wasmhook_c_pid_tgid() }
+    }
+
+    fn uid_gid(&mut self) -> u64 {
+        // SAFETY: reads `current`'s credentials, as bpf_get_current_uid_gid does.
+        unsafe { wasmhook_c_uid_gid() }
+    }
+
+    fn comm(&mut self) -> [u8; abi::COMM_LEN] {
+        let mut buf = [0u8; abi::COMM_LEN];
+        // SAFETY: `buf` is TASK_COMM_LEN (16) writable bytes.
+        unsafe { wasmhook_c_comm(buf.as_mut_ptr()) };
+        buf
+    }
+
+    fn cpu_id(&mut self) -> u32 {
+        // SAFETY: plain read of this CPU's number.
+        unsafe { wasmhook_c_cpu_id() }
+    }
+
+    fn prandom_u32(&mut self) -> u32 {
+        // SAFETY: a per-CPU prandom state, lock-free.
+        unsafe { wasmhook_c_prandom_u32() }
+    }
+
+    fn ktime_boot_ns(&mut self) -> u64 {
+        // SAFETY: NMI-safe clock read.
+        unsafe { wasmhook_c_ktime_boot_ns() }
+    }
+
+    fn probe_read_kernel(&mut self, dst: &mut [u8], src: u64) -> i32 {
+        if !self.read_kernel || dst.len() > abi::MAX_PROBE_READ {
+            dst.fill(0);
+            return -abi::errno::EPERM;
+        }
+        // SAFETY: `ctx` is valid for the run; `dst` is `len` (<= 4096) writable bytes; the C
+        // side refuses a NULL context and reads the source without faulting.
+        unsafe { wasmhook_c_probe_read_kernel(self.ctx, dst.as_mut_ptr(), len32(dst), src) }
+    }
 }
 
-/// The engine's host in the kernel: Hook ABI v1 over this run's packet, maps and registers.
+/// The engine's host in the kernel: the Hook ABI over this run's packet, maps and registers.
 type KernelHost = abi::AbiHost<KernelEnv>;
 
 impl Slot {
@@ -303,20 +369,27 @@ impl Slot {
         }
         // SAFETY: NMI-safe clock read.
         let t0 = if timed { unsafe { wasmhook_c_ktime_ns() } } else { 0 };
+        // A tc hook that may write gets a private copy of a cloned skb's head first (the
+        // verifier's unclone prologue for tc programs); if that fails the run does not start and
+        // counts as a trap.
+        // SAFETY: `ctx` is the kfunc's context, valid for the run; C checks its skb.
+        if self.writes_packet && self.hook == HookKind::Tc && unsafe { wasmhook_c_skb_make_writable(ctx) } != 0 {
+            bump(&pc.counters.traps, 1);
+            bump(&pc.counters.runs, 1);
+            pc.busy.store(false, Ordering::Release);
+            return self.on_trap;
+        }
         // SAFETY: `busy` is held and preemption is off, so this CPU's instance is ours alone.
         let inst = unsafe { &mut *pc.inst.get() };
         let mut fuel = self.fuel;
-        let mut host: KernelHost = abi::AbiHost(KernelEnv { ctx, slot: self.id });
-        let args = [Val::I32(arg as i32)];
-        let mut results = [Val::I32(0)];
-        let verdict = match inst.invoke(self.entry, &args, &mut results, &mut fuel, &mut host) {
-            Ok(()) => match results.first() {
-                Some(Val::I32(v)) if self.hook.valid_result(*v) => *v,
-                _ => {
-                    bump(&pc.counters.traps, 1);
-                    self.on_trap
-                }
-            },
+        let mut host: KernelHost =
+            abi::AbiHost(KernelEnv { ctx, slot: self.id, read_kernel: self.read_kernel });
+        let verdict = match inst.call_i32(self.entry, arg as i32, &mut fuel, &mut host) {
+            Ok(v) if self.hook.valid_result(v) => v,
+            Ok(_) => {
+                bump(&pc.counters.traps, 1);
+                self.on_trap
+            }
             Err(trap) => {
                 if matches!(trap, Trap::OutOfFuel) {
                     bump(&pc.counters.out_of_fuel, 1);
@@ -435,11 +508,17 @@ impl From<engine::Error> for Refusal {
 
 /// Builds a slot from a LOAD request (process context, no lock held; may sleep and allocate).
 /// Its id is set when it is published.
-fn build_slot(hook: HookKind, req: &uapi::LoadReq, wasm: &[u8], owner: u32) -> core::result::Result<KBox<Slot>, Refusal> {
+fn build_slot(
+    hook: HookKind,
+    read_kernel: bool,
+    req: &uapi::LoadReq,
+    wasm: &[u8],
+    owner: u32,
+) -> core::result::Result<KBox<Slot>, Refusal> {
     let max_fuel = match hook {
         // A kprobe may fire with interrupts off: a smaller bound on one run.
         HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
-        HookKind::Xdp => uapi::MAX_FUEL,
+        HookKind::Xdp | HookKind::Tc => uapi::MAX_FUEL,
     };
     let fuel = match req.fuel {
         0 => uapi::DEFAULT_FUEL,
@@ -467,10 +546,17 @@ fn build_slot(hook: HookKind, req: &uapi::LoadReq, wasm: &[u8], owner: u32) -> c
     let module = Module::compile(wasm, &limits, &AbiImports, unsafe { code.take_static() })?;
     let module = KBox::new(module, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
 
-    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp or kprobe)"))?;
+    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp, kprobe or tc, as the hook kind asks)"))?;
     match module.func_type(entry) {
         Some((p, r)) if p == [ValType::I32] && r == [ValType::I32] => {}
         _ => return Err(refuse(EINVAL, "entry export must have type (i32) -> i32")),
+    }
+    // Imported functions come first in the function index space.
+    let mut writes_packet = false;
+    let mut f = 0u32;
+    while let Some(id) = module.func_host_id(f) {
+        writes_packet |= id == abi::id::PKT_WRITE;
+        f = f.wrapping_add(1);
     }
     let instance_bytes = module.instance_bytes();
     // SAFETY: the box's contents never move and outlive the instances (field order in `Slot`).
@@ -486,7 +572,7 @@ fn build_slot(hook: HookKind, req: &uapi::LoadReq, wasm: &[u8], owner: u32) -> c
     // The start function runs here, once, at LOAD, in process context: no packet, registers or
     // maps (the host functions see a NULL context and answer 0 / -EINVAL). The other CPUs get
     // copies of the started instance.
-    let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0 });
+    let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0, read_kernel: false });
     // SAFETY: taken once; the instance is dropped before `mem0` (field order in `PerCpu`).
     let inst0 = Instance::new(module_ref, unsafe { mem0.take_static() }, &mut fuel_left, &mut host)
         .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
@@ -511,12 +597,14 @@ fn build_slot(hook: HookKind, req: &uapi::LoadReq, wasm: &[u8], owner: u32) -> c
         id: 0,
         owner,
         hook,
+        read_kernel,
         fuel,
         on_trap,
         mem_pages,
         wasm_len: wasm.len() as u32,
         name: req.name,
         entry,
+        writes_packet,
         module_bytes: plan.module_bytes,
         instance_bytes,
         cpus,
@@ -597,12 +685,15 @@ fn bpf_capable(file: &File) -> bool {
 }
 
 /// What loading a hook of `hook` kind takes on top of [`bpf_capable`], as for a BPF program of
-/// that type: CAP_NET_ADMIN for XDP; CAP_PERFMON for kprobes, which read kernel registers, and
+/// that type: CAP_NET_ADMIN for XDP and tc; CAP_PERFMON for kprobes, which read kernel registers, and
 /// no kernel lockdown forbidding such reads.
 fn may_load(file: &File, hook: HookKind) -> core::result::Result<(), Refusal> {
     match hook {
         HookKind::Xdp if !(capable(file, CAP_NET_ADMIN) || capable(file, CAP_SYS_ADMIN)) => {
             Err(refuse(EPERM, "an XDP hook needs CAP_NET_ADMIN"))
+        }
+        HookKind::Tc if !(capable(file, CAP_NET_ADMIN) || capable(file, CAP_SYS_ADMIN)) => {
+            Err(refuse(EPERM, "a tc hook needs CAP_NET_ADMIN"))
         }
         HookKind::Kprobe if !(capable(file, CAP_PERFMON) || capable(file, CAP_SYS_ADMIN)) => {
             Err(refuse(EPERM, "a kprobe hook needs CAP_PERFMON"))
@@ -613,6 +704,17 @@ fn may_load(file: &File, hook: HookKind) -> core::result::Result<(), Refusal> {
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a slot of `hook` kind LOADed through `file` may read kernel memory
+/// (`probe_read_kernel`), as `bpf_probe_read_kernel` is offered: only to tracing (kprobe) hooks
+/// of a loader with CAP_PERFMON (or CAP_SYS_ADMIN), and not under a kernel lockdown of kernel
+/// reads. (A kprobe LOAD already needs all of that; this says so again, per slot.)
+fn may_read_kernel(file: &File, hook: HookKind) -> bool {
+    hook == HookKind::Kprobe
+        && (capable(file, CAP_PERFMON) || capable(file, CAP_SYS_ADMIN))
+        // SAFETY: asks the LSM layer; process context.
+        && unsafe { wasmhook_c_lockdown_read_kernel() } == 0
 }
 
 /// The owner of a slot, or CAP_SYS_ADMIN, may replace or unload it.
@@ -662,7 +764,7 @@ fn do_load(file: &File, arg: usize) -> Result<isize> {
     let owner = unsafe { wasmhook_c_file_euid(file.as_ptr().cast::<c_void>()) };
     // Validate, compile and instantiate without the table lock: a big module keeps only its
     // own caller waiting, and the hooks and other ioctls go on.
-    let mut slot = match build_slot(hook, &req, &wasm, owner) {
+    let mut slot = match build_slot(hook, may_read_kernel(file, hook), &req, &wasm, owner) {
         Ok(s) => s,
         Err(r) => return refused(&mut req, r),
     };

@@ -2,8 +2,10 @@
 //! aya attaches, with everything pinned under `/sys/fs/bpf/wasmload/NAME/`:
 //!
 //! ```text
-//! /sys/fs/bpf/wasmload/NAME/prog           the trampoline (wasm_xdp or wasm_kprobe)
-//! /sys/fs/bpf/wasmload/NAME/link           its link (XDP on an interface, or a kprobe)
+//! /sys/fs/bpf/wasmload/NAME/prog           the trampoline (wasm_xdp, wasm_tc, wasm_kprobe or
+//!                                          wasm_kretprobe)
+//! /sys/fs/bpf/wasmload/NAME/link           its link (XDP or tcx on an interface, a kprobe or
+//!                                          kretprobe)
 //! /sys/fs/bpf/wasmload/NAME/map_cfg        wh_cfg: [0] = the module slot id
 //! /sys/fs/bpf/wasmload/NAME/maps/<name>    each map the hook declares (wasmhook.maps)
 //! ```
@@ -16,7 +18,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use aya::maps::{MapData, MapInfo};
 use aya::programs::links::FdLink;
-use aya::programs::{KProbe, ProbeKind, ProgramInfo, Xdp, XdpMode};
+use aya::programs::tc::TcAttachOptions;
+use aya::programs::{
+    KProbe, LinkOrder, ProbeKind, ProgramInfo, SchedClassifier, TcAttachType, Xdp, XdpMode,
+};
 use aya_obj::programs::XdpAttachType;
 use wasmhook_bpf_trampoline as tramp;
 use wasmhook_hook_abi::HookKind;
@@ -30,6 +35,7 @@ use crate::kfunc::{self, ModuleBtf};
 /// Where wasmload pins its attachments.
 pub const PIN_ROOT: &str = "/sys/fs/bpf/wasmload";
 const BPF_PROG_TYPE_KPROBE: u32 = 2;
+const BPF_PROG_TYPE_SCHED_CLS: u32 = 3;
 const BPF_PROG_TYPE_XDP: u32 = 6;
 const BPF_XDP: u32 = 37;
 
@@ -40,14 +46,31 @@ pub enum Target {
     Xdp { iface: String, mode: XdpMode },
     /// A kprobe on a kernel function.
     Kprobe { symbol: String },
+    /// A kretprobe on a kernel function: a kprobe hook run at its return (`kprobe_ret`).
+    Kretprobe { symbol: String },
+    /// tc (sched_cls) on an interface's ingress or egress, through a tcx link.
+    Tc {
+        iface: String,
+        direction: TcAttachType,
+    },
 }
 
 impl Target {
-    fn kind(&self) -> HookKind {
+    /// The hook kind this target runs.
+    pub fn kind(&self) -> HookKind {
         match self {
             Target::Xdp { .. } => HookKind::Xdp,
-            Target::Kprobe { .. } => HookKind::Kprobe,
+            Target::Kprobe { .. } | Target::Kretprobe { .. } => HookKind::Kprobe,
+            Target::Tc { .. } => HookKind::Tc,
         }
+    }
+}
+
+fn direction_name(d: TcAttachType) -> &'static str {
+    match d {
+        TcAttachType::Ingress => "ingress",
+        TcAttachType::Egress => "egress",
+        TcAttachType::Custom(_) => "custom",
     }
 }
 
@@ -106,10 +129,16 @@ pub struct Loaded {
     pub prog_name: &'static str,
 }
 
-fn prog_of(kind: HookKind) -> (&'static str, &'static str) {
+/// Program name and section of the trampoline for `kind` in `obj`: a kprobe hook runs from
+/// either the kprobe or the kretprobe trampoline, whichever the object holds.
+fn prog_of(kind: HookKind, obj: &aya_obj::Object) -> (&'static str, &'static str) {
     match kind {
         HookKind::Xdp => (tramp::XDP_PROG, "xdp"),
+        HookKind::Kprobe if obj.programs.contains_key(tramp::KRETPROBE_PROG) => {
+            (tramp::KRETPROBE_PROG, "kretprobe")
+        }
         HookKind::Kprobe => (tramp::KPROBE_PROG, "kprobe"),
+        HookKind::Tc => (tramp::TC_PROG, "classifier"),
     }
 }
 
@@ -144,7 +173,6 @@ pub fn load_trampoline(
     binds: &[(String, PathBuf)],
     btf: &ModuleBtf,
 ) -> Result<Loaded> {
-    let (prog_name, section) = prog_of(kind);
     for (name, _) in binds {
         if !decls.iter().any(|d| d.name() == name) {
             let declared: Vec<&str> = decls.iter().map(|d| d.name()).collect();
@@ -152,6 +180,7 @@ pub fn load_trampoline(
         }
     }
     let mut obj = aya_obj::Object::parse(elf).context("cannot parse the trampoline object")?;
+    let (prog_name, section) = prog_of(kind, &obj);
     let Some(prog) = obj.programs.get(prog_name) else {
         bail!("the trampoline object has no program `{prog_name}` for a {section} hook");
     };
@@ -275,6 +304,8 @@ pub fn load_trampoline(
     let (prog_type, eat) = match kind {
         HookKind::Xdp => (BPF_PROG_TYPE_XDP, BPF_XDP),
         HookKind::Kprobe => (BPF_PROG_TYPE_KPROBE, 0),
+        // tcx links check the attach type at link time, not at load time.
+        HookKind::Tc => (BPF_PROG_TYPE_SCHED_CLS, 0),
     };
     let license = obj.license.to_str().unwrap_or("GPL").to_owned();
     let prog = kfunc::prog_load(&kfunc::ProgLoad {
@@ -328,8 +359,12 @@ fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
     let obj = aya_obj::Object::parse(elf).ok()?;
     if obj.programs.contains_key(tramp::XDP_PROG) {
         Some(HookKind::Xdp)
-    } else if obj.programs.contains_key(tramp::KPROBE_PROG) {
+    } else if obj.programs.contains_key(tramp::KPROBE_PROG)
+        || obj.programs.contains_key(tramp::KRETPROBE_PROG)
+    {
         Some(HookKind::Kprobe)
+    } else if obj.programs.contains_key(tramp::TC_PROG) {
+        Some(HookKind::Tc)
     } else {
         None
     }
@@ -357,7 +392,29 @@ pub fn trampoline_for<'a>(
         None => Ok(Cow::Borrowed(match kind {
             HookKind::Xdp => tramp::XDP_OBJ,
             HookKind::Kprobe => tramp::KPROBE_OBJ,
+            HookKind::Tc => tramp::TC_OBJ,
         })),
+    }
+}
+
+/// The kretprobe trampoline: the built-in one, or a hook object's own if it is one (a hook
+/// object whose trampoline is for entry kprobes cannot run at returns).
+pub fn kretprobe_trampoline<'a>(file: &Path, hook: &'a HookFile) -> Result<Cow<'a, [u8]>> {
+    match &hook.trampoline {
+        Some(elf) => {
+            let ok = aya_obj::Object::parse(elf)
+                .is_ok_and(|o| o.programs.contains_key(tramp::KRETPROBE_PROG));
+            if !ok {
+                bail!(
+                    "{}: this hook object's trampoline has no `{}` program; attach its .wasm \
+                     with --kretprobe, or build the object with a kretprobe trampoline",
+                    file.display(),
+                    tramp::KRETPROBE_PROG
+                );
+            }
+            Ok(Cow::Borrowed(elf))
+        }
+        None => Ok(Cow::Borrowed(tramp::KRETPROBE_OBJ)),
     }
 }
 
@@ -380,7 +437,10 @@ fn ensure_root() -> Result<()> {
 pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     check_name(&opts.name)?;
     let kind = opts.target.kind();
-    let elf = trampoline_for(file, hook, kind)?;
+    let elf = match &opts.target {
+        Target::Kretprobe { .. } => kretprobe_trampoline(file, hook)?,
+        _ => trampoline_for(file, hook, kind)?,
+    };
     ensure_root()?;
     let dir = Path::new(PIN_ROOT).join(&opts.name);
     if dir.exists() {
@@ -391,7 +451,7 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         );
     }
     // Check the target before loading anything.
-    if let Target::Xdp { iface, .. } = &opts.target {
+    if let Target::Xdp { iface, .. } | Target::Tc { iface, .. } = &opts.target {
         let c = std::ffi::CString::new(iface.as_str()).unwrap_or_default();
         // SAFETY: `c` is a valid NUL-terminated string.
         if unsafe { libc::if_nametoindex(c.as_ptr()) } == 0 {
@@ -453,6 +513,32 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             FdLink::try_from(p.take_link(id)?)
                 .context("the kprobe was attached without a BPF link; cannot pin it")?
         }
+        Target::Kretprobe { symbol } => {
+            let mut p = KProbe::from_pin(dir.join("prog"), ProbeKind::Return)?;
+            let id = p.attach(symbol, 0).with_context(|| {
+                format!("cannot attach a kretprobe to kernel symbol `{symbol}`")
+            })?;
+            FdLink::try_from(p.take_link(id)?)
+                .context("the kretprobe was attached without a BPF link; cannot pin it")?
+        }
+        Target::Tc { iface, direction } => {
+            let mut p = SchedClassifier::from_pin(dir.join("prog"))?;
+            let id = p
+                .attach_with_options(
+                    iface,
+                    *direction,
+                    TcAttachOptions::TcxOrder(LinkOrder::default()),
+                )
+                .with_context(|| {
+                    format!(
+                        "cannot attach tc {} to {iface} through a tcx link (needs Linux 6.6+ with CONFIG_NET_XGRESS)",
+                        direction_name(*direction)
+                    )
+                })?;
+            FdLink::try_from(p.take_link(id)?).with_context(|| {
+                format!("tc on {iface} was attached without a BPF link; cannot pin it")
+            })?
+        }
     };
     let link_path = dir.join("link");
     link.pin(&link_path)
@@ -462,6 +548,8 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     let target = match &opts.target {
         Target::Xdp { iface, mode } => format!("xdp {iface} mode {}", mode_name(*mode)),
         Target::Kprobe { symbol } => format!("kprobe {symbol}"),
+        Target::Kretprobe { symbol } => format!("kretprobe {symbol}"),
+        Target::Tc { iface, direction } => format!("tc {iface} {}", direction_name(*direction)),
     };
     println!(
         "{}: {target} prog {} slot {slot} pinned {}",
@@ -486,9 +574,9 @@ fn mode_name(m: XdpMode) -> &'static str {
 pub struct Attachment {
     /// Name (directory).
     pub name: String,
-    /// `xdp` or `kprobe`.
+    /// `xdp`, `tc`, `kprobe` or `kretprobe`.
     pub kind: &'static str,
-    /// Interface or symbol.
+    /// Interface (with the direction for tc: `veth0 ingress`) or symbol.
     pub target: String,
     /// Program id.
     pub prog_id: u32,
@@ -519,6 +607,15 @@ pub fn read(name: &str) -> Result<Attachment> {
     let (kind, target) = match target {
         bpf::LinkTarget::Xdp { ifindex } => ("xdp", bpf::ifname(ifindex)),
         bpf::LinkTarget::Kprobe { symbol } => ("kprobe", symbol),
+        bpf::LinkTarget::Kretprobe { symbol } => ("kretprobe", symbol),
+        bpf::LinkTarget::Tcx { ifindex, egress } => (
+            "tc",
+            format!(
+                "{} {}",
+                bpf::ifname(ifindex),
+                if egress { "egress" } else { "ingress" }
+            ),
+        ),
         bpf::LinkTarget::Other(t) => ("?", format!("link type {t}")),
     };
     let cfg = bpf::obj_get(&dir.join("map_cfg"))?;
@@ -705,6 +802,7 @@ mod tests {
             hook_kind_of_object(tramp::KPROBE_OBJ),
             Some(HookKind::Kprobe)
         );
+        assert_eq!(hook_kind_of_object(tramp::TC_OBJ), Some(HookKind::Tc));
         let hook = HookFile {
             wasm: Vec::new(),
             trampoline: Some(tramp::KPROBE_OBJ.to_vec()),
@@ -712,5 +810,22 @@ mod tests {
         };
         let e = trampoline_for(Path::new("k.o"), &hook, HookKind::Xdp).unwrap_err();
         assert!(e.to_string().contains("k.o"), "{e}");
+        // An entry-kprobe hook object cannot run at returns; the built-in kretprobe one can.
+        let e = kretprobe_trampoline(Path::new("k.o"), &hook).unwrap_err();
+        assert!(e.to_string().contains("wasm_kretprobe"), "{e}");
+        let plain = HookFile {
+            wasm: Vec::new(),
+            trampoline: None,
+            maps: MapDecls::new(),
+        };
+        let elf = kretprobe_trampoline(Path::new("k.wasm"), &plain).unwrap();
+        assert_eq!(hook_kind_of_object(&elf), Some(HookKind::Kprobe));
+        let obj = aya_obj::Object::parse(&elf).unwrap();
+        assert_eq!(
+            prog_of(HookKind::Kprobe, &obj),
+            ("wasm_kretprobe", "kretprobe")
+        );
+        let obj = aya_obj::Object::parse(tramp::KPROBE_OBJ).unwrap();
+        assert_eq!(prog_of(HookKind::Kprobe, &obj), ("wasm_kprobe", "kprobe"));
     }
 }

@@ -1,6 +1,7 @@
 //! The raw bpf(2) syscall wrapper every non-aya call goes through (also the kfunc path's), and the
 //! few calls wasmload makes besides aya's: pinning fds,
-//! opening pins, one-element map access by fd and link info (XDP ifindex, kprobe symbol).
+//! opening pins, one-element map access by fd and link info (XDP ifindex, kprobe symbol, tcx
+//! ifindex and direction).
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
@@ -17,6 +18,10 @@ const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
 pub const LINK_XDP: u32 = 6;
 /// `BPF_LINK_TYPE_PERF_EVENT`.
 pub const LINK_PERF_EVENT: u32 = 7;
+/// `BPF_LINK_TYPE_TCX`.
+pub const LINK_TCX: u32 = 11;
+/// `BPF_TCX_EGRESS` (`BPF_TCX_INGRESS` is 46).
+const BPF_TCX_EGRESS: u32 = 47;
 
 pub(crate) fn sys_bpf(cmd: u32, attr: &mut [u8]) -> std::io::Result<i64> {
     // SAFETY: `attr` is a zero-initialised buffer laid out as the `union bpf_attr` member for
@@ -92,6 +97,10 @@ pub enum LinkTarget {
     Xdp { ifindex: u32 },
     /// A kprobe on a kernel function.
     Kprobe { symbol: String },
+    /// A kretprobe on a kernel function.
+    Kretprobe { symbol: String },
+    /// tc through a tcx link on interface index, ingress or egress.
+    Tcx { ifindex: u32, egress: bool },
     /// Something else (link type).
     Other(u32),
 }
@@ -114,12 +123,20 @@ pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> 
         LINK_XDP => LinkTarget::Xdp {
             ifindex: get32(&info, 16),
         },
+        // tcx: u32 ifindex @16, u32 attach_type @20.
+        LINK_TCX => LinkTarget::Tcx {
+            ifindex: get32(&info, 16),
+            egress: get32(&info, 20) == BPF_TCX_EGRESS,
+        },
         // BPF_PERF_EVENT_KPROBE = 3, KRETPROBE = 4
         LINK_PERF_EVENT if matches!(get32(&info, 16), 3 | 4) => {
             let _addr = get64(&info, 40);
             let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
-            LinkTarget::Kprobe {
-                symbol: String::from_utf8_lossy(&name[..end]).into_owned(),
+            let symbol = String::from_utf8_lossy(&name[..end]).into_owned();
+            if get32(&info, 16) == 4 {
+                LinkTarget::Kretprobe { symbol }
+            } else {
+                LinkTarget::Kprobe { symbol }
             }
         }
         t => LinkTarget::Other(t),

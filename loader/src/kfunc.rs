@@ -318,7 +318,7 @@ pub fn prog_load(p: &ProgLoad<'_>) -> Result<OwnedFd, KfuncError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use wasmhook_bpf_trampoline::{KPROBE_OBJ, XDP_OBJ};
+    use wasmhook_bpf_trampoline::{KPROBE_OBJ, TC_OBJ, XDP_OBJ};
 
     fn program_function(elf: &[u8], prog: &str) -> aya_obj::Function {
         let obj = aya_obj::Object::parse(elf).expect("trampoline parses");
@@ -335,6 +335,18 @@ mod tests {
         let ins = f.instructions[sites[0].index];
         assert_eq!(ins.code, BPF_JMP_CALL);
         assert_eq!(ins.imm, -1, "clang emits `call -1` for externs");
+    }
+
+    #[test]
+    fn finds_the_kfunc_call_in_the_tc_trampoline() {
+        // Section `classifier`: the sched_cls name aya-obj 0.3 parses.
+        let sites = kfunc_calls(TC_OBJ, "classifier").unwrap();
+        assert_eq!(
+            sites.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["wasmhook_tc"]
+        );
+        let f = program_function(TC_OBJ, "wasm_tc");
+        assert_eq!(f.instructions[sites[0].index].imm, -1);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! ```text
 //! wasmload attach --xdp veth0 icmp.wat              # slot + trampoline + XDP link, pinned
 //! wasmload attach --kprobe __x64_sys_sync count.wat
+//! wasmload attach --kretprobe do_sys_openat2 open_errors.wat   # kprobe_ret() = return value
+//! wasmload attach --tc veth0 --direction ingress udp_drop.wat   # tcx link, pinned
 //! wasmload list | stats NAME | detach NAME
 //! wasmload test --xdp icmp.wat --packet 0011...     # verdicts, here or with --kernel
+//! wasmload test --tc udp_drop.wat --packet 0011...  # tc verdicts (OK / SHOT)
 //! wasmload run filter.wasm --invoke xdp 64          # run an export with the engine, here
 //! wasmload slot load filter.wasm --hook xdp         # validate + instantiate in the kernel
 //! wasmload slot list | info N | stats N | unload N
@@ -24,9 +27,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use wasmhook_hook_abi::{HookKind, uapi, verdict};
+use wasmhook_hook_abi::{HookKind, tc_verdict, uapi, verdict};
 
-/// Load WebAssembly programs into the Linux kernel as XDP and kprobe hooks.
+/// Load WebAssembly programs into the Linux kernel as XDP, tc and kprobe hooks.
 ///
 /// wasmload talks to the wasmhook kernel module through /dev/wasmhook. The module validates
 /// and compiles each Wasm program in the kernel, runs one instance per CPU under a fuel bound,
@@ -75,7 +78,8 @@ enum Cmd {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Load a hook into the module and attach it to an interface (XDP) or a kernel function.
+    /// Load a hook into the module and attach it to an interface (XDP, tc) or a kernel function
+    /// (kprobe at its entry, kretprobe at its return).
     ///
     /// FILE is a .wasm, a .wat, or a hook object (.o) from `wasm2hook build`. The hook's maps
     /// (its `wasmhook.maps` section) are created and pinned, or bound to existing pinned maps
@@ -84,23 +88,32 @@ enum Cmd {
     ///
     ///   wasmload attach --xdp veth0 --mode skb icmp.wat
     ///   wasmload attach --kprobe __x64_sys_sync --name syncs count.wat
+    ///   wasmload attach --kretprobe do_sys_openat2 open_errors.wat
+    ///   wasmload attach --tc veth0 --direction egress --on-trap drop acct.wasm
     ///   wasmload attach --xdp eth0 --map policy=/sys/fs/bpf/shared_policy filter.wasm
     #[command(verbatim_doc_comment)]
+    #[command(group(clap::ArgGroup::new("target").required(true)))]
     Attach {
         /// Attach as XDP to this network interface.
-        #[arg(
-            long,
-            value_name = "IFACE",
-            conflicts_with = "kprobe",
-            required_unless_present = "kprobe"
-        )]
+        #[arg(long, value_name = "IFACE", group = "target")]
         xdp: Option<String>,
         /// XDP mode: skb (generic, any interface) or native (driver).
         #[arg(long, value_enum, requires = "xdp")]
         mode: Option<Mode>,
         /// Attach as a kprobe on this kernel function (see /proc/kallsyms).
-        #[arg(long, value_name = "SYMBOL")]
+        #[arg(long, value_name = "SYMBOL", group = "target")]
         kprobe: Option<String>,
+        /// Attach as a kretprobe on this kernel function: the kprobe hook runs when it returns,
+        /// and `kprobe_ret()` is its return value.
+        #[arg(long, value_name = "SYMBOL", group = "target")]
+        kretprobe: Option<String>,
+        /// Attach as a tc (sched_cls) program to this network interface, through a tcx link
+        /// (Linux 6.6+, CONFIG_NET_XGRESS; no clsact qdisc needed). Needs --direction.
+        #[arg(long, value_name = "IFACE", group = "target")]
+        tc: Option<String>,
+        /// tc direction: packets the interface receives (ingress) or sends (egress).
+        #[arg(long, value_enum, requires = "tc")]
+        direction: Option<Direction>,
         /// Attachment and slot name (default: the file name up to its first dot), 1-15 of
         /// [A-Za-z0-9_-].
         #[arg(long)]
@@ -108,7 +121,8 @@ enum Cmd {
         /// Fuel per run; a run that uses it up traps.
         #[arg(long, default_value_t = uapi::DEFAULT_FUEL)]
         fuel: u64,
-        /// XDP verdict when the hook traps.
+        /// Verdict when the hook traps: pass (XDP_PASS / TC_ACT_OK), drop (XDP_DROP /
+        /// TC_ACT_SHOT) or aborted (XDP only).
         #[arg(long, value_enum, default_value = "pass")]
         on_trap: OnTrap,
         /// Use the pinned map PIN for declared map NAME (type, key and value sizes are checked).
@@ -127,7 +141,7 @@ enum Cmd {
     Stats { name: String },
     /// Detach an attachment, unpin everything, unload its slot.
     Detach { name: String },
-    /// Run an XDP hook on packets and print each verdict (`packet 1: DROP`).
+    /// Run an XDP or tc hook on packets and print each verdict (`packet 1: DROP`, `packet 1: SHOT`).
     ///
     /// In user space by default (the kernel's engine and host functions, in-memory maps per the
     /// hook's declarations, maps start empty); with --kernel through the module, the trampoline
@@ -135,11 +149,17 @@ enum Cmd {
     ///
     ///   wasmload test --xdp icmp.wat --packet "$(xxd -p ping.bin)"
     ///   wasmload test --xdp icmp.wat --pcap capture.pcap --kernel
+    ///   wasmload test --tc udp_drop.wat --packet "$(xxd -p udp.bin)" --kernel
     #[command(verbatim_doc_comment)]
+    #[command(group(clap::ArgGroup::new("hook").required(true)))]
     Test {
-        /// The XDP hook (.wasm, .wat or hook object).
-        #[arg(long, value_name = "FILE")]
-        xdp: PathBuf,
+        /// An XDP hook (.wasm, .wat or hook object).
+        #[arg(long, value_name = "FILE", group = "hook")]
+        xdp: Option<PathBuf>,
+        /// A tc hook (.wasm, .wat or hook object); the packet is the skb from the Ethernet
+        /// header on, as tc ingress and egress see it.
+        #[arg(long, value_name = "FILE", group = "hook")]
+        tc: Option<PathBuf>,
         /// A packet as hex (Ethernet frame); repeatable.
         #[arg(long, value_name = "HEX")]
         packet: Vec<String>,
@@ -168,6 +188,15 @@ enum Cmd {
 enum Hook {
     Xdp,
     Kprobe,
+    Tc,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Direction {
+    /// Packets the interface receives.
+    Ingress,
+    /// Packets the interface sends.
+    Egress,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -191,13 +220,13 @@ enum SlotCmd {
     Load {
         /// The hook (.wasm, or .wat text).
         file: PathBuf,
-        /// Hook kind: decides the entry export (`xdp` or `kprobe`).
+        /// Hook kind: decides the entry export (`xdp`, `kprobe` or `tc`).
         #[arg(long, value_enum, default_value = "xdp")]
         hook: Hook,
         /// Fuel per run; a run that uses it up traps.
         #[arg(long, default_value_t = uapi::DEFAULT_FUEL)]
         fuel: u64,
-        /// Verdict returned when the program traps (XDP).
+        /// Verdict returned when the program traps (XDP and tc).
         #[arg(long, value_enum, default_value = "pass")]
         on_trap: OnTrap,
         /// Linear memory limit per instance, in 64 KiB pages.
@@ -266,13 +295,9 @@ fn slot_cmd(cmd: SlotCmd) -> Result<()> {
             let hook = match hook {
                 Hook::Xdp => HookKind::Xdp,
                 Hook::Kprobe => HookKind::Kprobe,
+                Hook::Tc => HookKind::Tc,
             };
-            let on_trap = match (hook, on_trap) {
-                (HookKind::Kprobe, _) => 0,
-                (_, OnTrap::Aborted) => verdict::ABORTED,
-                (_, OnTrap::Drop) => verdict::DROP,
-                (_, OnTrap::Pass) => verdict::PASS,
-            } as u32;
+            let on_trap = trap_verdict(hook, on_trap)? as u32;
             let opts = dev::LoadOpts {
                 hook,
                 fuel,
@@ -337,11 +362,7 @@ fn slot_cmd(cmd: SlotCmd) -> Result<()> {
 }
 
 fn hook_name(v: u32) -> &'static str {
-    match HookKind::from_u32(v) {
-        Some(HookKind::Xdp) => "xdp",
-        Some(HookKind::Kprobe) => "kprobe",
-        None => "?",
-    }
+    HookKind::from_u32(v).map_or("?", HookKind::name)
 }
 
 /// Sends malformed requests; every one must fail with an errno and none may succeed.
@@ -458,12 +479,21 @@ fn garbage_ioctls() -> Result<()> {
     Ok(())
 }
 
-fn trap_verdict(t: OnTrap) -> i32 {
-    match t {
-        OnTrap::Aborted => verdict::ABORTED,
-        OnTrap::Drop => verdict::DROP,
-        OnTrap::Pass => verdict::PASS,
-    }
+/// The wire value of `--on-trap` for a hook of `kind` (a kprobe's result is ignored: 0).
+fn trap_verdict(kind: HookKind, t: OnTrap) -> Result<i32> {
+    Ok(match (kind, t) {
+        (HookKind::Kprobe, _) => 0,
+        (HookKind::Xdp, OnTrap::Aborted) => verdict::ABORTED,
+        (HookKind::Xdp, OnTrap::Drop) => verdict::DROP,
+        (HookKind::Xdp, OnTrap::Pass) => verdict::PASS,
+        (HookKind::Tc, OnTrap::Drop) => tc_verdict::SHOT,
+        (HookKind::Tc, OnTrap::Pass) => tc_verdict::OK,
+        (HookKind::Tc, OnTrap::Aborted) => {
+            bail!(
+                "--on-trap aborted is an XDP verdict; a tc hook takes pass (TC_ACT_OK) or drop (TC_ACT_SHOT)"
+            )
+        }
+    })
 }
 
 #[expect(clippy::too_many_arguments, reason = "one argument per CLI flag")]
@@ -471,14 +501,16 @@ fn attach_cmd(
     xdp: Option<String>,
     mode: Option<Mode>,
     kprobe: Option<String>,
+    kretprobe: Option<String>,
+    tc: Option<(String, Option<Direction>)>,
     name: Option<String>,
     fuel: u64,
     on_trap: OnTrap,
     maps: Vec<String>,
     file: PathBuf,
 ) -> Result<()> {
-    let target = match (xdp, kprobe) {
-        (Some(iface), None) => attach::Target::Xdp {
+    let target = match (xdp, kprobe, kretprobe, tc) {
+        (Some(iface), None, None, None) => attach::Target::Xdp {
             iface,
             mode: match mode {
                 Some(Mode::Skb) => aya::programs::XdpMode::Skb,
@@ -486,8 +518,23 @@ fn attach_cmd(
                 None => aya::programs::XdpMode::Default,
             },
         },
-        (None, Some(symbol)) => attach::Target::Kprobe { symbol },
-        _ => bail!("give exactly one of --xdp IFACE or --kprobe SYMBOL"),
+        (None, Some(symbol), None, None) => attach::Target::Kprobe { symbol },
+        (None, None, Some(symbol), None) => attach::Target::Kretprobe { symbol },
+        (None, None, None, Some((iface, direction))) => {
+            let Some(direction) = direction else {
+                bail!("--tc {iface}: give --direction ingress or --direction egress");
+            };
+            attach::Target::Tc {
+                iface,
+                direction: match direction {
+                    Direction::Ingress => aya::programs::TcAttachType::Ingress,
+                    Direction::Egress => aya::programs::TcAttachType::Egress,
+                },
+            }
+        }
+        _ => bail!(
+            "give exactly one of --xdp IFACE, --tc IFACE, --kprobe SYMBOL or --kretprobe SYMBOL"
+        ),
     };
     let mut binds = Vec::new();
     for m in maps {
@@ -496,10 +543,7 @@ fn attach_cmd(
         };
         binds.push((n.to_owned(), PathBuf::from(p)));
     }
-    let on_trap = match target {
-        attach::Target::Kprobe { .. } => 0,
-        attach::Target::Xdp { .. } => trap_verdict(on_trap) as u32,
-    };
+    let on_trap = trap_verdict(target.kind(), on_trap)? as u32;
     let hook = hookfile::read(&file)?;
     attach::attach(
         &file,
@@ -515,28 +559,44 @@ fn attach_cmd(
 }
 
 fn test_cmd(
-    xdp: PathBuf,
+    xdp: Option<PathBuf>,
+    tc: Option<PathBuf>,
     packet: Vec<String>,
     pcap: Option<PathBuf>,
     kernel: bool,
     fuel: u64,
     on_trap: OnTrap,
 ) -> Result<()> {
-    let hook = hookfile::read(&xdp)?;
+    let (kind, file) = match (xdp, tc) {
+        (Some(f), None) => (HookKind::Xdp, f),
+        (None, Some(f)) => (HookKind::Tc, f),
+        _ => bail!("give exactly one of --xdp FILE or --tc FILE"),
+    };
+    let hook = hookfile::read(&file)?;
     let pkts = test::packets(&packet, pcap.as_deref())?;
-    let v = trap_verdict(on_trap);
+    let v = trap_verdict(kind, on_trap)?;
     let verdicts = if kernel {
-        test::run_kernel(&xdp, &hook, fuel, v as u32, &pkts)?
+        test::run_kernel(kind, &file, &hook, fuel, v as u32, &pkts)?
     } else {
-        test::run_user(&xdp, &hook, fuel, v, &pkts)?
+        test::run_user(kind, &file, &hook, fuel, v, &pkts)?
     };
     for (i, v) in verdicts.iter().enumerate() {
-        println!("packet {}: {}", i + 1, test::verdict_name(i64::from(*v)));
+        println!(
+            "packet {}: {}",
+            i + 1,
+            test::verdict_name(kind, i64::from(*v))
+        );
     }
     Ok(())
 }
 
 fn main() -> ExitCode {
+    // A closed pipe (`wasmload stats | head -1`) ends us quietly, as it does any Unix tool,
+    // instead of a panic in println!.
+    // SAFETY: called before any thread exists; SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let res = match cli.cmd {
         Cmd::Run {
@@ -549,23 +609,38 @@ fn main() -> ExitCode {
             xdp,
             mode,
             kprobe,
+            kretprobe,
+            tc,
+            direction,
             name,
             fuel,
             on_trap,
             maps,
             file,
-        } => attach_cmd(xdp, mode, kprobe, name, fuel, on_trap, maps, file),
+        } => attach_cmd(
+            xdp,
+            mode,
+            kprobe,
+            kretprobe,
+            tc.map(|t| (t, direction)),
+            name,
+            fuel,
+            on_trap,
+            maps,
+            file,
+        ),
         Cmd::List { json } => attach::list(json),
         Cmd::Stats { name } => attach::stats(&name),
         Cmd::Detach { name } => attach::detach(&name),
         Cmd::Test {
             xdp,
+            tc,
             packet,
             pcap,
             kernel,
             fuel,
             on_trap,
-        } => test_cmd(xdp, packet, pcap, kernel, fuel, on_trap),
+        } => test_cmd(xdp, tc, packet, pcap, kernel, fuel, on_trap),
         Cmd::Slot(cmd) => slot_cmd(cmd),
         Cmd::Debug(DebugCmd::GarbageIoctls) => garbage_ioctls(),
     };

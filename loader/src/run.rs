@@ -41,6 +41,92 @@ impl abi::HookEnv for UserEnv {
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0
     }
+    fn kprobe_ret(&mut self) -> u64 {
+        0
+    }
+    fn pid_tgid(&mut self) -> u64 {
+        task::pid_tgid()
+    }
+    fn uid_gid(&mut self) -> u64 {
+        task::uid_gid()
+    }
+    fn comm(&mut self) -> [u8; abi::COMM_LEN] {
+        task::comm()
+    }
+    fn cpu_id(&mut self) -> u32 {
+        task::cpu_id()
+    }
+    fn prandom_u32(&mut self) -> u32 {
+        task::prandom_u32()
+    }
+    fn ktime_boot_ns(&mut self) -> u64 {
+        task::boot_ns()
+    }
+    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+        // User space cannot read kernel memory; in the kernel only kprobe hooks may.
+        dst.fill(0);
+        -abi::errno::EPERM
+    }
+}
+
+/// The v2 context helpers in user space: this process, as the kernel's `current` is the
+/// process that runs `BPF_PROG_TEST_RUN` (so `wasmload test` and `--kernel` agree).
+pub mod task {
+    use wasmhook_hook_abi as abi;
+
+    /// `tgid << 32 | tid` of this thread.
+    pub fn pid_tgid() -> u64 {
+        // SAFETY: plain syscalls without arguments.
+        let (pid, tid) = unsafe { (libc::getpid(), libc::gettid()) };
+        (u64::from(pid as u32) << 32) | u64::from(tid as u32)
+    }
+    /// `gid << 32 | uid` of this process.
+    pub fn uid_gid() -> u64 {
+        // SAFETY: plain syscalls without arguments.
+        let (uid, gid) = unsafe { (libc::getuid(), libc::getgid()) };
+        (u64::from(gid) << 32) | u64::from(uid)
+    }
+    /// This thread's name (`/proc/self/comm`), NUL-padded.
+    pub fn comm() -> [u8; abi::COMM_LEN] {
+        let mut out = [0u8; abi::COMM_LEN];
+        let name = std::fs::read("/proc/thread-self/comm").unwrap_or_default();
+        let name = name.strip_suffix(b"\n").unwrap_or(&name);
+        for (d, s) in out.iter_mut().take(abi::COMM_LEN - 1).zip(name) {
+            *d = *s;
+        }
+        out
+    }
+    /// The CPU this thread runs on.
+    pub fn cpu_id() -> u32 {
+        // SAFETY: no arguments.
+        let c = unsafe { libc::sched_getcpu() };
+        u32::try_from(c).unwrap_or(0)
+    }
+    /// A pseudo-random u32 (xorshift, seeded from the clock).
+    pub fn prandom_u32() -> u32 {
+        use std::cell::Cell;
+        thread_local!(static STATE: Cell<u64> = Cell::new(boot_ns() | 1));
+        STATE.with(|s| {
+            let mut x = s.get();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            s.set(x);
+            (x >> 32) as u32
+        })
+    }
+    /// CLOCK_BOOTTIME in ns.
+    pub fn boot_ns() -> u64 {
+        let mut ts = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        // SAFETY: `ts` is a valid timespec to fill.
+        unsafe { libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) };
+        (ts.tv_sec as u64)
+            .wrapping_mul(1_000_000_000)
+            .wrapping_add(ts.tv_nsec as u64)
+    }
 }
 
 pub use abi::{AbiHost, AbiImports};

@@ -1,28 +1,42 @@
-//! `wasmload test`: run an XDP hook on packets, in user space (the kernel's engine and host
+//! `wasmload test`: run an XDP or tc hook on packets, in user space (the kernel's engine and host
 //! functions over in-memory maps) or in the kernel (`--kernel`: module slot + trampoline +
 //! `BPF_PROG_TEST_RUN`), and print each verdict.
+//!
+//! A tc hook sees the packet as tc does, from the Ethernet header on; here the whole packet is
+//! linear, so its entry argument (`skb->len` in the kernel) and `pkt_len()` are both its length.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::{Context, Result, bail};
-use aya::programs::{TestRun, TestRunOptions, Xdp};
+use aya::programs::{SchedClassifier, TestRun, TestRunOptions, Xdp};
 use aya_obj::programs::XdpAttachType;
 use wasmhook_engine::{Instance, Limits, Module, Val};
 use wasmhook_hook_abi::{self as abi, HookKind, maps::MapDecls};
 
 use crate::hookfile::HookFile;
-use crate::run::{AbiHost, AbiImports};
+use crate::run::{AbiHost, AbiImports, task};
 
-/// Name of an XDP verdict.
-pub fn verdict_name(v: i64) -> String {
-    match v {
-        0 => "ABORTED".into(),
-        1 => "DROP".into(),
-        2 => "PASS".into(),
-        3 => "TX".into(),
-        4 => "REDIRECT".into(),
-        v => format!("verdict {v}"),
+/// Name of a verdict of a hook of `kind` (XDP: `enum xdp_action`; tc: `TC_ACT_*`).
+pub fn verdict_name(kind: HookKind, v: i64) -> String {
+    let name = match (kind, v) {
+        (HookKind::Tc, -1) => "UNSPEC",
+        (HookKind::Tc, 0) => "OK",
+        (HookKind::Tc, 1) => "RECLASSIFY",
+        (HookKind::Tc, 2) => "SHOT",
+        (HookKind::Tc, 7) => "REDIRECT",
+        (HookKind::Tc, _) => "",
+        (_, 0) => "ABORTED",
+        (_, 1) => "DROP",
+        (_, 2) => "PASS",
+        (_, 3) => "TX",
+        (_, 4) => "REDIRECT",
+        _ => "",
+    };
+    if name.is_empty() {
+        format!("verdict {v}")
+    } else {
+        name.into()
     }
 }
 
@@ -170,10 +184,38 @@ impl abi::HookEnv for PacketEnv<'_> {
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0
     }
+    fn kprobe_ret(&mut self) -> u64 {
+        0
+    }
+    // The task helpers see this process, as in the kernel's BPF_PROG_TEST_RUN (`--kernel`).
+    fn pid_tgid(&mut self) -> u64 {
+        task::pid_tgid()
+    }
+    fn uid_gid(&mut self) -> u64 {
+        task::uid_gid()
+    }
+    fn comm(&mut self) -> [u8; abi::COMM_LEN] {
+        task::comm()
+    }
+    fn cpu_id(&mut self) -> u32 {
+        task::cpu_id()
+    }
+    fn prandom_u32(&mut self) -> u32 {
+        task::prandom_u32()
+    }
+    fn ktime_boot_ns(&mut self) -> u64 {
+        task::boot_ns()
+    }
+    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+        // An XDP hook may not read kernel memory (in the kernel: -EPERM as well).
+        dst.fill(0);
+        -abi::errno::EPERM
+    }
 }
 
-/// Runs the hook in user space on each packet; returns the verdicts.
+/// Runs the hook of `kind` (XDP or tc) in user space on each packet; returns the verdicts.
 pub fn run_user(
+    kind: HookKind,
     file: &Path,
     hook: &HookFile,
     fuel: u64,
@@ -192,9 +234,13 @@ pub fn run_user(
     let plan = wasmhook_engine::plan(&hook.wasm, &limits, &AbiImports).map_err(at)?;
     let mut code = vec![0u8; plan.module_bytes];
     let module = Module::compile(&hook.wasm, &limits, &AbiImports, &mut code).map_err(at)?;
-    let func = module
-        .export_func(abi::XDP_ENTRY)
-        .with_context(|| format!("{}: no exported function `xdp`", file.display()))?;
+    let entry = kind.entry();
+    let func = module.export_func(entry).with_context(|| {
+        format!(
+            "{}: no exported function `{entry}` (the entry of a {entry} hook)",
+            file.display()
+        )
+    })?;
     let mut maps = UserMaps {
         decls: hook.maps,
         data: vec![HashMap::new(); hook.maps.len()],
@@ -221,7 +267,7 @@ pub fn run_user(
         let len = i32::try_from(p.len()).unwrap_or(i32::MAX);
         let v = match inst.invoke(func, &[Val::I32(len)], &mut res, &mut f, &mut host) {
             Ok(()) => match res[0] {
-                Val::I32(v) if HookKind::Xdp.valid_result(v) => v,
+                Val::I32(v) if kind.valid_result(v) => v,
                 _ => on_trap,
             },
             Err(t) => {
@@ -234,8 +280,10 @@ pub fn run_user(
     Ok(out)
 }
 
-/// Runs the hook in the kernel on each packet through BPF_PROG_TEST_RUN, then cleans up.
+/// Runs the hook of `kind` (XDP or tc) in the kernel on each packet through BPF_PROG_TEST_RUN,
+/// then cleans up.
 pub fn run_kernel(
+    kind: HookKind,
     file: &Path,
     hook: &HookFile,
     fuel: u64,
@@ -243,7 +291,9 @@ pub fn run_kernel(
     pkts: &[Vec<u8>],
 ) -> Result<Vec<i32>> {
     use crate::{attach, dev, kfunc};
-    let kind = HookKind::Xdp;
+    if kind == HookKind::Kprobe {
+        bail!("kprobe hooks have no test run; attach them (`wasmload attach --kprobe`)");
+    }
     let elf = attach::trampoline_for(file, hook, kind)?;
     let d = dev::Device::open()?;
     let btf = kfunc::ModuleBtf::open("wasmhook")?;
@@ -268,19 +318,37 @@ pub fn run_kernel(
         let pin = Path::new(attach::PIN_ROOT).join(format!("{name}-prog"));
         crate::bpf::obj_pin(std::os::fd::AsFd::as_fd(&loaded.prog), &pin)
             .with_context(|| format!("cannot pin {}", pin.display()))?;
-        let prog = Xdp::from_pin(&pin, XdpAttachType::Interface);
-        let _ = std::fs::remove_file(&pin);
-        let prog = prog?;
+        fn run(p: &[u8]) -> TestRunOptions<'_> {
+            TestRunOptions {
+                data_in: Some(p),
+                repeat: 1,
+                ..Default::default()
+            }
+        }
         let mut out = Vec::new();
-        for p in pkts {
-            let r = prog
-                .test_run(TestRunOptions {
-                    data_in: Some(p),
-                    repeat: 1,
-                    ..Default::default()
-                })
-                .context("BPF_PROG_TEST_RUN")?;
-            out.push(r.return_value as i32);
+        if kind == HookKind::Tc {
+            let prog = SchedClassifier::from_pin(&pin);
+            let _ = std::fs::remove_file(&pin);
+            let prog = prog?;
+            for (i, p) in pkts.iter().enumerate() {
+                if p.len() < 14 {
+                    bail!(
+                        "packet {}: {} bytes; a tc test run needs at least an Ethernet header (14)",
+                        i + 1,
+                        p.len()
+                    );
+                }
+                let r = prog.test_run(run(p)).context("BPF_PROG_TEST_RUN")?;
+                out.push(r.return_value as i32);
+            }
+        } else {
+            let prog = Xdp::from_pin(&pin, XdpAttachType::Interface);
+            let _ = std::fs::remove_file(&pin);
+            let prog = prog?;
+            for p in pkts {
+                let r = prog.test_run(run(p)).context("BPF_PROG_TEST_RUN")?;
+                out.push(r.return_value as i32);
+            }
         }
         Ok(out)
     })();
@@ -308,6 +376,7 @@ mod tests {
     fn icmp_filter_drops_echo_requests_only() {
         let h = hook("tests/vm/wasm/icmp.wat");
         let v = run_user(
+            HookKind::Xdp,
             Path::new("icmp.wat"),
             &h,
             100_000,
@@ -326,6 +395,7 @@ mod tests {
         assert_eq!(h.maps.get(0).unwrap().name(), "policy");
         assert_eq!(h.maps.get(1).unwrap().name(), "counts");
         let v = run_user(
+            HookKind::Xdp,
             Path::new("xdp_icmp.wat"),
             &h,
             100_000,
@@ -339,7 +409,15 @@ mod tests {
     #[test]
     fn out_of_fuel_answers_the_trap_verdict() {
         let h = hook("tests/vm/wasm/loop.wat");
-        let v = run_user(Path::new("loop.wat"), &h, 1000, 1, &[icmp(8)]).unwrap();
+        let v = run_user(
+            HookKind::Xdp,
+            Path::new("loop.wat"),
+            &h,
+            1000,
+            1,
+            &[icmp(8)],
+        )
+        .unwrap();
         assert_eq!(v, [1]);
     }
 
@@ -367,8 +445,58 @@ mod tests {
 
     #[test]
     fn verdict_names() {
-        assert_eq!(verdict_name(1), "DROP");
-        assert_eq!(verdict_name(2), "PASS");
-        assert_eq!(verdict_name(9), "verdict 9");
+        assert_eq!(verdict_name(HookKind::Xdp, 1), "DROP");
+        assert_eq!(verdict_name(HookKind::Xdp, 2), "PASS");
+        assert_eq!(verdict_name(HookKind::Xdp, 9), "verdict 9");
+        assert_eq!(verdict_name(HookKind::Tc, 0), "OK");
+        assert_eq!(verdict_name(HookKind::Tc, 2), "SHOT");
+        assert_eq!(verdict_name(HookKind::Tc, 3), "verdict 3");
+    }
+
+    fn udp(dport: u16) -> Vec<u8> {
+        let mut f = vec![0u8; 12];
+        f.extend_from_slice(&[0x08, 0x00, 0x45, 0, 0, 36, 0, 1, 0, 0, 64, 17, 0, 0]);
+        f.extend_from_slice(&[10, 0, 0, 1, 10, 0, 0, 2]);
+        f.extend_from_slice(&[0x13, 0x88]);
+        f.extend_from_slice(&dport.to_be_bytes());
+        f.extend_from_slice(&[0, 16, 0, 0]);
+        f.extend_from_slice(b"payload!");
+        f
+    }
+
+    #[test]
+    fn tc_hook_drops_udp_to_its_port_and_counts() {
+        // tc_udp_drop.wat: UDP to port 9999 is SHOT, everything else OK; map 0 counts both.
+        let h = hook("tests/vm/wasm/tc_udp_drop.wat");
+        let v = run_user(
+            HookKind::Tc,
+            Path::new("tc_udp_drop.wat"),
+            &h,
+            100_000,
+            0,
+            &[udp(9999), udp(53), icmp(8), udp(9999)],
+        )
+        .unwrap();
+        assert_eq!(v, [2, 0, 0, 2]);
+    }
+
+    #[test]
+    fn a_tc_run_refuses_an_xdp_hook_and_xdp_verdicts() {
+        // icmp.wat exports `xdp` only: as a tc hook it has no entry.
+        let h = hook("tests/vm/wasm/icmp.wat");
+        let e = run_user(HookKind::Tc, Path::new("icmp.wat"), &h, 1000, 0, &[icmp(8)]).unwrap_err();
+        assert!(e.to_string().contains("no exported function `tc`"), "{e}");
+        // A tc hook returning 1 (an XDP verdict, TC_ACT_RECLASSIFY for tc) gets the trap verdict.
+        let h = hook("tests/vm/wasm/tc_bad_verdict.wat");
+        let v = run_user(
+            HookKind::Tc,
+            Path::new("tc_bad_verdict.wat"),
+            &h,
+            1000,
+            2,
+            &[udp(1)],
+        )
+        .unwrap();
+        assert_eq!(v, [2]);
     }
 }

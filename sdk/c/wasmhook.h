@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * wasmhook.h - write wasmhook hooks (XDP / kprobe programs in WebAssembly) in C.
- * Hook ABI v1: docs/hook-abi.md. Header-only, no libc.
+ * wasmhook.h - write wasmhook hooks (XDP / tc / kprobe programs in WebAssembly) in C.
+ * Hook ABI v2 (v1 plus tc hooks and the context/kretprobe functions): docs/hook-abi.md (a hook
+ * using only v1 functions imports only those). Header-only, no libc.
  *
  *   #include "wasmhook.h"
  *   #define MAPS(X) X(policy, WH_MAP_ARRAY, 4, 4, 1) X(counts, WH_MAP_PERCPU_ARRAY, 4, 8, 256)
@@ -21,10 +22,12 @@ typedef unsigned long long wh_u64;
 typedef int wh_i32;
 typedef long long wh_i64;
 
-#define WH_ABI_VERSION 1
+#define WH_ABI_VERSION 2
 
 /* XDP verdicts (return values of the xdp entry). */
 enum wh_verdict { WH_ABORTED = 0, WH_DROP = 1, WH_PASS = 2, WH_TX = 3 };
+/* tc verdicts (return values of the tc entry, ABI v2): TC_ACT_OK, TC_ACT_SHOT. */
+enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2 };
 
 /* BPF map types a hook may declare (values of enum bpf_map_type). */
 #define WH_MAP_HASH 1
@@ -54,10 +57,42 @@ WH_IMPORT(map_delete) wh_i32 wh_map_delete(wh_i32 map, const void *key);
 WH_IMPORT(ktime_ns) wh_i64 wh_ktime_ns(void);
 WH_IMPORT(trace) void wh_trace(const void *ptr, wh_i32 len);
 WH_IMPORT(kprobe_arg) wh_i64 wh_kprobe_arg(wh_i32 n);
+/* ABI v2 */
+/* The probed function's return value under `wasmload attach --kretprobe`; 0 in entry kprobes.
+ * For a function returning int, cast: (int)wh_kprobe_ret() (the upper 32 bits are undefined). */
+WH_IMPORT(kprobe_ret) wh_i64 wh_kprobe_ret(void);
+/* tgid << 32 | pid and gid << 32 | uid of `current`: in XDP (softirq) and in interrupts that is
+ * whichever task was interrupted, as for eBPF. */
+WH_IMPORT(pid_tgid) wh_i64 wh_pid_tgid(void);
+WH_IMPORT(uid_gid) wh_i64 wh_uid_gid(void);
+/* current's name, min(len, 16) bytes NUL-padded into dst; returns the name's length. */
+WH_IMPORT(comm) wh_i32 wh_comm(void *dst, wh_i32 len);
+WH_IMPORT(cpu_id) wh_i32 wh_cpu_id(void);
+WH_IMPORT(prandom_u32) wh_i32 wh_prandom_u32(void);
+WH_IMPORT(ktime_boot_ns) wh_i64 wh_ktime_boot_ns(void);
+/* Copies len (1..4096) kernel bytes at src into dst without faulting; kprobe hooks only.
+ * 0, WH_EPERM (not a kprobe hook), WH_EFAULT (nothing there; dst zeroed) or WH_EINVAL. */
+WH_IMPORT(probe_read_kernel) wh_i32 wh_probe_read_kernel(void *dst, wh_i64 src, wh_i32 len);
+
+#define WH_EPERM (-1)
+#define WH_ENOENT (-2)
+#define WH_EFAULT (-14)
+#define WH_EINVAL (-22)
+#define WH_COMM_LEN 16
+
+static inline wh_u32 wh_tgid(void) { return (wh_u32)((wh_u64)wh_pid_tgid() >> 32); }
+static inline wh_u32 wh_pid(void) { return (wh_u32)wh_pid_tgid(); }
+static inline wh_u32 wh_uid(void) { return (wh_u32)wh_uid_gid(); }
+static inline wh_u32 wh_gid(void) { return (wh_u32)((wh_u64)wh_uid_gid() >> 32); }
+/* A u64 of kernel memory at addr into *v (0 on success, else -errno and *v = 0). */
+static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_probe_read_kernel(v, (wh_i64)addr, 8); }
 
 /* ---- entry points ---- */
 /* WASMHOOK_XDP(int len) { ... return WH_PASS; } */
 #define WASMHOOK_XDP(arg) __attribute__((export_name("xdp"))) int xdp(arg)
+/* WASMHOOK_TC(int len) { ... return WH_TC_OK; } ; len = the whole packet (skb->len), while
+ * wh_pkt_len() = the bytes the hook can read (the skb's linear part, from the Ethernet header) */
+#define WASMHOOK_TC(arg) __attribute__((export_name("tc"))) int tc(arg)
 /* WASMHOOK_KPROBE(int reserved) { ... return 0; } ; use wh_kprobe_arg(n) for arguments */
 #define WASMHOOK_KPROBE(arg) __attribute__((export_name("kprobe"))) int kprobe(arg)
 

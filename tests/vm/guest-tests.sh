@@ -55,7 +55,8 @@ dmesg | grep -q 'kfence: initialized' && echo "VM-DETECTOR: KFENCE"
 t=btf_lists_kfuncs
 if insmod /wasmhook.ko && [ -e /dev/wasmhook ] && [ -e /sys/kernel/btf/wasmhook ] &&
 	bpftool btf dump file /sys/kernel/btf/wasmhook >/tmp/btf.txt &&
-	grep -q "FUNC 'wasmhook_xdp'" /tmp/btf.txt && grep -q "FUNC 'wasmhook_kprobe'" /tmp/btf.txt; then
+	grep -q "FUNC 'wasmhook_xdp'" /tmp/btf.txt && grep -q "FUNC 'wasmhook_kprobe'" /tmp/btf.txt &&
+	grep -q "FUNC 'wasmhook_kretprobe'" /tmp/btf.txt && grep -q "FUNC 'wasmhook_tc'" /tmp/btf.txt; then
 	pass $t
 else
 	fail $t "module or BTF missing"; grep wasmhook_ /tmp/btf.txt | head; ls -l /dev/wasmhook /sys/kernel/btf/
@@ -226,10 +227,24 @@ if [ -f /attach-tests.sh ]; then
 	rmmod wasmhook 2>/dev/null
 fi
 
+# tc tests (tcx attach on veth, real UDP/TCP, writes, refusals), if present.
+if [ -f /tc-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /tc-tests.sh
+	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+fi
+
 # Trust-boundary tests (privileges, contexts, map rights, ids, log hygiene, budgets).
 if [ -f /trust-tests.sh ]; then
 	insmod /wasmhook.ko
 	. /trust-tests.sh
+	rmmod wasmhook 2>/dev/null
+fi
+
+# Tracing tests (kretprobes, context helpers, probe_read_kernel: Hook ABI v2).
+if [ -f /trace-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /trace-tests.sh
 	rmmod wasmhook 2>/dev/null
 fi
 

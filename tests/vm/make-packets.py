@@ -39,6 +39,8 @@ packets = {
     "echo_reply.bin": eth(ipv4(1, icmp(0))),
     "udp.bin": eth(ipv4(17, struct.pack("!HHHH", 5000, 53, 16, 0) + b"dnsquery")),
     "arp.bin": eth(bytes(28), 0x0806),
+    # tc tests: UDP to the port tc_udp_drop.wat drops.
+    "udp9999.bin": eth(ipv4(17, struct.pack("!HHHH", 5000, 9999, 16, 0) + b"dropme!!")),
     # Not packets: bad Wasm files for LOAD.
     "malformed.wasm": b"\0asm\x01\0\0\0\x01\xff\xff\xff\xff\x0f",
     "garbage.wasm": b"this is not wasm at all",

@@ -1,5 +1,6 @@
 //! `wasm2hook check`: validates a Wasm module (the Wasm features our engine implements) and checks
-//! it against Hook ABI v1 (entry export, `wasmhook` imports, memory, map declarations).
+//! it against the Hook ABI, v1 or v2 (v2 adds tc hooks and host functions: entry export,
+//! `wasmhook` imports, memory, map declarations).
 //! Everything it knows about the ABI comes from `wasmhook-hook-abi`.
 
 use std::fmt;
@@ -7,7 +8,7 @@ use std::fmt;
 use wasmhook_hook_abi::maps::{self, MapDecls};
 use wasmhook_hook_abi::uapi::{MAX_MEM_PAGES, MAX_WASM_BYTES};
 use wasmhook_hook_abi::{
-    host_fn, HookKind, ValType, IMPORT_MODULE, KPROBE_ENTRY, MAX_MAPS, XDP_ENTRY,
+    host_fn, HookKind, ValType, IMPORT_MODULE, KPROBE_ENTRY, MAX_MAPS, TC_ENTRY, XDP_ENTRY,
 };
 use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, ValidPayload, Validator,
@@ -72,6 +73,22 @@ pub struct ImportInfo {
     pub name: String,
     /// `(i32) -> i64`, `memory`, ...
     pub ty: String,
+}
+
+/// The Hook ABI version a module needs: 2 if it imports any v2 host function, else 1.
+pub fn abi_version(r: &Report) -> u32 {
+    r.imports
+        .iter()
+        .filter(|i| i.module == IMPORT_MODULE)
+        .filter_map(|i| {
+            wasmhook_hook_abi::HOST_FNS
+                .iter()
+                .position(|f| f.name == i.name)
+                .map(|id| wasmhook_hook_abi::since(id as u32))
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1)
 }
 
 /// What `check` learned about a module; `problems` empty means it is a valid hook.
@@ -147,21 +164,28 @@ fn fmt_abi(params: &[ValType], results: &[ValType]) -> String {
     format!("({p}) {}", arrow_result(&r))
 }
 
+/// `both a and b`, or `a, b and c`.
+fn join_both(names: &[String]) -> String {
+    match names {
+        [a, b] => format!("both {a} and {b}"),
+        [rest @ .., last] if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
 /// The hook kind named by `--hook`.
 pub fn parse_kind(s: &str) -> Option<HookKind> {
     match s {
         "xdp" => Some(HookKind::Xdp),
         "kprobe" => Some(HookKind::Kprobe),
+        "tc" => Some(HookKind::Tc),
         _ => None,
     }
 }
 
-/// `xdp` / `kprobe`.
+/// `xdp` / `kprobe` / `tc`.
 pub fn kind_name(k: HookKind) -> &'static str {
-    match k {
-        HookKind::Xdp => "xdp",
-        HookKind::Kprobe => "kprobe",
-    }
+    k.name()
 }
 
 struct Collect {
@@ -327,7 +351,7 @@ impl Collect {
         let Some(h) = host_fn(imp.name) else {
             self.problem(
                 off,
-                format!("unknown host function `{}` (not in Hook ABI v1)", imp.name),
+                format!("unknown host function `{}` (not in Hook ABI v2)", imp.name),
                 ctx,
             );
             return;
@@ -337,7 +361,7 @@ impl Collect {
         let results: Option<Vec<ValType>> = f.results().iter().map(vt).collect();
         if params.as_deref() != Some(h.params) || results.as_deref() != Some(h.results) {
             let msg = format!(
-                "host function `{}` has type {}, Hook ABI v1 says {}",
+                "host function `{}` has type {}, the Hook ABI says {}",
                 h.name,
                 fmt_func(f),
                 fmt_abi(h.params, h.results)
@@ -348,25 +372,34 @@ impl Collect {
 
     fn finish(&mut self, hook: Option<HookKind>, complete: bool) {
         let has = |name: &str| self.exports.iter().any(|e| e.0 == name);
-        let kind = match hook {
-            Some(k) => Some(k),
-            None if has(XDP_ENTRY) && has(KPROBE_ENTRY) => {
+        let entries: Vec<&str> = [XDP_ENTRY, KPROBE_ENTRY, TC_ENTRY]
+            .into_iter()
+            .filter(|e| has(e))
+            .collect();
+        let kind = match (hook, entries.as_slice()) {
+            (Some(k), _) => Some(k),
+            (None, [one]) => [HookKind::Xdp, HookKind::Kprobe, HookKind::Tc]
+                .into_iter()
+                .find(|k| k.entry() == *one),
+            (None, []) => {
                 if complete {
                     self.problem(
                         None,
-                        "exports both `xdp` and `kprobe`: choose the hook kind with --hook",
+                        "no entry point: a hook exports `xdp`, `tc` or `kprobe` with type (i32) -> i32",
                         Ctx::None,
                     );
                 }
                 None
             }
-            None if has(XDP_ENTRY) => Some(HookKind::Xdp),
-            None if has(KPROBE_ENTRY) => Some(HookKind::Kprobe),
-            None => {
+            (None, several) => {
                 if complete {
+                    let names: Vec<String> = several.iter().map(|e| format!("`{e}`")).collect();
                     self.problem(
                         None,
-                        "no entry point: a hook exports `xdp` or `kprobe` with type (i32) -> i32",
+                        format!(
+                            "exports {}: choose the hook kind with --hook",
+                            join_both(&names)
+                        ),
                         Ctx::None,
                     );
                 }
@@ -398,7 +431,7 @@ impl Collect {
                             && matches!(f.results(), [wasmparser::ValType::I32]);
                         if !ok {
                             let msg = format!(
-                                "entry `{entry}` has type {}, Hook ABI v1 wants (i32) -> i32",
+                                "entry `{entry}` has type {}, the Hook ABI wants (i32) -> i32",
                                 fmt_func(&f)
                             );
                             self.problem(Some(off), msg, Ctx::Export(name));

@@ -1,7 +1,7 @@
 //! `wasm2hook`: check, package and inspect wasmhook hooks.
 //!
 //! ```text
-//! wasm2hook check hook.wasm [--hook xdp|kprobe]      validate against Hook ABI v1
+//! wasm2hook check hook.wasm [--hook xdp|tc|kprobe]   validate against the Hook ABI (v2)
 //! wasm2hook build hook.wasm -o hook.o [--hook ...]   eBPF ELF object: trampoline + Wasm
 //! wasm2hook inspect hook.wasm|hook.o [--json]        entry, imports, maps, memory, sizes
 //! ```
@@ -24,7 +24,7 @@ pub const WASM_SECTION: &str = "wasmhook.wasm";
 #[command(
     name = "wasm2hook",
     version,
-    about = "Check, package and inspect wasmhook hooks (Hook ABI v1)"
+    about = "Check, package and inspect wasmhook hooks (Hook ABI v2)"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,8 +37,8 @@ enum Cmd {
     Check {
         /// The .wasm file.
         file: PathBuf,
-        /// Hook kind (default: inferred from the `xdp` / `kprobe` export).
-        #[arg(long, value_parser = ["xdp", "kprobe"])]
+        /// Hook kind (default: inferred from the `xdp` / `tc` / `kprobe` export).
+        #[arg(long, value_parser = ["xdp", "tc", "kprobe"])]
         hook: Option<String>,
     },
     /// Check, then write an eBPF ELF object: the trampoline program plus section `wasmhook.wasm`.
@@ -49,7 +49,7 @@ enum Cmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
         /// Hook kind (default: inferred).
-        #[arg(long, value_parser = ["xdp", "kprobe"])]
+        #[arg(long, value_parser = ["xdp", "tc", "kprobe"])]
         hook: Option<String>,
     },
     /// Show a hook's entry, imports, maps, memory and sizes (from a .wasm or a built .o).
@@ -77,7 +77,15 @@ fn report_problems(file: &Path, r: &check::Report) -> bool {
 fn summary(r: &check::Report) -> String {
     let kind = r.kind.map(check::kind_name).unwrap_or("unknown");
     let maps = r.maps.as_ref().map_or(0, |m| m.len());
-    format!("{kind} hook, {} imports, {maps} maps", r.imports.len())
+    format!(
+        "{kind} hook, {} imports, {maps} maps{}",
+        r.imports.len(),
+        if check::abi_version(r) > 1 {
+            ", needs ABI v2"
+        } else {
+            ""
+        }
+    )
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -133,6 +141,7 @@ pub fn build_object(wasm: &[u8], kind: HookKind) -> Result<Vec<u8>, elf::ElfErro
     let tramp = match kind {
         HookKind::Xdp => wasmhook_bpf_trampoline::XDP_OBJ,
         HookKind::Kprobe => wasmhook_bpf_trampoline::KPROBE_OBJ,
+        HookKind::Tc => wasmhook_bpf_trampoline::TC_OBJ,
     };
     let mut new = vec![elf::NewSection {
         name: WASM_SECTION,

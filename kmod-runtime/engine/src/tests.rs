@@ -1263,3 +1263,35 @@ fn intrinsic_loads_match_the_host_call_and_make_none() {
     assert_eq!(Intrinsic::LoadBe32.eval(&host.bytes, 1), 0x3456789a);
     assert_eq!(Intrinsic::LoadBe16.eval(&host.bytes, 4), -1);
 }
+
+#[test]
+fn call_i32_runs_i32_to_i32_functions_only() {
+    let src = r#"(module
+      (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+      (func (export "wide") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+      (func (export "two") (param i32 i32) (result i32) (local.get 1)))"#;
+    let wasm = wat(src);
+    let (mut mbuf, ib) = build(&wasm, &Limits::DEFAULT);
+    let m = Module::compile(&wasm, &Limits::DEFAULT, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut fuel = 1000;
+    let mut host = TestHost::default();
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let inc = m.export_func("inc").unwrap();
+    assert_eq!(inst.call_i32(inc, -1, &mut fuel, &mut host), Ok(0));
+    assert_eq!(
+        inst.call_i32(inc, i32::MAX, &mut fuel, &mut host),
+        Ok(i32::MIN)
+    );
+    for f in ["wide", "two"] {
+        let f = m.export_func(f).unwrap();
+        assert_eq!(
+            inst.call_i32(f, 1, &mut fuel, &mut host),
+            Err(Trap::BadSignature)
+        );
+    }
+    assert_eq!(
+        inst.call_i32(99, 1, &mut fuel, &mut host),
+        Err(Trap::BadSignature)
+    );
+}

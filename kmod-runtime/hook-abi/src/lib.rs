@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-//! Hook ABI v1 of wasmhook, as a cargo crate for userspace tools.
+//! Hook ABI (v2) of wasmhook, as a cargo crate for userspace tools.
 //!
 //! The source lives in `src/abi/` and is also compiled into the kernel module (which includes it
 //! with `#[path]` beside the engine), so the host functions behave the same in `wasmload test`

@@ -1,4 +1,4 @@
-//! Hook ABI v1: host-function semantics on a fake environment, ioctl layouts, map declarations.
+//! Hook ABI v1 and v2: host-function semantics on a fake environment, ioctl layouts, map declarations.
 
 use wasmhook_hook_abi::maps::{MapDecl, MapDecls, MapType};
 use wasmhook_hook_abi::{dispatch, id, resolve, uapi, HookEnv, Trap, Val, ValType, HOST_FNS};
@@ -45,6 +45,42 @@ impl HookEnv for FakeEnv {
     }
     fn kprobe_arg(&mut self, n: u32) -> u64 {
         u64::from(n) * 10
+    }
+    fn kprobe_ret(&mut self) -> u64 {
+        -2i64 as u64
+    }
+    fn pid_tgid(&mut self) -> u64 {
+        (7 << 32) | 9
+    }
+    fn uid_gid(&mut self) -> u64 {
+        (1001 << 32) | 1000
+    }
+    fn comm(&mut self) -> [u8; 16] {
+        *b"fake-task\0\0\0\0\0\0\0"
+    }
+    fn cpu_id(&mut self) -> u32 {
+        1
+    }
+    fn prandom_u32(&mut self) -> u32 {
+        0xdead_beef
+    }
+    fn ktime_boot_ns(&mut self) -> u64 {
+        43
+    }
+    /// "Kernel memory" is 8 bytes 1..=8 at 0xffff_0000.
+    fn probe_read_kernel(&mut self, dst: &mut [u8], src: u64) -> i32 {
+        let kmem = [1u8, 2, 3, 4, 5, 6, 7, 8];
+        let off = src.wrapping_sub(0xffff_0000) as usize;
+        match kmem.get(off..off.saturating_add(dst.len())) {
+            Some(b) if src >= 0xffff_0000 => {
+                dst.copy_from_slice(b);
+                0
+            }
+            _ => {
+                dst.fill(0);
+                -14
+            }
+        }
     }
 }
 
@@ -328,4 +364,158 @@ fn map_declarations_parse_and_encode() {
     assert!(MapDecl::new("bad name", MapType::Hash, 4, 4, 1).is_none());
     assert!(MapDecl::new("arr", MapType::Array, 8, 4, 1).is_none());
     assert!(MapDecl::new("big", MapType::Hash, 4, 4096, 1).is_none());
+}
+
+#[test]
+fn v2_context_helpers() {
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0xffu8; 64];
+    assert_eq!(
+        call(&mut env, &mut mem, id::KPROBE_RET, &[]).unwrap(),
+        Val::I64(-2)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PID_TGID, &[]).unwrap(),
+        Val::I64((7 << 32) | 9)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::UID_GID, &[]).unwrap(),
+        Val::I64((1001 << 32) | 1000)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::CPU_ID, &[]).unwrap(),
+        Val::I32(1)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::PRANDOM_U32, &[]).unwrap(),
+        Val::I32(0xdead_beef_u32 as i32)
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, id::KTIME_BOOT_NS, &[]).unwrap(),
+        Val::I64(43)
+    );
+    // comm: the name's length; min(len, 16) bytes NUL-padded, nothing past them.
+    let comm = |env: &mut FakeEnv, mem: &mut [u8], ptr: i32, len: i32| {
+        call(env, mem, id::COMM, &[Val::I32(ptr), Val::I32(len)])
+    };
+    assert_eq!(comm(&mut env, &mut mem, 0, 32).unwrap(), Val::I32(9));
+    assert_eq!(&mem[..16], b"fake-task\0\0\0\0\0\0\0");
+    assert_eq!(mem[16], 0xff);
+    mem.fill(0xff);
+    assert_eq!(comm(&mut env, &mut mem, 0, 4).unwrap(), Val::I32(9));
+    assert_eq!(&mem[..5], b"fake\xff");
+    assert_eq!(comm(&mut env, &mut mem, 0, -1).unwrap(), Val::I32(-22));
+    assert_eq!(
+        comm(&mut env, &mut mem, 60, 16),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    // probe_read_kernel: 0 and the bytes; -EFAULT with dst zeroed; len checked; dst in memory.
+    let read = |env: &mut FakeEnv, mem: &mut [u8], dst: i32, src: i64, len: i32| {
+        call(
+            env,
+            mem,
+            id::PROBE_READ_KERNEL,
+            &[Val::I32(dst), Val::I64(src), Val::I32(len)],
+        )
+    };
+    mem.fill(0xff);
+    assert_eq!(
+        read(&mut env, &mut mem, 8, 0xffff_0002, 4).unwrap(),
+        Val::I32(0)
+    );
+    assert_eq!(&mem[8..12], &[3, 4, 5, 6]);
+    assert_eq!(read(&mut env, &mut mem, 8, 0x10, 4).unwrap(), Val::I32(-14));
+    assert_eq!(&mem[8..12], &[0, 0, 0, 0]);
+    for bad_len in [0, -1, 4097] {
+        assert_eq!(
+            read(&mut env, &mut mem, 8, 0xffff_0000, bad_len).unwrap(),
+            Val::I32(-22),
+            "len {bad_len}"
+        );
+    }
+    assert_eq!(
+        read(&mut env, &mut mem, 62, 0xffff_0000, 4),
+        Err(Trap::MemoryOutOfBounds)
+    );
+}
+
+#[test]
+fn v1_host_fns_keep_their_ids() {
+    // A v1 hook's imports resolve to the same ids as before v2 was added.
+    let v1 = [
+        "pkt_len",
+        "pkt_read",
+        "pkt_write",
+        "pkt_u8",
+        "pkt_u16",
+        "pkt_u32",
+        "map_lookup",
+        "map_update",
+        "map_delete",
+        "ktime_ns",
+        "trace",
+        "kprobe_arg",
+    ];
+    assert_eq!(v1.len(), wasmhook_hook_abi::V1_HOST_FNS);
+    for (i, name) in v1.iter().enumerate() {
+        assert_eq!(HOST_FNS[i].name, *name);
+        assert_eq!(wasmhook_hook_abi::since(i as u32), 1);
+    }
+    assert_eq!(wasmhook_hook_abi::since(id::PROBE_READ_KERNEL), 2);
+    assert_eq!(wasmhook_hook_abi::since(HOST_FNS.len() as u32), 0);
+}
+
+#[test]
+fn v2_results_reach_the_hook_through_the_engine() {
+    use wasmhook_hook_abi::engine::{plan, Instance, Limits, Module};
+    use wasmhook_hook_abi::{AbiHost, AbiImports};
+    // kprobe_ret into a local first, as tests/vm/wasm/openret.wat does.
+    let wasm = wat::parse_str(
+        r#"(module
+          (import "wasmhook" "kprobe_ret" (func $ret (result i64)))
+          (import "wasmhook" "pid_tgid" (func $pt (result i64)))
+          (memory 1)
+          (func (export "f") (result i64)
+            (local $r i64)
+            (local.set $r (call $ret))
+            (drop (call $pt))
+            (local.get $r)))"#,
+    )
+    .unwrap();
+    let limits = Limits::DEFAULT;
+    let p = plan(&wasm, &limits, &AbiImports).unwrap();
+    let mut code = vec![0u8; p.module_bytes];
+    let m = Module::compile(&wasm, &limits, &AbiImports, &mut code).unwrap();
+    let mut mem = vec![0u8; m.instance_bytes()];
+    let mut host = AbiHost(FakeEnv::default());
+    let mut fuel = 1000;
+    let mut inst = Instance::new(&m, &mut mem, &mut fuel, &mut host).unwrap();
+    let mut out = [Val::I64(0)];
+    inst.invoke(
+        m.export_func("f").unwrap(),
+        &[],
+        &mut out,
+        &mut fuel,
+        &mut host,
+    )
+    .unwrap();
+    assert_eq!(out[0], Val::I64(-2));
+}
+
+#[test]
+fn hook_kinds_round_trip_and_check_their_verdicts() {
+    use wasmhook_hook_abi::{tc_verdict, HookKind};
+    for k in [HookKind::Xdp, HookKind::Kprobe, HookKind::Tc] {
+        assert_eq!(HookKind::from_u32(k.to_u32()), Some(k));
+    }
+    assert_eq!(HookKind::Tc.to_u32(), 3, "the wire value is ABI");
+    assert_eq!(HookKind::Tc.entry(), "tc");
+    assert_eq!(HookKind::from_u32(4), None);
+    // tc: TC_ACT_OK and TC_ACT_SHOT only (no REDIRECT yet); -1 (TC_ACT_UNSPEC) is not a verdict.
+    let ok: Vec<i32> = (-2..10).filter(|v| HookKind::Tc.valid_result(*v)).collect();
+    assert_eq!(ok, [tc_verdict::OK, tc_verdict::SHOT]);
+    let xdp: Vec<i32> = (-2..10)
+        .filter(|v| HookKind::Xdp.valid_result(*v))
+        .collect();
+    assert_eq!(xdp, [0, 1, 2, 3]);
 }

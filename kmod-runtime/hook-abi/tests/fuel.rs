@@ -3,7 +3,9 @@
 //! per call (issue: a `pkt_read` of a 64 KiB GRO packet used to cost 1 fuel).
 
 use wasmhook_hook_abi::engine::{plan, Instance, Limits, Module, Trap, Val};
-use wasmhook_hook_abi::{AbiHost, AbiImports, HookEnv, BYTES_PER_FUEL, MAP_OP_FUEL};
+use wasmhook_hook_abi::{
+    AbiHost, AbiImports, HookEnv, BYTES_PER_FUEL, MAP_OP_FUEL, PROBE_READ_FUEL,
+};
 
 struct Env {
     packet: Vec<u8>,
@@ -33,6 +35,32 @@ impl HookEnv for Env {
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0
     }
+
+    fn kprobe_ret(&mut self) -> u64 {
+        0
+    }
+    fn pid_tgid(&mut self) -> u64 {
+        0
+    }
+    fn uid_gid(&mut self) -> u64 {
+        0
+    }
+    fn comm(&mut self) -> [u8; 16] {
+        [0; 16]
+    }
+    fn cpu_id(&mut self) -> u32 {
+        0
+    }
+    fn prandom_u32(&mut self) -> u32 {
+        0
+    }
+    fn ktime_boot_ns(&mut self) -> u64 {
+        0
+    }
+    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+        dst.fill(0);
+        -1
+    }
 }
 
 /// Runs `body` (called in an endless loop that counts iterations in global 0) until fuel runs
@@ -42,6 +70,7 @@ fn iterations(body: &str, fuel: u64) -> u64 {
         r#"(module
           (import "wasmhook" "pkt_read" (func $pkt_read (param i32 i32 i32) (result i32)))
           (import "wasmhook" "map_lookup" (func $lookup (param i32 i32 i32) (result i32)))
+          (import "wasmhook" "probe_read_kernel" (func $kread (param i32 i64 i32) (result i32)))
           (memory 2)
           (global $n (mut i64) (i64.const 0))
           (func (export "spin") (loop $l {body} (global.set $n (i64.add (global.get $n) (i64.const 1))) (br $l)))
@@ -115,5 +144,19 @@ fn a_call_without_the_fuel_for_its_copy_is_not_made() {
             10
         ),
         0
+    );
+}
+
+#[test]
+fn kernel_reads_pay_a_flat_cost_and_their_bytes() {
+    // Each may fault (a microsecond): flat PROBE_READ_FUEL, plus the bytes, refused or not.
+    let n = iterations(
+        "(drop (call $kread (i32.const 0) (i64.const 0) (i32.const 4096)))",
+        1_000_000,
+    );
+    let per_call = PROBE_READ_FUEL + 4096 / BYTES_PER_FUEL;
+    assert!(
+        n > 0 && n * per_call <= 1_000_000,
+        "{n} kernel reads on 1 M fuel (each costs >= {per_call})"
     );
 }

@@ -1,5 +1,6 @@
-//! Write wasmhook hooks in Rust: XDP and kprobe programs compiled to WebAssembly
-//! (`wasm32v1-none`) that run inside the kernel (Hook ABI v1, `docs/hook-abi.md`).
+//! Write wasmhook hooks in Rust: XDP, tc and kprobe programs compiled to WebAssembly
+//! (`wasm32v1-none`) that run inside the kernel (Hook ABI v2, `docs/hook-abi.md`; v1 hooks are
+//! unchanged).
 //!
 //! ```
 //! use wasmhook_sdk::{maps, xdp, Packet, Verdict};
@@ -18,7 +19,8 @@
 //! ```
 //!
 //! `maps!` defines typed handles (`policy` is map 0, `seen` map 1) and emits the `wasmhook.maps`
-//! custom section that tells the loader which maps to create. `xdp!` exports `xdp(len) -> verdict`.
+//! custom section that tells the loader which maps to create. `xdp!` exports `xdp(len) -> verdict`;
+//! [`tc!`] exports `tc(len) -> verdict` for a tc hook ([`TcVerdict`]).
 //! Build with `scripts/build-hook CRATE_DIR -o hook.wasm`, check and package with `wasm2hook`.
 //!
 //! On targets other than wasm32 the imports are stand-ins, so hook crates also compile for the
@@ -37,8 +39,10 @@ mod packet;
 pub use maps::*;
 pub use packet::*;
 
-/// Version of the Hook ABI this SDK targets.
-pub const ABI_VERSION: u32 = 1;
+/// Version of the Hook ABI this SDK targets (v2 added tc hooks, [`task`], [`cpu_id`],
+/// [`prandom_u32`], [`ktime_boot_ns`], [`probe_read_kernel`] and [`Kprobe::ret`]; a hook that
+/// uses none of the new functions imports only v1 functions and loads into a v1 module).
+pub const ABI_VERSION: u32 = 2;
 /// How many maps a hook may declare.
 pub const MAX_MAPS: usize = 3;
 /// Largest map key or value, in bytes.
@@ -75,10 +79,154 @@ impl Verdict {
     }
 }
 
+/// What a tc hook decides for a packet (the kernel's `TC_ACT_*`; Hook ABI v2). Redirect is not
+/// available yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(i32)]
+pub enum TcVerdict {
+    /// Let the packet go on (`TC_ACT_OK`).
+    Ok = 0,
+    /// Drop the packet (`TC_ACT_SHOT`).
+    Shot = 2,
+}
+
+impl TcVerdict {
+    /// The wire value the entry function returns.
+    pub const fn to_i32(self) -> i32 {
+        self as i32
+    }
+    /// From a wire value (other `TC_ACT_*` values are not tc verdicts of a Wasm hook).
+    pub const fn from_i32(v: i32) -> Option<TcVerdict> {
+        Some(match v {
+            0 => TcVerdict::Ok,
+            2 => TcVerdict::Shot,
+            _ => return None,
+        })
+    }
+}
+
 /// Monotonic clock in nanoseconds (`bpf_ktime_get_ns`).
 pub fn ktime_ns() -> u64 {
     // SAFETY: no arguments; the import has no preconditions.
     unsafe { sys::ktime_ns() as u64 }
+}
+
+/// Boot-time clock in nanoseconds, counting suspend (`bpf_ktime_get_boot_ns`). ABI v2.
+pub fn ktime_boot_ns() -> u64 {
+    // SAFETY: no arguments; the import has no preconditions.
+    unsafe { sys::ktime_boot_ns() as u64 }
+}
+
+/// The CPU this run is on (`bpf_get_smp_processor_id`). ABI v2.
+pub fn cpu_id() -> u32 {
+    // SAFETY: no arguments; the import has no preconditions.
+    unsafe { sys::cpu_id() as u32 }
+}
+
+/// A pseudo-random number, not for cryptography (`bpf_get_prandom_u32`). ABI v2.
+pub fn prandom_u32() -> u32 {
+    // SAFETY: no arguments; the import has no preconditions.
+    unsafe { sys::prandom_u32() as u32 }
+}
+
+/// Most bytes one [`probe_read_kernel`] reads.
+pub const MAX_PROBE_READ: usize = 4096;
+
+/// Why a kernel read failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// This hook may not read kernel memory (only kprobe hooks may, `-EPERM`).
+    NotPermitted,
+    /// Nothing readable at that address (`-EFAULT`); the destination was zeroed.
+    Fault,
+    /// Length 0 or above [`MAX_PROBE_READ`] (`-EINVAL`).
+    BadLength,
+    /// Another `-errno`.
+    Other(i32),
+}
+
+impl ReadError {
+    fn from_rc(rc: i32) -> Result<(), ReadError> {
+        match rc {
+            0 => Ok(()),
+            -1 => Err(ReadError::NotPermitted),
+            -14 => Err(ReadError::Fault),
+            -22 => Err(ReadError::BadLength),
+            e => Err(ReadError::Other(e)),
+        }
+    }
+}
+
+/// Copies kernel memory at `addr` into `dst` without faulting (`bpf_probe_read_kernel`).
+/// Kprobe hooks only (their loader has CAP_PERFMON). ABI v2.
+pub fn probe_read_kernel(dst: &mut [u8], addr: u64) -> Result<(), ReadError> {
+    if dst.is_empty() || dst.len() > MAX_PROBE_READ {
+        return Err(ReadError::BadLength);
+    }
+    // SAFETY: `dst` is `len` writable bytes.
+    let rc = unsafe { sys::probe_read_kernel(dst.as_mut_ptr(), addr as i64, dst.len() as i32) };
+    ReadError::from_rc(rc)
+}
+
+/// Reads a `T` (a plain value: integers, arrays of them) from kernel memory at `addr`:
+/// `read_kernel::<u64>(regs + 112)` is the saved `di` of a `struct pt_regs`. ABI v2.
+pub fn read_kernel<T: Pod + Default>(addr: u64) -> Result<T, ReadError> {
+    let mut v = T::default();
+    // SAFETY: `T: Pod` has no invalid bit patterns and no padding the kernel could leak into;
+    // the slice covers exactly `v`.
+    let bytes = unsafe {
+        core::slice::from_raw_parts_mut((&raw mut v).cast::<u8>(), core::mem::size_of::<T>())
+    };
+    probe_read_kernel(bytes, addr)?;
+    Ok(v)
+}
+
+/// The task the hook runs on behalf of: `current` in the kernel. In a kprobe that is the task
+/// that called the probed function, unless the probe fired in an interrupt; in XDP (softirq) it
+/// is whichever task the packet's interrupt happened to interrupt (or `ksoftirqd`, or the idle
+/// task, pid 0), as for eBPF. ABI v2.
+pub mod task {
+    use crate::sys;
+
+    /// `tgid << 32 | pid` (`bpf_get_current_pid_tgid`), in the initial pid namespace.
+    pub fn pid_tgid() -> u64 {
+        // SAFETY: no arguments; the import has no preconditions.
+        unsafe { sys::pid_tgid() as u64 }
+    }
+    /// The process id (user space's `getpid()`): the thread group id.
+    pub fn tgid() -> u32 {
+        (pid_tgid() >> 32) as u32
+    }
+    /// The thread id (user space's `gettid()`).
+    pub fn pid() -> u32 {
+        pid_tgid() as u32
+    }
+    /// `gid << 32 | uid` (`bpf_get_current_uid_gid`), in the initial user namespace.
+    pub fn uid_gid() -> u64 {
+        // SAFETY: no arguments; the import has no preconditions.
+        unsafe { sys::uid_gid() as u64 }
+    }
+    /// The real user id.
+    pub fn uid() -> u32 {
+        uid_gid() as u32
+    }
+    /// The real group id.
+    pub fn gid() -> u32 {
+        (uid_gid() >> 32) as u32
+    }
+    /// The task's name (`comm`), NUL-padded (`bpf_get_current_comm`).
+    pub fn comm() -> [u8; 16] {
+        let mut b = [0u8; 16];
+        // SAFETY: `b` is 16 writable bytes.
+        unsafe { sys::comm(b.as_mut_ptr(), 16) };
+        b
+    }
+    /// Whether the task's name is `name` (at most 15 bytes).
+    pub fn comm_is(name: &[u8]) -> bool {
+        let c = comm();
+        let n = c.iter().position(|b| *b == 0).unwrap_or(16);
+        c.get(..n) == Some(name)
+    }
 }
 
 /// Writes a line to the kernel log (rate-limited by the kernel, cut at 128 bytes).
@@ -147,12 +295,30 @@ impl Kprobe {
         Kprobe { _private: () }
     }
     /// Argument `n` (0..=5) of the probed function; 0 for other `n` or outside kprobes.
+    /// (In a kretprobe the argument registers are clobbered: use an entry kprobe for them.)
     pub fn arg(&self, n: u32) -> u64 {
         if n > 5 {
             return 0;
         }
         // SAFETY: the import has no preconditions.
         unsafe { sys::kprobe_arg(n as i32) as u64 }
+    }
+    /// The probed function's return value, attached with `--kretprobe`; 0 in entry kprobes.
+    /// ABI v2.
+    pub fn ret(&self) -> u64 {
+        // SAFETY: the import has no preconditions.
+        unsafe { sys::kprobe_ret() as u64 }
+    }
+    /// The return value of a function returning `long` (or a pointer) as a signed number:
+    /// a negative errno for most failing kernel calls.
+    pub fn ret_i64(&self) -> i64 {
+        self.ret() as i64
+    }
+    /// The return value of a function returning `int`: only the low 32 bits of the return
+    /// register are defined then (the upper ones may be anything), as with `PT_REGS_RC` cast to
+    /// `int` in BPF C.
+    pub fn ret_i32(&self) -> i32 {
+        self.ret() as u32 as i32
     }
 }
 
@@ -169,6 +335,35 @@ macro_rules! xdp {
         pub extern "C" fn xdp(len: i32) -> i32 {
             let mut pkt = $crate::Packet::from_entry(len);
             $crate::Verdict::to_i32($name(&mut pkt))
+        }
+    };
+}
+
+/// Defines the tc entry (Hook ABI v2): `tc!(fn name(pkt: &Packet, wire_len: u32) -> TcVerdict
+/// { ... })` (or `&mut Packet` to write the packet). Exports `tc(len: i32) -> i32`.
+///
+/// `pkt` is the packet from the Ethernet header on, as far as the hook can read it (the skb's
+/// linear part: `pkt.len()` may be less than the packet); `wire_len` is the whole packet's
+/// length (`skb->len`), what byte counters want.
+///
+/// ```
+/// use wasmhook_sdk::{tc, Packet, TcVerdict};
+/// tc!(fn drop_big(pkt: &Packet, wire_len: u32) -> TcVerdict {
+///     if wire_len > 1000 && !pkt.is_empty() { TcVerdict::Shot } else { TcVerdict::Ok }
+/// });
+/// # fn main() {}
+/// ```
+#[macro_export]
+macro_rules! tc {
+    ($(#[$m:meta])* fn $name:ident ($pkt:ident : $pty:ty, $len:ident : u32) -> $rty:ty $body:block) => {
+        $(#[$m])*
+        fn $name($pkt: $pty, $len: u32) -> $rty $body
+
+        /// Hook ABI v2 tc entry: the packet's whole length in, verdict out.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn tc(len: i32) -> i32 {
+            let mut pkt = $crate::Packet::current();
+            $crate::TcVerdict::to_i32($name(&mut pkt, len as u32))
         }
     };
 }

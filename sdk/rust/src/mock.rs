@@ -64,6 +64,24 @@ pub struct MockEnv {
     pub ktime_ns: u64,
     /// What `kprobe_arg` returns.
     pub kprobe_args: [u64; 6],
+    /// What `kprobe_ret` returns.
+    pub kprobe_ret: u64,
+    /// What `pid_tgid` returns.
+    pub pid_tgid: u64,
+    /// What `uid_gid` returns.
+    pub uid_gid: u64,
+    /// What `comm` copies.
+    pub comm: [u8; 16],
+    /// What `cpu_id` returns.
+    pub cpu_id: u32,
+    /// State of the fake `prandom_u32`.
+    pub prandom: u32,
+    /// What `ktime_boot_ns` returns.
+    pub ktime_boot_ns: u64,
+    /// Fake kernel memory for `probe_read_kernel`, at address `kernel_base`.
+    pub kernel: Vec<u8>,
+    /// Address of `kernel[0]`.
+    pub kernel_base: u64,
 }
 
 impl MockEnv {

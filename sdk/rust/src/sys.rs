@@ -1,4 +1,4 @@
-//! The raw `wasmhook` imports of Hook ABI v1 (see `docs/hook-abi.md`).
+//! The raw `wasmhook` imports of the Hook ABI, v1 and v2 (see `docs/hook-abi.md`).
 //!
 //! On wasm32 these are real imports from the module `wasmhook`. On any other target they are
 //! stand-ins so the SDK and hook logic compile (and can be unit-tested) on the build machine:
@@ -32,6 +32,22 @@ extern "C" {
     pub fn trace(ptr: *const u8, len: i32);
     /// Argument `n` (0..5) of the probed function.
     pub fn kprobe_arg(n: i32) -> i64;
+    /// v2: the probed function's return value in a kretprobe, else 0.
+    pub fn kprobe_ret() -> i64;
+    /// v2: `tgid << 32 | pid` of the current task.
+    pub fn pid_tgid() -> i64;
+    /// v2: `gid << 32 | uid` of the current task.
+    pub fn uid_gid() -> i64;
+    /// v2: the current task's name into `dst` (min(len, 16) bytes, NUL-padded); its length.
+    pub fn comm(dst: *mut u8, len: i32) -> i32;
+    /// v2: this CPU's number.
+    pub fn cpu_id() -> i32;
+    /// v2: a pseudo-random u32.
+    pub fn prandom_u32() -> i32;
+    /// v2: boot-time clock in ns.
+    pub fn ktime_boot_ns() -> i64;
+    /// v2: copies `len` (1..=4096) kernel bytes at `src` into `dst` without faulting; 0 or -errno.
+    pub fn probe_read_kernel(dst: *mut u8, src: i64, len: i32) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -199,6 +215,97 @@ mod host {
         });
         #[cfg(not(any(test, feature = "mock")))]
         let _ = (ptr, len);
+    }
+    /// v2: the return value in a kretprobe.
+    pub unsafe fn kprobe_ret() -> i64 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| e.kprobe_ret as i64);
+        #[cfg(not(any(test, feature = "mock")))]
+        0
+    }
+    /// v2: `tgid << 32 | pid`.
+    pub unsafe fn pid_tgid() -> i64 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| e.pid_tgid as i64);
+        #[cfg(not(any(test, feature = "mock")))]
+        0
+    }
+    /// v2: `gid << 32 | uid`.
+    pub unsafe fn uid_gid() -> i64 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| e.uid_gid as i64);
+        #[cfg(not(any(test, feature = "mock")))]
+        0
+    }
+    /// v2: the task name into `dst`; its length.
+    pub unsafe fn comm(dst: *mut u8, len: i32) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            if len < 0 {
+                return -22;
+            }
+            let n = (len as usize).min(16);
+            // SAFETY: the caller passes `len` writable bytes at `dst`.
+            unsafe { core::ptr::copy_nonoverlapping(e.comm.as_ptr(), dst, n) };
+            e.comm.iter().position(|c| *c == 0).unwrap_or(16) as i32
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (dst, len);
+            0
+        }
+    }
+    /// v2: this CPU's number.
+    pub unsafe fn cpu_id() -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| e.cpu_id as i32);
+        #[cfg(not(any(test, feature = "mock")))]
+        0
+    }
+    /// v2: a pseudo-random u32.
+    pub unsafe fn prandom_u32() -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            e.prandom = e.prandom.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            e.prandom as i32
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        0
+    }
+    /// v2: boot-time clock in ns.
+    pub unsafe fn ktime_boot_ns() -> i64 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| e.ktime_boot_ns as i64);
+        #[cfg(not(any(test, feature = "mock")))]
+        0
+    }
+    /// v2: a kernel read; the mock's "kernel memory" is `MockEnv::kernel` at `kernel_base`.
+    pub unsafe fn probe_read_kernel(dst: *mut u8, src: i64, len: i32) -> i32 {
+        if !(1..=4096).contains(&len) {
+            return -22;
+        }
+        // SAFETY: the caller passes `len` writable bytes at `dst`.
+        let d = unsafe { core::slice::from_raw_parts_mut(dst, len as usize) };
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            let off = (src as u64).wrapping_sub(e.kernel_base) as usize;
+            match e.kernel.get(off..off.saturating_add(d.len())) {
+                Some(b) if (src as u64) >= e.kernel_base => {
+                    d.copy_from_slice(b);
+                    0
+                }
+                _ => {
+                    d.fill(0);
+                    -14
+                }
+            }
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = src;
+            d.fill(0);
+            -1
+        }
     }
     /// Argument `n` of the probed function.
     pub unsafe fn kprobe_arg(n: i32) -> i64 {

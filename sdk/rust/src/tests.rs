@@ -152,6 +152,32 @@ mod entry {
     }
 }
 
+mod tc_entry {
+    use crate::{Packet, TcVerdict};
+    crate::tc!(
+        fn f(pkt: &Packet, wire_len: u32) -> TcVerdict {
+            // Drop when the packet is longer than what the hook can read (and not empty).
+            if wire_len as usize > pkt.len() && !pkt.is_empty() {
+                TcVerdict::Shot
+            } else {
+                TcVerdict::Ok
+            }
+        }
+    );
+    #[test]
+    fn tc_entry_reads_the_packet_and_returns_tc_verdicts() {
+        crate::mock::reset(&[0u8; 60], &[]);
+        assert_eq!(tc(60), 0, "whole packet readable: TC_ACT_OK");
+        assert_eq!(tc(1500), 2, "only the head readable: TC_ACT_SHOT");
+        assert_eq!(
+            TcVerdict::from_i32(1),
+            None,
+            "TC_ACT_RECLASSIFY is not a hook verdict"
+        );
+        assert_eq!(TcVerdict::from_i32(2), Some(TcVerdict::Shot));
+    }
+}
+
 mod kprobe_entry {
     use crate::Kprobe;
     std::thread_local! {
@@ -169,4 +195,39 @@ mod kprobe_entry {
         assert_eq!(kprobe(0), 0);
         assert_eq!(SEEN.with(|s| s.get()), 77);
     }
+}
+
+#[test]
+fn v2_task_and_kernel_reads() {
+    mock::reset(&[], &[]);
+    mock::with(|e| {
+        e.pid_tgid = (4242 << 32) | 4243;
+        e.uid_gid = (1001 << 32) | 1000;
+        e.comm = *b"whprobe\0\0\0\0\0\0\0\0\0";
+        e.cpu_id = 1;
+        e.ktime_boot_ns = 5;
+        e.kprobe_ret = -2i64 as u64;
+        e.kernel = vec![1, 0, 0, 0, 0, 0, 0, 0, 9];
+        e.kernel_base = 0xffff_8000_0000_0000;
+    });
+    assert_eq!((task::tgid(), task::pid()), (4242, 4243));
+    assert_eq!((task::uid(), task::gid()), (1000, 1001));
+    assert!(task::comm_is(b"whprobe"));
+    assert!(!task::comm_is(b"whprob"));
+    assert_eq!(cpu_id(), 1);
+    assert_eq!(ktime_boot_ns(), 5);
+    assert_ne!(prandom_u32(), prandom_u32());
+    assert_eq!(Kprobe::current().ret_i64(), -2);
+    // An `int` function's -ENOENT: the upper half of the register is not sign-extended.
+    mock::with(|e| e.kprobe_ret = 0xffff_fffe);
+    assert_eq!(Kprobe::current().ret_i32(), -2);
+    assert_eq!(Kprobe::current().ret_i64(), 0xffff_fffe);
+    let base = 0xffff_8000_0000_0000u64;
+    assert_eq!(read_kernel::<u64>(base), Ok(1));
+    assert_eq!(read_kernel::<u8>(base + 8), Ok(9));
+    assert_eq!(read_kernel::<u64>(base + 4), Err(ReadError::Fault));
+    assert_eq!(read_kernel::<u64>(0), Err(ReadError::Fault));
+    let mut big = [0u8; 4097];
+    assert_eq!(probe_read_kernel(&mut big, base), Err(ReadError::BadLength));
+    assert_eq!(probe_read_kernel(&mut [], base), Err(ReadError::BadLength));
 }

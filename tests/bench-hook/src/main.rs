@@ -171,6 +171,32 @@ impl abi::HookEnv for BenchEnv {
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0
     }
+
+    fn kprobe_ret(&mut self) -> u64 {
+        0
+    }
+    fn pid_tgid(&mut self) -> u64 {
+        0
+    }
+    fn uid_gid(&mut self) -> u64 {
+        0
+    }
+    fn comm(&mut self) -> [u8; 16] {
+        [0; 16]
+    }
+    fn cpu_id(&mut self) -> u32 {
+        0
+    }
+    fn prandom_u32(&mut self) -> u32 {
+        0
+    }
+    fn ktime_boot_ns(&mut self) -> u64 {
+        0
+    }
+    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+        dst.fill(0);
+        -1
+    }
 }
 
 /// The bytes of custom section `name` of a Wasm binary, if present.
@@ -252,19 +278,17 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
     let mut fuel = abi::uapi::DEFAULT_FUEL;
     let mut inst = Instance::new(&module, &mut mem, &mut fuel, &mut host)
         .map_err(|t| anyhow::anyhow!("{}", t.message()))?;
-    let args = [Val::I32(packet.len() as i32)];
     let mut best = f64::MAX;
     let mut verdict = 0;
     for _ in 0..BATCHES {
         let t = Instant::now();
         for _ in 0..repeat {
-            let mut res = [Val::I32(0)];
+            // (the kernel module's run: `call_i32` with the packet length)
             let mut fuel = abi::uapi::DEFAULT_FUEL;
-            inst.invoke(entry, &args, &mut res, &mut fuel, &mut host)
+            let v = inst
+                .call_i32(entry, packet.len() as i32, &mut fuel, &mut host)
                 .map_err(|t| anyhow::anyhow!("trap: {}", t.message()))?;
-            if let Val::I32(v) = res[0] {
-                verdict = v as u32;
-            }
+            verdict = v as u32;
         }
         best = best.min(t.elapsed().as_nanos() as f64 / f64::from(repeat));
     }

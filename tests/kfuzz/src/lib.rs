@@ -792,6 +792,32 @@ impl HookEnv for NoContext {
     fn kprobe_arg(&mut self, _: u32) -> u64 {
         0
     }
+
+    fn kprobe_ret(&mut self) -> u64 {
+        0
+    }
+    fn pid_tgid(&mut self) -> u64 {
+        0
+    }
+    fn uid_gid(&mut self) -> u64 {
+        0
+    }
+    fn comm(&mut self) -> [u8; 16] {
+        [0; 16]
+    }
+    fn cpu_id(&mut self) -> u32 {
+        0
+    }
+    fn prandom_u32(&mut self) -> u32 {
+        0
+    }
+    fn ktime_boot_ns(&mut self) -> u64 {
+        0
+    }
+    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+        dst.fill(0);
+        -1
+    }
 }
 
 /// Whether the module's LOAD should succeed (settings in range, a REPLACE aside, which depends
@@ -803,7 +829,7 @@ pub fn predict_load(i: &Input) -> bool {
     };
     let max_fuel = match hook {
         HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
-        HookKind::Xdp => uapi::MAX_FUEL,
+        HookKind::Xdp | HookKind::Tc => uapi::MAX_FUEL,
     };
     if i.fuel > max_fuel
         || i.mem_pages > uapi::MAX_MEM_PAGES

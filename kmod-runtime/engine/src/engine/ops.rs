@@ -393,16 +393,17 @@ macro_rules! for_each_internal_op {
             // `dst = a ^ byte` / `dst = a | byte`, byte at `(b + imm) mod 2^32 + offset`
             0x165 I32_XOR_LOAD8_U_ADD_IMM 5,
             0x166 I32_OR_LOAD8_U_ADD_IMM 5,
-            // a call of an imported (host) function: hid h type n, the arguments at slot h..
-            // are replaced by the results; n = max(params, results) | HOST_REF_RESULTS if a
-            // result is a reference (the engine checks those)
-            0x167 CALL_HOST 4,
+            // a call of an imported (host) function: dst hid h type n, the arguments at slot
+            // h.. are replaced by the results; n = max(params, results) | HOST_REF_RESULTS if
+            // a result is a reference (the engine checks those) | HOST_RESULT_TO_DST if the
+            // one result is also copied to slot dst
+            0x167 CALL_HOST 5,
             // a call of an engine-known host load ([`super::Intrinsic`]), CALL_HOST's words:
-            // the i32 offset at slot h is replaced by the value read from `Host::host_bytes`,
+            // slot dst gets the value read at the i32 offset in slot h from `Host::host_bytes`,
             // or -1 past its end; a host without bytes gets the CALL_HOST call instead
-            0x168 HOST_LOAD_U8 4,
-            0x169 HOST_LOAD_BE16 4,
-            0x16a HOST_LOAD_BE32 4,
+            0x168 HOST_LOAD_U8 5,
+            0x169 HOST_LOAD_BE16 5,
+            0x16a HOST_LOAD_BE32 5,
         }
     };
 }
@@ -413,6 +414,8 @@ pub const OP_MASK: u32 = 0x1ff;
 
 /// Flag in CALL_HOST's `n` word: a result is a reference.
 pub const HOST_REF_RESULTS: u32 = 1 << 16;
+/// Flag in CALL_HOST's `n` word: the one result is also copied to slot `dst`.
+pub const HOST_RESULT_TO_DST: u32 = 1 << 17;
 
 /// Invokes `$m!` with every number up to `OP_MASK` that is not an op. With them, the
 /// interpreter's `match` names all `OP_MASK + 1` values of `word & OP_MASK`, so LLVM builds one

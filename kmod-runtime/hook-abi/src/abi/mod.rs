@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-//! Hook ABI v1: what a Wasm hook imports from the `wasmhook` module, what it exports, and the
+//! Hook ABI v2 (v1 plus the tc hook kind and the context/kretprobe host functions): what a Wasm
+//! hook imports from the `wasmhook` module, what it exports, and the
 //! `/dev/wasmhook` ioctl structures, shared byte-for-byte by the kernel module and userspace.
 //!
 //! This file is compiled twice: by cargo as part of the `wasmhook-hook-abi` crate, and by the
@@ -22,14 +23,22 @@ pub mod uapi;
 
 use super::engine::{Host, HostSig, Imports, Intrinsic, Trap, Val, ValType};
 
-/// Version of this ABI; bumped on any incompatible change.
-pub const ABI_VERSION: u32 = 1;
+/// Version of this ABI. v2 added the tc hook kind ([`HookKind::Tc`]) and host functions
+/// ([`V1_HOST_FNS`] onwards in [`HOST_FNS`]); every v1 hook is a valid v2 hook with the same
+/// meaning, importing only the first [`V1_HOST_FNS`] (docs/hook-abi.md).
+pub const ABI_VERSION: u32 = 2;
+/// How many of [`HOST_FNS`] ABI v1 had; the ones after them are v2.
+pub const V1_HOST_FNS: usize = 12;
 /// The import module name every host function lives in.
 pub const IMPORT_MODULE: &str = "wasmhook";
 /// Entry export of an XDP hook: `(packet_len: i32) -> verdict: i32`.
 pub const XDP_ENTRY: &str = "xdp";
 /// Entry export of a kprobe hook: `(reserved: i32) -> i32` (the argument is 0 in v1).
 pub const KPROBE_ENTRY: &str = "kprobe";
+/// Entry export of a tc (sched_cls) hook, ABI v2: `(packet_len: i32) -> verdict: i32`, where
+/// `packet_len` is the whole skb's length (`skb->len`) and `pkt_len()` the bytes the hook can
+/// read (the linear part, `skb_headlen`).
+pub const TC_ENTRY: &str = "tc";
 /// How many maps one hook can use (map indices 0..MAX_MAPS).
 pub const MAX_MAPS: u32 = 3;
 /// Longest key or value a map used from Wasm may have, in bytes.
@@ -50,6 +59,15 @@ pub mod verdict {
     pub const MAX_WASM: i32 = TX;
 }
 
+/// tc verdicts (the kernel's `TC_ACT_*`) a Wasm tc hook may return (ABI v2); anything else is
+/// treated like a trap. TC_ACT_REDIRECT is not available yet (it needs a redirect target).
+pub mod tc_verdict {
+    /// Let the packet go on (`TC_ACT_OK`).
+    pub const OK: i32 = 0;
+    /// Drop the packet (`TC_ACT_SHOT`).
+    pub const SHOT: i32 = 2;
+}
+
 /// The kind of hook a Wasm module is loaded for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HookKind {
@@ -57,6 +75,8 @@ pub enum HookKind {
     Xdp,
     /// A kprobe program: entry `kprobe`.
     Kprobe,
+    /// A tc (sched_cls) program on an interface's ingress or egress: entry `tc` (ABI v2).
+    Tc,
 }
 
 impl HookKind {
@@ -65,6 +85,7 @@ impl HookKind {
         match self {
             HookKind::Xdp => 1,
             HookKind::Kprobe => 2,
+            HookKind::Tc => 3,
         }
     }
     /// Decodes a wire value.
@@ -72,6 +93,7 @@ impl HookKind {
         match v {
             1 => Some(HookKind::Xdp),
             2 => Some(HookKind::Kprobe),
+            3 => Some(HookKind::Tc),
             _ => None,
         }
     }
@@ -80,6 +102,7 @@ impl HookKind {
         match self {
             HookKind::Xdp => XDP_ENTRY,
             HookKind::Kprobe => KPROBE_ENTRY,
+            HookKind::Tc => TC_ENTRY,
         }
     }
     /// Whether `v` is a verdict this hook kind may return.
@@ -87,11 +110,16 @@ impl HookKind {
         match self {
             HookKind::Xdp => v >= verdict::ABORTED && v <= verdict::MAX_WASM,
             HookKind::Kprobe => true,
+            HookKind::Tc => v == tc_verdict::OK || v == tc_verdict::SHOT,
         }
+    }
+    /// Short name, as the CLIs spell it (`xdp`, `kprobe`, `tc`).
+    pub const fn name(self) -> &'static str {
+        self.entry()
     }
 }
 
-/// One host function of ABI v1.
+/// One host function of the ABI.
 #[derive(Debug)]
 pub struct HostFn {
     /// Import name inside [`IMPORT_MODULE`].
@@ -108,8 +136,8 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 12] = [
-    HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "packet length in bytes (0 outside XDP)" },
+pub const HOST_FNS: [HostFn; 20] = [
+    HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_u8", params: &[I32], results: &[I32], doc: "pkt_u8(off): the byte at off, or -1 past the end" },
@@ -121,6 +149,15 @@ pub const HOST_FNS: [HostFn; 12] = [
     HostFn { name: "ktime_ns", params: &[], results: &[I64], doc: "monotonic clock in ns" },
     HostFn { name: "trace", params: &[I32, I32], results: &[], doc: "trace(ptr, len): a rate-limited line in the kernel log" },
     HostFn { name: "kprobe_arg", params: &[I32], results: &[I64], doc: "kprobe_arg(n): argument n (0..5) of the probed function, 0 outside kprobes" },
+    // ABI v2
+    HostFn { name: "kprobe_ret", params: &[], results: &[I64], doc: "the probed function's return value in a kretprobe; 0 elsewhere (v2)" },
+    HostFn { name: "pid_tgid", params: &[], results: &[I64], doc: "tgid << 32 | pid of the current task (initial pid namespace) (v2)" },
+    HostFn { name: "uid_gid", params: &[], results: &[I64], doc: "gid << 32 | uid of the current task (initial user namespace) (v2)" },
+    HostFn { name: "comm", params: &[I32, I32], results: &[I32], doc: "comm(dst, len): the current task's name, NUL-padded, min(len, 16) bytes into memory; its length, or -22 if len < 0 (v2)" },
+    HostFn { name: "cpu_id", params: &[], results: &[I32], doc: "the CPU this run is on (v2)" },
+    HostFn { name: "prandom_u32", params: &[], results: &[I32], doc: "a pseudo-random u32 (not for cryptography) (v2)" },
+    HostFn { name: "ktime_boot_ns", params: &[], results: &[I64], doc: "boot-time clock in ns (counts suspend) (v2)" },
+    HostFn { name: "probe_read_kernel", params: &[I32, I64, I32], results: &[I32], doc: "probe_read_kernel(dst, src, len): copy len (<= 4096) kernel bytes at src, without faulting; 0, -1 (EPERM: not a kprobe hook), -14 (EFAULT: dst zeroed) or -22 (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -138,9 +175,34 @@ pub mod id {
     pub const KTIME_NS: u32 = 9;
     pub const TRACE: u32 = 10;
     pub const KPROBE_ARG: u32 = 11;
+    // ABI v2
+    pub const KPROBE_RET: u32 = 12;
+    pub const PID_TGID: u32 = 13;
+    pub const UID_GID: u32 = 14;
+    pub const COMM: u32 = 15;
+    pub const CPU_ID: u32 = 16;
+    pub const PRANDOM_U32: u32 = 17;
+    pub const KTIME_BOOT_NS: u32 = 18;
+    pub const PROBE_READ_KERNEL: u32 = 19;
 }
 
-/// Finds the host id for an import, checking its signature. `None` = not part of ABI v1.
+/// The ABI version that introduced host function `id` (1 or 2), 0 for an unknown id.
+pub const fn since(id: u32) -> u32 {
+    if (id as usize) < V1_HOST_FNS {
+        1
+    } else if (id as usize) < HOST_FNS.len() {
+        2
+    } else {
+        0
+    }
+}
+
+/// Length of a task name (`TASK_COMM_LEN`), the most `comm` copies.
+pub const COMM_LEN: usize = 16;
+/// Most bytes one `probe_read_kernel` copies.
+pub const MAX_PROBE_READ: usize = 4096;
+
+/// Finds the host id for an import, checking its signature. `None` = not part of the ABI.
 pub fn resolve(module: &str, name: &str, params: &[ValType], results: &[ValType]) -> Option<u32> {
     if module != IMPORT_MODULE {
         return None;
@@ -159,7 +221,7 @@ pub fn resolve(module: &str, name: &str, params: &[ValType], results: &[ValType]
     None
 }
 
-/// The engine's import resolver for hooks: every import must be a Hook ABI v1 host function.
+/// The engine's import resolver for hooks: every import must be a Hook ABI host function.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct AbiImports;
 
@@ -186,7 +248,7 @@ impl Imports for AbiImports {
     }
 }
 
-/// The engine's host for hooks: Hook ABI v1 ([`dispatch`]) over an environment.
+/// The engine's host for hooks: the Hook ABI ([`dispatch`]) over an environment.
 #[derive(Debug)]
 pub struct AbiHost<E>(pub E);
 
@@ -226,8 +288,8 @@ impl<E: HookEnv> Host for AbiHost<E> {
 /// What a host function costs in fuel beyond its call instruction (docs/hook-abi.md), so that
 /// fuel bounds the time of a run whatever the hook asks for: one unit per
 /// [`BYTES_PER_FUEL`] bytes a call copies (as requested, before it is checked), a flat
-/// [`MAP_OP_FUEL`] for a map operation (the map's own work plus at most 2 × 256 bytes copied)
-/// and [`TRACE_FUEL`] for a trace line.
+/// [`MAP_OP_FUEL`] for a map operation (the map's own work plus at most 2 × 256 bytes copied),
+/// [`TRACE_FUEL`] for a trace line and [`PROBE_READ_FUEL`] for a kernel read.
 pub fn fuel_cost(id: u32, args: &[Val]) -> u64 {
     let len = |i: usize| match args.get(i) {
         Some(Val::I32(n)) => *n,
@@ -244,6 +306,7 @@ fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
         id::PKT_READ | id::PKT_WRITE => len(2) / BYTES_PER_FUEL,
         id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => MAP_OP_FUEL,
         id::TRACE => TRACE_FUEL.saturating_add(len(1) / BYTES_PER_FUEL),
+        id::PROBE_READ_KERNEL => PROBE_READ_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
         _ => 0,
     }
 }
@@ -254,6 +317,10 @@ pub const BYTES_PER_FUEL: u64 = 64;
 pub const MAP_OP_FUEL: u64 = 16;
 /// Fuel of one trace call (formatting and the rate limiter), plus its bytes.
 pub const TRACE_FUEL: u64 = 16;
+/// Fuel of one `probe_read_kernel`, plus its bytes: sized for the worst case, a read of an
+/// unmapped kernel address, which takes a page fault and an exception-table fixup (on the order
+/// of a microsecond, where a fuel unit is about a nanosecond of plain instructions).
+pub const PROBE_READ_FUEL: u64 = 1024;
 
 /// Looks a host function up by name (for error messages).
 pub fn host_fn(name: &str) -> Option<&'static HostFn> {
@@ -262,8 +329,12 @@ pub fn host_fn(name: &str) -> Option<&'static HostFn> {
 
 /// `errno` values host functions return (negated).
 pub mod errno {
+    /// Not permitted (`probe_read_kernel` outside a kprobe hook).
+    pub const EPERM: i32 = 1;
     /// No such entry.
     pub const ENOENT: i32 = 2;
+    /// Bad address (`probe_read_kernel` of memory that is not there).
+    pub const EFAULT: i32 = 14;
     /// Bad map index, bad sizes.
     pub const EINVAL: i32 = 22;
 }
@@ -287,6 +358,28 @@ pub trait HookEnv {
     fn trace(&mut self, msg: &[u8]);
     /// Argument `n` of the probed function (0 outside kprobes).
     fn kprobe_arg(&mut self, n: u32) -> u64;
+
+    // ABI v2. The task helpers describe `current`, whatever the context: in XDP (softirq) and in
+    // a kprobe that fires in an interrupt that is the interrupted task, as for eBPF.
+
+    /// The probed function's return value in a kretprobe; 0 elsewhere (entry kprobes included).
+    fn kprobe_ret(&mut self) -> u64;
+    /// `tgid << 32 | pid` of the current task.
+    fn pid_tgid(&mut self) -> u64;
+    /// `gid << 32 | uid` of the current task.
+    fn uid_gid(&mut self) -> u64;
+    /// The current task's name, NUL-padded.
+    fn comm(&mut self) -> [u8; COMM_LEN];
+    /// The CPU this run is on.
+    fn cpu_id(&mut self) -> u32;
+    /// A pseudo-random number.
+    fn prandom_u32(&mut self) -> u32;
+    /// Boot-time clock (monotonic, counting suspend), ns.
+    fn ktime_boot_ns(&mut self) -> u64;
+    /// Copies `dst.len()` (1..=[`MAX_PROBE_READ`]) bytes of kernel memory at `src` into `dst`
+    /// without faulting: 0, `-EPERM` where the hook may not read kernel memory, `-EFAULT` (with
+    /// `dst` zeroed) where the memory is not there.
+    fn probe_read_kernel(&mut self, dst: &mut [u8], src: u64) -> i32;
 }
 
 /// Argument `i` of a host call, an i32 in its value-stack slot.
@@ -415,7 +508,7 @@ pub fn dispatch<E: HookEnv>(
 }
 
 /// Runs host function `id` for a hook on the engine's value-stack slots (see
-/// [`Host::call_slots`]): the one implementation of ABI v1 semantics. Charges [`fuel_cost`]
+/// [`Host::call_slots`]): the one implementation of Hook ABI semantics. Charges [`fuel_cost`]
 /// first. Wasm-memory ranges out of bounds trap; packet ranges out of bounds return -1; map
 /// errors return -errno. Never panics.
 #[inline]
@@ -539,6 +632,43 @@ pub fn dispatch_slots<E: HookEnv>(
                 0
             };
             ret_i64(slots, v as i64)
+        }
+        // ABI v2
+        id::KPROBE_RET => ret_i64(slots, env.kprobe_ret() as i64),
+        id::PID_TGID => ret_i64(slots, env.pid_tgid() as i64),
+        id::UID_GID => ret_i64(slots, env.uid_gid() as i64),
+        id::COMM => {
+            let ptr = arg_i32(slots, 0)?;
+            let Ok(len) = usize::try_from(arg_i32(slots, 1)?) else {
+                return ret_i32(slots, -errno::EINVAL);
+            };
+            let n = len.min(COMM_LEN);
+            let r = mem_range(mem, ptr, n)?;
+            let name = env.comm();
+            let (Some(dst), Some(src)) = (mem.get_mut(r), name.get(..n)) else {
+                return Err(Trap::MemoryOutOfBounds);
+            };
+            if !copy_bytes(dst, src) {
+                return Err(Trap::MemoryOutOfBounds);
+            }
+            let name_len = name.iter().position(|c| *c == 0).unwrap_or(COMM_LEN);
+            ret_i32(slots, name_len as i32)
+        }
+        id::CPU_ID => ret_i32(slots, env.cpu_id() as i32),
+        id::PRANDOM_U32 => ret_i32(slots, env.prandom_u32() as i32),
+        id::KTIME_BOOT_NS => ret_i64(slots, env.ktime_boot_ns() as i64),
+        id::PROBE_READ_KERNEL => {
+            let ptr = arg_i32(slots, 0)?;
+            let src = arg_i64(slots, 1)? as u64;
+            let len = arg_i32(slots, 2)?;
+            let n = match usize::try_from(len) {
+                Ok(n) if (1..=MAX_PROBE_READ).contains(&n) => n,
+                _ => return ret_i32(slots, -errno::EINVAL),
+            };
+            let r = mem_range(mem, ptr, n)?;
+            let dst = mem.get_mut(r).ok_or(Trap::MemoryOutOfBounds)?;
+            let rc = env.probe_read_kernel(dst, src);
+            ret_i32(slots, rc)
         }
         _ => Err(Trap::Host(0)),
     }

@@ -956,7 +956,14 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 } else {
                     ops::CALL_HOST
                 };
-                c.ins(&[op, hid, h, t, n])?;
+                if res.len() == 1 {
+                    // One result, also copied to word 1's slot: a `local.set` of it retargets
+                    // that word instead of emitting a COPY.
+                    n |= ops::HOST_RESULT_TO_DST;
+                    c.ins_dst(&[op, h, hid, h, t, n])?;
+                } else {
+                    c.ins(&[op, h, hid, h, t, n])?;
+                }
             } else {
                 c.ins(&[ops::CALL, f, h])?;
             }

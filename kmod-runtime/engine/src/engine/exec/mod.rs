@@ -12,7 +12,7 @@ use super::module::{
     Module, DATA_REC, ELEM_REC, GLOBAL_REC, INIT_GLOBAL, ITEM_REC, MODE_ACTIVE, TABLE_REC,
 };
 use super::trap::Trap;
-use super::value::Val;
+use super::value::{Val, ValType};
 use super::{Host, HostSig};
 
 /// Function-reference bit marking a *foreign* function: a host-function id handed out by a
@@ -484,6 +484,27 @@ impl<'m, 'b> Instance<'m, 'b> {
             i = i.wrapping_add(1);
         }
         Ok(())
+    }
+}
+
+impl Instance<'_, '_> {
+    /// [`Instance::invoke`] for the common hook signature `(i32) -> i32`, without the
+    /// generic argument and result conversions ([`Trap::BadSignature`] for another type).
+    pub fn call_i32(
+        &mut self,
+        func: u32,
+        arg: i32,
+        fuel: &mut u64,
+        host: &mut dyn Host,
+    ) -> Result<i32, Trap> {
+        let (params, res) = self.module.func_type(func).ok_or(Trap::BadSignature)?;
+        if params != [ValType::I32] || res != [ValType::I32] {
+            return Err(Trap::BadSignature);
+        }
+        *self.stack.first_mut().ok_or(Trap::ValueStackExhausted)? = u64::from(arg as u32);
+        self.run(func, 1, fuel, host)?;
+        let v = self.stack.first().ok_or(Trap::ValueStackExhausted)?;
+        Ok(*v as u32 as i32)
     }
 }
 

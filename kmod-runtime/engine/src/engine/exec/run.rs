@@ -22,6 +22,12 @@ fn move_slots(stack: &mut [u64], src: usize, dst: usize, n: usize) -> Result<(),
     if src == dst || n == 0 {
         return Ok(());
     }
+    if n == 1 {
+        // (the common case of a return or branch with one value: no memmove call)
+        let v = *stack.get(src).ok_or(VSE)?;
+        *stack.get_mut(dst).ok_or(VSE)? = v;
+        return Ok(());
+    }
     let end = src.checked_add(n).ok_or(VSE)?;
     if end > stack.len() || dst.checked_add(n).ok_or(VSE)? > stack.len() {
         return Err(VSE);
@@ -511,33 +517,36 @@ impl Instance<'_, '_> {
             }};
         }
 
-        // CALL_HOST hid h type n: the host call on the frame's slots h..h+n.
+        // CALL_HOST dst hid h type n: the host call on the frame's slots h..h+n; the one result
+        // also to `dst` if n says so (`dst` and `h` are slots of this frame: `slot!` holds).
         macro_rules! host_call {
             () => {{
-                let h = imm!(2) as usize;
-                let n = imm!(4);
+                let h = imm!(3) as usize;
+                let n = imm!(5);
                 let cnt = (n & 0xffff) as usize;
                 let slots = frame.get_mut(h..h.wrapping_add(cnt)).ok_or(VSE)?;
                 let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
                 let sig = HostSig {
                     module: m,
-                    type_idx: imm!(3),
+                    type_idx: imm!(4),
                 };
-                host.call_slots(imm!(1), mem, sig, slots, fuel)?;
+                host.call_slots(imm!(2), mem, sig, slots, fuel)?;
                 if n & HOST_REF_RESULTS != 0 {
-                    check_ref_results(m, imm!(3), slots)?;
+                    check_ref_results(m, imm!(4), slots)?;
+                }
+                if n & HOST_RESULT_TO_DST != 0 {
+                    *slot!(imm!(1) as usize) = *slot!(h);
                 }
             }};
         }
         // HOST_LOAD_* (CALL_HOST's words): the intrinsic over the host's bytes, or the call.
         macro_rules! host_load {
             ($k:expr, $enc:expr) => {{
-                let at = imm!(2) as usize;
-                let off = *slot!(at) as u32 as i32;
+                let off = *slot!(imm!(3) as usize) as u32 as i32;
                 match host.host_bytes() {
                     Some(bytes) => {
                         let v = $k.eval(bytes, off);
-                        *slot!(at) = ($enc)(v);
+                        *slot!(imm!(1) as usize) = ($enc)(v);
                     }
                     None => host_call!(),
                 }
@@ -546,17 +555,18 @@ impl Instance<'_, '_> {
 
         // Enter `func`.
         {
-            let f = func as usize;
-            let extra = m.rec(m.h.o_funcs, FUNC_REC, f, 3) as usize;
-            let maxh = m.rec(m.h.o_funcs, FUNC_REC, f, 4) as usize;
+            let [_, _, entry, extra, maxh, _] = m.func_rec(func as usize);
+            let (extra, maxh) = (extra as usize, maxh as usize);
             if maxh > stack.len() {
                 return Err(VSE);
             }
-            stack
-                .get_mut(nargs..nargs.wrapping_add(extra))
-                .ok_or(VSE)?
-                .fill(0);
-            pc = m.rec(m.h.o_funcs, FUNC_REC, f, 2) as usize;
+            if extra != 0 {
+                stack
+                    .get_mut(nargs..nargs.wrapping_add(extra))
+                    .ok_or(VSE)?
+                    .fill(0);
+            }
+            pc = entry as usize;
             if pc >= limit {
                 return Err(Trap::Unreachable);
             }
@@ -917,19 +927,19 @@ impl Instance<'_, '_> {
                 }
                 CALL_HOST => {
                     host_call!();
-                    next!(5);
+                    next!(6);
                 }
                 HOST_LOAD_U8 => {
                     host_load!(Intrinsic::LoadU8, |v: i64| u64::from(v as u32));
-                    next!(5);
+                    next!(6);
                 }
                 HOST_LOAD_BE16 => {
                     host_load!(Intrinsic::LoadBe16, |v: i64| u64::from(v as u32));
-                    next!(5);
+                    next!(6);
                 }
                 HOST_LOAD_BE32 => {
                     host_load!(Intrinsic::LoadBe32, |v: i64| v as u64);
-                    next!(5);
+                    next!(6);
                 }
                 UNREACHABLE => return Err(Trap::Unreachable),
                 MEMORY_SIZE => {

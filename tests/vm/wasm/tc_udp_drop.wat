@@ -1,0 +1,41 @@
+;; tc hook (Hook ABI v2): drops IPv4 UDP to port 9999 (TC_ACT_SHOT = 2), lets everything else
+;; go on (TC_ACT_OK = 0). Counts in map 0 `counts` (array u32 -> u64 [4]): [0] packets let
+;; through, [1] packets dropped, [2] bytes dropped (the entry argument, skb->len), [3] the
+;; readable bytes (pkt_len) of the last dropped packet. Non-first fragments go on uncounted as
+;; drops. Used on ingress and egress alike: tc sees both from the Ethernet header on.
+(module
+  (import "wasmhook" "pkt_len" (func $pkt_len (result i32)))
+  (import "wasmhook" "pkt_u8" (func $u8 (param i32) (result i32)))
+  (import "wasmhook" "pkt_u16" (func $u16 (param i32) (result i32)))
+  (import "wasmhook" "map_lookup" (func $lookup (param i32 i32 i32) (result i32)))
+  (import "wasmhook" "map_update" (func $update (param i32 i32 i32 i64) (result i32)))
+  (memory 1)
+  (@custom "wasmhook.maps" "\01\01\06counts\02\00\00\00\04\00\00\00\08\00\00\00\04\00\00\00")
+  ;; counts[key] += delta (memory: key at 0, value at 8)
+  (func $add (param $key i32) (param $delta i64)
+    (i32.store (i32.const 0) (local.get $key))
+    (if (i32.ne (call $lookup (i32.const 0) (i32.const 0) (i32.const 8)) (i32.const 0))
+      (then (i64.store (i32.const 8) (i64.const 0))))
+    (i64.store (i32.const 8) (i64.add (i64.load (i32.const 8)) (local.get $delta)))
+    (drop (call $update (i32.const 0) (i32.const 0) (i32.const 8) (i64.const 0))))
+  (func $set (param $key i32) (param $v i64)
+    (i32.store (i32.const 0) (local.get $key))
+    (i64.store (i32.const 8) (local.get $v))
+    (drop (call $update (i32.const 0) (i32.const 0) (i32.const 8) (i64.const 0))))
+  (func $is_udp_9999 (result i32)
+    (local $ihl i32)
+    (if (i32.ne (call $u16 (i32.const 12)) (i32.const 0x0800)) (then (return (i32.const 0))))
+    (local.set $ihl (i32.shl (i32.and (call $u8 (i32.const 14)) (i32.const 15)) (i32.const 2)))
+    (if (i32.lt_u (local.get $ihl) (i32.const 20)) (then (return (i32.const 0))))
+    (if (i32.ne (call $u8 (i32.const 23)) (i32.const 17)) (then (return (i32.const 0))))
+    (if (i32.and (call $u16 (i32.const 20)) (i32.const 0x1fff)) (then (return (i32.const 0))))
+    (i32.eq (call $u16 (i32.add (local.get $ihl) (i32.const 16))) (i32.const 9999)))
+  (func (export "tc") (param $len i32) (result i32)
+    (if (call $is_udp_9999)
+      (then
+        (call $add (i32.const 1) (i64.const 1))
+        (call $add (i32.const 2) (i64.extend_i32_u (local.get $len)))
+        (call $set (i32.const 3) (i64.extend_i32_u (call $pkt_len)))
+        (return (i32.const 2))))
+    (call $add (i32.const 0) (i64.const 1))
+    i32.const 0))
