@@ -269,7 +269,8 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
         .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     let entry = module
         .export_func(abi::XDP_ENTRY)
-        .context("no xdp export")?;
+        .and_then(|f| module.entry_i32(f))
+        .context("no xdp export of type (i32) -> i32")?;
     let mut mem = vec![0u8; module.instance_bytes()];
     let mut host = AbiHost(BenchEnv {
         packet: packet.to_vec(),
@@ -286,7 +287,7 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
             // (the kernel module's run: `call_i32` with the packet length)
             let mut fuel = abi::uapi::DEFAULT_FUEL;
             let v = inst
-                .call_i32(entry, packet.len() as i32, &mut fuel, &mut host)
+                .call_entry(entry, packet.len() as i32, &mut fuel, &mut host)
                 .map_err(|t| anyhow::anyhow!("trap: {}", t.message()))?;
             verdict = v as u32;
         }
