@@ -31,7 +31,7 @@ mod engine;
 mod abi;
 
 use abi::{uapi, AbiImports, HookKind};
-use engine::{Instance, Limits, Module, Trap, ValType};
+use engine::{EntryI32, Instance, Limits, Module, Trap};
 
 module! {
     type: WasmHookModule,
@@ -214,7 +214,7 @@ struct Slot {
     mem_pages: u32,
     wasm_len: u32,
     name: [u8; uapi::NAME_LEN],
-    entry: u32,
+    entry: EntryI32,
     /// The module imports `pkt_write`: a tc run first makes the skb's linear part writable.
     writes_packet: bool,
     module_bytes: usize,
@@ -403,7 +403,7 @@ impl Slot {
         let mut fuel = self.fuel;
         let mut host: KernelHost =
             abi::AbiHost(KernelEnv { ctx, slot: self.id, read_kernel: self.read_kernel });
-        let verdict = match inst.call_i32(self.entry, arg as i32, &mut fuel, &mut host) {
+        let verdict = match inst.call_entry(self.entry, arg as i32, &mut fuel, &mut host) {
             Ok(v) if self.hook.valid_result(v) => v,
             Ok(_) => {
                 bump(&pc.counters.traps, 1);
@@ -566,10 +566,6 @@ fn build_slot(
     let module = KBox::new(module, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
 
     let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp, kprobe or tc, as the hook kind asks)"))?;
-    match module.func_type(entry) {
-        Some((p, r)) if p == [ValType::I32] && r == [ValType::I32] => {}
-        _ => return Err(refuse(EINVAL, "entry export must have type (i32) -> i32")),
-    }
     // Imported functions come first in the function index space.
     let mut writes_packet = false;
     let mut f = 0u32;
@@ -580,6 +576,8 @@ fn build_slot(
     let instance_bytes = module.instance_bytes();
     // SAFETY: the box's contents never move and outlive the instances (field order in `Slot`).
     let module_ref: &'static Module<'static> = unsafe { &*core::ptr::from_ref::<Module<'static>>(&*module) };
+    // Type-checked once here, against the boxed module the instances run: no check per run.
+    let entry = module_ref.entry_i32(entry).ok_or_else(|| refuse(EINVAL, "entry export must have type (i32) -> i32"))?;
 
     if instance_bytes > plan.instance_bytes {
         return Err(refuse(EINVAL, "instance larger than planned"));

@@ -41,32 +41,9 @@ impl abi::HookEnv for UserEnv {
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0
     }
-    fn kprobe_ret(&mut self) -> u64 {
-        0
-    }
-    fn pid_tgid(&mut self) -> u64 {
-        task::pid_tgid()
-    }
-    fn uid_gid(&mut self) -> u64 {
-        task::uid_gid()
-    }
-    fn comm(&mut self) -> [u8; abi::COMM_LEN] {
-        task::comm()
-    }
-    fn cpu_id(&mut self) -> u32 {
-        task::cpu_id()
-    }
-    fn prandom_u32(&mut self) -> u32 {
-        task::prandom_u32()
-    }
-    fn ktime_boot_ns(&mut self) -> u64 {
-        task::boot_ns()
-    }
-    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
-        // User space cannot read kernel memory; in the kernel only kprobe hooks may.
-        dst.fill(0);
-        -abi::errno::EPERM
-    }
+    // The task helpers see this process, as in the kernel's BPF_PROG_TEST_RUN (`--kernel`);
+    // user space cannot read kernel memory (in the kernel only kprobe hooks may).
+    crate::run::process_context!();
     fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
         -abi::errno::EINVAL
     }
@@ -77,6 +54,40 @@ impl abi::HookEnv for UserEnv {
         -abi::errno::EINVAL
     }
 }
+
+/// The ABI v2 context methods of a user-space `HookEnv` (`wasmload run` and `test`): the task
+/// helpers describe this process ([`task`]); `kprobe_ret` is 0 and `probe_read_kernel` -EPERM
+/// with `dst` zeroed. Expands inside an `impl HookEnv for ...` block.
+macro_rules! process_context {
+    () => {
+        fn kprobe_ret(&mut self) -> u64 {
+            0
+        }
+        fn pid_tgid(&mut self) -> u64 {
+            $crate::run::task::pid_tgid()
+        }
+        fn uid_gid(&mut self) -> u64 {
+            $crate::run::task::uid_gid()
+        }
+        fn comm(&mut self) -> [u8; wasmhook_hook_abi::COMM_LEN] {
+            $crate::run::task::comm()
+        }
+        fn cpu_id(&mut self) -> u32 {
+            $crate::run::task::cpu_id()
+        }
+        fn prandom_u32(&mut self) -> u32 {
+            $crate::run::task::prandom_u32()
+        }
+        fn ktime_boot_ns(&mut self) -> u64 {
+            $crate::run::task::boot_ns()
+        }
+        fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+            dst.fill(0);
+            -wasmhook_hook_abi::errno::EPERM
+        }
+    };
+}
+pub(crate) use process_context;
 
 /// The v2 context helpers in user space: this process, as the kernel's `current` is the
 /// process that runs `BPF_PROG_TEST_RUN` (so `wasmload test` and `--kernel` agree).

@@ -18,7 +18,7 @@ use wasmhook_hook_abi::{
 };
 
 use crate::hookfile::HookFile;
-use crate::run::{AbiHost, AbiImports, task};
+use crate::run::{AbiHost, AbiImports};
 
 /// Name of a verdict of a hook of `kind` (XDP: `enum xdp_action`; tc: `TC_ACT_*`).
 pub fn verdict_name(kind: HookKind, v: i64) -> String {
@@ -319,33 +319,9 @@ impl abi::HookEnv for PacketEnv<'_> {
     fn kprobe_arg(&mut self, _n: u32) -> u64 {
         0
     }
-    fn kprobe_ret(&mut self) -> u64 {
-        0
-    }
-    // The task helpers see this process, as in the kernel's BPF_PROG_TEST_RUN (`--kernel`).
-    fn pid_tgid(&mut self) -> u64 {
-        task::pid_tgid()
-    }
-    fn uid_gid(&mut self) -> u64 {
-        task::uid_gid()
-    }
-    fn comm(&mut self) -> [u8; abi::COMM_LEN] {
-        task::comm()
-    }
-    fn cpu_id(&mut self) -> u32 {
-        task::cpu_id()
-    }
-    fn prandom_u32(&mut self) -> u32 {
-        task::prandom_u32()
-    }
-    fn ktime_boot_ns(&mut self) -> u64 {
-        task::boot_ns()
-    }
-    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
-        // An XDP hook may not read kernel memory (in the kernel: -EPERM as well).
-        dst.fill(0);
-        -abi::errno::EPERM
-    }
+    // The task helpers see this process, as in the kernel's BPF_PROG_TEST_RUN (`--kernel`);
+    // user space cannot read kernel memory (in the kernel only kprobe hooks may).
+    crate::run::process_context!();
 }
 
 /// Runs the hook of `kind` (XDP or tc) in user space on each packet; returns the verdicts.

@@ -1294,4 +1294,20 @@ fn call_i32_runs_i32_to_i32_functions_only() {
         inst.call_i32(99, 1, &mut fuel, &mut host),
         Err(Trap::BadSignature)
     );
+    // An entry checked once runs with no further check; another module's entry is refused.
+    let e = m.entry_i32(inc).unwrap();
+    assert_eq!(inst.call_entry(e, 41, &mut fuel, &mut host), Ok(42));
+    assert_eq!(m.entry_i32(m.export_func("wide").unwrap()), None);
+    let mut mbuf2 = vec![
+        0u8;
+        plan(&wasm, &Limits::DEFAULT, &TestImports)
+            .unwrap()
+            .module_bytes
+    ];
+    let m2 = Module::compile(&wasm, &Limits::DEFAULT, &TestImports, &mut mbuf2).unwrap();
+    let e2 = m2.entry_i32(m2.export_func("inc").unwrap()).unwrap();
+    assert_eq!(
+        inst.call_entry(e2, 1, &mut fuel, &mut host),
+        Err(Trap::BadSignature)
+    );
 }

@@ -36,31 +36,8 @@ impl HookEnv for Env {
         0
     }
 
-    fn kprobe_ret(&mut self) -> u64 {
-        0
-    }
-    fn pid_tgid(&mut self) -> u64 {
-        0
-    }
-    fn uid_gid(&mut self) -> u64 {
-        0
-    }
-    fn comm(&mut self) -> [u8; 16] {
-        [0; 16]
-    }
-    fn cpu_id(&mut self) -> u32 {
-        0
-    }
-    fn prandom_u32(&mut self) -> u32 {
-        0
-    }
-    fn ktime_boot_ns(&mut self) -> u64 {
-        0
-    }
-    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
-        dst.fill(0);
-        -1
-    }
+    // no task, no kernel memory: v2 context functions answer 0 / -EPERM
+    wasmhook_hook_abi::no_task_context!();
     fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
         -22
     }

@@ -172,31 +172,8 @@ impl abi::HookEnv for BenchEnv {
         0
     }
 
-    fn kprobe_ret(&mut self) -> u64 {
-        0
-    }
-    fn pid_tgid(&mut self) -> u64 {
-        0
-    }
-    fn uid_gid(&mut self) -> u64 {
-        0
-    }
-    fn comm(&mut self) -> [u8; 16] {
-        [0; 16]
-    }
-    fn cpu_id(&mut self) -> u32 {
-        0
-    }
-    fn prandom_u32(&mut self) -> u32 {
-        0
-    }
-    fn ktime_boot_ns(&mut self) -> u64 {
-        0
-    }
-    fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
-        dst.fill(0);
-        -1
-    }
+    // no task, no kernel memory: v2 context functions answer 0 / -EPERM
+    wasmhook_hook_abi::no_task_context!();
     fn map_push(&mut self, _idx: u32, _value: &[u8], _flags: u64) -> i32 {
         -22
     }
@@ -278,7 +255,8 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
         .map_err(|e| anyhow::anyhow!("{}", e.message()))?;
     let entry = module
         .export_func(abi::XDP_ENTRY)
-        .context("no xdp export")?;
+        .and_then(|f| module.entry_i32(f))
+        .context("no xdp export of type (i32) -> i32")?;
     let mut mem = vec![0u8; module.instance_bytes()];
     let mut host = AbiHost(BenchEnv {
         packet: packet.to_vec(),
@@ -295,7 +273,7 @@ fn wasm(file: &str, packet: &[u8], repeat: u32) -> Result<(f64, u32)> {
             // (the kernel module's run: `call_i32` with the packet length)
             let mut fuel = abi::uapi::DEFAULT_FUEL;
             let v = inst
-                .call_i32(entry, packet.len() as i32, &mut fuel, &mut host)
+                .call_entry(entry, packet.len() as i32, &mut fuel, &mut host)
                 .map_err(|t| anyhow::anyhow!("trap: {}", t.message()))?;
             verdict = v as u32;
         }

@@ -17,7 +17,7 @@ mod exec;
 mod validate;
 
 pub use error::{Error, ErrorKind};
-pub use exec::{Instance, FOREIGN_FUNC};
+pub use exec::{EntryI32, Instance, FOREIGN_FUNC};
 pub use limits::{
     Limits, BULK_UNITS_PER_FUEL, MAX_BR_TABLE, MAX_CALL_DEPTH, MAX_CONTROL_DEPTH, MAX_EXPORTS,
     MAX_FUNCTIONS, MAX_GLOBALS, MAX_HOST_VALUES, MAX_LOCALS, MAX_PAGES, MAX_PARAMS, MAX_SEGMENTS,

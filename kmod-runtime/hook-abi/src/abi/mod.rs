@@ -399,6 +399,40 @@ pub trait HookEnv {
     fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32;
 }
 
+/// The ABI v2 context methods of a [`HookEnv`] with no task and no kernel memory behind it (a
+/// test or benchmark environment): every value 0, `probe_read_kernel` -EPERM with `dst`
+/// zeroed. Expands inside an `impl HookEnv for ...` block.
+#[macro_export]
+macro_rules! no_task_context {
+    () => {
+        fn kprobe_ret(&mut self) -> u64 {
+            0
+        }
+        fn pid_tgid(&mut self) -> u64 {
+            0
+        }
+        fn uid_gid(&mut self) -> u64 {
+            0
+        }
+        fn comm(&mut self) -> [u8; $crate::COMM_LEN] {
+            [0; $crate::COMM_LEN]
+        }
+        fn cpu_id(&mut self) -> u32 {
+            0
+        }
+        fn prandom_u32(&mut self) -> u32 {
+            0
+        }
+        fn ktime_boot_ns(&mut self) -> u64 {
+            0
+        }
+        fn probe_read_kernel(&mut self, dst: &mut [u8], _src: u64) -> i32 {
+            dst.fill(0);
+            -$crate::errno::EPERM
+        }
+    };
+}
+
 /// Argument `i` of a host call, an i32 in its value-stack slot.
 #[inline(always)]
 fn arg_i32(slots: &[u64], i: usize) -> Result<i32, Trap> {

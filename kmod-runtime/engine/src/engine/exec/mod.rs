@@ -487,6 +487,26 @@ impl<'m, 'b> Instance<'m, 'b> {
     }
 }
 
+/// A function of one module checked once to have type `(i32) -> i32` ([`Module::entry_i32`]),
+/// which [`Instance::call_entry`] then runs without checking its type again: a hook's entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EntryI32 {
+    func: u32,
+    /// Address of the module it was checked in: an entry of another module is refused.
+    module: usize,
+}
+
+impl<'a> Module<'a> {
+    /// `func` as an [`EntryI32`], if it is a function of type `(i32) -> i32`.
+    pub fn entry_i32(&self, func: u32) -> Option<EntryI32> {
+        let (params, res) = self.func_type(func)?;
+        (params == [ValType::I32] && res == [ValType::I32]).then_some(EntryI32 {
+            func,
+            module: self as *const Module<'a> as usize,
+        })
+    }
+}
+
 impl Instance<'_, '_> {
     /// [`Instance::invoke`] for the common hook signature `(i32) -> i32`, without the
     /// generic argument and result conversions ([`Trap::BadSignature`] for another type).
@@ -497,12 +517,25 @@ impl Instance<'_, '_> {
         fuel: &mut u64,
         host: &mut dyn Host,
     ) -> Result<i32, Trap> {
-        let (params, res) = self.module.func_type(func).ok_or(Trap::BadSignature)?;
-        if params != [ValType::I32] || res != [ValType::I32] {
+        let e = self.module.entry_i32(func).ok_or(Trap::BadSignature)?;
+        self.call_entry(e, arg, fuel, host)
+    }
+
+    /// Runs an entry checked by [`Module::entry_i32`] on this instance's module (another
+    /// module's entry: [`Trap::BadSignature`]), with no type check per call: the hot path of a
+    /// hook run.
+    pub fn call_entry(
+        &mut self,
+        e: EntryI32,
+        arg: i32,
+        fuel: &mut u64,
+        host: &mut dyn Host,
+    ) -> Result<i32, Trap> {
+        if e.module != self.module as *const Module<'_> as usize {
             return Err(Trap::BadSignature);
         }
         *self.stack.first_mut().ok_or(Trap::ValueStackExhausted)? = u64::from(arg as u32);
-        self.run(func, 1, fuel, host)?;
+        self.run(e.func, 1, fuel, host)?;
         let v = self.stack.first().ok_or(Trap::ValueStackExhausted)?;
         Ok(*v as u32 as i32)
     }
