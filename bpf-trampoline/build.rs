@@ -10,8 +10,18 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     let clang = std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang".to_owned());
     println!("cargo:rerun-if-changed=trampoline.h");
+    println!("cargo:rerun-if-changed=trampoline16.h");
     println!("cargo:rerun-if-env-changed=BPF_CLANG");
-    for name in ["wasm_xdp", "wasm_kprobe", "wasm_kretprobe", "wasm_tc"] {
+    for name in [
+        "wasm_xdp",
+        "wasm_kprobe",
+        "wasm_kretprobe",
+        "wasm_tc",
+        "wasm_xdp16",
+        "wasm_kprobe16",
+        "wasm_kretprobe16",
+        "wasm_tc16",
+    ] {
         let c = src.join(format!("{name}.bpf.c"));
         println!("cargo:rerun-if-changed={}", c.display());
         let status = Command::new(&clang)

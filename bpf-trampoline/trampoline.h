@@ -26,9 +26,21 @@ extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, 
 extern int wasmhook_kretprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_tc(struct __sk_buff *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 
+/* The 16-map trampolines (trampoline16.h): fill this CPU's map table, then run with its token. */
+extern __u64 wasmhook_maps(__u64 arg, void *m0, void *m1, void *m2, void *m3) __ksym;
+extern int wasmhook_xdp16(struct xdp_md *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
+extern int wasmhook_kprobe16(struct pt_regs *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
+extern int wasmhook_kretprobe16(struct pt_regs *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
+extern int wasmhook_tc16(struct __sk_buff *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
+
+/* wh_cfg entries: [0] the slot id; the 16-map trampolines also read [1], the declared map count. */
+#ifndef WH_CFG_ENTRIES
+#define WH_CFG_ENTRIES 1
+#endif
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, WH_CFG_ENTRIES);
 	__type(key, __u32);
 	__type(value, __u32);
 } wh_cfg SEC(".maps");

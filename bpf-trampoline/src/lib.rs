@@ -2,6 +2,8 @@
 //!
 //! Each trampoline is a tiny BPF program that reads the slot id from its `wh_cfg` map and calls
 //! the wasmhook module's kfunc with its three maps `wh_m0..wh_m2` (the Wasm hook's maps 0..2).
+//! The `*16` variants pass sixteen maps `wh_m0..wh_m15` (Hook ABI v2: through this CPU's map
+//! table, see `trampoline16.h`); the loader picks them only for hooks that declare more than 3.
 //! The loader loads them (patching the module-kfunc calls aya cannot resolve yet) and
 //! `wasm2hook build` embeds them in packaged hooks.
 //!
@@ -28,5 +30,28 @@ pub const KRETPROBE_PROG: &str = "wasm_kretprobe";
 pub const TC_PROG: &str = "wasm_tc";
 /// Name of the trampolines' config map (`wh_cfg[0]` = slot id).
 pub const CFG_MAP: &str = "wh_cfg";
-/// Names of the maps handed to the Wasm hook as maps 0, 1, 2.
+/// Names of the maps handed to the Wasm hook as maps 0, 1, 2 (the 16-map trampolines go on
+/// with [`HOOK_MAPS16`]).
 pub const HOOK_MAPS: [&str; 3] = ["wh_m0", "wh_m1", "wh_m2"];
+/// Names of the maps the 16-map trampolines hand to the Wasm hook as maps 0..15.
+pub const HOOK_MAPS16: [&str; 16] = [
+    "wh_m0", "wh_m1", "wh_m2", "wh_m3", "wh_m4", "wh_m5", "wh_m6", "wh_m7", "wh_m8", "wh_m9",
+    "wh_m10", "wh_m11", "wh_m12", "wh_m13", "wh_m14", "wh_m15",
+];
+/// The 16-map XDP trampoline: program `wasm_xdp16` in section `xdp`; `wh_cfg[1]` = map count.
+pub const XDP16_OBJ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasm_xdp16.bpf.o"));
+/// The 16-map kprobe trampoline: program `wasm_kprobe16` in section `kprobe`.
+pub const KPROBE16_OBJ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasm_kprobe16.bpf.o"));
+/// The 16-map kretprobe trampoline: program `wasm_kretprob16` in section `kretprobe`.
+pub const KRETPROBE16_OBJ: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasm_kretprobe16.bpf.o"));
+/// The 16-map tc trampoline: program `wasm_tc16` in section `classifier`.
+pub const TC16_OBJ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasm_tc16.bpf.o"));
+/// Program name of the 16-map XDP trampoline.
+pub const XDP16_PROG: &str = "wasm_xdp16";
+/// Program name of the 16-map kprobe trampoline.
+pub const KPROBE16_PROG: &str = "wasm_kprobe16";
+/// Program name of the 16-map kretprobe trampoline (BPF names are at most 15 bytes).
+pub const KRETPROBE16_PROG: &str = "wasm_kretprob16";
+/// Program name of the 16-map tc trampoline.
+pub const TC16_PROG: &str = "wasm_tc16";

@@ -10,7 +10,7 @@
 #define WASMHOOK_ABI_H
 
 #define WH_MAX_SLOTS 64
-#define WH_MAX_MAPS 3
+#define WH_MAX_MAPS 16
 /* HookKind::to_u32() */
 #define WH_HOOK_XDP 1
 #define WH_HOOK_KPROBE 2

@@ -45,7 +45,9 @@ struct wh_hook_ctx {
 	u8 *data_end;
 	struct pt_regs *regs;
 	struct sk_buff *skb;
-	struct bpf_map *maps[WH_MAX_MAPS];
+	/* The run's maps: map i is maps[i] for i < nmaps (nmaps <= WH_MAX_MAPS). */
+	struct bpf_map **maps;
+	u32 nmaps;
 	/* WH_CTX_* */
 	u32 flags;
 };
@@ -177,7 +179,7 @@ static struct bpf_map *wh_map(struct wh_hook_ctx *ctx, u32 idx)
 	struct bpf_map *map;
 
 	/* No context at all while a start function runs at LOAD: there are no maps then. */
-	if (!ctx || idx >= WH_MAX_MAPS)
+	if (!ctx || idx >= ctx->nmaps || idx >= WH_MAX_MAPS)
 		return NULL;
 	map = ctx->maps[idx];
 	if (!map || !wh_map_ok(map))
@@ -445,8 +447,51 @@ void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len)
 /* ------------------------------------------------------------------------------------------ */
 /* kfuncs                                                                                      */
 
+/*
+ * The 16-map trampolines (Hook ABI v2): a kfunc takes at most 5 arguments, so the program hands
+ * its 16 maps over in four wasmhook_maps() calls before the run kfunc. They land in this CPU's
+ * map table under a token that the first call takes and the others and the run must present.
+ *
+ * Why a program can never run with another program's maps: everything a table holds was put
+ * there by one fill sequence, and only the sequence holding the newest token may write it (the
+ * check and the write happen with preemption off, so only interrupts, NMIs and the programs they
+ * run can come in between, and those finish before we continue: nesting is strictly LIFO). A
+ * nested program anywhere between the outer program's first fill and its run takes a new token,
+ * so the outer program's later fills write nothing and its run finds a token that is not its own:
+ * it is refused and counted as busy, never run with the inner program's maps. The run copies the
+ * pointers out first and checks the token afterwards, so a fill nested inside the copy is caught
+ * too. Maps stay valid: the pointers are the calling program's own map references (the verifier
+ * passes `__map` arguments only for maps in the program's used_maps), and the run happens inside
+ * the same program invocation; the table is never read outside it.
+ */
+struct wh_maptab {
+	u32 token;	/* the newest fill sequence's token; 0: none */
+	u32 next;	/* base index that sequence fills next (WH_MAX_MAPS: complete) */
+	struct bpf_map *maps[WH_MAX_MAPS];
+};
+static DEFINE_PER_CPU(struct wh_maptab, wh_maptab);
+static DEFINE_PER_CPU(u32, wh_token_seq);
+
+/*
+ * Copies this CPU's table into @out (WH_MAX_MAPS entries) and tells whether it is complete and
+ * still @token's. Preemption must be off.
+ */
+static __always_inline bool wh_maps_take(u32 token, struct bpf_map **out)
+{
+	struct wh_maptab *t = this_cpu_ptr(&wh_maptab);
+
+	memcpy(out, t->maps, sizeof(t->maps));
+	/* Copy first, check after: a fill nested inside the copy changed the token. */
+	barrier();
+	if (!token || READ_ONCE(t->token) != token || READ_ONCE(t->next) != WH_MAX_MAPS)
+		return false;
+	/* One run per fill sequence. */
+	WRITE_ONCE(t->token, 0);
+	return true;
+}
+
 static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u32 arg,
-				  int no_slot_verdict)
+				  int no_slot_verdict, bool refuse)
 {
 	const void *s;
 	u32 flags;
@@ -466,7 +511,7 @@ static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u
 	 * two clock reads per packet are not free.
 	 */
 	flags = static_branch_unlikely(&bpf_stats_enabled_key) ? WH_RUN_TIMED : 0;
-	if (kind == WH_HOOK_KPROBE && this_cpu_read(wh_active))
+	if (refuse || (kind == WH_HOOK_KPROBE && this_cpu_read(wh_active)))
 		flags |= WH_RUN_NESTED;
 	this_cpu_inc(wh_active);
 	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg, flags, &ret)) {
@@ -476,6 +521,22 @@ static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u
 	this_cpu_dec(wh_active);
 	preempt_enable();
 	rcu_read_unlock();
+	return ret;
+}
+
+/* Run a 16-map trampoline's hook with the maps of fill sequence @token. */
+static __always_inline int wh_run16(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u32 arg,
+				    int no_slot_verdict, u32 token, u32 nmaps)
+{
+	int ret;
+	bool ok;
+
+	preempt_disable();
+	ok = wh_maps_take(token, ctx->maps);
+	/* A refused run touches no map; the Rust side answers it without running (busy). */
+	ctx->nmaps = ok ? min_t(u32, nmaps, WH_MAX_MAPS) : 0;
+	ret = wh_run(slot, kind, ctx, arg, no_slot_verdict, !ok);
+	preempt_enable();
 	return ret;
 }
 
@@ -496,15 +557,17 @@ __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *
 			     void *m2__map)
 {
 	struct xdp_buff *xdp = (struct xdp_buff *)ctx;
+	struct bpf_map *maps[3] = { m0__map, m1__map, m2__map };
 	struct wh_hook_ctx hc = {
 		.data = xdp->data,
 		.data_end = xdp->data_end,
 		.regs = NULL,
 		.skb = NULL,
-		.maps = { m0__map, m1__map, m2__map },
+		.maps = maps,
+		.nmaps = 3,
 	};
 
-	return wh_run(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS);
+	return wh_run(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS, false);
 }
 
 /**
@@ -520,15 +583,17 @@ __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *
 __bpf_kfunc int wasmhook_kprobe(struct pt_regs *ctx, u32 slot, void *m0__map, void *m1__map,
 				void *m2__map)
 {
+	struct bpf_map *maps[3] = { m0__map, m1__map, m2__map };
 	struct wh_hook_ctx hc = {
 		.data = NULL,
 		.data_end = NULL,
 		.regs = ctx,
 		.skb = NULL,
-		.maps = { m0__map, m1__map, m2__map },
+		.maps = maps,
+		.nmaps = 3,
 	};
 
-	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0);
+	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0, false);
 }
 
 /**
@@ -545,15 +610,17 @@ __bpf_kfunc int wasmhook_kprobe(struct pt_regs *ctx, u32 slot, void *m0__map, vo
 __bpf_kfunc int wasmhook_kretprobe(struct pt_regs *ctx, u32 slot, void *m0__map, void *m1__map,
 				   void *m2__map)
 {
+	struct bpf_map *maps[3] = { m0__map, m1__map, m2__map };
 	struct wh_hook_ctx hc = {
 		.data = NULL,
 		.data_end = NULL,
 		.regs = ctx,
-		.maps = { m0__map, m1__map, m2__map },
+		.maps = maps,
+		.nmaps = 3,
 		.flags = WH_CTX_RETPROBE,
 	};
 
-	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0);
+	return wh_run(slot, WH_HOOK_KPROBE, &hc, 0, 0, false);
 }
 
 /**
@@ -574,30 +641,173 @@ __bpf_kfunc int wasmhook_tc(struct __sk_buff *ctx, u32 slot, void *m0__map, void
 			    void *m2__map)
 {
 	struct sk_buff *skb = (struct sk_buff *)ctx;
+	struct bpf_map *maps[3] = { m0__map, m1__map, m2__map };
 	struct wh_hook_ctx hc = {
 		.data = skb->data,
 		.data_end = skb->data + skb_headlen(skb),
 		.regs = NULL,
 		.skb = skb,
-		.maps = { m0__map, m1__map, m2__map },
+		.maps = maps,
+		.nmaps = 3,
 	};
 
-	return wh_run(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK);
+	return wh_run(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, false);
+}
+
+/**
+ * wasmhook_maps - hand maps @base..@base+3 to the next 16-map run on this CPU.
+ * @arg: the token of this fill sequence << 32 | @base (0, 4, 8 or 12, in this order); the
+ *       first call passes 0 (no token, base 0) and gets a new token.
+ * @m0__map: map @base of the Wasm hook.
+ * @m1__map: map @base + 1.
+ * @m2__map: map @base + 2.
+ * @m3__map: map @base + 3.
+ *
+ * Return: the token (nonzero) to pass to the next call and the run kfunc, or 0 if the table is
+ * no longer this sequence's (a program nested on this CPU took it over) or @arg is wrong; a
+ * later call or run with token 0 is refused.
+ */
+__bpf_kfunc u64 wasmhook_maps(u64 arg, void *m0__map, void *m1__map, void *m2__map,
+			      void *m3__map)
+{
+	struct wh_maptab *t;
+	u32 token = arg >> 32, base = (u32)arg;
+	u64 ret = 0;
+
+	preempt_disable();
+	t = this_cpu_ptr(&wh_maptab);
+	if (!token && !base) {
+		token = this_cpu_inc_return(wh_token_seq);
+		if (!token)
+			token = this_cpu_inc_return(wh_token_seq);
+		WRITE_ONCE(t->next, 0);
+		WRITE_ONCE(t->token, token);
+		/* The new token is visible before any of its maps are written. */
+		barrier();
+	} else if (!token || READ_ONCE(t->token) != token || READ_ONCE(t->next) != base) {
+		goto out;
+	}
+	if (base > WH_MAX_MAPS - 4)
+		goto out;
+	t->maps[base] = m0__map;
+	t->maps[base + 1] = m1__map;
+	t->maps[base + 2] = m2__map;
+	t->maps[base + 3] = m3__map;
+	WRITE_ONCE(t->next, base + 4);
+	ret = token;
+out:
+	preempt_enable();
+	return ret;
+}
+
+/**
+ * wasmhook_xdp16 - run the Wasm XDP hook in slot @slot with 16 maps.
+ * @ctx: the XDP context (really a struct xdp_buff).
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @token: what the last wasmhook_maps() returned.
+ * @nmaps: how many maps the hook declares (wh_cfg[1]); indices at or above it are refused.
+ *
+ * Return: as wasmhook_xdp(); the slot's trap verdict, counted as busy, if the map table is not
+ * @token's.
+ */
+__bpf_kfunc int wasmhook_xdp16(struct xdp_md *ctx, u32 slot, u32 token, u32 nmaps)
+{
+	struct xdp_buff *xdp = (struct xdp_buff *)ctx;
+	struct bpf_map *maps[WH_MAX_MAPS];
+	struct wh_hook_ctx hc = {
+		.data = xdp->data,
+		.data_end = xdp->data_end,
+		.maps = maps,
+	};
+
+	return wh_run16(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS, token,
+			nmaps);
+}
+
+/**
+ * wasmhook_kprobe16 - run the Wasm kprobe hook in slot @slot with 16 maps.
+ * @ctx: the probed function's registers.
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @token: what the last wasmhook_maps() returned.
+ * @nmaps: how many maps the hook declares.
+ *
+ * Return: as wasmhook_kprobe().
+ */
+__bpf_kfunc int wasmhook_kprobe16(struct pt_regs *ctx, u32 slot, u32 token, u32 nmaps)
+{
+	struct bpf_map *maps[WH_MAX_MAPS];
+	struct wh_hook_ctx hc = {
+		.regs = ctx,
+		.maps = maps,
+	};
+
+	return wh_run16(slot, WH_HOOK_KPROBE, &hc, 0, 0, token, nmaps);
+}
+
+/**
+ * wasmhook_kretprobe16 - run the Wasm kprobe hook in slot @slot at a kretprobe with 16 maps.
+ * @ctx: the registers at the probed function's return.
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @token: what the last wasmhook_maps() returned.
+ * @nmaps: how many maps the hook declares.
+ *
+ * Return: as wasmhook_kretprobe().
+ */
+__bpf_kfunc int wasmhook_kretprobe16(struct pt_regs *ctx, u32 slot, u32 token, u32 nmaps)
+{
+	struct bpf_map *maps[WH_MAX_MAPS];
+	struct wh_hook_ctx hc = {
+		.regs = ctx,
+		.maps = maps,
+		.flags = WH_CTX_RETPROBE,
+	};
+
+	return wh_run16(slot, WH_HOOK_KPROBE, &hc, 0, 0, token, nmaps);
+}
+
+/**
+ * wasmhook_tc16 - run the Wasm tc hook in slot @slot with 16 maps.
+ * @ctx: the tc context (really a struct sk_buff).
+ * @slot: slot id returned by the LOAD ioctl of /dev/wasmhook.
+ * @token: what the last wasmhook_maps() returned.
+ * @nmaps: how many maps the hook declares.
+ *
+ * Return: as wasmhook_tc().
+ */
+__bpf_kfunc int wasmhook_tc16(struct __sk_buff *ctx, u32 slot, u32 token, u32 nmaps)
+{
+	struct sk_buff *skb = (struct sk_buff *)ctx;
+	struct bpf_map *maps[WH_MAX_MAPS];
+	struct wh_hook_ctx hc = {
+		.data = skb->data,
+		.data_end = skb->data + skb_headlen(skb),
+		.skb = skb,
+		.maps = maps,
+	};
+
+	return wh_run16(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, token, nmaps);
 }
 
 __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(wasmhook_xdp_ids)
 BTF_ID_FLAGS(func, wasmhook_xdp)
+BTF_ID_FLAGS(func, wasmhook_xdp16)
+BTF_ID_FLAGS(func, wasmhook_maps)
 BTF_KFUNCS_END(wasmhook_xdp_ids)
 
 BTF_KFUNCS_START(wasmhook_kprobe_ids)
 BTF_ID_FLAGS(func, wasmhook_kprobe)
 BTF_ID_FLAGS(func, wasmhook_kretprobe)
+BTF_ID_FLAGS(func, wasmhook_kprobe16)
+BTF_ID_FLAGS(func, wasmhook_kretprobe16)
+BTF_ID_FLAGS(func, wasmhook_maps)
 BTF_KFUNCS_END(wasmhook_kprobe_ids)
 
 BTF_KFUNCS_START(wasmhook_tc_ids)
 BTF_ID_FLAGS(func, wasmhook_tc)
+BTF_ID_FLAGS(func, wasmhook_tc16)
+BTF_ID_FLAGS(func, wasmhook_maps)
 BTF_KFUNCS_END(wasmhook_tc_ids)
 
 /* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */

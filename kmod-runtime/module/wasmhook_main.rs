@@ -55,7 +55,9 @@ struct HookCtx {
     regs: *mut c_void,
     /// The tc hook's `struct sk_buff` (NULL for other kinds); only C touches it.
     skb: *mut c_void,
-    maps: [*mut c_void; abi::MAX_MAPS as usize],
+    /// `nmaps` map pointers (`struct bpf_map **`); only C touches them.
+    maps: *mut c_void,
+    nmaps: u32,
     flags: u32,
 }
 

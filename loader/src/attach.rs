@@ -130,16 +130,34 @@ pub struct Loaded {
 }
 
 /// Program name and section of the trampoline for `kind` in `obj`: a kprobe hook runs from
-/// either the kprobe or the kretprobe trampoline, whichever the object holds.
+/// either the kprobe or the kretprobe trampoline, whichever the object holds; each in its
+/// 3-map or 16-map variant (`wasm_xdp16`, ...).
 fn prog_of(kind: HookKind, obj: &aya_obj::Object) -> (&'static str, &'static str) {
-    match kind {
-        HookKind::Xdp => (tramp::XDP_PROG, "xdp"),
-        HookKind::Kprobe if obj.programs.contains_key(tramp::KRETPROBE_PROG) => {
-            (tramp::KRETPROBE_PROG, "kretprobe")
-        }
-        HookKind::Kprobe => (tramp::KPROBE_PROG, "kprobe"),
-        HookKind::Tc => (tramp::TC_PROG, "classifier"),
-    }
+    let candidates: &[(&'static str, &'static str)] = match kind {
+        HookKind::Xdp => &[(tramp::XDP16_PROG, "xdp"), (tramp::XDP_PROG, "xdp")],
+        HookKind::Kprobe => &[
+            (tramp::KRETPROBE16_PROG, "kretprobe"),
+            (tramp::KRETPROBE_PROG, "kretprobe"),
+            (tramp::KPROBE16_PROG, "kprobe"),
+            (tramp::KPROBE_PROG, "kprobe"),
+        ],
+        HookKind::Tc => &[
+            (tramp::TC16_PROG, "classifier"),
+            (tramp::TC_PROG, "classifier"),
+        ],
+    };
+    let last = candidates[candidates.len() - 1];
+    candidates
+        .iter()
+        .copied()
+        .find(|(n, _)| obj.programs.contains_key(*n))
+        .unwrap_or(last)
+}
+
+/// Whether a hook with these declarations needs a 16-map trampoline (more than the 3 maps
+/// `wh_m0..wh_m2` the plain ones pass).
+pub fn needs_16_maps(decls: &MapDecls) -> bool {
+    decls.len() > tramp::HOOK_MAPS.len()
 }
 
 fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
@@ -190,17 +208,46 @@ pub fn load_trampoline(
         .iter()
         .map(|(n, m)| (n.clone(), m.clone()))
         .collect();
+    // The maps this trampoline passes (wh_m0..wh_m2, or wh_m0..wh_m15 for the 16-map ones).
+    let passed = obj_maps
+        .iter()
+        .filter(|(n, _)| tramp::HOOK_MAPS16.contains(&n.as_str()))
+        .count();
+    if decls.len() > passed {
+        bail!(
+            "the hook declares {} maps, but trampoline `{prog_name}` passes only {passed} \
+             (a hook object built before 16-map trampolines existed? rebuild it with wasm2hook build, \
+             or attach the .wasm)",
+            decls.len()
+        );
+    }
     let mut cfg = None;
-    let mut hook_maps: Vec<Option<(String, MapData)>> = vec![None, None, None];
+    let mut hook_maps: Vec<Option<(String, MapData)>> =
+        (0..tramp::HOOK_MAPS16.len()).map(|_| None).collect();
     let mut others = Vec::new();
     for (name, m) in &obj_maps {
         if name == tramp::CFG_MAP {
-            let d = MapData::create(aya_obj::Map::new_from_params(2, 4, 4, 1, 0), name, None)
-                .context("cannot create map wh_cfg")?;
+            // [0] = slot; the 16-map trampolines have a second entry: the declared map count,
+            // above which the module refuses map indices.
+            let entries = m.max_entries().clamp(1, 2);
+            let d = MapData::create(
+                aya_obj::Map::new_from_params(2, 4, 4, entries, 0),
+                name,
+                None,
+            )
+            .context("cannot create map wh_cfg")?;
             bpf::map_update(d.fd().as_fd(), &0u32.to_le_bytes(), &slot.to_le_bytes())
                 .context("cannot write the slot id into wh_cfg")?;
+            if entries > 1 {
+                bpf::map_update(
+                    d.fd().as_fd(),
+                    &1u32.to_le_bytes(),
+                    &(decls.len() as u32).to_le_bytes(),
+                )
+                .context("cannot write the map count into wh_cfg")?;
+            }
             cfg = Some(d);
-        } else if let Some(i) = tramp::HOOK_MAPS.iter().position(|n| n == name) {
+        } else if let Some(i) = tramp::HOOK_MAPS16.iter().position(|n| n == name) {
             let data = match decls.get(i) {
                 Some(decl) => {
                     if let Some((_, pin)) = binds.iter().find(|(n, _)| n == decl.name()) {
@@ -276,7 +323,7 @@ pub fn load_trampoline(
         for (name, m) in &obj_maps {
             let fd = if name == tramp::CFG_MAP {
                 cfg.fd().as_fd().as_raw_fd()
-            } else if let Some(i) = tramp::HOOK_MAPS.iter().position(|n| n == name) {
+            } else if let Some(i) = tramp::HOOK_MAPS16.iter().position(|n| n == name) {
                 match &hook_maps[i] {
                     Some((_, d)) => d.fd().as_fd().as_raw_fd(),
                     None => continue,
@@ -358,16 +405,33 @@ fn check_name(name: &str) -> Result<()> {
 
 fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
     let obj = aya_obj::Object::parse(elf).ok()?;
-    if obj.programs.contains_key(tramp::XDP_PROG) {
+    let has = |names: &[&str]| names.iter().any(|n| obj.programs.contains_key(*n));
+    if has(&[tramp::XDP_PROG, tramp::XDP16_PROG]) {
         Some(HookKind::Xdp)
-    } else if obj.programs.contains_key(tramp::KPROBE_PROG)
-        || obj.programs.contains_key(tramp::KRETPROBE_PROG)
-    {
+    } else if has(&[
+        tramp::KPROBE_PROG,
+        tramp::KRETPROBE_PROG,
+        tramp::KPROBE16_PROG,
+        tramp::KRETPROBE16_PROG,
+    ]) {
         Some(HookKind::Kprobe)
-    } else if obj.programs.contains_key(tramp::TC_PROG) {
+    } else if has(&[tramp::TC_PROG, tramp::TC16_PROG]) {
         Some(HookKind::Tc)
     } else {
         None
+    }
+}
+
+/// The built-in trampoline for `kind`: the 3-map one, or the 16-map one if the hook declares
+/// more than 3 maps (the plain ones stay as cheap as they were).
+pub fn builtin_trampoline(kind: HookKind, decls: &MapDecls) -> &'static [u8] {
+    match (kind, needs_16_maps(decls)) {
+        (HookKind::Xdp, false) => tramp::XDP_OBJ,
+        (HookKind::Xdp, true) => tramp::XDP16_OBJ,
+        (HookKind::Kprobe, false) => tramp::KPROBE_OBJ,
+        (HookKind::Kprobe, true) => tramp::KPROBE16_OBJ,
+        (HookKind::Tc, false) => tramp::TC_OBJ,
+        (HookKind::Tc, true) => tramp::TC16_OBJ,
     }
 }
 
@@ -390,11 +454,7 @@ pub fn trampoline_for<'a>(
             }
             Ok(Cow::Borrowed(elf))
         }
-        None => Ok(Cow::Borrowed(match kind {
-            HookKind::Xdp => tramp::XDP_OBJ,
-            HookKind::Kprobe => tramp::KPROBE_OBJ,
-            HookKind::Tc => tramp::TC_OBJ,
-        })),
+        None => Ok(Cow::Borrowed(builtin_trampoline(kind, &hook.maps))),
     }
 }
 
@@ -403,8 +463,10 @@ pub fn trampoline_for<'a>(
 pub fn kretprobe_trampoline<'a>(file: &Path, hook: &'a HookFile) -> Result<Cow<'a, [u8]>> {
     match &hook.trampoline {
         Some(elf) => {
-            let ok = aya_obj::Object::parse(elf)
-                .is_ok_and(|o| o.programs.contains_key(tramp::KRETPROBE_PROG));
+            let ok = aya_obj::Object::parse(elf).is_ok_and(|o| {
+                o.programs.contains_key(tramp::KRETPROBE_PROG)
+                    || o.programs.contains_key(tramp::KRETPROBE16_PROG)
+            });
             if !ok {
                 bail!(
                     "{}: this hook object's trampoline has no `{}` program; attach its .wasm \
@@ -415,6 +477,7 @@ pub fn kretprobe_trampoline<'a>(file: &Path, hook: &'a HookFile) -> Result<Cow<'
             }
             Ok(Cow::Borrowed(elf))
         }
+        None if needs_16_maps(&hook.maps) => Ok(Cow::Borrowed(tramp::KRETPROBE16_OBJ)),
         None => Ok(Cow::Borrowed(tramp::KRETPROBE_OBJ)),
     }
 }

@@ -150,6 +150,7 @@ enum Cmd {
     ///   wasmload test --xdp icmp.wat --packet "$(xxd -p ping.bin)"
     ///   wasmload test --xdp icmp.wat --pcap capture.pcap --kernel
     ///   wasmload test --tc udp_drop.wat --packet "$(xxd -p udp.bin)" --kernel
+    ///   wasmload test --xdp filter.wat --map-value policy 0=2 --map-value cidrs hex:180000000a0000=1 --packet ...
     #[command(verbatim_doc_comment)]
     #[command(group(clap::ArgGroup::new("hook").required(true)))]
     Test {
@@ -175,6 +176,13 @@ enum Cmd {
         /// Verdict when the hook traps.
         #[arg(long, value_enum, default_value = "pass")]
         on_trap: OnTrap,
+        /// Seed declared map NAME before the run (user space; repeatable): KEY=VALUE, or just
+        /// VALUE (pushed) for a queue, stack or bloom filter. KEY and VALUE are each a decimal
+        /// or 0x-hex unsigned integer, stored little-endian in the declared size (it must fit),
+        /// or hex:BYTES, exactly the declared size in this byte order (lpm_trie keys:
+        /// hex:PREFIXLEN_LE32 then the data, e.g. hex:180000000a0000 for 10.0.0.0/24).
+        #[arg(long = "map-value", num_args = 2, value_names = ["NAME", "KEY=VALUE"])]
+        map_value: Vec<String>,
     },
     /// Low-level: manage the kernel module's program slots directly.
     #[command(subcommand)]
@@ -558,6 +566,7 @@ fn attach_cmd(
     )
 }
 
+#[expect(clippy::too_many_arguments, reason = "one argument per CLI flag")]
 fn test_cmd(
     xdp: Option<PathBuf>,
     tc: Option<PathBuf>,
@@ -566,6 +575,7 @@ fn test_cmd(
     kernel: bool,
     fuel: u64,
     on_trap: OnTrap,
+    map_value: Vec<String>,
 ) -> Result<()> {
     let (kind, file) = match (xdp, tc) {
         (Some(f), None) => (HookKind::Xdp, f),
@@ -575,10 +585,15 @@ fn test_cmd(
     let hook = hookfile::read(&file)?;
     let pkts = test::packets(&packet, pcap.as_deref())?;
     let v = trap_verdict(kind, on_trap)?;
+    let seeds =
+        test::map_values(&hook.maps, &map_value).with_context(|| file.display().to_string())?;
+    if kernel && !seeds.is_empty() {
+        bail!("--map-value seeds user-space runs only (not with --kernel)");
+    }
     let verdicts = if kernel {
         test::run_kernel(kind, &file, &hook, fuel, v as u32, &pkts)?
     } else {
-        test::run_user(kind, &file, &hook, fuel, v, &pkts)?
+        test::run_user_seeded(kind, &file, &hook, fuel, v, &pkts, &seeds)?
     };
     for (i, v) in verdicts.iter().enumerate() {
         println!(
@@ -640,7 +655,8 @@ fn main() -> ExitCode {
             kernel,
             fuel,
             on_trap,
-        } => test_cmd(xdp, tc, packet, pcap, kernel, fuel, on_trap),
+            map_value,
+        } => test_cmd(xdp, tc, packet, pcap, kernel, fuel, on_trap, map_value),
         Cmd::Slot(cmd) => slot_cmd(cmd),
         Cmd::Debug(DebugCmd::GarbageIoctls) => garbage_ioctls(),
     };

@@ -324,7 +324,93 @@ impl abi::HookEnv for PacketEnv<'_> {
     crate::run::process_context!();
 }
 
+/// One `--map-value NAME KEY=VALUE` (or `NAME VALUE` for a queue, stack or bloom filter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapValue {
+    /// Index of the declared map.
+    pub idx: usize,
+    /// Key bytes (empty for the keyless types).
+    pub key: Vec<u8>,
+    /// Value bytes.
+    pub value: Vec<u8>,
+}
+
+/// `123` or `0x7b`: an unsigned integer, little-endian in `size` bytes (it must fit);
+/// `hex:0a000001`: exactly `size` raw bytes in this order.
+fn parse_bytes(s: &str, size: usize, what: &str) -> Result<Vec<u8>> {
+    if let Some(h) = s.strip_prefix("hex:") {
+        let h: String = h.chars().filter(|c| *c != ' ' && *c != ':').collect();
+        if !h.len().is_multiple_of(2) || !h.bytes().all(|c| c.is_ascii_hexdigit()) {
+            bail!("{what} `{s}`: hex: wants pairs of hex digits");
+        }
+        let b: Vec<u8> = (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap_or(0))
+            .collect();
+        if b.len() != size {
+            bail!(
+                "{what} `{s}`: {} bytes, but the map declares {size}",
+                b.len()
+            );
+        }
+        return Ok(b);
+    }
+    let v = match s.strip_prefix("0x") {
+        Some(h) => u128::from_str_radix(h, 16),
+        None => s.parse::<u128>(),
+    }
+    .with_context(|| format!("{what} `{s}`: not a number (decimal, 0xHEX or hex:BYTES)"))?;
+    let bytes = v.to_le_bytes();
+    if size < 16 && v >> (8 * size) != 0 {
+        bail!("{what} `{s}`: does not fit the map's {size} bytes");
+    }
+    let mut out = vec![0u8; size];
+    let n = size.min(16);
+    out[..n].copy_from_slice(&bytes[..n]);
+    Ok(out)
+}
+
+/// Parses `--map-value NAME KEY=VALUE` pairs against the declarations.
+pub fn map_values(decls: &MapDecls, args: &[String]) -> Result<Vec<MapValue>> {
+    let mut out = Vec::new();
+    for pair in args.chunks(2) {
+        let [name, kv] = pair else {
+            bail!("--map-value wants NAME KEY=VALUE");
+        };
+        let Some(idx) = decls.iter().position(|d| d.name() == name) else {
+            let declared: Vec<&str> = decls.iter().map(|d| d.name()).collect();
+            bail!(
+                "--map-value {name}: the hook declares no map `{name}` (it declares {declared:?})"
+            );
+        };
+        let d = decls.get(idx).context("map index")?;
+        let keyless = d.key_size == 0;
+        let (k, v) = match (kv.split_once('='), keyless) {
+            (Some((k, v)), false) => (k, v),
+            (None, true) => ("", kv.as_str()),
+            (Some(_), true) => bail!(
+                "--map-value {name} {kv}: {name} is a {} (no keys): give just VALUE",
+                d.map_type.name()
+            ),
+            (None, false) => bail!("--map-value {name} {kv}: want KEY=VALUE"),
+        };
+        let key = if keyless {
+            Vec::new()
+        } else {
+            parse_bytes(k, d.key_size as usize, &format!("--map-value {name}: key"))?
+        };
+        let value = parse_bytes(
+            v,
+            d.value_size as usize,
+            &format!("--map-value {name}: value"),
+        )?;
+        out.push(MapValue { idx, key, value });
+    }
+    Ok(out)
+}
+
 /// Runs the hook of `kind` (XDP or tc) in user space on each packet; returns the verdicts.
+#[cfg(test)]
 pub fn run_user(
     kind: HookKind,
     file: &Path,
@@ -332,6 +418,19 @@ pub fn run_user(
     fuel: u64,
     on_trap: i32,
     pkts: &[Vec<u8>],
+) -> Result<Vec<i32>> {
+    run_user_seeded(kind, file, hook, fuel, on_trap, pkts, &[])
+}
+
+/// As [`run_user`], with the maps seeded first (`--map-value`).
+pub fn run_user_seeded(
+    kind: HookKind,
+    file: &Path,
+    hook: &HookFile,
+    fuel: u64,
+    on_trap: i32,
+    pkts: &[Vec<u8>],
+    seeds: &[MapValue],
 ) -> Result<Vec<i32>> {
     let limits = Limits::DEFAULT;
     let at = |e: wasmhook_engine::Error| {
@@ -357,6 +456,22 @@ pub fn run_user(
         data: vec![HashMap::new(); hook.maps.len()],
         queues: vec![VecDeque::new(); hook.maps.len()],
     };
+    for sd in seeds {
+        let rc = {
+            let mut env = PacketEnv {
+                packet: Vec::new(),
+                maps: &mut maps,
+            };
+            if sd.key.is_empty() {
+                abi::HookEnv::map_push(&mut env, sd.idx as u32, &sd.value, 0)
+            } else {
+                abi::HookEnv::map_update(&mut env, sd.idx as u32, &sd.key, &sd.value, 0)
+            }
+        };
+        if rc != 0 {
+            bail!("--map-value: cannot seed map {} (error {rc})", sd.idx);
+        }
+    }
     let mut mem = vec![0u8; module.instance_bytes()];
     let mut out = Vec::new();
     // One instance for all packets, like one CPU's instance in the kernel.
@@ -553,6 +668,52 @@ mod tests {
             parse_pcap(b"\x0a\x0d\x0d\x0a").is_err(),
             "pcapng is refused"
         );
+    }
+
+    #[test]
+    fn map_values_are_checked_against_the_declarations() {
+        let h = hook("tests/vm/wasm/map16_xdp.wat");
+        let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let s = map_values(
+            &h.maps,
+            &a(&["m00", "0=7", "m10", "hex:2000000000000000=0x10", "m11", "5"]),
+        )
+        .unwrap();
+        assert_eq!(
+            s[0],
+            MapValue {
+                idx: 0,
+                key: vec![0; 4],
+                value: vec![7, 0, 0, 0, 0, 0, 0, 0]
+            }
+        );
+        assert_eq!(s[1].key, vec![0x20, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(s[2].key, Vec::<u8>::new());
+        for (bad, want) in [
+            (&["nope", "0=1"][..], "declares no map"),
+            (&["m00", "0x100000000=1"][..], "does not fit"),
+            (&["m00", "hex:00=1"][..], "1 bytes, but the map declares 4"),
+            (&["m11", "0=1"][..], "no keys"),
+            (&["m00", "7"][..], "KEY=VALUE"),
+            (&["m00", "x=1"][..], "not a number"),
+        ] {
+            let e = format!("{:#}", map_values(&h.maps, &a(bad)).unwrap_err());
+            assert!(e.contains(want), "{bad:?}: {e}");
+        }
+        // A seeded run runs (the seeds went into the maps the hook uses).
+        let seeds = map_values(&h.maps, &a(&["m00", "0=41"])).unwrap();
+        let pkt = vec![0u8; 64];
+        let v = run_user_seeded(
+            HookKind::Xdp,
+            Path::new("m"),
+            &h,
+            1_000_000,
+            0,
+            &[pkt],
+            &seeds,
+        )
+        .unwrap();
+        assert_eq!(v, vec![2]);
     }
 
     #[test]

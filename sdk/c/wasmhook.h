@@ -120,7 +120,7 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
  * List the maps with an X-macro, then declare them once:
  *   #define MY_MAPS(X) X(policy, WH_MAP_ARRAY, 4, 4, 1) X(counts, WH_MAP_ARRAY, 4, 8, 256)
  *   WASMHOOK_MAPS(MY_MAPS)
- * X(name, type, key_size, value_size, max_entries): map i (0..2) is the i-th entry and `name`
+ * X(name, type, key_size, value_size, max_entries): map i (0..15) is the i-th entry and `name`
  * becomes an enum constant equal to i, for wh_map_*(). Names: 1-15 of [A-Za-z0-9_]; sizes 1-256
  * given as integer literals or simple arithmetic (not sizeof: they also go to the assembler);
  * array maps need key_size 4, lpm_trie maps 5-256, queue/stack/bloom filter maps 0 (ABI v2).
@@ -151,7 +151,7 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
 	"\n.int32 " WH__XSTR(v) "\n.int32 " WH__XSTR(e) "\n"
 #define WASMHOOK_MAPS(LIST)                                                                      \
 	enum { LIST(WH__ENUM) wh__map_count };                                                   \
-	_Static_assert(wh__map_count <= 3, "a hook can use at most 3 maps");                     \
+	_Static_assert(wh__map_count <= 16, "a hook can use at most 16 maps");                   \
 	LIST(WH__CHECK)                                                                          \
 	__asm__(".section .custom_section.wasmhook.maps,\"\",@\n"                                  \
 		".int8 1\n.int8 0" LIST(WH__COUNT) "\n" LIST(WH__ASM) ".section .text,\"\",@\n");

@@ -262,6 +262,13 @@ if [ -f /firewall-tests.sh ] && [ -f /attach-tests.sh ]; then
 	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
 fi
 
+# 16 maps per hook (Hook ABI v2: the 16-map trampolines), on the attach tests' veth.
+if [ -f /maptable-tests.sh ] && [ -f /attach-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /maptable-tests.sh
+	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+fi
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi

@@ -75,14 +75,21 @@ pub struct ImportInfo {
     pub ty: String,
 }
 
-/// The Hook ABI version a module needs: 2 if it imports any v2 host function or declares a v2
-/// map type, else 1.
+/// The Hook ABI version a module needs: 2 if it imports any v2 host function, declares a v2
+/// map type or more than 3 maps, else 1.
 pub fn abi_version(r: &Report) -> u32 {
     let maps = r
         .maps
         .iter()
         .flat_map(|d| d.iter())
-        .map(|m| m.map_type.since());
+        .map(|m| m.map_type.since())
+        // More than the 3 maps of v1 (the 16-map trampolines) is v2.
+        .chain(
+            r.maps
+                .iter()
+                .filter(|d| d.len() > wasmhook_hook_abi::MAX_MAPS_V1 as usize)
+                .map(|_| 2),
+        );
     r.imports
         .iter()
         .filter(|i| i.module == IMPORT_MODULE)
@@ -296,7 +303,7 @@ impl Collect {
                 match MapDecls::parse(c.data()) {
                     Ok(d) => {
                         if d.len() > MAX_MAPS as usize {
-                            self.problem(Some(c.data_offset()), "more than 3 maps declared", ctx);
+                            self.problem(Some(c.data_offset()), "more than 16 maps declared", ctx);
                         }
                         self.r.maps = Some(d);
                     }

@@ -108,7 +108,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let kind = r
                 .kind
                 .ok_or_else(|| format!("{}: error: hook kind unknown", file.display()))?;
-            let obj = build_object(&bytes, kind)
+            let nmaps = r.maps.as_ref().map_or(0, |m| m.len());
+            let obj = build_object_maps(&bytes, kind, nmaps)
                 .map_err(|e| format!("{}: error: {e}", file.display()))?;
             std::fs::write(&output, &obj)
                 .map_err(|e| format!("{}: error: cannot write: {e}", output.display()))?;
@@ -138,10 +139,24 @@ fn run(cli: Cli) -> Result<(), String> {
 /// The hook object: the trampoline for `kind`, with the Wasm module in section `wasmhook.wasm`
 /// and a `license` section (the trampolines already carry "GPL"; added if one ever does not).
 pub fn build_object(wasm: &[u8], kind: HookKind) -> Result<Vec<u8>, elf::ElfError> {
-    let tramp = match kind {
-        HookKind::Xdp => wasmhook_bpf_trampoline::XDP_OBJ,
-        HookKind::Kprobe => wasmhook_bpf_trampoline::KPROBE_OBJ,
-        HookKind::Tc => wasmhook_bpf_trampoline::TC_OBJ,
+    build_object_maps(wasm, kind, 0)
+}
+
+/// As [`build_object`], for a hook declaring `nmaps` maps: more than 3 take the 16-map
+/// trampoline (`wasm_xdp16`, ...).
+pub fn build_object_maps(
+    wasm: &[u8],
+    kind: HookKind,
+    nmaps: usize,
+) -> Result<Vec<u8>, elf::ElfError> {
+    use wasmhook_bpf_trampoline as t;
+    let tramp = match (kind, nmaps > t::HOOK_MAPS.len()) {
+        (HookKind::Xdp, false) => t::XDP_OBJ,
+        (HookKind::Xdp, true) => t::XDP16_OBJ,
+        (HookKind::Kprobe, false) => t::KPROBE_OBJ,
+        (HookKind::Kprobe, true) => t::KPROBE16_OBJ,
+        (HookKind::Tc, false) => t::TC_OBJ,
+        (HookKind::Tc, true) => t::TC16_OBJ,
     };
     let mut new = vec![elf::NewSection {
         name: WASM_SECTION,

@@ -43,8 +43,9 @@ pub use packet::*;
 /// [`prandom_u32`], [`ktime_boot_ns`], [`probe_read_kernel`] and [`Kprobe::ret`]; a hook that
 /// uses none of the new functions imports only v1 functions and loads into a v1 module).
 pub const ABI_VERSION: u32 = 2;
-/// How many maps a hook may declare.
-pub const MAX_MAPS: usize = 3;
+/// How many maps a hook may declare (more than 3 needs Hook ABI v2: the loader then runs the hook
+/// from a 16-map trampoline).
+pub const MAX_MAPS: usize = 16;
 /// Largest map key or value, in bytes.
 pub const MAX_MAP_ENTRY: usize = 256;
 

@@ -145,7 +145,7 @@ impl MapDecl {
 pub const fn maps_section_len(decls: &[MapDecl]) -> usize {
     assert!(
         decls.len() <= crate::MAX_MAPS,
-        "a hook can use at most 3 maps"
+        "a hook can use at most 16 maps"
     );
     let mut n = 2;
     let mut i = 0;
@@ -193,7 +193,7 @@ pub const fn maps_section<const N: usize>(decls: &[MapDecl]) -> [u8; N] {
     out
 }
 
-/// A handle to map `index` (0, 1 or 2) with keys `K` and values `V`. Made by [`crate::maps!`].
+/// A handle to map `index` (0..=15) with keys `K` and values `V`. Made by [`crate::maps!`].
 #[derive(Debug)]
 pub struct Map<K: Pod, V: Pod> {
     index: u32,
@@ -210,10 +210,7 @@ impl<K: Pod, V: Pod> Copy for Map<K, V> {}
 impl<K: Pod, V: Pod> Map<K, V> {
     /// A handle to map `index`; the key and value types must have the map's sizes.
     pub const fn new(index: u32) -> Self {
-        assert!(
-            index < crate::MAX_MAPS as u32,
-            "map index must be 0, 1 or 2"
-        );
+        assert!(index < crate::MAX_MAPS as u32, "map index must be 0..=15");
         assert!(
             size_of::<K>() >= 1 && size_of::<K>() <= crate::MAX_MAP_ENTRY,
             "key must be 1 to 256 bytes"
@@ -407,7 +404,7 @@ macro_rules! keyless {
             pub const fn new(index: u32) -> Self {
                 assert!(
                     index < crate::MAX_MAPS as u32,
-                    "map index must be 0, 1 or 2"
+                    "map index must be 0..=15"
                 );
                 assert!(
                     size_of::<V>() >= 1 && size_of::<V>() <= crate::MAX_MAP_ENTRY,
@@ -558,10 +555,16 @@ counter!(u32, u64);
 /// wasmhook_sdk::maps! { a_much_too_long_name: Hash<u32, u64> [4]; }
 /// # fn main() { let _ = a_much_too_long_name; }
 /// ```
-/// At most three maps:
+/// At most sixteen maps:
 /// ```compile_fail
-/// wasmhook_sdk::maps! { a: Hash<u32, u8> [1]; b: Hash<u32, u8> [1]; c: Hash<u32, u8> [1]; d: Hash<u32, u8> [1]; }
-/// # fn main() { let _ = (a, b, c, d); }
+/// wasmhook_sdk::maps! {
+///     a: Hash<u32, u8> [1]; b: Hash<u32, u8> [1]; c: Hash<u32, u8> [1]; d: Hash<u32, u8> [1];
+///     e: Hash<u32, u8> [1]; f: Hash<u32, u8> [1]; g: Hash<u32, u8> [1]; h: Hash<u32, u8> [1];
+///     i: Hash<u32, u8> [1]; j: Hash<u32, u8> [1]; k: Hash<u32, u8> [1]; l: Hash<u32, u8> [1];
+///     m: Hash<u32, u8> [1]; n: Hash<u32, u8> [1]; o: Hash<u32, u8> [1]; p: Hash<u32, u8> [1];
+///     q: Hash<u32, u8> [1];
+/// }
+/// # fn main() {}
 /// ```
 /// Values are at most 256 bytes:
 /// ```compile_fail

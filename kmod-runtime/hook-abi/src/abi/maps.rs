@@ -5,7 +5,7 @@
 //! Layout (all integers little-endian):
 //! ```text
 //! u8  version            = 1
-//! u8  count              <= MAX_MAPS
+//! u8  count              <= MAX_MAPS (16; more than 3 is ABI v2)
 //! count times:
 //!   u8   name_len        1..=15
 //!   [u8] name            ASCII letters, digits, '_'
@@ -286,7 +286,7 @@ impl MapDecls {
         }
         let count = byte(&mut pos)?;
         if u32::from(count) > MAX_MAPS {
-            return Err(err(1, "more than 3 maps declared"));
+            return Err(err(1, "more than 16 maps declared"));
         }
         let mut out = MapDecls::new();
         for _ in 0..count {

@@ -39,8 +39,12 @@ pub const KPROBE_ENTRY: &str = "kprobe";
 /// `packet_len` is the whole skb's length (`skb->len`) and `pkt_len()` the bytes the hook can
 /// read (the linear part, `skb_headlen`).
 pub const TC_ENTRY: &str = "tc";
-/// How many maps one hook can use (map indices 0..MAX_MAPS).
-pub const MAX_MAPS: u32 = 3;
+/// How many maps one hook can use (map indices 0..MAX_MAPS). Up to [`MAX_MAPS_V1`] run from the
+/// 3-map trampolines; more (ABI v2) from the 16-map ones (`wasm_xdp16`, ...).
+pub const MAX_MAPS: u32 = 16;
+/// How many maps Hook ABI v1 allowed (the 3-map trampolines pass `wh_m0..wh_m2`); a hook that
+/// declares more needs ABI v2.
+pub const MAX_MAPS_V1: u32 = 3;
 /// Longest key or value a map used from Wasm may have, in bytes.
 pub const MAX_MAP_ENTRY: usize = 256;
 

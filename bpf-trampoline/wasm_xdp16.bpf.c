@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wasm_xdp16 - the 16-map XDP trampoline: as wasm_xdp, with maps wh_m0..wh_m15 (the loader
+ * picks it for hooks that declare more than 3 maps).
+ */
+#include "trampoline16.h"
+
+SEC("xdp")
+int wasm_xdp16(struct xdp_md *ctx)
+{
+	return WH_RUN16(wasmhook_xdp16, ctx, XDP_PASS);
+}
+
+char LICENSE[] SEC("license") = "GPL";
