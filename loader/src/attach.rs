@@ -389,6 +389,8 @@ pub struct AttachOpts {
     pub on_trap: u32,
     /// `--map NAME=PIN`.
     pub binds: Vec<(String, PathBuf)>,
+    /// `--map-value NAME KEY=VALUE`, written before the link is made.
+    pub seeds: Vec<crate::test::MapValue>,
 }
 
 fn check_name(name: &str) -> Result<()> {
@@ -482,6 +484,41 @@ pub fn kretprobe_trampoline<'a>(file: &Path, hook: &'a HookFile) -> Result<Cow<'
     }
 }
 
+/// Writes one `--map-value` into the freshly created map: BPF_MAP_UPDATE_ELEM, with no key for
+/// a queue, stack or bloom filter (a push), and the value repeated for every possible CPU (each
+/// copy padded to 8 bytes, as the kernel wants) for a per-CPU map.
+fn seed(loaded: &Loaded, hook: &HookFile, sd: &crate::test::MapValue) -> Result<()> {
+    let decl = hook.maps.get(sd.idx).context("--map-value: no such map")?;
+    let name = decl.name();
+    let (_, map) = loaded
+        .maps
+        .get(sd.idx)
+        .with_context(|| format!("--map-value {name}: the trampoline holds no such map"))?;
+    let per_cpu = matches!(
+        decl.map_type,
+        MapType::PercpuHash | MapType::PercpuArray | MapType::LruPercpuHash
+    );
+    let value = if per_cpu {
+        let ncpus = aya::util::nr_cpus()
+            .map_err(|(what, e)| anyhow::anyhow!("--map-value {name}: {what}: {e}"))?;
+        let stride = sd.value.len().next_multiple_of(8);
+        let mut v = vec![0u8; stride * ncpus];
+        for c in v.chunks_exact_mut(stride) {
+            c[..sd.value.len()].copy_from_slice(&sd.value);
+        }
+        v
+    } else {
+        sd.value.clone()
+    };
+    let key = (!sd.key.is_empty()).then_some(sd.key.as_slice());
+    bpf::map_update_opt(map.fd().as_fd(), key, &value).with_context(|| {
+        format!(
+            "--map-value {name}: cannot write into the new {} map `{name}`",
+            decl.map_type.name()
+        )
+    })
+}
+
 fn pin(fd: impl AsFd, path: PathBuf, rb: &mut Rollback<'_>) -> Result<()> {
     bpf::obj_pin(fd.as_fd(), &path).with_context(|| format!("cannot pin {}", path.display()))?;
     rb.files.push(path);
@@ -505,6 +542,15 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         Target::Kretprobe { .. } => kretprobe_trampoline(file, hook)?,
         _ => trampoline_for(file, hook, kind)?,
     };
+    for sd in &opts.seeds {
+        let name = hook.maps.get(sd.idx).map(|d| d.name()).unwrap_or("?");
+        if opts.binds.iter().any(|(n, _)| n == name) {
+            bail!(
+                "--map-value {name}: `{name}` is bound to a pinned map with --map; \
+                 seed that map with `bpftool map update pinned PIN ...` instead"
+            );
+        }
+    }
     ensure_root()?;
     let dir = Path::new(PIN_ROOT).join(&opts.name);
     if dir.exists() {
@@ -546,6 +592,10 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
                 kind.entry()
             )
         })?;
+    // Seed the maps before anything can run the hook: the link is made last.
+    for sd in &opts.seeds {
+        seed(&loaded, hook, sd)?;
+    }
     std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     rb.dirs.push(dir.clone());
     pin(&loaded.prog, dir.join("prog"), &mut rb)?;

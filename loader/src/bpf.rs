@@ -74,9 +74,15 @@ pub fn obj_get(path: &Path) -> std::io::Result<OwnedFd> {
 
 /// Writes `value` for `key` in map `fd` (BPF_ANY).
 pub fn map_update(fd: BorrowedFd<'_>, key: &[u8], value: &[u8]) -> std::io::Result<()> {
+    map_update_opt(fd, Some(key), value)
+}
+
+/// Writes `value` for `key` in map `fd` (BPF_ANY), or pushes it (no key) into a queue, stack or
+/// bloom filter.
+pub fn map_update_opt(fd: BorrowedFd<'_>, key: Option<&[u8]>, value: &[u8]) -> std::io::Result<()> {
     let mut a = [0u8; 32];
     put32(&mut a, 0, fd.as_raw_fd() as u32);
-    put64(&mut a, 8, key.as_ptr() as u64);
+    put64(&mut a, 8, key.map_or(0, |k| k.as_ptr() as u64));
     put64(&mut a, 16, value.as_ptr() as u64);
     sys_bpf(BPF_MAP_UPDATE_ELEM, &mut a).map(|_| ())
 }

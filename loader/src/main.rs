@@ -128,6 +128,12 @@ enum Cmd {
         /// Use the pinned map PIN for declared map NAME (type, key and value sizes are checked).
         #[arg(long = "map", value_name = "NAME=PIN")]
         maps: Vec<String>,
+        /// Seed declared map NAME before the hook goes live: KEY=VALUE for keyed maps, VALUE for a
+        /// queue, stack or bloom filter. Numbers are little-endian in the declared size (123,
+        /// 0x7b); hex:BYTES gives raw bytes. A per-CPU map gets VALUE on every CPU. Not for maps
+        /// bound with --map (seed those with bpftool map update).
+        #[arg(long = "map-value", num_args = 2, value_names = ["NAME", "KEY=VALUE"])]
+        map_value: Vec<String>,
         /// The hook.
         file: PathBuf,
     },
@@ -515,6 +521,7 @@ fn attach_cmd(
     fuel: u64,
     on_trap: OnTrap,
     maps: Vec<String>,
+    map_value: Vec<String>,
     file: PathBuf,
 ) -> Result<()> {
     let target = match (xdp, kprobe, kretprobe, tc) {
@@ -553,6 +560,8 @@ fn attach_cmd(
     }
     let on_trap = trap_verdict(target.kind(), on_trap)? as u32;
     let hook = hookfile::read(&file)?;
+    let seeds =
+        test::map_values(&hook.maps, &map_value).with_context(|| file.display().to_string())?;
     attach::attach(
         &file,
         &hook,
@@ -562,6 +571,7 @@ fn attach_cmd(
             fuel,
             on_trap,
             binds,
+            seeds,
         },
     )
 }
@@ -631,6 +641,7 @@ fn main() -> ExitCode {
             fuel,
             on_trap,
             maps,
+            map_value,
             file,
         } => attach_cmd(
             xdp,
@@ -642,6 +653,7 @@ fn main() -> ExitCode {
             fuel,
             on_trap,
             maps,
+            map_value,
             file,
         ),
         Cmd::List { json } => attach::list(json),

@@ -75,6 +75,30 @@ if [ -n "$native" ] && [ "$wasm" = "$native" ] && [ "$native" = "$want" ]; then
 else
 	fail $t "native [$(echo $native)] wasm [$(echo $wasm)] want [$(echo $want)]; $(tail -3 /tmp/fw.log)"
 fi
+# F2. `wasmload attach --map-value` seeds the maps before the link is made: with a default-drop
+#     policy and a /32 pass rule given on the command line, the very first pings obey them.
+#     A seed the kernel refuses (key 5 of a 1-entry array) fails the attach naming the map,
+#     and leaves nothing attached or pinned.
+t=attach_map_value_seeds_maps_before_traffic
+s_a0=; s_a2=; s_rule=; bad_rc=0; bad_err=; left=
+if wasmload attach --xdp veth0 --mode skb --name fwseed --map-value policy 0=1 \
+	--map-value rules hex:200000000a090202=2 /wasm/xdp_firewall_rs.wasm >>/tmp/fw.log 2>&1; then
+	s_a0=$(answered 10.9.0.2 2); s_a2=$(answered 10.9.2.2 2)
+	s_rule=$(bpftool -j map dump pinned $A/fwseed/maps/rules | grep -c '"0x0a","0x09","0x02","0x02"')
+	wasmload detach fwseed >/dev/null 2>&1
+fi
+wasmload attach --xdp veth0 --mode skb --name fwbad --map-value policy 5=1 \
+	/wasm/xdp_firewall_rs.wasm >/tmp/fwbad.log 2>&1 || bad_rc=$?
+bad_err=$(grep -c 'map-value policy' /tmp/fwbad.log)
+[ -e $A/fwbad ] && left="pins"
+wasmload list | grep -q fwbad && left="$left list"
+bpftool net show dev veth0 | sed -n '/^xdp:/,/^tc:/p' | grep -q ' id ' && left="$left xdp"
+log "seeded: answered 10.9.0.2=$s_a0 10.9.2.2=$s_a2 rule_in_map=$s_rule; bad seed rc=$bad_rc: $(head -2 /tmp/fwbad.log)"
+if [ "$s_a0" = 0 ] && [ "$s_a2" = 2 ] && [ "$s_rule" = 1 ] && [ "$bad_rc" != 0 ] && [ "$bad_err" -ge 1 ] && [ -z "$left" ]; then
+	pass $t
+else
+	fail $t "answered 10.9.0.2=$s_a0 (want 0) 10.9.2.2=$s_a2 (want 2) rule=$s_rule bad_rc=$bad_rc err=$bad_err left=[$left]"
+fi
 for n in 1 2; do
 	$IP addr del 10.9.$n.1/24 dev veth0 2>/dev/null
 	$NS /bin/ip addr del 10.9.$n.2/24 dev veth1 2>/dev/null
