@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # 16 maps per hook (Hook ABI v2): a hook with 16 maps of mixed types on XDP (real pings over the
 # veth pair of attach-tests.sh) and on a kprobe, map contents read with bpftool, all 16 map ids
-# listed for the 16-map trampoline; a 3-map hook still gets the old trampoline; the nested-run
-# protection of the per-CPU map table (a kprobe on wasmhook_maps between fill and run).
+# listed for the 16-map trampolines (XDP, kprobe, tc, kretprobe); a 3-map hook still gets the
+# old trampoline; the nested-run protection of the per-CPU map table (a kprobe on wasmhook_maps
+# between fill and run); the bloom filter's content, checked by a second hook bound to it.
 # Sourced by guest-tests.sh; uses its pass/fail/log helpers.
 
 A=/sys/fs/bpf/wasmload
@@ -75,6 +76,43 @@ t=maptable_3_maps_old_trampoline
 if wasmload attach --kprobe ksys_sync --name m3k /wasm/count.wat >/tmp/attach.log 2>&1; then
 	if grep -q "prog wasm_kprobe slot" /tmp/attach.log && bpftool prog show name wasm_kprobe >/dev/null 2>&1; then pass $t; else fail $t "$(cat /tmp/attach.log)"; fi
 	wasmload detach m3k >/dev/null 2>&1
+else
+	fail $t "$(cat /tmp/attach.log)"
+fi
+
+# T5. tc: the same 16 maps from the 16-map tc trampoline on veth0's egress (the echo replies).
+#     The tc hook is the XDP one with its entry renamed and TC_ACT_OK (0) as its verdict.
+t=maptable_tc_16_maps
+sed 's/(export "xdp")/(export "tc")/; s/^    i32.const 2)$/    i32.const 0)/' /wasm/map16_xdp.wat >/tmp/map16_tc.wat
+if wasmload attach --tc veth0 --direction egress --name m16t /tmp/map16_tc.wat >/tmp/attach.log 2>&1; then
+	$NS ping -c 4 -i 0.2 -W 2 10.9.0.1 >/tmp/ping.log 2>&1; pg=$?
+	n=$(nids wasm_tc16)
+	if [ $pg = 0 ] && [ "$n" = 17 ] && m16_check m16t 4; then pass $t; else fail $t "ping rc $pg, $n map ids (want 17)"; fi
+	# T7. The bloom filter (map 13) holds 0x11 and not 0x22: a kprobe hook bound to it with
+	#     --map peeks both and records the answers (0: maybe in it, -2: certainly not).
+	t=maptable_bloom_filter_content
+	if wasmload attach --kprobe ksys_sync --name bchk --map bf=$A/m16t/maps/m13 /wasm/bloomchk.wat >/tmp/attach.log 2>&1; then
+		sync
+		in=$(bpftool map lookup pinned $A/bchk/maps/out key 0 0 0 0 | sed -n 's/.*value[^:]*: *\([0-9a-f ]*\)$/\1/p' | sed 's/ *$//')
+		out=$(bpftool map lookup pinned $A/bchk/maps/out key 1 0 0 0 | sed -n 's/.*value[^:]*: *\([0-9a-f ]*\)$/\1/p' | sed 's/ *$//')
+		wasmload detach bchk >/dev/null 2>&1
+		log "bloom peek 0x11: [$in], 0x22: [$out]"
+		if [ "$in" = "01 00 00 00 00 00 00 00" ] && [ "$out" = "fe ff ff ff ff ff ff ff" ]; then pass $t; else fail $t "peek 0x11 [$in] (want 01 = ran, rc 0) 0x22 [$out] (want -2)"; fi
+	else
+		fail $t "$(cat /tmp/attach.log)"
+	fi
+	wasmload detach m16t >/dev/null 2>&1
+else
+	fail $t "$(cat /tmp/attach.log)"
+fi
+
+# T6. kretprobe: the same 16 maps from the 16-map kretprobe trampoline (ksys_sync returning).
+t=maptable_kretprobe_16_maps
+if wasmload attach --kretprobe ksys_sync --name m16r /wasm/map16_kp.wat >/tmp/attach.log 2>&1; then
+	i=0; while [ $i -lt 5 ]; do sync; i=$((i + 1)); done
+	n=$(nids wasm_kretprob16)
+	if [ "$n" = 17 ] && m16_check m16r 5; then pass $t; else fail $t "$n map ids (want 17)"; fi
+	wasmload detach m16r >/dev/null 2>&1
 else
 	fail $t "$(cat /tmp/attach.log)"
 fi
