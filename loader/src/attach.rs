@@ -20,7 +20,7 @@ use aya::maps::{MapData, MapInfo};
 use aya::programs::links::FdLink;
 use aya::programs::tc::TcAttachOptions;
 use aya::programs::{
-    KProbe, LinkOrder, ProbeKind, ProgramInfo, SchedClassifier, TcAttachType, Xdp, XdpMode,
+    KProbe, LinkOrder, ProbeKind, ProgramInfo, SchedClassifier, TcAttachType, UProbe, Xdp, XdpMode,
 };
 use aya_obj::programs::XdpAttachType;
 use wasmhook_bpf_trampoline as tramp;
@@ -53,6 +53,9 @@ pub enum Target {
         iface: String,
         direction: TcAttachType,
     },
+    /// A uprobe on function `symbol` (`NAME` or `NAME+OFFSET`) of ELF file `binary`: a kprobe
+    /// hook, run for every process that calls it.
+    Uprobe { binary: PathBuf, symbol: String },
 }
 
 impl Target {
@@ -60,7 +63,9 @@ impl Target {
     pub fn kind(&self) -> HookKind {
         match self {
             Target::Xdp { .. } => HookKind::Xdp,
-            Target::Kprobe { .. } | Target::Kretprobe { .. } => HookKind::Kprobe,
+            Target::Kprobe { .. } | Target::Kretprobe { .. } | Target::Uprobe { .. } => {
+                HookKind::Kprobe
+            }
             Target::Tc { .. } => HookKind::Tc,
         }
     }
@@ -561,6 +566,13 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         );
     }
     // Check the target before loading anything.
+    if let Target::Uprobe { binary, .. } = &opts.target {
+        let elf = std::fs::read(binary)
+            .with_context(|| format!("--uprobe: cannot read {}", binary.display()))?;
+        if !elf.starts_with(b"\x7fELF") {
+            bail!("--uprobe: {} is not an ELF file", binary.display());
+        }
+    }
     if let Target::Xdp { iface, .. } | Target::Tc { iface, .. } = &opts.target {
         let c = std::ffi::CString::new(iface.as_str()).unwrap_or_default();
         // SAFETY: `c` is a valid NUL-terminated string.
@@ -635,6 +647,35 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             FdLink::try_from(p.take_link(id)?)
                 .context("the kretprobe was attached without a BPF link; cannot pin it")?
         }
+        Target::Uprobe { binary, symbol } => {
+            let mut p = UProbe::from_pin(dir.join("prog"), ProbeKind::Entry)?;
+            let loc = match symbol.split_once('+') {
+                Some((name, off)) => {
+                    let off = match off.strip_prefix("0x") {
+                        Some(h) => u64::from_str_radix(h, 16),
+                        None => off.parse::<u64>(),
+                    }
+                    .with_context(|| format!("--uprobe {symbol}: the offset is not a number"))?;
+                    aya::programs::uprobe::UProbeAttachLocation::SymbolOffset(name, off)
+                }
+                None => aya::programs::uprobe::UProbeAttachLocation::Symbol(symbol),
+            };
+            let id = p
+                .attach(
+                    loc,
+                    binary,
+                    aya::programs::uprobe::UProbeScope::AllProcesses,
+                )
+                .with_context(|| {
+                    format!(
+                        "cannot attach a uprobe to `{symbol}` in {} (is the symbol in its \
+                         symbol table?)",
+                        binary.display()
+                    )
+                })?;
+            FdLink::try_from(p.take_link(id)?)
+                .context("the uprobe was attached without a BPF link; cannot pin it")?
+        }
         Target::Tc { iface, direction } => {
             let mut p = SchedClassifier::from_pin(dir.join("prog"))?;
             let id = p
@@ -664,6 +705,7 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         Target::Kprobe { symbol } => format!("kprobe {symbol}"),
         Target::Kretprobe { symbol } => format!("kretprobe {symbol}"),
         Target::Tc { iface, direction } => format!("tc {iface} {}", direction_name(*direction)),
+        Target::Uprobe { binary, symbol } => format!("uprobe {}:{symbol}", binary.display()),
     };
     println!(
         "{}: {target} prog {} slot {slot} pinned {}",
@@ -722,6 +764,7 @@ pub fn read(name: &str) -> Result<Attachment> {
         bpf::LinkTarget::Xdp { ifindex } => ("xdp", bpf::ifname(ifindex)),
         bpf::LinkTarget::Kprobe { symbol } => ("kprobe", symbol),
         bpf::LinkTarget::Kretprobe { symbol } => ("kretprobe", symbol),
+        bpf::LinkTarget::Uprobe { file, offset } => ("uprobe", format!("{file}+{offset:#x}")),
         bpf::LinkTarget::Tcx { ifindex, egress } => (
             "tc",
             format!(

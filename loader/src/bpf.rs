@@ -105,6 +105,8 @@ pub enum LinkTarget {
     Kprobe { symbol: String },
     /// A kretprobe on a kernel function.
     Kretprobe { symbol: String },
+    /// A uprobe at byte `offset` of ELF file `file`.
+    Uprobe { file: String, offset: u32 },
     /// tc through a tcx link on interface index, ingress or egress.
     Tcx { ifindex: u32, egress: bool },
     /// Something else (link type).
@@ -143,6 +145,14 @@ pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> 
                 LinkTarget::Kretprobe { symbol }
             } else {
                 LinkTarget::Kprobe { symbol }
+            }
+        }
+        // BPF_PERF_EVENT_UPROBE = 1: file_name u64 @24, name_len u32 @32, offset u32 @36.
+        LINK_PERF_EVENT if get32(&info, 16) == 1 => {
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            LinkTarget::Uprobe {
+                file: String::from_utf8_lossy(&name[..end]).into_owned(),
+                offset: get32(&info, 36),
             }
         }
         t => LinkTarget::Other(t),

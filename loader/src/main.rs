@@ -5,6 +5,7 @@
 //! wasmload attach --kprobe __x64_sys_sync count.wat
 //! wasmload attach --kretprobe do_sys_openat2 open_errors.wat   # kprobe_ret() = return value
 //! wasmload attach --tc veth0 --direction ingress udp_drop.wat   # tcx link, pinned
+//! wasmload attach --uprobe /usr/bin/bash:readline count.wat   # a user-space function
 //! wasmload list | stats NAME | detach NAME
 //! wasmload test --xdp icmp.wat --packet 0011...     # verdicts, here or with --kernel
 //! wasmload test --tc udp_drop.wat --packet 0011...  # tc verdicts (OK / SHOT)
@@ -78,8 +79,8 @@ enum Cmd {
         #[arg(allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Load a hook into the module and attach it to an interface (XDP, tc) or a kernel function
-    /// (kprobe at its entry, kretprobe at its return).
+    /// Load a hook into the module and attach it to an interface (XDP, tc), a kernel function
+    /// (kprobe at its entry, kretprobe at its return) or a user-space function (uprobe).
     ///
     /// FILE is a .wasm, a .wat, or a hook object (.o) from `wasm2hook build`. The hook's maps
     /// (its `wasmhook.maps` section) are created and pinned, or bound to existing pinned maps
@@ -90,6 +91,7 @@ enum Cmd {
     ///   wasmload attach --kprobe __x64_sys_sync --name syncs count.wat
     ///   wasmload attach --kretprobe do_sys_openat2 open_errors.wat
     ///   wasmload attach --tc veth0 --direction egress --on-trap drop acct.wasm
+    ///   wasmload attach --uprobe /usr/lib/x86_64-linux-gnu/libc.so.6:malloc allocs.wasm
     ///   wasmload attach --xdp eth0 --map policy=/sys/fs/bpf/shared_policy filter.wasm
     #[command(verbatim_doc_comment)]
     #[command(group(clap::ArgGroup::new("target").required(true)))]
@@ -107,6 +109,12 @@ enum Cmd {
         /// and `kprobe_ret()` is its return value.
         #[arg(long, value_name = "SYMBOL", group = "target")]
         kretprobe: Option<String>,
+        /// Attach as a uprobe on function SYMBOL (or SYMBOL+OFFSET) of the ELF file BINARY (an
+        /// executable or shared library): the kprobe hook runs whenever any process calls it,
+        /// `kprobe_arg(n)` are the function's arguments (its user registers), the task helpers
+        /// give the caller. Needs the same capabilities as a kprobe hook.
+        #[arg(long, value_name = "BINARY:SYMBOL", group = "target")]
+        uprobe: Option<String>,
         /// Attach as a tc (sched_cls) program to this network interface, through a tcx link
         /// (Linux 6.6+, CONFIG_NET_XGRESS; no clsact qdisc needed). Needs --direction.
         #[arg(long, value_name = "IFACE", group = "target")]
@@ -516,6 +524,7 @@ fn attach_cmd(
     mode: Option<Mode>,
     kprobe: Option<String>,
     kretprobe: Option<String>,
+    uprobe: Option<String>,
     tc: Option<(String, Option<Direction>)>,
     name: Option<String>,
     fuel: u64,
@@ -524,7 +533,24 @@ fn attach_cmd(
     map_value: Vec<String>,
     file: PathBuf,
 ) -> Result<()> {
+    if let Some(spec) = &uprobe
+        && (xdp.is_some() || kprobe.is_some() || kretprobe.is_some() || tc.is_some())
+    {
+        bail!("--uprobe {spec}: give only one of --xdp, --tc, --kprobe, --kretprobe, --uprobe");
+    }
     let target = match (xdp, kprobe, kretprobe, tc) {
+        (None, None, None, None) if uprobe.is_some() => {
+            let spec = uprobe.unwrap_or_default();
+            match spec.rsplit_once(':') {
+                Some((binary, symbol)) if !binary.is_empty() && !symbol.is_empty() => {
+                    attach::Target::Uprobe {
+                        binary: PathBuf::from(binary),
+                        symbol: symbol.to_owned(),
+                    }
+                }
+                _ => bail!("--uprobe {spec}: want BINARY:SYMBOL (e.g. /usr/bin/bash:readline)"),
+            }
+        }
         (Some(iface), None, None, None) => attach::Target::Xdp {
             iface,
             mode: match mode {
@@ -548,7 +574,8 @@ fn attach_cmd(
             }
         }
         _ => bail!(
-            "give exactly one of --xdp IFACE, --tc IFACE, --kprobe SYMBOL or --kretprobe SYMBOL"
+            "give exactly one of --xdp IFACE, --tc IFACE, --kprobe SYMBOL, --kretprobe SYMBOL or \
+             --uprobe BINARY:SYMBOL"
         ),
     };
     let mut binds = Vec::new();
@@ -635,6 +662,7 @@ fn main() -> ExitCode {
             mode,
             kprobe,
             kretprobe,
+            uprobe,
             tc,
             direction,
             name,
@@ -648,6 +676,7 @@ fn main() -> ExitCode {
             mode,
             kprobe,
             kretprobe,
+            uprobe,
             tc.map(|t| (t, direction)),
             name,
             fuel,

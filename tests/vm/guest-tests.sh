@@ -269,6 +269,13 @@ if [ -f /maptable-tests.sh ] && [ -f /attach-tests.sh ]; then
 	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
 fi
 
+# uprobe hooks (the kprobe trampoline on uprobes in tests/vm/tools/uprobed.c).
+if [ -f /uprobe-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /uprobe-tests.sh
+	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+fi
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
