@@ -32,6 +32,8 @@ extern int wasmhook_xdp16(struct xdp_md *ctx, __u32 slot, __u32 token, __u32 nma
 extern int wasmhook_kprobe16(struct pt_regs *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
 extern int wasmhook_kretprobe16(struct pt_regs *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
 extern int wasmhook_tc16(struct __sk_buff *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
+/* The next ring buffer record the run of fill sequence @token staged: flags << 16 | length. */
+extern int wasmhook_ev_pop(__u32 token, void *buf, __u32 buf__sz) __ksym;
 
 /* wh_cfg entries: [0] the slot id; the 16-map trampolines also read [1], the declared map count. */
 #ifndef WH_CFG_ENTRIES

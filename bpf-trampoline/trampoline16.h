@@ -12,12 +12,42 @@
  *
  * wh_cfg[1] is how many maps the hook declares (the loader writes it): the module refuses map
  * indices at or above it, so the placeholder maps of undeclared slots are never touched.
+ * wh_cfg[2] is nonzero when the hook declares a ring buffer: then the records its run staged
+ * are emitted into wh_ev after the run (WH_EMIT_EVENTS); wh_cfg[3] counts the records the ring
+ * buffer refused (full), as `wasmload events` reports.
  */
 #ifndef WASMHOOK_TRAMPOLINE16_H
 #define WASMHOOK_TRAMPOLINE16_H
 
-#define WH_CFG_ENTRIES 2
+#define WH_CFG_ENTRIES 4
 #include "trampoline.h"
+
+static long (*bpf_ringbuf_output)(void *ringbuf, void *data, __u64 size,
+				  __u64 flags) = (void *)BPF_FUNC_ringbuf_output;
+
+/* Ring buffer records (docs/hook-abi.md, "Events"): as the module's WH_EV_MAX / WH_EV_RECS. */
+#define WH_EV_MAX 1024
+#define WH_EV_RECS 32
+
+/*
+ * The hook's ring buffer map (the loader binds the ringbuf map the hook declares here and at its
+ * index in wh_m0..wh_m15; a hook without one gets this one-page placeholder, never written).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4096);
+} wh_ev SEC(".maps");
+
+/* Where wasmhook_ev_pop() puts one record before bpf_ringbuf_output() copies it. */
+struct wh_evrec {
+	__u8 b[WH_EV_MAX];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct wh_evrec);
+} wh_evbuf SEC(".maps");
 
 #define WH_PLACEHOLDER(n)                                                                        \
 	struct {                                                                                 \
@@ -42,6 +72,35 @@ WH_PLACEHOLDER(wh_m14);
 WH_PLACEHOLDER(wh_m15);
 
 /*
+ * Takes the records the run of fill sequence @token staged out of the module, one by one, into
+ * wh_evbuf and emits each into wh_ev: at most WH_EV_RECS, as many as the module takes per run.
+ */
+static __always_inline void wh_emit_events(__u32 token)
+{
+	__u32 k0 = 0, k2 = 2, k3 = 3;
+	__u32 *on = bpf_map_lookup_elem(&wh_cfg, &k2);
+	__u32 *lost = bpf_map_lookup_elem(&wh_cfg, &k3);
+	struct wh_evrec *rec = bpf_map_lookup_elem(&wh_evbuf, &k0);
+	int i, r;
+
+	if (!on || !*on || !lost || !rec)
+		return;
+	for (i = 0; i < WH_EV_RECS; i++) {
+		__u32 len, flags;
+
+		r = wasmhook_ev_pop(token, rec->b, sizeof(rec->b));
+		if (r <= 0)
+			break;
+		len = r & 0xffff;
+		flags = (__u32)r >> 16;
+		if (len == 0 || len > WH_EV_MAX)
+			break;
+		if (bpf_ringbuf_output(&wh_ev, rec->b, len, flags))
+			__sync_fetch_and_add(lost, 1);
+	}
+}
+
+/*
  * Runs `RUN(ctx, slot, token, nmaps)` with maps wh_m0..wh_m15, or returns `NONE` when wh_cfg
  * is unreadable. A failed fill returns token 0, which every later fill and the run refuse.
  */
@@ -59,6 +118,7 @@ WH_PLACEHOLDER(wh_m15);
 			t_ = wasmhook_maps((__u64)t_ << 32 | 12, &wh_m12, &wh_m13, &wh_m14,       \
 					   &wh_m15);                                             \
 			r_ = RUN(ctx, *slot_, (__u32)t_, *nmaps_);                                     \
+			wh_emit_events((__u32)t_);                                               \
 		}                                                                                \
 		r_;                                                                              \
 	})

@@ -30,6 +30,8 @@ pub const KRETPROBE_PROG: &str = "wasm_kretprobe";
 pub const TC_PROG: &str = "wasm_tc";
 /// Name of the trampolines' config map (`wh_cfg[0]` = slot id).
 pub const CFG_MAP: &str = "wh_cfg";
+/// The 16-map trampolines' ring buffer map: the loader binds the hook's ringbuf map here.
+pub const EVENTS_MAP: &str = "wh_ev";
 /// Names of the maps handed to the Wasm hook as maps 0, 1, 2 (the 16-map trampolines go on
 /// with [`HOOK_MAPS16`]).
 pub const HOOK_MAPS: [&str; 3] = ["wh_m0", "wh_m1", "wh_m2"];

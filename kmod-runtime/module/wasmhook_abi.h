@@ -47,6 +47,8 @@ int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 int wasmhook_c_map_push(struct wh_hook_ctx *ctx, u32 idx, const void *value, u32 vlen, u64 flags);
 int wasmhook_c_map_pop(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen);
 int wasmhook_c_map_peek(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen);
+int wasmhook_c_ringbuf_output(struct wh_hook_ctx *ctx, u32 idx, const u8 *data, u32 len,
+			      u64 flags);
 u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n);
 u64 wasmhook_c_kprobe_ret(struct wh_hook_ctx *ctx);
 u64 wasmhook_c_pid_tgid(void);

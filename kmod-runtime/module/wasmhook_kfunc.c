@@ -50,6 +50,8 @@ struct wh_hook_ctx {
 	u32 nmaps;
 	/* WH_CTX_* */
 	u32 flags;
+	/* A 16-map run's fill token: its ring buffer records are staged under it (0: none). */
+	u32 ev_token;
 };
 
 /*
@@ -309,6 +311,82 @@ int wasmhook_c_map_peek(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen)
 	return map->ops->map_peek_elem(map, value);
 }
 
+/*
+ * Hook ABI v2 events: ringbuf_output(map, data, len, flags).
+ *
+ * A module cannot write into a BPF ring buffer (the ring buffer's code and its helpers are not
+ * exported), so the records take the path eBPF's own programs take: the hook's records are
+ * staged in this CPU's event queue during the run, and the 16-map trampoline, right after the
+ * run kfunc, takes them out one by one with wasmhook_ev_pop() and calls bpf_ringbuf_output()
+ * on its ring buffer map (wh_ev), which is the map the hook declared. Any ring buffer consumer
+ * (libbpf's ring_buffer__poll, aya, `wasmload events`) reads the same records.
+ *
+ * The queue belongs to one run at a time, named by the run's fill token (unique per CPU). A
+ * program nested into a run (a kprobe hook in an interrupt) takes the queue over with its own
+ * token; the outer run's records are then lost (ringbuf_output already returned 0 for them, as
+ * a full ring buffer loses records), never mixed into the nested program's output: every pop
+ * copies first and checks the token afterwards. Preemption is off in runs and pops.
+ */
+#define WH_EV_BUF 4096	/* bytes of records one run may stage */
+#define WH_EV_RECS 32	/* records one run may stage (the trampoline pops at most this many) */
+#define WH_EV_MAX 1024	/* bytes in one record (the trampoline's buffer) */
+
+struct wh_evq {
+	u32 token;	/* the run that owns the queue; 0: none */
+	u16 nrec;	/* records staged */
+	u16 next;	/* next record to pop */
+	u16 used;	/* bytes of buf used */
+	u16 off[WH_EV_RECS];
+	u16 len[WH_EV_RECS];
+	u8 flags[WH_EV_RECS];
+	u8 buf[WH_EV_BUF];
+};
+static DEFINE_PER_CPU(struct wh_evq, wh_evq);
+
+/*
+ * Stage one record for the ring buffer map @idx: 0, -EINVAL (no such map, not a ring buffer,
+ * not a 16-map run, the start function, bad flags or an empty record), -E2BIG (longer than
+ * WH_EV_MAX), -ENOSPC (this run staged WH_EV_RECS records or WH_EV_BUF bytes already).
+ */
+int wasmhook_c_ringbuf_output(struct wh_hook_ctx *ctx, u32 idx, const u8 *data, u32 len,
+			      u64 flags)
+{
+	struct bpf_map *map;
+	struct wh_evq *q;
+	u32 i, off;
+
+	if (!ctx || !ctx->ev_token || idx >= ctx->nmaps || idx >= WH_MAX_MAPS)
+		return -EINVAL;
+	map = ctx->maps[idx];
+	if (!map || map->map_type != BPF_MAP_TYPE_RINGBUF)
+		return -EINVAL;
+	/* BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP, as bpf_ringbuf_output takes. */
+	if (flags & ~(u64)(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP) || !len)
+		return -EINVAL;
+	if (len > WH_EV_MAX)
+		return -E2BIG;
+	q = this_cpu_ptr(&wh_evq);
+	if (READ_ONCE(q->token) != ctx->ev_token) {
+		/* A new run (or one that took the queue from an interrupted run). */
+		WRITE_ONCE(q->token, ctx->ev_token);
+		q->nrec = 0;
+		q->next = 0;
+		q->used = 0;
+	}
+	i = q->nrec;
+	off = q->used;
+	if (i >= WH_EV_RECS || off + len > WH_EV_BUF)
+		return -ENOSPC;
+	/* Reserve first: a nested run that takes the queue over starts after our record. */
+	q->nrec = i + 1;
+	q->used = off + ALIGN(len, 8);
+	q->off[i] = off;
+	q->len[i] = len;
+	q->flags[i] = flags;
+	memcpy(q->buf + off, data, len);
+	return 0;
+}
+
 /* Argument `n` (0-based) of the probed kernel function, or 0 outside a kprobe. */
 u64 wasmhook_c_kprobe_arg(struct wh_hook_ctx *ctx, u32 n)
 {
@@ -535,6 +613,7 @@ static __always_inline int wh_run16(u32 slot, u32 kind, struct wh_hook_ctx *ctx,
 	ok = wh_maps_take(token, ctx->maps);
 	/* A refused run touches no map; the Rust side answers it without running (busy). */
 	ctx->nmaps = ok ? min_t(u32, nmaps, WH_MAX_MAPS) : 0;
+	ctx->ev_token = ok ? token : 0;
 	ret = wh_run(slot, kind, ctx, arg, no_slot_verdict, !ok);
 	preempt_enable();
 	return ret;
@@ -788,12 +867,53 @@ __bpf_kfunc int wasmhook_tc16(struct __sk_buff *ctx, u32 slot, u32 token, u32 nm
 	return wh_run16(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, token, nmaps);
 }
 
+/**
+ * wasmhook_ev_pop - take the next ring buffer record the run of fill sequence @token staged.
+ * @token: the token the 16-map trampoline ran its hook with.
+ * @buf: where the record goes (the trampoline's per-CPU buffer).
+ * @buf__sz: its size (WH_EV_MAX).
+ *
+ * Return: flags << 16 | length of the record copied into @buf; 0 when there is none left (or
+ * the queue was taken over by a nested run: the records are dropped).
+ */
+__bpf_kfunc int wasmhook_ev_pop(u32 token, void *buf, u32 buf__sz)
+{
+	struct wh_evq *q;
+	u32 i, len, flags;
+	int ret = 0;
+
+	preempt_disable();
+	q = this_cpu_ptr(&wh_evq);
+	if (!token || READ_ONCE(q->token) != token)
+		goto out;
+	i = q->next;
+	if (i >= q->nrec || i >= WH_EV_RECS) {
+		/* All taken: the queue is free again. */
+		WRITE_ONCE(q->token, 0);
+		goto out;
+	}
+	q->next = i + 1;
+	len = q->len[i];
+	flags = q->flags[i];
+	if (len > buf__sz || len > WH_EV_MAX || q->off[i] + len > WH_EV_BUF)
+		goto out;
+	memcpy(buf, q->buf + q->off[i], len);
+	/* Copy first, check after: a nested run that took the queue over meanwhile. */
+	barrier();
+	if (READ_ONCE(q->token) == token)
+		ret = flags << 16 | len;
+out:
+	preempt_enable();
+	return ret;
+}
+
 __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(wasmhook_xdp_ids)
 BTF_ID_FLAGS(func, wasmhook_xdp)
 BTF_ID_FLAGS(func, wasmhook_xdp16)
 BTF_ID_FLAGS(func, wasmhook_maps)
+BTF_ID_FLAGS(func, wasmhook_ev_pop)
 BTF_KFUNCS_END(wasmhook_xdp_ids)
 
 BTF_KFUNCS_START(wasmhook_kprobe_ids)
@@ -802,12 +922,14 @@ BTF_ID_FLAGS(func, wasmhook_kretprobe)
 BTF_ID_FLAGS(func, wasmhook_kprobe16)
 BTF_ID_FLAGS(func, wasmhook_kretprobe16)
 BTF_ID_FLAGS(func, wasmhook_maps)
+BTF_ID_FLAGS(func, wasmhook_ev_pop)
 BTF_KFUNCS_END(wasmhook_kprobe_ids)
 
 BTF_KFUNCS_START(wasmhook_tc_ids)
 BTF_ID_FLAGS(func, wasmhook_tc)
 BTF_ID_FLAGS(func, wasmhook_tc16)
 BTF_ID_FLAGS(func, wasmhook_maps)
+BTF_ID_FLAGS(func, wasmhook_ev_pop)
 BTF_KFUNCS_END(wasmhook_tc_ids)
 
 /* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */

@@ -88,6 +88,7 @@ extern "C" {
     fn wasmhook_c_map_push(ctx: *mut HookCtx, idx: u32, value: *const u8, vlen: u32, flags: u64) -> c_int;
     fn wasmhook_c_map_pop(ctx: *mut HookCtx, idx: u32, value: *mut u8, vlen: u32) -> c_int;
     fn wasmhook_c_map_peek(ctx: *mut HookCtx, idx: u32, value: *mut u8, vlen: u32) -> c_int;
+    fn wasmhook_c_ringbuf_output(ctx: *mut HookCtx, idx: u32, data: *const u8, len: u32, flags: u64) -> c_int;
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
     fn wasmhook_c_skb_make_writable(ctx: *mut HookCtx) -> c_int;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
@@ -371,6 +372,12 @@ impl abi::HookEnv for KernelEnv {
     fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32 {
         // SAFETY: as in `map_pop` (a bloom filter only reads `value`).
         unsafe { wasmhook_c_map_peek(self.ctx, idx, value.as_mut_ptr(), len32(value)) }
+    }
+
+    fn ringbuf_output(&mut self, idx: u32, data: &[u8], flags: u64) -> i32 {
+        // SAFETY: `ctx` is valid for the run or NULL (C refuses NULL, and runs that are not a
+        // 16-map run's); `data` is valid for its length (1..=1024, which C checks again).
+        unsafe { wasmhook_c_ringbuf_output(self.ctx, idx, data.as_ptr(), len32(data), flags) }
     }
 }
 

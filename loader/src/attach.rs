@@ -159,10 +159,15 @@ fn prog_of(kind: HookKind, obj: &aya_obj::Object) -> (&'static str, &'static str
         .unwrap_or(last)
 }
 
-/// Whether a hook with these declarations needs a 16-map trampoline (more than the 3 maps
-/// `wh_m0..wh_m2` the plain ones pass).
+/// Whether a hook with these declarations needs a 16-map trampoline: more than the 3 maps
+/// `wh_m0..wh_m2` the plain ones pass, or a ring buffer (only the 16-map ones emit events).
 pub fn needs_16_maps(decls: &MapDecls) -> bool {
-    decls.len() > tramp::HOOK_MAPS.len()
+    decls.len() > tramp::HOOK_MAPS.len() || ringbuf_index(decls).is_some()
+}
+
+/// Index of the hook's ring buffer map (a hook declares at most one).
+pub fn ringbuf_index(decls: &MapDecls) -> Option<usize> {
+    decls.iter().position(|d| d.map_type.is_ringbuf())
 }
 
 fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
@@ -226,15 +231,25 @@ pub fn load_trampoline(
             decls.len()
         );
     }
+    if ringbuf_index(decls).is_some() && !obj_maps.iter().any(|(n, _)| n == tramp::EVENTS_MAP) {
+        bail!(
+            "the hook declares a ringbuf map, but trampoline `{prog_name}` has no `{}` to emit \
+             its records into (a hook object built before events existed? rebuild it with \
+             wasm2hook build, or attach the .wasm)",
+            tramp::EVENTS_MAP
+        );
+    }
     let mut cfg = None;
     let mut hook_maps: Vec<Option<(String, MapData)>> =
         (0..tramp::HOOK_MAPS16.len()).map(|_| None).collect();
     let mut others = Vec::new();
     for (name, m) in &obj_maps {
         if name == tramp::CFG_MAP {
-            // [0] = slot; the 16-map trampolines have a second entry: the declared map count,
-            // above which the module refuses map indices.
-            let entries = m.max_entries().clamp(1, 2);
+            // [0] = slot; the 16-map trampolines have more: [1] the declared map count, above
+            // which the module refuses map indices; [2] whether the hook declares a ring buffer
+            // (then its staged records are emitted after each run); [3] the records the ring
+            // buffer refused (the trampoline counts them).
+            let entries = m.max_entries().clamp(1, 4);
             let d = MapData::create(
                 aya_obj::Map::new_from_params(2, 4, 4, entries, 0),
                 name,
@@ -250,6 +265,10 @@ pub fn load_trampoline(
                     &(decls.len() as u32).to_le_bytes(),
                 )
                 .context("cannot write the map count into wh_cfg")?;
+            }
+            if entries > 2 && ringbuf_index(decls).is_some() {
+                bpf::map_update(d.fd().as_fd(), &2u32.to_le_bytes(), &1u32.to_le_bytes())
+                    .context("cannot turn events on in wh_cfg")?;
             }
             cfg = Some(d);
         } else if let Some(i) = tramp::HOOK_MAPS16.iter().position(|n| n == name) {
@@ -309,8 +328,18 @@ pub fn load_trampoline(
                 .map(|d| d.name().to_owned())
                 .unwrap_or_default();
             hook_maps[i] = Some((label, data));
+        } else if name == tramp::EVENTS_MAP && ringbuf_index(decls).is_some() {
+            // The hook's own ring buffer (bound below).
         } else {
-            let def = m.clone();
+            // The trampoline's own maps (the ring buffer placeholder, the record buffer): from
+            // their parameters, without the object's BTF ids (no BTF is loaded with them).
+            let def = aya_obj::Map::new_from_params(
+                m.map_type(),
+                m.key_size(),
+                m.value_size(),
+                m.max_entries(),
+                m.map_flags(),
+            );
             others.push((
                 name.clone(),
                 MapData::create(def, name, None)
@@ -328,6 +357,11 @@ pub fn load_trampoline(
         for (name, m) in &obj_maps {
             let fd = if name == tramp::CFG_MAP {
                 cfg.fd().as_fd().as_raw_fd()
+            } else if let Some(i) = ringbuf_index(decls).filter(|_| name == tramp::EVENTS_MAP) {
+                match &hook_maps[i] {
+                    Some((_, d)) => d.fd().as_fd().as_raw_fd(),
+                    None => bail!("the hook's ringbuf map {i} was not created"),
+                }
             } else if let Some(i) = tramp::HOOK_MAPS16.iter().position(|n| n == name) {
                 match &hook_maps[i] {
                     Some((_, d)) => d.fd().as_fd().as_raw_fd(),

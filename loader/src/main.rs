@@ -17,6 +17,7 @@
 mod attach;
 mod bpf;
 mod dev;
+mod events;
 mod hookfile;
 mod kfunc;
 mod mapcheck;
@@ -153,6 +154,35 @@ enum Cmd {
     },
     /// Counters of an attachment: the slot's runs/traps/fuel, and the program's run_cnt.
     Stats { name: String },
+    /// Stream the records an attached hook emits with `ringbuf_output`, one line each.
+    ///
+    /// The hook declares a ringbuf map (Rust SDK `events: RingBuf [65536]`; C
+    /// WH_MAP(events, WH_RINGBUF, 0, 0, 65536)); it is pinned at
+    /// /sys/fs/bpf/wasmload/NAME/maps/events, where any ring buffer consumer (libbpf's
+    /// ring_buffer__poll, aya's RingBuf) reads the same records.
+    ///
+    ///   wasmload events execs
+    ///   wasmload events execs --fields pid:u32,ppid:u32,comm:str16 --json
+    ///   wasmload events execs --count 10 --timeout 5
+    #[command(verbatim_doc_comment)]
+    Events {
+        /// The attachment (as given to `attach --name`; `wasmload list` shows them).
+        name: String,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Decode each record as these fields in order, little-endian, no padding:
+        /// NAME:TYPE,... with TYPE u8 u16 u32 u64 i32 i64 strN (NUL-padded) or hexN (raw).
+        /// Without it a record prints as its length and hex bytes.
+        #[arg(long, value_name = "NAME:TYPE,...")]
+        fields: Option<String>,
+        /// Stop after this many records.
+        #[arg(long, value_name = "N")]
+        count: Option<u64>,
+        /// Stop after this many seconds.
+        #[arg(long, value_name = "SECS")]
+        timeout: Option<f64>,
+    },
     /// Detach an attachment, unpin everything, unload its slot.
     Detach { name: String },
     /// Run an XDP or tc hook on packets and print each verdict (`packet 1: DROP`, `packet 1: SHOT`).
@@ -627,19 +657,52 @@ fn test_cmd(
     if kernel && !seeds.is_empty() {
         bail!("--map-value seeds user-space runs only (not with --kernel)");
     }
-    let verdicts = if kernel {
+    let runs = if kernel {
         test::run_kernel(kind, &file, &hook, fuel, v as u32, &pkts)?
+            .into_iter()
+            .map(|verdict| test::RunOut {
+                verdict,
+                events: Vec::new(),
+            })
+            .collect()
     } else {
         test::run_user_seeded(kind, &file, &hook, fuel, v, &pkts, &seeds)?
     };
-    for (i, v) in verdicts.iter().enumerate() {
+    for (i, r) in runs.iter().enumerate() {
         println!(
             "packet {}: {}",
             i + 1,
-            test::verdict_name(kind, i64::from(*v))
+            test::verdict_name(kind, i64::from(r.verdict))
         );
+        for (m, data) in &r.events {
+            let name = hook.maps.get(*m as usize).map_or("?", |d| d.name());
+            let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+            println!("  event {name} len={}: {hex}", data.len());
+        }
     }
     Ok(())
+}
+
+fn events_cmd(
+    name: String,
+    json: bool,
+    fields: Option<String>,
+    count: Option<u64>,
+    timeout: Option<f64>,
+) -> Result<()> {
+    let fields = fields.as_deref().map(events::parse_fields).transpose()?;
+    let timeout = match timeout {
+        Some(t) if t.is_finite() && t > 0.0 => Some(std::time::Duration::from_secs_f64(t)),
+        Some(t) => bail!("--timeout {t}: want a number of seconds above 0"),
+        None => None,
+    };
+    events::events(&events::EventsOpts {
+        name,
+        json,
+        fields,
+        count,
+        timeout,
+    })
 }
 
 fn main() -> ExitCode {
@@ -687,6 +750,13 @@ fn main() -> ExitCode {
         ),
         Cmd::List { json } => attach::list(json),
         Cmd::Stats { name } => attach::stats(&name),
+        Cmd::Events {
+            name,
+            json,
+            fields,
+            count,
+            timeout,
+        } => events_cmd(name, json, fields, count, timeout),
         Cmd::Detach { name } => attach::detach(&name),
         Cmd::Test {
             xdp,

@@ -106,6 +106,8 @@ struct UserMaps {
     data: Vec<HashMap<Vec<u8>, Vec<u8>>>,
     /// Queue and stack contents (oldest first); a bloom filter's values are `data`'s keys.
     queues: Vec<VecDeque<Vec<u8>>>,
+    /// Ring buffer records the current run staged: (map index, bytes).
+    events: Vec<(u32, Vec<u8>)>,
 }
 
 /// An lpm_trie key `{u32 prefixlen; data}` with the bits past the prefix cleared (the kernel
@@ -148,7 +150,38 @@ impl abi::HookEnv for PacketEnv<'_> {
     }
     fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
         let d = self.maps.decls.get(idx as usize)?;
+        // As in the kernel, a ring buffer takes no map operation but ringbuf_output.
+        if d.map_type.is_ringbuf() {
+            return None;
+        }
         Some((d.key_size as usize, d.value_size as usize))
+    }
+    fn ringbuf_output(&mut self, idx: u32, data: &[u8], flags: u64) -> i32 {
+        // The kernel's rules (wasmhook_c_ringbuf_output): per-run limits included.
+        let is_rb = self
+            .maps
+            .decls
+            .get(idx as usize)
+            .is_some_and(|d| d.map_type.is_ringbuf());
+        if !is_rb || flags > 3 || data.is_empty() {
+            return -abi::errno::EINVAL;
+        }
+        if data.len() > abi::MAX_EVENT {
+            return -abi::errno::E2BIG;
+        }
+        let used: usize = self
+            .maps
+            .events
+            .iter()
+            .map(|(_, d)| d.len().next_multiple_of(8))
+            .sum();
+        if self.maps.events.len() >= abi::MAX_EVENTS_PER_RUN
+            || used + data.len() > abi::MAX_EVENT_BYTES_PER_RUN
+        {
+            return -abi::errno::ENOSPC;
+        }
+        self.maps.events.push((idx, data.to_vec()));
+        0
     }
     fn map_lookup(&mut self, idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
         let Some(d) = self.maps.decls.get(idx as usize) else {
@@ -384,6 +417,11 @@ pub fn map_values(decls: &MapDecls, args: &[String]) -> Result<Vec<MapValue>> {
             );
         };
         let d = decls.get(idx).context("map index")?;
+        if d.map_type.is_ringbuf() {
+            bail!(
+                "--map-value {name}: {name} is a ringbuf: only the hook writes into it (ringbuf_output)"
+            );
+        }
         let keyless = d.key_size == 0;
         let (k, v) = match (kv.split_once('='), keyless) {
             (Some((k, v)), false) => (k, v),
@@ -419,7 +457,18 @@ pub fn run_user(
     on_trap: i32,
     pkts: &[Vec<u8>],
 ) -> Result<Vec<i32>> {
-    run_user_seeded(kind, file, hook, fuel, on_trap, pkts, &[])
+    let runs = run_user_seeded(kind, file, hook, fuel, on_trap, pkts, &[])?;
+    Ok(runs.into_iter().map(|r| r.verdict).collect())
+}
+
+/// What one user-space run gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunOut {
+    /// The verdict.
+    pub verdict: i32,
+    /// The ring buffer records the run emitted: (map index, bytes). A trapped run emits none,
+    /// as in the kernel, where only a run that returns has its records taken.
+    pub events: Vec<(u32, Vec<u8>)>,
 }
 
 /// As [`run_user`], with the maps seeded first (`--map-value`).
@@ -431,7 +480,7 @@ pub fn run_user_seeded(
     on_trap: i32,
     pkts: &[Vec<u8>],
     seeds: &[MapValue],
-) -> Result<Vec<i32>> {
+) -> Result<Vec<RunOut>> {
     let limits = Limits::DEFAULT;
     let at = |e: wasmhook_engine::Error| {
         anyhow::anyhow!(
@@ -455,6 +504,7 @@ pub fn run_user_seeded(
         decls: hook.maps,
         data: vec![HashMap::new(); hook.maps.len()],
         queues: vec![VecDeque::new(); hook.maps.len()],
+        events: Vec::new(),
     };
     for sd in seeds {
         let rc = {
@@ -489,6 +539,7 @@ pub fn run_user_seeded(
     })?;
     for p in pkts {
         host.0.packet = p.clone();
+        host.0.maps.events.clear();
         let mut res = [Val::I32(0)];
         let mut f = fuel;
         let len = i32::try_from(p.len()).unwrap_or(i32::MAX);
@@ -499,10 +550,14 @@ pub fn run_user_seeded(
             },
             Err(t) => {
                 eprintln!("trap: {}", t.message());
+                host.0.maps.events.clear();
                 on_trap
             }
         };
-        out.push(v);
+        out.push(RunOut {
+            verdict: v,
+            events: std::mem::take(&mut host.0.maps.events),
+        });
     }
     Ok(out)
 }
@@ -597,6 +652,30 @@ mod tests {
     fn hook(path: &str) -> HookFile {
         let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path);
         crate::hookfile::read(&p).unwrap()
+    }
+
+    #[test]
+    fn ringbuf_records_follow_the_kernel_rules_in_user_space() {
+        let h = hook("tests/vm/wasm/xdp_events.wat");
+        let mut big = vec![0xab; 120];
+        big[..8].copy_from_slice(b"BIGFRAME");
+        let runs = run_user_seeded(
+            HookKind::Xdp,
+            Path::new("xdp_events.wat"),
+            &h,
+            1_000_000,
+            0,
+            &[b"frame-one-60".to_vec(), big],
+            &[],
+        )
+        .unwrap();
+        // one record of the first 8 bytes
+        assert_eq!(runs[0].verdict, 2);
+        assert_eq!(runs[0].events, vec![(0, b"frame-on".to_vec())]);
+        // 40 asked, 32 fit (as in the kernel's per-run queue), the rest got ENOSPC
+        assert_eq!(runs[1].verdict, 1);
+        assert_eq!(runs[1].events.len(), abi::MAX_EVENTS_PER_RUN);
+        assert!(runs[1].events.iter().all(|(_, d)| d == b"BIGFRAME"));
     }
 
     #[test]
@@ -713,7 +792,7 @@ mod tests {
             &seeds,
         )
         .unwrap();
-        assert_eq!(v, vec![2]);
+        assert_eq!(v[0].verdict, 2);
     }
 
     #[test]
@@ -807,6 +886,7 @@ mod tests {
             decls: MapDecls::new(),
             data: vec![HashMap::new()],
             queues: vec![VecDeque::new()],
+            events: Vec::new(),
         };
         m.data[0].insert(k(8, [10, 0, 0, 0]), vec![1]);
         m.data[0].insert(k(24, [10, 9, 0, 0]), vec![2]);

@@ -42,6 +42,13 @@ enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2 };
 #define WH_MAP_QUEUE 22
 #define WH_MAP_STACK 23
 #define WH_MAP_BLOOM_FILTER 30
+/* ABI v2: no keys, no values, max_entries = size in bytes (a power of two >= 4096); at most
+ * one per hook; written with wh_ringbuf_output, read by `wasmload events` or any ring buffer
+ * consumer */
+#define WH_MAP_RINGBUF 27
+/* wh_ringbuf_output flags */
+#define WH_RB_NO_WAKEUP 1
+#define WH_RB_FORCE_WAKEUP 2
 
 /* map_update flags */
 #define WH_ANY 0
@@ -86,6 +93,9 @@ WH_IMPORT(probe_read_kernel) wh_i32 wh_probe_read_kernel(void *dst, wh_i64 src, 
 WH_IMPORT(map_push) wh_i32 wh_map_push(wh_i32 map, const void *value, wh_i64 flags);
 WH_IMPORT(map_pop) wh_i32 wh_map_pop(wh_i32 map, void *value);
 WH_IMPORT(map_peek) wh_i32 wh_map_peek(wh_i32 map, void *value);
+/* ABI v2: one record of len (1..1024) bytes, delivered when the run returns (at most 32 records
+ * and 4096 bytes per run); 0, -7 (too long), -28 (this run's queue is full) or -22 */
+WH_IMPORT(ringbuf_output) wh_i32 wh_ringbuf_output(wh_i32 map, const void *data, wh_i32 len, wh_i64 flags);
 
 /* An IPv4 lpm_trie key: prefix length in bits (host order), address in network order. Look an
  * address up with prefixlen 32. */

@@ -108,7 +108,14 @@ fn run(cli: Cli) -> Result<(), String> {
             let kind = r
                 .kind
                 .ok_or_else(|| format!("{}: error: hook kind unknown", file.display()))?;
-            let nmaps = r.maps.as_ref().map_or(0, |m| m.len());
+            // A ring buffer needs a 16-map trampoline too: only those emit events.
+            let nmaps = r.maps.as_ref().map_or(0, |m| {
+                if m.iter().any(|d| d.map_type.is_ringbuf()) {
+                    wasmhook_hook_abi::MAX_MAPS as usize
+                } else {
+                    m.len()
+                }
+            });
             let obj = build_object_maps(&bytes, kind, nmaps)
                 .map_err(|e| format!("{}: error: {e}", file.display()))?;
             std::fs::write(&output, &obj)

@@ -10,6 +10,8 @@ struct FakeEnv {
     /// Map 2: a queue of 8-byte values.
     queue: std::collections::VecDeque<Vec<u8>>,
     traces: Vec<Vec<u8>>,
+    /// Map 3: a ring buffer; the records passed to ringbuf_output.
+    events: Vec<(Vec<u8>, u64)>,
 }
 
 impl HookEnv for FakeEnv {
@@ -104,6 +106,13 @@ impl HookEnv for FakeEnv {
             _ if idx != 2 => -22,
             _ => -2,
         }
+    }
+    fn ringbuf_output(&mut self, idx: u32, data: &[u8], flags: u64) -> i32 {
+        if idx != 3 {
+            return -22;
+        }
+        self.events.push((data.to_vec(), flags));
+        0
     }
     fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32 {
         match self.queue.front() {
@@ -644,4 +653,71 @@ fn v2_map_types_declare_with_their_key_rules() {
     // a queue declared with a key size is refused at its declaration's offset
     buf[2 + 1 + 1 + 4] = 4;
     assert_eq!(MapDecls::parse(&buf[..n]).unwrap_err().offset, 2);
+}
+
+#[test]
+fn v2_ringbuf_output_checks_lengths_before_the_env_sees_them() {
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0u8; 2048];
+    mem[..4].copy_from_slice(b"exec");
+    let call = |env: &mut FakeEnv, mem: &mut Vec<u8>, args: &[Val]| {
+        let mut r = [Val::I32(0)];
+        dispatch(env, id::RINGBUF_OUTPUT, mem, args, &mut r).map(|()| r[0])
+    };
+    let out = |map: i32, ptr: i32, len: i32, flags: i64| {
+        [Val::I32(map), Val::I32(ptr), Val::I32(len), Val::I64(flags)]
+    };
+    assert_eq!(call(&mut env, &mut mem, &out(3, 0, 4, 2)), Ok(Val::I32(0)));
+    assert_eq!(env.events, vec![(b"exec".to_vec(), 2)]);
+    // the env's answer for a map that is no ring buffer
+    assert_eq!(
+        call(&mut env, &mut mem, &out(0, 0, 4, 0)),
+        Ok(Val::I32(-22))
+    );
+    // empty, negative, too long, a negative map index: refused before the env
+    assert_eq!(
+        call(&mut env, &mut mem, &out(3, 0, 0, 0)),
+        Ok(Val::I32(-22))
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, &out(3, 0, -1, 0)),
+        Ok(Val::I32(-22))
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, &out(3, 0, 1025, 0)),
+        Ok(Val::I32(-7))
+    );
+    assert_eq!(
+        call(&mut env, &mut mem, &out(-1, 0, 4, 0)),
+        Ok(Val::I32(-22))
+    );
+    // a record past the end of memory traps, as every memory range does
+    assert_eq!(
+        call(&mut env, &mut mem, &out(3, 2040, 16, 0)),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(env.events.len(), 1, "nothing else reached the env");
+    // fuel: a map operation plus its bytes
+    assert_eq!(
+        wasmhook_hook_abi::fuel_cost(id::RINGBUF_OUTPUT, &out(3, 0, 1024, 0)),
+        wasmhook_hook_abi::MAP_OP_FUEL + 1024 / wasmhook_hook_abi::BYTES_PER_FUEL
+    );
+    assert_eq!(wasmhook_hook_abi::since(id::RINGBUF_OUTPUT), 2);
+}
+
+#[test]
+fn v2_ringbuf_declarations() {
+    let rb = |k, v, e| MapDecl::new("ev", MapType::RingBuf, k, v, e).is_some();
+    assert!(rb(0, 0, 4096) && rb(0, 0, 1 << 26));
+    assert!(!rb(0, 0, 5000), "a power of two");
+    assert!(!rb(0, 0, 2048) && !rb(0, 0, 1 << 27), "one page to 64 MiB");
+    assert!(!rb(4, 0, 4096) && !rb(0, 8, 4096), "no keys, no values");
+    let mut d = MapDecls::new();
+    assert!(d.push(MapDecl::new("ev", MapType::RingBuf, 0, 0, 4096).unwrap()));
+    assert!(
+        !d.push(MapDecl::new("ev2", MapType::RingBuf, 0, 0, 4096).unwrap()),
+        "one ring buffer per hook"
+    );
+    assert_eq!(MapType::from_u32(27), Some(MapType::RingBuf));
+    assert_eq!(MapType::RingBuf.since(), 2);
 }

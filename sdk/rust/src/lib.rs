@@ -48,6 +48,8 @@ pub const ABI_VERSION: u32 = 2;
 pub const MAX_MAPS: usize = 16;
 /// Largest map key or value, in bytes.
 pub const MAX_MAP_ENTRY: usize = 256;
+/// Longest ring buffer record (`ringbuf_output`).
+pub const MAX_EVENT: usize = 1024;
 
 /// What an XDP hook decides for a packet (the kernel's `enum xdp_action`, 0..=3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

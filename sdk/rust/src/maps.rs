@@ -48,6 +48,9 @@ pub enum MapType {
     Stack = 23,
     /// `BPF_MAP_TYPE_BLOOM_FILTER` (ABI v2): set membership with false positives, no keys.
     BloomFilter = 30,
+    /// `BPF_MAP_TYPE_RINGBUF` (ABI v2): records for user space ([`RingBuf`]); the entry count
+    /// is its size in bytes (a power of two, 4096 to 64 MiB).
+    RingBuf = 27,
 }
 
 /// Flags for [`Map::update`].
@@ -105,9 +108,19 @@ impl MapDecl {
             );
             i += 1;
         }
+        let ringbuf = matches!(map_type, MapType::RingBuf);
+        assert!(
+            !ringbuf
+                || (key_size == 0
+                    && value_size == 0
+                    && max_entries.is_power_of_two()
+                    && max_entries >= 4096
+                    && max_entries <= 1 << 26),
+            "a ringbuf's size is a power of two from 4096 to 64 MiB"
+        );
         let keyless = matches!(
             map_type,
-            MapType::Queue | MapType::Stack | MapType::BloomFilter
+            MapType::Queue | MapType::Stack | MapType::BloomFilter | MapType::RingBuf
         );
         assert!(
             !keyless || key_size == 0,
@@ -122,7 +135,7 @@ impl MapDecl {
             "lpm_trie keys are a u32 prefix length and at least one byte of data"
         );
         assert!(
-            value_size >= 1 && value_size <= crate::MAX_MAP_ENTRY,
+            ringbuf || (value_size >= 1 && value_size <= crate::MAX_MAP_ENTRY),
             "map value must be 1 to 256 bytes"
         );
         assert!(max_entries >= 1, "map needs at least one entry");
@@ -498,6 +511,95 @@ impl<V: Pod> BloomFilter<V> {
     }
 }
 
+/// A handle to the hook's ring buffer map (ABI v2): records of type `E` for user space. Made by
+/// [`crate::maps!`] from `name: RingBuf<E> [SIZE]` (SIZE in bytes, a power of two from 4096);
+/// a hook has at most one. `wasmload events` prints the records; any ring buffer consumer
+/// (libbpf's `ring_buffer__poll`) reads them from the pinned map.
+///
+/// Records are delivered when the run returns (not when it traps): at most 32 records and
+/// 4096 bytes per run, each at most 1024 bytes.
+#[derive(Debug)]
+pub struct RingBuf<E: Pod> {
+    index: u32,
+    _e: PhantomData<fn(E) -> E>,
+}
+
+impl<E: Pod> Clone for RingBuf<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<E: Pod> Copy for RingBuf<E> {}
+
+/// Flags for [`RingBuf::output_flags`] (`BPF_RB_*`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i64)]
+pub enum Wakeup {
+    /// The kernel decides (wakes the reader when it has caught up).
+    Auto = 0,
+    /// Do not wake the reader for this record (`BPF_RB_NO_WAKEUP`).
+    No = 1,
+    /// Wake the reader (`BPF_RB_FORCE_WAKEUP`).
+    Force = 2,
+}
+
+impl<E: Pod> RingBuf<E> {
+    /// Key size of the declaration: none.
+    pub const KEY_SIZE: usize = 0;
+    /// Value size of the declaration: none (records have their own length).
+    pub const VALUE_SIZE: usize = 0;
+
+    /// A handle to map `index`.
+    pub const fn new(index: u32) -> Self {
+        assert!(index < crate::MAX_MAPS as u32, "map index must be 0..=15");
+        assert!(
+            size_of::<E>() >= 1 && size_of::<E>() <= crate::MAX_EVENT,
+            "a ring buffer record must be 1 to 1024 bytes"
+        );
+        RingBuf {
+            index,
+            _e: PhantomData,
+        }
+    }
+    /// The map index passed to the host.
+    pub const fn index(&self) -> u32 {
+        self.index
+    }
+    /// Emits `record`. `Err(MapError(28))` (ENOSPC) when this run has emitted its 32 records
+    /// or 4096 bytes.
+    pub fn output(&self, record: &E) -> Result<(), MapError> {
+        self.output_flags(record, Wakeup::Auto)
+    }
+    /// Emits `record` with a wakeup policy.
+    pub fn output_flags(&self, record: &E, wakeup: Wakeup) -> Result<(), MapError> {
+        // SAFETY: `record` is size_of::<E>() readable bytes.
+        let rc = unsafe {
+            sys::ringbuf_output(
+                self.index as i32,
+                (record as *const E).cast(),
+                size_of::<E>() as i32,
+                wakeup as i64,
+            )
+        };
+        rc_to_result(rc)
+    }
+    /// Emits the first `len` bytes of `record` (a record with a variable-length tail, e.g. a
+    /// path cut at its NUL); `len` is clamped to the record's size.
+    pub fn output_prefix(&self, record: &E, len: usize) -> Result<(), MapError> {
+        let len = len.min(size_of::<E>());
+        // SAFETY: `len` <= size_of::<E>() readable bytes.
+        let rc = unsafe {
+            sys::ringbuf_output(
+                self.index as i32,
+                (record as *const E).cast(),
+                len as i32,
+                0,
+            )
+        };
+        rc_to_result(rc)
+    }
+}
+
 macro_rules! counter {
     ($($t:ty),*) => { $(
         impl<K: Pod> Map<K, $t> {
@@ -604,6 +706,7 @@ macro_rules! __map_handle {
     (Queue; $v:ty) => { $crate::Queue<$v> };
     (Stack; $v:ty) => { $crate::Stack<$v> };
     (BloomFilter; $v:ty) => { $crate::BloomFilter<$v> };
+    (RingBuf; $e:ty) => { $crate::RingBuf<$e> };
     ($kind:ident; $k:ty, $v:ty) => { $crate::Map<$k, $v> };
 }
 

@@ -114,6 +114,8 @@ pub struct MockEnv {
     pub kernel: Vec<u8>,
     /// Address of `kernel[0]`.
     pub kernel_base: u64,
+    /// Records passed to `ringbuf_output`: (map index, bytes).
+    pub events: Vec<(u32, Vec<u8>)>,
 }
 
 impl MockEnv {

@@ -55,6 +55,9 @@ extern "C" {
     /// v2: a queue's/stack's next value into `value`; for a bloom filter 0 if `value` may be
     /// in it, -2 if not.
     pub fn map_peek(map: i32, value: *mut u8) -> i32;
+    /// v2: one record of `len` (1..=1024) bytes at `data` for ring buffer map `map`; 0 or
+    /// -errno (-7 too long, -28 this run's queue full, -22).
+    pub fn ringbuf_output(map: i32, data: *const u8, len: i32, flags: i64) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -252,6 +255,24 @@ mod host {
         #[cfg(not(any(test, feature = "mock")))]
         {
             let _ = (map, value);
+            -22
+        }
+    }
+    /// v2: one ring buffer record; the mock keeps it in `MockEnv::events`.
+    pub unsafe fn ringbuf_output(map: i32, data: *const u8, len: i32, flags: i64) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            if !(1..=1024).contains(&len) || !(0..=2).contains(&flags) {
+                return if len > 1024 { -7 } else { -22 };
+            }
+            // SAFETY: the caller passes `len` readable bytes at `data`.
+            let d = unsafe { core::slice::from_raw_parts(data, len as usize) };
+            e.events.push((map as u32, d.to_vec()));
+            0
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (map, data, len, flags);
             -22
         }
     }

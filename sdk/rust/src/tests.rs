@@ -288,3 +288,53 @@ mod v2_maps {
         assert!(!seen.contains(&8));
     }
 }
+
+mod ringbuf {
+    #[derive(Clone, Copy)]
+    #[repr(C)]
+    struct Exec {
+        pid: u32,
+        comm: [u8; 12],
+    }
+    // SAFETY: two fields without padding (4 + 12 bytes), any bytes valid.
+    unsafe impl crate::Pod for Exec {}
+
+    crate::maps! {
+        counts: Array<u32, u64> [1];
+        events: RingBuf<Exec> [8192];
+    }
+
+    #[test]
+    fn a_ringbuf_declares_its_size_and_emits_typed_records() {
+        let d = __WASMHOOK_MAP_DECLS;
+        assert_eq!(
+            (
+                d[1].map_type,
+                d[1].key_size,
+                d[1].value_size,
+                d[1].max_entries
+            ),
+            (crate::MapType::RingBuf, 0, 0, 8192)
+        );
+        // type 27, key 0, value 0, 8192 bytes, as the kernel-side parser reads it
+        let at = 2 + 1 + 6 + 16 + 1 + 6;
+        assert_eq!(
+            &__WASMHOOK_MAPS[at..at + 16],
+            &[27, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x20, 0, 0]
+        );
+        crate::mock::reset(&[], &[(4, 8), (0, 0)]);
+        let e = Exec {
+            pid: 7,
+            comm: *b"true\0\0\0\0\0\0\0\0",
+        };
+        events.output(&e).unwrap();
+        events.output_prefix(&e, 8).unwrap();
+        let got = crate::mock::with(|m| m.events.clone());
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].0, 1);
+        assert_eq!(&got[0].1[..8], &[7, 0, 0, 0, b't', b'r', b'u', b'e']);
+        assert_eq!(got[0].1.len(), 16);
+        assert_eq!(got[1].1.len(), 8);
+        let _ = counts;
+    }
+}

@@ -11,11 +11,12 @@
 //!   [u8] name            ASCII letters, digits, '_'
 //!   u32  map_type        a BPF map type: 1 hash, 2 array, 5 percpu_hash, 6 percpu_array,
 //!                        9 lru_hash, 10 lru_percpu_hash; ABI v2: 11 lpm_trie, 22 queue,
-//!                        23 stack, 30 bloom_filter
+//!                        23 stack, 27 ringbuf, 30 bloom_filter
 //!   u32  key_size        1..=MAX_MAP_ENTRY (array: 4; lpm_trie: 5.., a u32 prefix length
-//!                        and the data; queue, stack, bloom_filter: 0, they have no keys)
-//!   u32  value_size      1..=MAX_MAP_ENTRY
-//!   u32  max_entries     >= 1
+//!                        and the data; queue, stack, bloom_filter, ringbuf: 0, no keys)
+//!   u32  value_size      1..=MAX_MAP_ENTRY (ringbuf: 0, its records have any length)
+//!   u32  max_entries     >= 1 (ringbuf: its size in bytes, a power of two from 4096 to
+//!                        MAX_RINGBUF; at most one ringbuf per hook)
 //! ```
 //! The loader creates an lpm_trie with `BPF_F_NO_PREALLOC` (the kernel allows no other) and a
 //! bloom_filter with the kernel's default of 5 hash functions.
@@ -33,6 +34,11 @@ pub const MAX_NAME: usize = 15;
 
 /// Smallest lpm_trie key: the u32 prefix length and one byte of data.
 pub const LPM_MIN_KEY: u32 = 5;
+
+/// Smallest ring buffer (one page).
+pub const MIN_RINGBUF: u32 = 4096;
+/// Largest ring buffer a hook may declare (64 MiB).
+pub const MAX_RINGBUF: u32 = 1 << 26;
 
 /// BPF map types a hook may declare.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +63,9 @@ pub enum MapType {
     Stack,
     /// `BPF_MAP_TYPE_BLOOM_FILTER` (ABI v2): no keys; `map_push` adds, `map_peek` tests.
     BloomFilter,
+    /// `BPF_MAP_TYPE_RINGBUF` (ABI v2): records for user space (`ringbuf_output`); no keys,
+    /// no values, `max_entries` is its size in bytes.
+    RingBuf,
 }
 
 impl MapType {
@@ -73,6 +82,7 @@ impl MapType {
             MapType::Queue => 22,
             MapType::Stack => 23,
             MapType::BloomFilter => 30,
+            MapType::RingBuf => 27,
         }
     }
     /// From the kernel's value.
@@ -88,6 +98,7 @@ impl MapType {
             22 => MapType::Queue,
             23 => MapType::Stack,
             30 => MapType::BloomFilter,
+            27 => MapType::RingBuf,
             _ => return None,
         })
     }
@@ -104,6 +115,7 @@ impl MapType {
             MapType::Queue => "queue",
             MapType::Stack => "stack",
             MapType::BloomFilter => "bloom_filter",
+            MapType::RingBuf => "ringbuf",
         }
     }
     /// Queue, stack and bloom filter maps have no keys (key size 0) and are used with
@@ -114,7 +126,11 @@ impl MapType {
     /// The Hook ABI version that introduced this map type (1 or 2).
     pub const fn since(self) -> u32 {
         match self {
-            MapType::LpmTrie | MapType::Queue | MapType::Stack | MapType::BloomFilter => 2,
+            MapType::LpmTrie
+            | MapType::Queue
+            | MapType::Stack
+            | MapType::BloomFilter
+            | MapType::RingBuf => 2,
             _ => 1,
         }
     }
@@ -125,6 +141,10 @@ impl MapType {
             MapType::LpmTrie => 1,
             _ => 0,
         }
+    }
+    /// A ring buffer: written by `ringbuf_output` only, read by user space.
+    pub const fn is_ringbuf(self) -> bool {
+        matches!(self, MapType::RingBuf)
     }
     /// Array maps need 4-byte keys.
     pub const fn is_array(self) -> bool {
@@ -164,7 +184,14 @@ impl MapDecl {
             return None;
         }
         let max = MAX_MAP_ENTRY as u32;
-        let key_ok = if map_type.is_keyless() {
+        if matches!(map_type, MapType::RingBuf) {
+            let size_ok =
+                max_entries.is_power_of_two() && (MIN_RINGBUF..=MAX_RINGBUF).contains(&max_entries);
+            if key_size != 0 || value_size != 0 || !size_ok {
+                return None;
+            }
+        }
+        let key_ok = if map_type.is_keyless() || matches!(map_type, MapType::RingBuf) {
             key_size == 0
         } else if map_type.is_array() {
             key_size == 4
@@ -174,7 +201,12 @@ impl MapDecl {
         } else {
             (1..=max).contains(&key_size)
         };
-        if !key_ok || value_size == 0 || value_size > max || max_entries == 0 {
+        let value_ok = if matches!(map_type, MapType::RingBuf) {
+            value_size == 0
+        } else {
+            (1..=max).contains(&value_size)
+        };
+        if !key_ok || !value_ok || max_entries == 0 {
             return None;
         }
         let mut n = [0u8; MAX_NAME];
@@ -249,9 +281,11 @@ impl MapDecls {
         self.maps.iter().filter_map(|m| m.as_ref())
     }
 
-    /// Adds a map; `false` if full or the name is taken.
+    /// Adds a map; `false` if full, the name is taken or it is a second ringbuf.
     pub fn push(&mut self, m: MapDecl) -> bool {
-        if self.iter().any(|o| o.name() == m.name()) {
+        let second_ringbuf =
+            m.map_type == MapType::RingBuf && self.iter().any(|o| o.map_type == MapType::RingBuf);
+        if second_ringbuf || self.iter().any(|o| o.name() == m.name()) {
             return false;
         }
         match self.maps.get_mut(self.count) {
@@ -301,7 +335,14 @@ impl MapDecls {
             let map_type = MapType::from_u32(ty).ok_or(err(ty_at, "unsupported map type"))?;
             let (k, v, e) = (word(&mut pos)?, word(&mut pos)?, word(&mut pos)?);
             let m = MapDecl::new(name, map_type, k, v, e)
-                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, lpm_trie keys 5-256, queue/stack/bloom_filter keys 0, entries >= 1)"))?;
+                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, lpm_trie keys 5-256, queue/stack/bloom_filter keys 0, ringbuf keys and values 0 and a power-of-two size of 4096 to 64 MiB, entries >= 1)"))?;
+            if m.map_type == MapType::RingBuf && out.iter().any(|o| o.map_type == MapType::RingBuf)
+            {
+                return Err(err(
+                    start,
+                    "more than one ringbuf map declared (a hook has one)",
+                ));
+            }
             if !out.push(m) {
                 return Err(err(start, "duplicate map name"));
             }

@@ -140,7 +140,7 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 23] = [
+pub const HOST_FNS: [HostFn; 24] = [
     HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
@@ -165,6 +165,7 @@ pub const HOST_FNS: [HostFn; 23] = [
     HostFn { name: "map_push", params: &[I32, I32, I64], results: &[I32], doc: "map_push(map, value, flags): add value to a queue or stack (flags 0, or 2 = BPF_EXIST: replace the oldest when full) or a bloom filter (flags 0); 0 or -errno (-7 E2BIG: full, -22: not such a map) (v2)" },
     HostFn { name: "map_pop", params: &[I32, I32], results: &[I32], doc: "map_pop(map, value): take the next value out of a queue (oldest) or stack (newest) into memory; 0, -2 (ENOENT: empty) or -errno (v2)" },
     HostFn { name: "map_peek", params: &[I32, I32], results: &[I32], doc: "map_peek(map, value): a queue's or stack's next value into memory without taking it; for a bloom filter, whether value may be in it: 0 (maybe) or -2 (ENOENT: certainly not) (v2)" },
+    HostFn { name: "ringbuf_output", params: &[I32, I32, I32, I64], results: &[I32], doc: "ringbuf_output(map, data, len, flags): one record of len (1..=1024) bytes for ring buffer map `map`, delivered when the run ends (at most 32 records and 4096 bytes per run); flags 0, 1 (BPF_RB_NO_WAKEUP) or 2 (BPF_RB_FORCE_WAKEUP); 0, -7 (E2BIG), -28 (ENOSPC: this run's queue is full) or -22 (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -194,6 +195,7 @@ pub mod id {
     pub const MAP_PUSH: u32 = 20;
     pub const MAP_POP: u32 = 21;
     pub const MAP_PEEK: u32 = 22;
+    pub const RINGBUF_OUTPUT: u32 = 23;
 }
 
 /// The ABI version that introduced host function `id` (1 or 2), 0 for an unknown id.
@@ -206,6 +208,13 @@ pub const fn since(id: u32) -> u32 {
         0
     }
 }
+
+/// Longest ring buffer record `ringbuf_output` takes.
+pub const MAX_EVENT: usize = 1024;
+/// Ring buffer records one run may stage.
+pub const MAX_EVENTS_PER_RUN: usize = 32;
+/// Bytes of ring buffer records one run may stage (each record rounded up to 8 bytes).
+pub const MAX_EVENT_BYTES_PER_RUN: usize = 4096;
 
 /// Length of a task name (`TASK_COMM_LEN`), the most `comm` copies.
 pub const COMM_LEN: usize = 16;
@@ -316,6 +325,7 @@ fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
         id::PKT_READ | id::PKT_WRITE => len(2) / BYTES_PER_FUEL,
         id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => MAP_OP_FUEL,
         id::MAP_PUSH | id::MAP_POP | id::MAP_PEEK => MAP_OP_FUEL,
+        id::RINGBUF_OUTPUT => MAP_OP_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
         id::TRACE => TRACE_FUEL.saturating_add(len(1) / BYTES_PER_FUEL),
         id::PROBE_READ_KERNEL => PROBE_READ_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
         _ => 0,
@@ -348,6 +358,10 @@ pub mod errno {
     pub const EFAULT: i32 = 14;
     /// Bad map index, bad sizes.
     pub const EINVAL: i32 = 22;
+    /// Too long (a ring buffer record over [`super::MAX_EVENT`] bytes).
+    pub const E2BIG: i32 = 7;
+    /// No room (this run's ring buffer queue is full).
+    pub const ENOSPC: i32 = 28;
 }
 
 /// What a hook run can touch. The kernel implements it over `struct xdp_buff`, `struct pt_regs`
@@ -401,6 +415,14 @@ pub trait HookEnv {
     /// filter: tests `value` (read, not written), 0 if it may be present, -ENOENT if not.
     /// -EINVAL for any other map type.
     fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32;
+    /// Stages `data` (1..=[`MAX_EVENT`] bytes) as one record for ring buffer map `idx`, to be
+    /// delivered when the run ends: 0, -EINVAL (no such ring buffer map, bad flags), -ENOSPC
+    /// (the run staged [`MAX_EVENTS_PER_RUN`] records or [`MAX_EVENT_BYTES_PER_RUN`] bytes).
+    /// Environments without ring buffers (benchmarks) keep this default, -EINVAL.
+    fn ringbuf_output(&mut self, idx: u32, data: &[u8], flags: u64) -> i32 {
+        let _ = (idx, data, flags);
+        -errno::EINVAL
+    }
 }
 
 /// The ABI v2 context methods of a [`HookEnv`] with no task and no kernel memory behind it (a
@@ -751,6 +773,24 @@ pub fn dispatch_slots<E: HookEnv>(
                     env.map_peek(map, v)
                 }
             };
+            ret_i32(slots, rc)
+        }
+        id::RINGBUF_OUTPUT => {
+            let map = arg_i32(slots, 0)?;
+            let ptr = arg_i32(slots, 1)?;
+            let len = arg_i32(slots, 2)?;
+            let flags = arg_i64(slots, 3)? as u64;
+            let n = match usize::try_from(len) {
+                Ok(n) if (1..=MAX_EVENT).contains(&n) => n,
+                Ok(0) | Err(_) => return ret_i32(slots, -errno::EINVAL),
+                Ok(_) => return ret_i32(slots, -errno::E2BIG),
+            };
+            let Ok(map) = u32::try_from(map) else {
+                return ret_i32(slots, -errno::EINVAL);
+            };
+            let r = mem_range(mem, ptr, n)?;
+            let data = mem.get(r).ok_or(Trap::MemoryOutOfBounds)?;
+            let rc = env.ringbuf_output(map, data, flags);
             ret_i32(slots, rc)
         }
         _ => Err(Trap::Host(0)),
