@@ -79,11 +79,16 @@ static __always_inline void wh_emit_events(__u32 token)
 {
 	__u32 k0 = 0, k2 = 2, k3 = 3;
 	__u32 *on = bpf_map_lookup_elem(&wh_cfg, &k2);
-	__u32 *lost = bpf_map_lookup_elem(&wh_cfg, &k3);
-	struct wh_evrec *rec = bpf_map_lookup_elem(&wh_evbuf, &k0);
+	struct wh_evrec *rec;
+	__u32 *lost;
 	int i, r;
 
-	if (!on || !*on || !lost || !rec)
+	/* Hooks without a ring buffer pay one (inlined) array lookup. */
+	if (!on || !*on)
+		return;
+	lost = bpf_map_lookup_elem(&wh_cfg, &k3);
+	rec = bpf_map_lookup_elem(&wh_evbuf, &k0);
+	if (!lost || !rec)
 		return;
 	for (i = 0; i < WH_EV_RECS; i++) {
 		__u32 len, flags;
