@@ -105,11 +105,35 @@ if wasmload attach --uprobe /bin/uprobed:wh_uprobe_target --name ev /wasm/events
 		fail $t "lost [$lost], read back $n (want lost + read = 1600)"
 	fi
 
+	# E7. A program nested into another's delivery takes the event queue over: a 16-map kprobe
+	#     hook with its own ring buffer on wasmhook_ev_pop runs inside the uprobe hook's first
+	#     pop. Its own records arrive (one per uprobe call); the interrupted run's are dropped,
+	#     never delivered into the wrong ring buffer; the kernel stays quiet (also under KASAN
+	#     and lockdep with --debug).
+	t=events_nested_run_takes_the_queue_over
+	if wasmload attach --kprobe wasmhook_ev_pop --name evk /wasm/events.wat >/tmp/e7.log 2>&1; then
+		out=$(uprobed 3 8)
+		pid=$(echo "$out" | sed -n 's/^pid \([0-9]*\) .*/\1/p')
+		wasmload events evk --count 3 --timeout 20 --fields pid_tgid:u64,a0:u64,a1:u64,comm:str16 \
+			>/tmp/e7k.out 2>/dev/null; rck=$?
+		wasmload events ev --count 1 --timeout 2 >/tmp/e7u.out 2>/dev/null
+		nk=$(grep -c "comm=uprobed" /tmp/e7k.out); nu=$(grep -c '^len=' /tmp/e7u.out)
+		wasmload detach evk >/dev/null 2>&1
+		log "E7: nested hook records $nk (rc $rck), outer records $nu"
+		if [ $rck = 0 ] && [ "$nk" = 3 ] && [ "$nu" = 0 ]; then
+			pass $t
+		else
+			fail $t "nested records $nk (want 3) [$(cat /tmp/e7k.out)], outer records $nu (want 0) [$(cat /tmp/e7u.out)]"
+		fi
+	else
+		fail $t "kprobe on wasmhook_ev_pop: $(cat /tmp/e7.log)"
+	fi
+
 	wasmload detach ev >/dev/null 2>&1
 else
 	for t in events_records_one_per_call_decoded events_json_lines \
 		events_libbpf_consumer_reads_the_same_records events_per_run_limit_enospc \
-		events_full_ring_buffer_loses_and_counts; do
+		events_full_ring_buffer_loses_and_counts events_nested_run_takes_the_queue_over; do
 		fail $t "attach: $(cat /tmp/ev-attach.log)"
 	done
 fi
