@@ -126,6 +126,10 @@ fn call(env: &mut FakeEnv, mem: &mut [u8], id: u32, args: &[Val]) -> Result<Val,
 #[test]
 fn every_host_fn_resolves_with_its_own_type_only() {
     for (i, f) in HOST_FNS.iter().enumerate() {
+        if wasmhook_hook_abi::is_reserved(i as u32) {
+            assert_eq!(resolve("wasmhook", f.name, f.params, f.results), None);
+            continue;
+        }
         assert_eq!(
             resolve("wasmhook", f.name, f.params, f.results),
             Some(i as u32),

@@ -141,7 +141,10 @@ pub fn abi_imports_module() -> Vec<u8> {
         types
             .ty()
             .function(f.params.iter().map(enc), f.results.iter().map(enc));
-        imports.import("wasmhook", f.name, EntityType::Function(i as u32));
+        // (a reserved placeholder cannot be imported)
+        if !wasmhook_hook_abi::is_reserved(i as u32) {
+            imports.import("wasmhook", f.name, EntityType::Function(i as u32));
+        }
     }
     m.section(&types).section(&imports);
     m.finish()
@@ -328,6 +331,9 @@ pub fn abi_module(rng: &mut Rng, entry: &str, mem_limit: u32) -> Vec<u8> {
         order.swap(i, j);
     }
     for id in order {
+        if wasmhook_hook_abi::is_reserved(id) {
+            continue;
+        }
         if all || rng.chance(1, 2) {
             imports.import(
                 "wasmhook",
