@@ -70,8 +70,7 @@
         ;; outer header: dst = the frame's source, src = its destination, 0x88b7, 0x44 0x00
         (drop (call $read (i32.const 22) (i32.const 64) (i32.const 6)))
         (drop (call $read (i32.const 16) (i32.const 70) (i32.const 6)))
-        (i32.store (i32.const 76) (i32.const 0x000044b7))
-        (i32.store8 (i32.const 76) (i32.const 0x88))
+        (i32.store (i32.const 76) (i32.const 0x0044b788)) ;; bytes 88 b7 44 00
         (drop (call $write (i32.const 0) (i32.const 64) (i32.const 16)))
         (return (i32.const 3))))
     (if (i32.eq (local.get $cmd) (i32.const 5))
