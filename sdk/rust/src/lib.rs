@@ -106,6 +106,7 @@ impl TcVerdict {
         Some(match v {
             0 => TcVerdict::Ok,
             2 => TcVerdict::Shot,
+            7 => TcVerdict::Redirect,
             _ => return None,
         })
     }
@@ -414,7 +415,11 @@ mod tests;
 pub struct PacketError(pub i32);
 
 fn pkt_rc(rc: i32) -> Result<(), PacketError> {
-    if rc == 0 { Ok(()) } else { Err(PacketError(rc.wrapping_neg())) }
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(PacketError(rc.wrapping_neg()))
+    }
 }
 
 /// v2: names the interface a [`Verdict::Redirect`] / [`TcVerdict::Redirect`] of this run sends

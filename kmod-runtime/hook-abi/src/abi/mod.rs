@@ -120,14 +120,19 @@ impl HookKind {
         match self {
             HookKind::Xdp => v >= verdict::ABORTED && v <= verdict::MAX_WASM,
             HookKind::Kprobe => true,
-            HookKind::Tc => v == tc_verdict::OK || v == tc_verdict::SHOT || v == tc_verdict::REDIRECT,
+            HookKind::Tc => {
+                v == tc_verdict::OK || v == tc_verdict::SHOT || v == tc_verdict::REDIRECT
+            }
         }
     }
     /// Whether `v` may be this hook kind's trap verdict: a valid result that needs no
     /// `redirect()` target.
     pub const fn valid_on_trap(self, v: i32) -> bool {
         self.valid_result(v)
-            && !matches!((self, v), (HookKind::Xdp, verdict::REDIRECT) | (HookKind::Tc, tc_verdict::REDIRECT))
+            && !matches!(
+                (self, v),
+                (HookKind::Xdp, verdict::REDIRECT) | (HookKind::Tc, tc_verdict::REDIRECT)
+            )
     }
     /// Short name, as the CLIs spell it (`xdp`, `kprobe`, `tc`).
     pub const fn name(self) -> &'static str {
