@@ -196,6 +196,36 @@ else
 	fail $t "attach failed: $(cat /tmp/attach.log)"
 fi
 
+# P12. The 16-map trampolines decode the redirect too: hooks declaring 4 maps (wasm_xdp16,
+#      wasm_tc16) redirect command-2 frames from veth0 to veth2 (XDP, and tc with the ingress
+#      flag); the frames arrive on veth3 and on veth2, and redirect() returned 0.
+t=pkt_16map_trampolines_redirect
+if wasmload attach --xdp veth0 --mode skb --name pk16 /wasm/pkt16_xdp.wat >/tmp/attach.log 2>&1; then
+	bpftool prog show >/tmp/progs.txt 2>&1
+	cap_start "$NS2" veth3 88b5 /tmp/p12a
+	send1 "${M0}${M1}88b502${IF2HEX}00${PAD}"
+	cap_wait /tmp/p12a
+	rx=$(res $A/pk16/maps/res 0)
+	wasmload detach pk16 >/dev/null 2>&1
+	if wasmload attach --tc veth0 --direction ingress --name pt16 /wasm/pkt16_tc.wat >/tmp/attach.log 2>&1; then
+		bpftool prog show >>/tmp/progs.txt 2>&1
+		cap_start "" veth2 88b5 /tmp/p12b
+		send1 "${M0}${M1}88b502${IF2HEX}01${PAD}"
+		cap_wait /tmp/p12b
+		rt=$(res $A/pt16/maps/res 1)
+		wasmload detach pt16 >/dev/null 2>&1
+	fi
+	log "xdp16 rc $rx: $(cat /tmp/p12a | tr '\n' ' '); tc16 rc $rt: $(cat /tmp/p12b 2>/dev/null | tr '\n' ' ')"
+	if [ "$rx" = 0 ] && [ "$rt" = 0 ] && grep -q "name wasm_xdp16" /tmp/progs.txt && grep -q "name wasm_tc16" /tmp/progs.txt &&
+		grep -q "^pkt 60 ${M0}${M1}88b502${IF2HEX}00" /tmp/p12a && grep -q "^pkt 60 ${M0}${M1}88b502${IF2HEX}01" /tmp/p12b; then
+		pass $t
+	else
+		fail $t "xdp16 rc $rx tc16 rc $rt; $(cat /tmp/attach.log) $(grep -c wasm_ /tmp/progs.txt) programs"
+	fi
+else
+	fail $t "attach failed: $(cat /tmp/attach.log)"
+fi
+
 # P11. From a kprobe (sync(2)) and from the start function every packet action is -95 and the
 #      kernel log shows no warning; the start function's trace line says it saw only -95.
 t=pkt_actions_refused_in_kprobe_and_start
