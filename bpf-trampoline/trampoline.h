@@ -20,6 +20,22 @@
 #define __type(name, val) typeof(val) *name
 #define __ksym __attribute__((section(".ksyms")))
 static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)BPF_FUNC_map_lookup_elem;
+static long (*bpf_redirect)(__u32 ifindex, __u64 flags) = (void *)BPF_FUNC_redirect;
+
+/*
+ * The XDP and tc trampolines return the run kfunc's result through this: a plain verdict as it
+ * is, a REDIRECT verdict (XDP_REDIRECT / TC_ACT_REDIRECT) that the module encoded as
+ * verdict | ingress << 8 | ifindex << 9 (the hook's redirect() target) as bpf_redirect()'s
+ * result. Plain verdicts are below 256, encoded ones have an ifindex >= 1 above bit 9.
+ */
+static __always_inline int wh_verdict(int ret)
+{
+	__u32 v = (__u32)ret;
+
+	if (v >> 9)
+		return bpf_redirect(v >> 9, (v >> 8) & 1 ? BPF_F_INGRESS : 0);
+	return ret;
+}
 
 extern int wasmhook_xdp(struct xdp_md *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;

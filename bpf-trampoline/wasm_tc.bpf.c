@@ -17,7 +17,7 @@ int wasm_tc(struct __sk_buff *ctx)
 
 	if (!slot)
 		return TC_ACT_OK;
-	return wasmhook_tc(ctx, *slot, &wh_m0, &wh_m1, &wh_m2);
+	return wh_verdict(wasmhook_tc(ctx, *slot, &wh_m0, &wh_m1, &wh_m2));
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -8,7 +8,7 @@
 SEC("classifier")
 int wasm_tc16(struct __sk_buff *ctx)
 {
-	return WH_RUN16(wasmhook_tc16, ctx, TC_ACT_OK);
+	return wh_verdict(WH_RUN16(wasmhook_tc16, ctx, TC_ACT_OK));
 }
 
 char LICENSE[] SEC("license") = "GPL";

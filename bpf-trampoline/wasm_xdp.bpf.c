@@ -14,7 +14,7 @@ int wasm_xdp(struct xdp_md *ctx)
 
 	if (!slot)
 		return XDP_PASS;
-	return wasmhook_xdp(ctx, *slot, &wh_m0, &wh_m1, &wh_m2);
+	return wh_verdict(wasmhook_xdp(ctx, *slot, &wh_m0, &wh_m1, &wh_m2));
 }
 
 char LICENSE[] SEC("license") = "GPL";

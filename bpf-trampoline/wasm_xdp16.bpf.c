@@ -8,7 +8,7 @@
 SEC("xdp")
 int wasm_xdp16(struct xdp_md *ctx)
 {
-	return WH_RUN16(wasmhook_xdp16, ctx, XDP_PASS);
+	return wh_verdict(WH_RUN16(wasmhook_xdp16, ctx, XDP_PASS));
 }
 
 char LICENSE[] SEC("license") = "GPL";

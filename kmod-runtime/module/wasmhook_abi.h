@@ -18,6 +18,19 @@
 /* wasmhook_rs_run() flags */
 #define WH_RUN_TIMED 1	/* measure the run (kernel.bpf_stats_enabled) */
 #define WH_RUN_NESTED 2	/* another run is in progress on this CPU: refuse, count as busy */
+/* Packet actions: the largest ifindex a REDIRECT verdict can carry (verdict | ingress << 8 |
+ * ifindex << 9), and csum_l4_replace's flags (abi::csum_flags). */
+#define WH_REDIRECT_MAX_IFINDEX ((1u << 23) - 1)
+#define WH_CSUM_SIZE_MASK 0xf
+#define WH_CSUM_PSEUDO_HDR 0x10
+#define WH_CSUM_MANGLED_0 0x20
+/* Host ids of the packet actions (abi::id), ringbuf_output (23) belongs to the events helper. */
+#define WH_HOST_REDIRECT 24
+#define WH_HOST_ADJUST_HEAD 25
+#define WH_HOST_ADJUST_TAIL 26
+#define WH_HOST_ADJUST_META 27
+#define WH_HOST_CSUM_REPLACE 28
+#define WH_HOST_CSUM_L4_REPLACE 29
 /* wh_hook_ctx flags */
 #define WH_CTX_RETPROBE 1	/* a kretprobe: the registers are those at the function's return */
 
@@ -59,6 +72,9 @@ u32 wasmhook_c_prandom_u32(void);
 u64 wasmhook_c_ktime_boot_ns(void);
 int wasmhook_c_probe_read_kernel(struct wh_hook_ctx *ctx, u8 *dst, u32 len, u64 src);
 int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx);
+int wasmhook_c_redirect(struct wh_hook_ctx *ctx, u32 ifindex, u64 flags);
+int wasmhook_c_xdp_adjust(struct wh_hook_ctx *ctx, u32 which, int delta);
+int wasmhook_c_csum(struct wh_hook_ctx *ctx, int off, u32 from, u32 to, int flags, bool l4);
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);
 int wasmhook_c_register(void);
 

@@ -32,6 +32,8 @@
 #include <linux/timekeeping.h>
 #include <net/xdp.h>
 #include <linux/pkt_cls.h>
+#include <linux/unaligned.h>
+#include <net/checksum.h>
 
 #include "wasmhook_abi.h"
 
@@ -52,6 +54,11 @@ struct wh_hook_ctx {
 	u32 flags;
 	/* A 16-map run's fill token: its ring buffer records are staged under it (0: none). */
 	u32 ev_token;
+	/* The XDP hook's xdp_buff (NULL otherwise), for the adjust_* host functions. */
+	struct xdp_buff *xdp;
+	/* redirect(): the target of a REDIRECT verdict (ifindex 0: none yet) and BPF_F_INGRESS. */
+	u32 redir_ifindex;
+	u32 redir_flags;
 };
 
 /*
@@ -501,6 +508,159 @@ int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx)
 	return 0;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Packet actions (Hook ABI v2): redirect, adjust_head/tail/meta, checksum fix-ups.           */
+
+/*
+ * redirect(ifindex, flags): remember the target of this run's REDIRECT verdict; the kfunc
+ * encodes it into its return value (wh_encode_verdict) and the trampoline calls bpf_redirect().
+ * XDP takes no flags (bpf_redirect refuses BPF_F_INGRESS there); tc takes BPF_F_INGRESS.
+ * ifindex must fit the 23 bits of the encoding. Whether the interface exists is decided by
+ * bpf_redirect/xdp_do_redirect, which drop the packet otherwise.
+ */
+int wasmhook_c_redirect(struct wh_hook_ctx *ctx, u32 ifindex, u64 flags)
+{
+	if (!ctx || (!ctx->xdp && !ctx->skb))
+		return -EOPNOTSUPP;
+	if (!ifindex || ifindex > WH_REDIRECT_MAX_IFINDEX)
+		return -EINVAL;
+	if (ctx->xdp ? flags != 0 : (flags & ~(u64)BPF_F_INGRESS))
+		return -EINVAL;
+	ctx->redir_ifindex = ifindex;
+	ctx->redir_flags = (u32)flags;
+	return 0;
+}
+
+/* After an adjust the hook's packet view is the xdp_buff's new data..data_end. */
+static void wh_xdp_refresh(struct wh_hook_ctx *ctx)
+{
+	ctx->data = ctx->xdp->data;
+	ctx->data_end = ctx->xdp->data_end;
+}
+
+static unsigned long wh_xdp_metalen(const struct xdp_buff *xdp)
+{
+	return xdp_data_meta_unsupported(xdp) ? 0 : xdp->data - xdp->data_meta;
+}
+
+/*
+ * The rules of bpf_xdp_adjust_head/tail/meta in net/core/filter.c (7.3), on the xdp_buff the
+ * kfunc received. Pointer arithmetic is done on unsigned long: delta is an int, so no wrap.
+ * @which: 0 head, 1 tail, 2 meta. 0 or -errno; tc and kprobes (no xdp_buff) get -EOPNOTSUPP.
+ */
+int wasmhook_c_xdp_adjust(struct wh_hook_ctx *ctx, u32 which, int delta)
+{
+	struct xdp_buff *xdp = ctx ? ctx->xdp : NULL;
+	unsigned long frame_end, data, data_end, meta, metalen;
+
+	if (!xdp)
+		return -EOPNOTSUPP;
+	frame_end = (unsigned long)xdp->data_hard_start + sizeof(struct xdp_frame);
+	switch (which) {
+	case 0: /* bpf_xdp_adjust_head */
+		metalen = wh_xdp_metalen(xdp);
+		data = (unsigned long)xdp->data + (long)delta;
+		if (data < frame_end + metalen ||
+		    data > (unsigned long)xdp->data_end - ETH_HLEN)
+			return -EINVAL;
+		if (metalen)
+			memmove(xdp->data_meta + delta, xdp->data_meta, metalen);
+		xdp->data_meta += delta;
+		xdp->data = (void *)data;
+		break;
+	case 1: /* bpf_xdp_adjust_tail, linear buffers only */
+		if (xdp_buff_has_frags(xdp))
+			return -EOPNOTSUPP;
+		data_end = (unsigned long)xdp->data_end + (long)delta;
+		if (data_end > (unsigned long)xdp_data_hard_end(xdp))
+			return -EINVAL;
+		if (data_end < (unsigned long)xdp->data + ETH_HLEN)
+			return -EINVAL;
+		/* Grown bytes may hold old kernel memory. */
+		if (delta > 0)
+			memset(xdp->data_end, 0, delta);
+		xdp->data_end = (void *)data_end;
+		break;
+	case 2: /* bpf_xdp_adjust_meta */
+		if (xdp_data_meta_unsupported(xdp))
+			return -EOPNOTSUPP;
+		meta = (unsigned long)xdp->data_meta + (long)delta;
+		if (meta < frame_end || meta > (unsigned long)xdp->data)
+			return -EINVAL;
+		if (xdp_metalen_invalid((unsigned long)xdp->data - meta))
+			return -EACCES;
+		xdp->data_meta = (void *)meta;
+		break;
+	default:
+		return -EINVAL;
+	}
+	wh_xdp_refresh(ctx);
+	return 0;
+}
+
+/*
+ * csum_replace / csum_l4_replace: RFC 1624 incremental update of the 16-bit checksum at packet
+ * offset @off after a @size-byte field changed from @from to @to (host-order numbers, as the
+ * hook read them big-endian). @l4: @flags are csum_l4_replace's (size in bits 0-3,
+ * WH_CSUM_PSEUDO_HDR, WH_CSUM_MANGLED_0); in tc the skb's checksum state is kept as
+ * bpf_l4_csum_replace keeps it (inet_proto_csum_replace*). Else @flags is the size.
+ */
+int wasmhook_c_csum(struct wh_hook_ctx *ctx, int off, u32 from, u32 to, int flags, bool l4)
+{
+	u32 size, len;
+	__sum16 sum;
+	u8 *ptr;
+	bool pseudo, mangled0;
+
+	if (!ctx || !ctx->data || ctx->data_end < ctx->data)
+		return -EOPNOTSUPP;
+	len = ctx->data_end - ctx->data;
+	if (off < 0 || len < 2 || (u32)off > len - 2)
+		return -EINVAL;
+	if (l4 && (flags & ~(WH_CSUM_SIZE_MASK | WH_CSUM_PSEUDO_HDR | WH_CSUM_MANGLED_0)))
+		return -EINVAL;
+	size = l4 ? (flags & WH_CSUM_SIZE_MASK) : (u32)flags;
+	if (size != 2 && size != 4)
+		return -EINVAL;
+	if (size == 2 && (from > 0xffff || to > 0xffff))
+		return -EINVAL;
+	pseudo = l4 && (flags & WH_CSUM_PSEUDO_HDR);
+	mangled0 = l4 && (flags & WH_CSUM_MANGLED_0);
+	ptr = ctx->data + off;
+	sum = get_unaligned((__sum16 *)ptr);
+	if (mangled0 && !sum)
+		return 0;
+	if (l4 && ctx->skb) {
+		if (size == 2)
+			inet_proto_csum_replace2(&sum, ctx->skb, htons(from), htons(to), pseudo);
+		else
+			inet_proto_csum_replace4(&sum, ctx->skb, htonl(from), htonl(to), pseudo);
+	} else if (size == 2) {
+		csum_replace2(&sum, htons(from), htons(to));
+	} else {
+		csum_replace4(&sum, htonl(from), htonl(to));
+	}
+	if (mangled0 && !sum)
+		sum = CSUM_MANGLED_0;
+	put_unaligned(sum, (__sum16 *)ptr);
+	return 0;
+}
+
+/*
+ * The kfunc's return value for verdict @ret: a REDIRECT verdict (@redirect_act) becomes
+ * @redirect_act | ingress << 8 | ifindex << 9 for the trampoline's wh_verdict(), or @fail_act
+ * when the hook named no target.
+ */
+static __always_inline int wh_encode_verdict(const struct wh_hook_ctx *hc, int ret,
+					     int redirect_act, int fail_act)
+{
+	if (ret != redirect_act)
+		return ret;
+	if (!hc->redir_ifindex || hc->redir_ifindex > WH_REDIRECT_MAX_IFINDEX)
+		return fail_act;
+	return redirect_act | (hc->redir_flags & 1) << 8 | hc->redir_ifindex << 9;
+}
+
 #define WH_TRACE_MAX 128
 /* One budget per slot index: a chatty hook cannot silence the others' trace lines. */
 static struct ratelimit_state wh_trace_rs[WH_MAX_SLOTS];
@@ -629,7 +789,8 @@ __bpf_kfunc_start_defs();
  * @m1__map: map 1.
  * @m2__map: map 2.
  *
- * Return: an XDP verdict (XDP_ABORTED..XDP_TX); the slot's trap verdict if the Wasm program
+ * Return: an XDP verdict (XDP_ABORTED..XDP_TX), or XDP_REDIRECT with the redirect() target
+ * encoded (see wh_encode_verdict; XDP_ABORTED if the hook named none); the slot's trap verdict if the Wasm program
  * trapped or ran out of fuel; XDP_PASS if no XDP program is loaded with id @slot.
  */
 __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *m1__map,
@@ -644,9 +805,11 @@ __bpf_kfunc int wasmhook_xdp(struct xdp_md *ctx, u32 slot, void *m0__map, void *
 		.skb = NULL,
 		.maps = maps,
 		.nmaps = 3,
+		.xdp = xdp,
 	};
+	int ret = wh_run(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS, false);
 
-	return wh_run(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS, false);
+	return wh_encode_verdict(&hc, ret, XDP_REDIRECT, XDP_ABORTED);
 }
 
 /**
@@ -730,7 +893,9 @@ __bpf_kfunc int wasmhook_tc(struct __sk_buff *ctx, u32 slot, void *m0__map, void
 		.nmaps = 3,
 	};
 
-	return wh_run(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, false);
+	int ret = wh_run(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, false);
+
+	return wh_encode_verdict(&hc, ret, TC_ACT_REDIRECT, TC_ACT_SHOT);
 }
 
 /**
@@ -797,10 +962,12 @@ __bpf_kfunc int wasmhook_xdp16(struct xdp_md *ctx, u32 slot, u32 token, u32 nmap
 		.data = xdp->data,
 		.data_end = xdp->data_end,
 		.maps = maps,
+		.xdp = xdp,
 	};
+	int ret = wh_run16(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS, token,
+			   nmaps);
 
-	return wh_run16(slot, WH_HOOK_XDP, &hc, (u32)(hc.data_end - hc.data), XDP_PASS, token,
-			nmaps);
+	return wh_encode_verdict(&hc, ret, XDP_REDIRECT, XDP_ABORTED);
 }
 
 /**
@@ -864,7 +1031,9 @@ __bpf_kfunc int wasmhook_tc16(struct __sk_buff *ctx, u32 slot, u32 token, u32 nm
 		.maps = maps,
 	};
 
-	return wh_run16(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, token, nmaps);
+	int ret = wh_run16(slot, WH_HOOK_TC, &hc, skb->len, TC_ACT_OK, token, nmaps);
+
+	return wh_encode_verdict(&hc, ret, TC_ACT_REDIRECT, TC_ACT_SHOT);
 }
 
 /**

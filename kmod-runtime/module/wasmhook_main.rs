@@ -59,6 +59,11 @@ struct HookCtx {
     maps: *mut c_void,
     nmaps: u32,
     flags: u32,
+    /// The XDP hook's `struct xdp_buff` (NULL otherwise); only C touches it.
+    xdp: *mut c_void,
+    /// The `redirect()` target of this run; only C touches it.
+    redir_ifindex: u32,
+    redir_flags: u32,
 }
 
 extern "C" {
@@ -91,6 +96,9 @@ extern "C" {
     fn wasmhook_c_ringbuf_output(ctx: *mut HookCtx, idx: u32, data: *const u8, len: u32, flags: u64) -> c_int;
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
     fn wasmhook_c_skb_make_writable(ctx: *mut HookCtx) -> c_int;
+    fn wasmhook_c_redirect(ctx: *mut HookCtx, ifindex: u32, flags: u64) -> c_int;
+    fn wasmhook_c_xdp_adjust(ctx: *mut HookCtx, which: u32, delta: c_int) -> c_int;
+    fn wasmhook_c_csum(ctx: *mut HookCtx, off: c_int, from: u32, to: u32, flags: c_int, l4: bool) -> c_int;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
     fn wasmhook_c_kprobe_ret(ctx: *mut HookCtx) -> u64;
     fn wasmhook_c_pid_tgid() -> u64;
@@ -379,6 +387,33 @@ impl abi::HookEnv for KernelEnv {
         // 16-map run's); `data` is valid for its length (1..=1024, which C checks again).
         unsafe { wasmhook_c_ringbuf_output(self.ctx, idx, data.as_ptr(), len32(data), flags) }
     }
+
+    fn redirect(&mut self, ifindex: u32, flags: u64) -> i32 {
+        // SAFETY: `ctx` is valid for the run or NULL (the start function); C checks both, the
+        // hook kind (an XDP buffer or an skb), the ifindex and the flags.
+        unsafe { wasmhook_c_redirect(self.ctx, ifindex, flags) }
+    }
+
+    fn adjust_head(&mut self, delta: i32) -> i32 {
+        // SAFETY: as in `redirect`; C applies bpf_xdp_adjust_head's bounds to the xdp_buff and
+        // refreshes the context's data/data_end, which `packet()` reads on every call.
+        unsafe { wasmhook_c_xdp_adjust(self.ctx, 0, delta) }
+    }
+
+    fn adjust_tail(&mut self, delta: i32) -> i32 {
+        // SAFETY: as in `adjust_head` (bpf_xdp_adjust_tail's bounds).
+        unsafe { wasmhook_c_xdp_adjust(self.ctx, 1, delta) }
+    }
+
+    fn adjust_meta(&mut self, delta: i32) -> i32 {
+        // SAFETY: as in `adjust_head` (bpf_xdp_adjust_meta's bounds).
+        unsafe { wasmhook_c_xdp_adjust(self.ctx, 2, delta) }
+    }
+
+    fn csum_replace(&mut self, off: i32, from: u32, to: u32, flags: i32, l4: bool) -> i32 {
+        // SAFETY: as in `redirect`; C checks that the 2-byte field at `off` is in the packet.
+        unsafe { wasmhook_c_csum(self.ctx, off, from, to, flags, l4) }
+    }
 }
 
 /// The engine's host in the kernel: the Hook ABI over this run's packet, maps and registers.
@@ -559,7 +594,7 @@ fn build_slot(
         p => p,
     };
     let on_trap = req.on_trap as i32;
-    if !hook.valid_result(on_trap) {
+    if !hook.valid_on_trap(on_trap) {
         return Err(refuse(EINVAL, "trap verdict is not a valid result for this hook"));
     }
     let limits = Limits { max_memory_pages: mem_pages, ..Limits::DEFAULT };
@@ -579,7 +614,7 @@ fn build_slot(
     let mut writes_packet = false;
     let mut f = 0u32;
     while let Some(id) = module.func_host_id(f) {
-        writes_packet |= id == abi::id::PKT_WRITE;
+        writes_packet |= matches!(id, abi::id::PKT_WRITE | abi::id::CSUM_REPLACE | abi::id::CSUM_L4_REPLACE);
         f = f.wrapping_add(1);
     }
     let instance_bytes = module.instance_bytes();

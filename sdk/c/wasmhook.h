@@ -25,9 +25,9 @@ typedef long long wh_i64;
 #define WH_ABI_VERSION 2
 
 /* XDP verdicts (return values of the xdp entry). */
-enum wh_verdict { WH_ABORTED = 0, WH_DROP = 1, WH_PASS = 2, WH_TX = 3 };
+enum wh_verdict { WH_ABORTED = 0, WH_DROP = 1, WH_PASS = 2, WH_TX = 3, WH_REDIRECT = 4 /* v2 */ };
 /* tc verdicts (return values of the tc entry, ABI v2): TC_ACT_OK, TC_ACT_SHOT. */
-enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2 };
+enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2, WH_TC_REDIRECT = 7 /* v2 */ };
 
 /* BPF map types a hook may declare (values of enum bpf_map_type). */
 #define WH_MAP_HASH 1
@@ -74,6 +74,20 @@ WH_IMPORT(kprobe_arg) wh_i64 wh_kprobe_arg(wh_i32 n);
 /* The probed function's return value under `wasmload attach --kretprobe`; 0 in entry kprobes.
  * For a function returning int, cast: (int)wh_kprobe_ret() (the upper 32 bits are undefined). */
 WH_IMPORT(kprobe_ret) wh_i64 wh_kprobe_ret(void);
+/* Packet actions (v2; -22 EINVAL, -13 EACCES, -95 EOPNOTSUPP outside their hook kind).
+ * wh_redirect: the target of this run's WH_REDIRECT / WH_TC_REDIRECT verdict; flags
+ * WH_REDIRECT_INGRESS (tc only). wh_adjust_*: XDP only, as bpf_xdp_adjust_head/tail/meta.
+ * wh_csum_replace: IPv4 header checksum at off after a size (2|4)-byte field changed;
+ * wh_csum_l4_replace: a TCP/UDP checksum, flags = size | WH_CSUM_PSEUDO_HDR | WH_CSUM_UDP. */
+#define WH_REDIRECT_INGRESS 1
+#define WH_CSUM_PSEUDO_HDR 0x10
+#define WH_CSUM_UDP 0x20
+WH_IMPORT(redirect) wh_i32 wh_redirect(wh_i32 ifindex, wh_i64 flags);
+WH_IMPORT(adjust_head) wh_i32 wh_adjust_head(wh_i32 delta);
+WH_IMPORT(adjust_tail) wh_i32 wh_adjust_tail(wh_i32 delta);
+WH_IMPORT(adjust_meta) wh_i32 wh_adjust_meta(wh_i32 delta);
+WH_IMPORT(csum_replace) wh_i32 wh_csum_replace(wh_i32 off, wh_i32 from, wh_i32 to, wh_i32 size);
+WH_IMPORT(csum_l4_replace) wh_i32 wh_csum_l4_replace(wh_i32 off, wh_i32 from, wh_i32 to, wh_i32 flags);
 /* tgid << 32 | pid and gid << 32 | uid of `current`: in XDP (softirq) and in interrupts that is
  * whichever task was interrupted, as for eBPF. */
 WH_IMPORT(pid_tgid) wh_i64 wh_pid_tgid(void);

@@ -283,6 +283,13 @@ if [ -f /events-tests.sh ]; then
 	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
 fi
 
+# Packet actions (redirect, XDP_TX, adjust_head/tail/meta, checksums: Hook ABI v2).
+if [ -f /pkt-tests.sh ]; then
+	insmod /wasmhook.ko
+	. /pkt-tests.sh
+	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+fi
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi

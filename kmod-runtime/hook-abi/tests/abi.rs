@@ -553,13 +553,64 @@ fn hook_kinds_round_trip_and_check_their_verdicts() {
     assert_eq!(HookKind::Tc.to_u32(), 3, "the wire value is ABI");
     assert_eq!(HookKind::Tc.entry(), "tc");
     assert_eq!(HookKind::from_u32(4), None);
-    // tc: TC_ACT_OK and TC_ACT_SHOT only (no REDIRECT yet); -1 (TC_ACT_UNSPEC) is not a verdict.
+    // tc: TC_ACT_OK, TC_ACT_SHOT and (v2) TC_ACT_REDIRECT; -1 (TC_ACT_UNSPEC) is not a verdict.
     let ok: Vec<i32> = (-2..10).filter(|v| HookKind::Tc.valid_result(*v)).collect();
-    assert_eq!(ok, [tc_verdict::OK, tc_verdict::SHOT]);
+    assert_eq!(ok, [tc_verdict::OK, tc_verdict::SHOT, tc_verdict::REDIRECT]);
     let xdp: Vec<i32> = (-2..10)
         .filter(|v| HookKind::Xdp.valid_result(*v))
         .collect();
-    assert_eq!(xdp, [0, 1, 2, 3]);
+    assert_eq!(xdp, [0, 1, 2, 3, 4]);
+    // A redirect needs a target: never a trap verdict.
+    assert!(!HookKind::Xdp.valid_on_trap(4));
+    assert!(!HookKind::Tc.valid_on_trap(tc_verdict::REDIRECT));
+    assert!(HookKind::Xdp.valid_on_trap(3) && HookKind::Tc.valid_on_trap(tc_verdict::SHOT));
+}
+
+#[test]
+fn packet_actions_have_their_ids_and_default_to_eopnotsupp() {
+    use wasmhook_hook_abi::since;
+    for (name, id) in [
+        ("redirect", id::REDIRECT),
+        ("adjust_head", id::ADJUST_HEAD),
+        ("adjust_tail", id::ADJUST_TAIL),
+        ("adjust_meta", id::ADJUST_META),
+        ("csum_replace", id::CSUM_REPLACE),
+        ("csum_l4_replace", id::CSUM_L4_REPLACE),
+    ] {
+        let f = &HOST_FNS[id as usize];
+        assert_eq!(f.name, name);
+        assert_eq!(resolve("wasmhook", name, f.params, f.results), Some(id));
+        assert_eq!(since(id), 2);
+    }
+    assert_eq!(id::REDIRECT, 24);
+    assert_eq!(id::CSUM_L4_REPLACE, 29);
+    assert_eq!(id::RINGBUF_OUTPUT, 23);
+    // An environment without packets (FakeEnv keeps the defaults) refuses them all with -95.
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0u8; 16];
+    let cases: [(u32, &[Val]); 6] = [
+        (id::REDIRECT, &[Val::I32(1), Val::I64(0)]),
+        (id::ADJUST_HEAD, &[Val::I32(-4)]),
+        (id::ADJUST_TAIL, &[Val::I32(-1)]),
+        (id::ADJUST_META, &[Val::I32(-4)]),
+        (
+            id::CSUM_REPLACE,
+            &[Val::I32(0), Val::I32(0), Val::I32(1), Val::I32(2)],
+        ),
+        (
+            id::CSUM_L4_REPLACE,
+            &[Val::I32(0), Val::I32(0), Val::I32(1), Val::I32(2)],
+        ),
+    ];
+    for (f, args) in cases {
+        assert_eq!(
+            call(&mut env, &mut mem, f, args),
+            Ok(Val::I32(-95)),
+            "host id {f}"
+        );
+    }
+    // The placeholder is not a host function the dispatcher runs.
+    assert!(call(&mut env, &mut mem, 23, &[]).is_err());
 }
 
 #[test]

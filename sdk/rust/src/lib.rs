@@ -63,6 +63,8 @@ pub enum Verdict {
     Pass = 2,
     /// Send back out of the same interface (`XDP_TX`).
     Tx = 3,
+    /// v2: send to the interface named by [`redirect`] in this run (`XDP_REDIRECT`).
+    Redirect = 4,
 }
 
 impl Verdict {
@@ -77,6 +79,7 @@ impl Verdict {
             1 => Verdict::Drop,
             2 => Verdict::Pass,
             3 => Verdict::Tx,
+            4 => Verdict::Redirect,
             _ => return None,
         })
     }
@@ -91,6 +94,8 @@ pub enum TcVerdict {
     Ok = 0,
     /// Drop the packet (`TC_ACT_SHOT`).
     Shot = 2,
+    /// v2: send to the interface named by [`redirect`] in this run (`TC_ACT_REDIRECT`).
+    Redirect = 7,
 }
 
 impl TcVerdict {
@@ -103,6 +108,7 @@ impl TcVerdict {
         Some(match v {
             0 => TcVerdict::Ok,
             2 => TcVerdict::Shot,
+            7 => TcVerdict::Redirect,
             _ => return None,
         })
     }
@@ -404,3 +410,60 @@ macro_rules! panic_handler {
 
 #[cfg(test)]
 mod tests;
+
+/// v2: the packet actions failed with this errno (`-rc` of the host function): 22 = EINVAL (bad
+/// argument), 13 = EACCES (bad metadata length), 95 = EOPNOTSUPP (not in this hook kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PacketError(pub i32);
+
+fn pkt_rc(rc: i32) -> Result<(), PacketError> {
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(PacketError(rc.wrapping_neg()))
+    }
+}
+
+/// v2: names the interface a [`Verdict::Redirect`] / [`TcVerdict::Redirect`] of this run sends
+/// the packet to; `ingress` (tc only) receives it there instead of sending it.
+pub fn redirect(ifindex: u32, ingress: bool) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::redirect(ifindex as i32, i64::from(ingress)) })
+}
+
+/// v2, XDP: moves the packet start by `delta` bytes (negative: room for a new header).
+pub fn adjust_head(delta: i32) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::adjust_head(delta) })
+}
+
+/// v2, XDP: moves the packet end by `delta` bytes (negative: truncate).
+pub fn adjust_tail(delta: i32) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::adjust_tail(delta) })
+}
+
+/// v2, XDP: moves the metadata start by `delta` bytes (negative: more metadata, 4-byte units).
+pub fn adjust_meta(delta: i32) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::adjust_meta(delta) })
+}
+
+/// v2: fixes the IPv4 header checksum at packet offset `off` after a 16-bit field changed.
+pub fn csum_replace16(off: usize, from: u16, to: u16) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::csum_replace(off as i32, i32::from(from), i32::from(to), 2) })
+}
+
+/// v2: fixes the IPv4 header checksum at packet offset `off` after a 32-bit field changed.
+pub fn csum_replace32(off: usize, from: u32, to: u32) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::csum_replace(off as i32, from as i32, to as i32, 4) })
+}
+
+/// v2: fixes a TCP/UDP checksum at `off` (`flags`: size 2 or 4, | 0x10 pseudo-header field,
+/// | 0x20 UDP), as `bpf_l4_csum_replace`.
+pub fn csum_l4_replace(off: usize, from: u32, to: u32, flags: i32) -> Result<(), PacketError> {
+    // SAFETY: plain values.
+    pkt_rc(unsafe { sys::csum_l4_replace(off as i32, from as i32, to as i32, flags) })
+}

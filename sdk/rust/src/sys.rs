@@ -58,6 +58,18 @@ extern "C" {
     /// v2: one record of `len` (1..=1024) bytes at `data` for ring buffer map `map`; 0 or
     /// -errno (-7 too long, -28 this run's queue full, -22).
     pub fn ringbuf_output(map: i32, data: *const u8, len: i32, flags: i64) -> i32;
+    /// v2: the target of this run's REDIRECT verdict (flags bit 0 = ingress, tc); 0 or -errno.
+    pub fn redirect(ifindex: i32, flags: i64) -> i32;
+    /// v2, XDP: `bpf_xdp_adjust_head`; 0 or -errno.
+    pub fn adjust_head(delta: i32) -> i32;
+    /// v2, XDP: `bpf_xdp_adjust_tail`; 0 or -errno.
+    pub fn adjust_tail(delta: i32) -> i32;
+    /// v2, XDP: `bpf_xdp_adjust_meta`; 0 or -errno.
+    pub fn adjust_meta(delta: i32) -> i32;
+    /// v2: incremental L3 checksum fix-up at `off` (size 2 or 4); 0 or -errno.
+    pub fn csum_replace(off: i32, from: i32, to: i32, size: i32) -> i32;
+    /// v2: incremental L4 checksum fix-up at `off` (flags as `bpf_l4_csum_replace`); 0 or -errno.
+    pub fn csum_l4_replace(off: i32, from: i32, to: i32, flags: i32) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -240,6 +252,30 @@ mod host {
             let _ = (map, value);
             -22
         }
+    }
+    /// v2 packet actions: outside the kernel there is no packet to act on (-EOPNOTSUPP).
+    pub unsafe fn redirect(_ifindex: i32, _flags: i64) -> i32 {
+        -95
+    }
+    /// See [`redirect`].
+    pub unsafe fn adjust_head(_delta: i32) -> i32 {
+        -95
+    }
+    /// See [`redirect`].
+    pub unsafe fn adjust_tail(_delta: i32) -> i32 {
+        -95
+    }
+    /// See [`redirect`].
+    pub unsafe fn adjust_meta(_delta: i32) -> i32 {
+        -95
+    }
+    /// See [`redirect`].
+    pub unsafe fn csum_replace(_off: i32, _from: i32, _to: i32, _size: i32) -> i32 {
+        -95
+    }
+    /// See [`redirect`].
+    pub unsafe fn csum_l4_replace(_off: i32, _from: i32, _to: i32, _flags: i32) -> i32 {
+        -95
     }
     /// v2: peeks at a queue's or stack's next value, or tests a bloom filter; 0, -2 or -errno.
     pub unsafe fn map_peek(map: i32, value: *mut u8) -> i32 {

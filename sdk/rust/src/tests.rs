@@ -148,7 +148,19 @@ mod entry {
         assert_eq!(xdp(4), 1);
         assert_eq!(xdp(1), 2);
         assert_eq!(Verdict::from_i32(3), Some(Verdict::Tx));
-        assert_eq!(Verdict::from_i32(4), None);
+        assert_eq!(Verdict::from_i32(4), Some(Verdict::Redirect));
+        assert_eq!(Verdict::from_i32(5), None);
+    }
+
+    #[test]
+    fn packet_actions_are_refused_outside_the_kernel() {
+        use crate::PacketError;
+        assert_eq!(crate::redirect(3, false), Err(PacketError(95)));
+        assert_eq!(crate::adjust_head(-14), Err(PacketError(95)));
+        assert_eq!(
+            crate::csum_replace16(24, 0x4500, 0x45b8),
+            Err(PacketError(95))
+        );
     }
 }
 

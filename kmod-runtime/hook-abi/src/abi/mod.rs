@@ -59,17 +59,23 @@ pub mod verdict {
     pub const PASS: i32 = 2;
     /// Bounce the packet out of the interface it came in on.
     pub const TX: i32 = 3;
+    /// Send the packet to the interface a `redirect()` call named in this run (ABI v2); without
+    /// one the kernel drops it as [`ABORTED`].
+    pub const REDIRECT: i32 = 4;
     /// Highest verdict a Wasm XDP hook may return.
-    pub const MAX_WASM: i32 = TX;
+    pub const MAX_WASM: i32 = REDIRECT;
 }
 
 /// tc verdicts (the kernel's `TC_ACT_*`) a Wasm tc hook may return (ABI v2); anything else is
-/// treated like a trap. TC_ACT_REDIRECT is not available yet (it needs a redirect target).
+/// treated like a trap.
 pub mod tc_verdict {
     /// Let the packet go on (`TC_ACT_OK`).
     pub const OK: i32 = 0;
     /// Drop the packet (`TC_ACT_SHOT`).
     pub const SHOT: i32 = 2;
+    /// Send the packet to the interface a `redirect()` call named in this run
+    /// (`TC_ACT_REDIRECT`); without one the kernel drops it as [`SHOT`].
+    pub const REDIRECT: i32 = 7;
 }
 
 /// The kind of hook a Wasm module is loaded for.
@@ -114,8 +120,19 @@ impl HookKind {
         match self {
             HookKind::Xdp => v >= verdict::ABORTED && v <= verdict::MAX_WASM,
             HookKind::Kprobe => true,
-            HookKind::Tc => v == tc_verdict::OK || v == tc_verdict::SHOT,
+            HookKind::Tc => {
+                v == tc_verdict::OK || v == tc_verdict::SHOT || v == tc_verdict::REDIRECT
+            }
         }
+    }
+    /// Whether `v` may be this hook kind's trap verdict: a valid result that needs no
+    /// `redirect()` target.
+    pub const fn valid_on_trap(self, v: i32) -> bool {
+        self.valid_result(v)
+            && !matches!(
+                (self, v),
+                (HookKind::Xdp, verdict::REDIRECT) | (HookKind::Tc, tc_verdict::REDIRECT)
+            )
     }
     /// Short name, as the CLIs spell it (`xdp`, `kprobe`, `tc`).
     pub const fn name(self) -> &'static str {
@@ -140,7 +157,7 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 24] = [
+pub const HOST_FNS: [HostFn; 30] = [
     HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
@@ -166,6 +183,13 @@ pub const HOST_FNS: [HostFn; 24] = [
     HostFn { name: "map_pop", params: &[I32, I32], results: &[I32], doc: "map_pop(map, value): take the next value out of a queue (oldest) or stack (newest) into memory; 0, -2 (ENOENT: empty) or -errno (v2)" },
     HostFn { name: "map_peek", params: &[I32, I32], results: &[I32], doc: "map_peek(map, value): a queue's or stack's next value into memory without taking it; for a bloom filter, whether value may be in it: 0 (maybe) or -2 (ENOENT: certainly not) (v2)" },
     HostFn { name: "ringbuf_output", params: &[I32, I32, I32, I64], results: &[I32], doc: "ringbuf_output(map, data, len, flags): one record of len (1..=1024) bytes for ring buffer map `map`, delivered when the run ends (at most 32 records and 4096 bytes per run); flags 0, 1 (BPF_RB_NO_WAKEUP) or 2 (BPF_RB_FORCE_WAKEUP); 0, -7 (E2BIG), -28 (ENOSPC: this run's queue is full) or -22 (v2)" },
+    // Packet actions (v2)
+    HostFn { name: "redirect", params: &[I32, I64], results: &[I32], doc: "redirect(ifindex, flags): the target of this run's REDIRECT verdict (XDP 4, tc 7); flags bit 0 = ingress (tc only); 0, -22 (EINVAL: ifindex 0 or above 2^23-1, bad flags) or -95 (EOPNOTSUPP: not XDP/tc) (v2)" },
+    HostFn { name: "adjust_head", params: &[I32], results: &[I32], doc: "adjust_head(delta): move the XDP packet start by delta bytes (< 0: grow into the headroom, > 0: pop); 0, -22 (EINVAL: out of the headroom or below 14 bytes) or -95 (EOPNOTSUPP: not XDP) (v2)" },
+    HostFn { name: "adjust_tail", params: &[I32], results: &[I32], doc: "adjust_tail(delta): move the XDP packet end by delta bytes (grown bytes are zero); 0, -22 (EINVAL: past the tailroom or below 14 bytes) or -95 (EOPNOTSUPP: not XDP, or a multi-buffer frame) (v2)" },
+    HostFn { name: "adjust_meta", params: &[I32], results: &[I32], doc: "adjust_meta(delta): move the XDP metadata start by delta bytes; 0, -22 (EINVAL), -13 (EACCES: length not a multiple of 4 or above 252) or -95 (EOPNOTSUPP: not XDP or no metadata support) (v2)" },
+    HostFn { name: "csum_replace", params: &[I32, I32, I32, I32], results: &[I32], doc: "csum_replace(off, from, to, size): fix the 16-bit ones' complement checksum at packet offset off after a field changed from `from` to `to` (size 2 or 4 bytes, values as pkt_u16/pkt_u32 read them), RFC 1624; 0, -22 (EINVAL: size, off+2 past the packet) or -95 (EOPNOTSUPP: no packet) (v2)" },
+    HostFn { name: "csum_l4_replace", params: &[I32, I32, I32, I32], results: &[I32], doc: "csum_l4_replace(off, from, to, flags): as csum_replace for a TCP/UDP checksum; flags bits 0-3 = size (2 or 4), 0x10 = the field is in the pseudo-header, 0x20 = UDP (a 0 checksum stays 0, a result 0 becomes 0xffff); 0, -22 or -95 (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -196,6 +220,22 @@ pub mod id {
     pub const MAP_POP: u32 = 21;
     pub const MAP_PEEK: u32 = 22;
     pub const RINGBUF_OUTPUT: u32 = 23;
+    pub const REDIRECT: u32 = 24;
+    pub const ADJUST_HEAD: u32 = 25;
+    pub const ADJUST_TAIL: u32 = 26;
+    pub const ADJUST_META: u32 = 27;
+    pub const CSUM_REPLACE: u32 = 28;
+    pub const CSUM_L4_REPLACE: u32 = 29;
+}
+
+/// `csum_l4_replace` flags (the values of `bpf_l4_csum_replace`'s).
+pub mod csum_flags {
+    /// Bits holding the field size (2 or 4).
+    pub const SIZE_MASK: i32 = 0xf;
+    /// The changed field is part of the pseudo-header (an address).
+    pub const PSEUDO_HDR: i32 = 0x10;
+    /// A UDP checksum: 0 means "none" and stays 0; a computed 0 is written as 0xffff.
+    pub const MARK_MANGLED_0: i32 = 0x20;
 }
 
 /// The ABI version that introduced host function `id` (1 or 2), 0 for an unknown id.
@@ -356,12 +396,16 @@ pub mod errno {
     pub const ENOENT: i32 = 2;
     /// Bad address (`probe_read_kernel` of memory that is not there).
     pub const EFAULT: i32 = 14;
+    /// Permission denied (`adjust_meta`: a bad metadata length).
+    pub const EACCES: i32 = 13;
     /// Bad map index, bad sizes.
     pub const EINVAL: i32 = 22;
     /// Too long (a ring buffer record over [`super::MAX_EVENT`] bytes).
     pub const E2BIG: i32 = 7;
     /// No room (this run's ring buffer queue is full).
     pub const ENOSPC: i32 = 28;
+    /// Operation not supported (packet actions outside their hook kind).
+    pub const EOPNOTSUPP: i32 = 95;
 }
 
 /// What a hook run can touch. The kernel implements it over `struct xdp_buff`, `struct pt_regs`
@@ -422,6 +466,32 @@ pub trait HookEnv {
     fn ringbuf_output(&mut self, idx: u32, data: &[u8], flags: u64) -> i32 {
         let _ = (idx, data, flags);
         -errno::EINVAL
+    }
+
+    // Packet actions (ABI v2). An environment without packets (kprobes, the start function,
+    // user-space tests) keeps these defaults: -EOPNOTSUPP, nothing changed.
+
+    /// Records `ifindex` (and `flags`, bit 0 = ingress) as the target of this run's redirect
+    /// verdict: 0 or -errno.
+    fn redirect(&mut self, _ifindex: u32, _flags: u64) -> i32 {
+        -errno::EOPNOTSUPP
+    }
+    /// `bpf_xdp_adjust_head`: 0 or -errno; afterwards [`HookEnv::packet`] is the new frame.
+    fn adjust_head(&mut self, _delta: i32) -> i32 {
+        -errno::EOPNOTSUPP
+    }
+    /// `bpf_xdp_adjust_tail`: 0 or -errno; afterwards [`HookEnv::packet`] is the new frame.
+    fn adjust_tail(&mut self, _delta: i32) -> i32 {
+        -errno::EOPNOTSUPP
+    }
+    /// `bpf_xdp_adjust_meta`: 0 or -errno.
+    fn adjust_meta(&mut self, _delta: i32) -> i32 {
+        -errno::EOPNOTSUPP
+    }
+    /// Incremental checksum fix-up at packet offset `off` (`l4`: a TCP/UDP checksum with
+    /// [`csum_flags`], else an IPv4 header checksum with `flags` = the field size): 0 or -errno.
+    fn csum_replace(&mut self, _off: i32, _from: u32, _to: u32, _flags: i32, _l4: bool) -> i32 {
+        -errno::EOPNOTSUPP
     }
 }
 
@@ -791,6 +861,30 @@ pub fn dispatch_slots<E: HookEnv>(
             let r = mem_range(mem, ptr, n)?;
             let data = mem.get(r).ok_or(Trap::MemoryOutOfBounds)?;
             let rc = env.ringbuf_output(map, data, flags);
+            ret_i32(slots, rc)
+        }
+        // Packet actions (v2): the environment checks every argument.
+        id::REDIRECT => {
+            let ifindex = arg_i32(slots, 0)? as u32;
+            let flags = arg_i64(slots, 1)? as u64;
+            let rc = env.redirect(ifindex, flags);
+            ret_i32(slots, rc)
+        }
+        id::ADJUST_HEAD | id::ADJUST_TAIL | id::ADJUST_META => {
+            let delta = arg_i32(slots, 0)?;
+            let rc = match id {
+                id::ADJUST_HEAD => env.adjust_head(delta),
+                id::ADJUST_TAIL => env.adjust_tail(delta),
+                _ => env.adjust_meta(delta),
+            };
+            ret_i32(slots, rc)
+        }
+        id::CSUM_REPLACE | id::CSUM_L4_REPLACE => {
+            let off = arg_i32(slots, 0)?;
+            let from = arg_i32(slots, 1)? as u32;
+            let to = arg_i32(slots, 2)? as u32;
+            let flags = arg_i32(slots, 3)?;
+            let rc = env.csum_replace(off, from, to, flags, id == id::CSUM_L4_REPLACE);
             ret_i32(slots, rc)
         }
         _ => Err(Trap::Host(0)),
