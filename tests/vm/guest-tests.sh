@@ -220,75 +220,46 @@ else
 fi
 rmmod wasmhook 2>/dev/null
 
-# Attach tests (wasmload attach/list/stats/detach on veth, maps shared with BPF), if present.
-if [ -f /attach-tests.sh ]; then
+# Run the test file /$1 with the module loaded, then unload it (retrying while the programs
+# its tests detached let go of the module); skipped if the file, or the one it needs ($2: the
+# attach tests make the veth the later suites use), is not in this image.
+suite() {
+	[ -f "/$1" ] || return 0
+	[ -z "${2:-}" ] || [ -f "/$2" ] || return 0
 	insmod /wasmhook.ko
-	. /attach-tests.sh
-	rmmod wasmhook 2>/dev/null
-fi
+	. "/$1"
+	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+}
+
+# Attach tests (wasmload attach/list/stats/detach on veth, maps shared with BPF), if present.
+suite attach-tests.sh
 
 # tc tests (tcx attach on veth, real UDP/TCP, writes, refusals), if present.
-if [ -f /tc-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /tc-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite tc-tests.sh
 
 # Trust-boundary tests (privileges, contexts, map rights, ids, log hygiene, budgets).
-if [ -f /trust-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /trust-tests.sh
-	rmmod wasmhook 2>/dev/null
-fi
+suite trust-tests.sh
 
 # Tracing tests (kretprobes, context helpers, probe_read_kernel: Hook ABI v2).
-if [ -f /trace-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /trace-tests.sh
-	rmmod wasmhook 2>/dev/null
-fi
+suite trace-tests.sh
 
 # Map-type tests (lpm_trie, queue, stack, bloom filter: Hook ABI v2), on the attach tests' veth.
-if [ -f /maptypes-tests.sh ] && [ -f /attach-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /maptypes-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite maptypes-tests.sh attach-tests.sh
 
 # The ported XDP firewall against its native twin (examples/xdp-firewall), on the same veth.
-if [ -f /firewall-tests.sh ] && [ -f /attach-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /firewall-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite firewall-tests.sh attach-tests.sh
 
 # 16 maps per hook (Hook ABI v2: the 16-map trampolines), on the attach tests' veth.
-if [ -f /maptable-tests.sh ] && [ -f /attach-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /maptable-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite maptable-tests.sh attach-tests.sh
 
 # uprobe hooks (the kprobe trampoline on uprobes in tests/vm/tools/uprobed.c).
-if [ -f /uprobe-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /uprobe-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite uprobe-tests.sh
 
 # Events: ring buffer records from a Wasm hook, read by wasmload events and by libbpf.
-if [ -f /events-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /events-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite events-tests.sh
 
 # Packet actions (redirect, XDP_TX, adjust_head/tail/meta, checksums: Hook ABI v2).
-if [ -f /pkt-tests.sh ]; then
-	insmod /wasmhook.ko
-	. /pkt-tests.sh
-	i=0; while ! rmmod wasmhook 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
-fi
+suite pkt-tests.sh
 
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
