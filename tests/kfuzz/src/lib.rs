@@ -819,7 +819,7 @@ pub fn predict_load(i: &Input) -> bool {
     };
     if i.fuel > max_fuel
         || i.mem_pages > uapi::MAX_MEM_PAGES
-        || !hook.valid_result(i.on_trap as i32)
+        || !hook.valid_on_trap(i.on_trap as i32)
         || i.flags & !uapi::LOAD_REPLACE != 0
         || i.wasm.is_empty()
         || i.wasm.len() > uapi::MAX_WASM_BYTES as usize
