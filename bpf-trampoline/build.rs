@@ -11,6 +11,7 @@ fn main() {
     let clang = std::env::var("BPF_CLANG").unwrap_or_else(|_| "clang".to_owned());
     println!("cargo:rerun-if-changed=trampoline.h");
     println!("cargo:rerun-if-changed=trampoline16.h");
+    println!("cargo:rerun-if-changed=trampoline_tp.h");
     println!("cargo:rerun-if-env-changed=BPF_CLANG");
     for name in [
         "wasm_xdp",
@@ -21,6 +22,8 @@ fn main() {
         "wasm_kprobe16",
         "wasm_kretprobe16",
         "wasm_tc16",
+        "wasm_tracepoint",
+        "wasm_tracepoint16",
     ] {
         let c = src.join(format!("{name}.bpf.c"));
         println!("cargo:rerun-if-changed={}", c.display());

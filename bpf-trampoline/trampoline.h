@@ -41,6 +41,8 @@ extern int wasmhook_xdp(struct xdp_md *ctx, __u32 slot, void *m0, void *m1, void
 extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_kretprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_tc(struct __sk_buff *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
+/* rec: a struct wh_tp_rec (trampoline_tp.h), which carries the slot id and the record copy. */
+extern int wasmhook_tracepoint(void *rec, __u32 rec__sz, void *m0, void *m1, void *m2) __ksym;
 
 /* The 16-map trampolines (trampoline16.h): fill this CPU's map table, then run with its token. */
 extern __u64 wasmhook_maps(__u64 arg, void *m0, void *m1, void *m2, void *m3) __ksym;
@@ -50,6 +52,7 @@ extern int wasmhook_kretprobe16(struct pt_regs *ctx, __u32 slot, __u32 token, __
 extern int wasmhook_tc16(struct __sk_buff *ctx, __u32 slot, __u32 token, __u32 nmaps) __ksym;
 /* The next ring buffer record the run of fill sequence @token staged: flags << 16 | length. */
 extern int wasmhook_ev_pop(__u32 token, void *buf, __u32 buf__sz) __ksym;
+extern int wasmhook_tracepoint16(void *rec, __u32 rec__sz, __u32 token, __u32 nmaps) __ksym;
 
 /* wh_cfg entries: [0] the slot id; the 16-map trampolines also read [1], the declared map count. */
 #ifndef WH_CFG_ENTRIES

@@ -19,7 +19,9 @@
 #ifndef WASMHOOK_TRAMPOLINE16_H
 #define WASMHOOK_TRAMPOLINE16_H
 
+#ifndef WH_CFG_ENTRIES
 #define WH_CFG_ENTRIES 4
+#endif
 #include "trampoline.h"
 
 static long (*bpf_ringbuf_output)(void *ringbuf, void *data, __u64 size,

@@ -57,3 +57,16 @@ pub const KPROBE16_PROG: &str = "wasm_kprobe16";
 pub const KRETPROBE16_PROG: &str = "wasm_kretprob16";
 /// Program name of the 16-map tc trampoline.
 pub const TC16_PROG: &str = "wasm_tc16";
+/// The classic tracepoint trampoline: program `wasm_tracepoint` in section `tracepoint`. It
+/// copies `wh_cfg[2]` bytes of the trace record into a per-CPU buffer and runs the hook on it.
+pub const TRACEPOINT_OBJ: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasm_tracepoint.bpf.o"));
+/// The 16-map tracepoint trampoline: program `wasm_tp16` in section `tracepoint`.
+pub const TRACEPOINT16_OBJ: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/wasm_tracepoint16.bpf.o"));
+/// Program name of the tracepoint trampoline.
+pub const TRACEPOINT_PROG: &str = "wasm_tracepoint";
+/// Program name of the 16-map tracepoint trampoline (BPF names are at most 15 bytes).
+pub const TRACEPOINT16_PROG: &str = "wasm_tp16";
+/// The tracepoint trampolines' per-CPU record buffer (not a hook map).
+pub const TP_REC_MAP: &str = "wh_rec";

@@ -15,6 +15,7 @@
 #define WH_HOOK_XDP 1
 #define WH_HOOK_KPROBE 2
 #define WH_HOOK_TC 3
+#define WH_HOOK_TRACEPOINT 4
 /* wasmhook_rs_run() flags */
 #define WH_RUN_TIMED 1	/* measure the run (kernel.bpf_stats_enabled) */
 #define WH_RUN_NESTED 2	/* another run is in progress on this CPU: refuse, count as busy */
@@ -33,6 +34,9 @@
 #define WH_HOST_CSUM_L4_REPLACE 29
 /* wh_hook_ctx flags */
 #define WH_CTX_RETPROBE 1	/* a kretprobe: the registers are those at the function's return */
+#define WH_CTX_TRACEPOINT 2	/* a tracepoint: data..data_end is the trampoline's record copy */
+/* Most record bytes a tracepoint trampoline copies (bpf-trampoline/trampoline_tp.h WH_TP_MAX). */
+#define WH_TP_MAX 512
 
 #ifdef __KERNEL__
 #include <linux/types.h>

@@ -612,7 +612,8 @@ int wasmhook_c_csum(struct wh_hook_ctx *ctx, int off, u32 from, u32 to, int flag
 	u8 *ptr;
 	bool pseudo, mangled0;
 
-	if (!ctx || !ctx->data || ctx->data_end < ctx->data)
+	/* A tracepoint's data..data_end is the record copy, not a packet. */
+	if (!ctx || !ctx->data || ctx->data_end < ctx->data || (ctx->flags & WH_CTX_TRACEPOINT))
 		return -EOPNOTSUPP;
 	len = ctx->data_end - ctx->data;
 	if (off < 0 || len < 2 || (u32)off > len - 2)
@@ -749,7 +750,8 @@ static __always_inline int wh_run(u32 slot, u32 kind, struct wh_hook_ctx *ctx, u
 	 * two clock reads per packet are not free.
 	 */
 	flags = static_branch_unlikely(&bpf_stats_enabled_key) ? WH_RUN_TIMED : 0;
-	if (refuse || (kind == WH_HOOK_KPROBE && this_cpu_read(wh_active)))
+	if (refuse ||
+	    ((kind == WH_HOOK_KPROBE || kind == WH_HOOK_TRACEPOINT) && this_cpu_read(wh_active)))
 		flags |= WH_RUN_NESTED;
 	this_cpu_inc(wh_active);
 	if (!s || wasmhook_rs_run(s, slot, kind, smp_processor_id(), ctx, arg, flags, &ret)) {
@@ -1076,6 +1078,83 @@ out:
 	return ret;
 }
 
+/*
+ * The tracepoint trampolines' per-CPU record buffer (bpf-trampoline/trampoline_tp.h): the slot
+ * id, then @len bytes the trampoline copied from the trace record with bpf_probe_read_kernel.
+ */
+struct wh_tp_rec {
+	u32 slot;
+	u32 len;
+	u8 data[];
+};
+
+/* Fills @hc with the record in @rec (@rec__sz bytes, verifier-checked); false if it is short. */
+static __always_inline bool wh_tp_ctx(struct wh_hook_ctx *hc, void *rec, u32 rec__sz, u32 *slot)
+{
+	struct wh_tp_rec *r = rec;
+	u32 len;
+
+	if (rec__sz < sizeof(*r))
+		return false;
+	/* The program wrote @len; trust nothing it says beyond the buffer the verifier checked. */
+	len = min3(READ_ONCE(r->len), rec__sz - (u32)sizeof(*r), (u32)WH_TP_MAX);
+	*slot = READ_ONCE(r->slot);
+	hc->data = r->data;
+	hc->data_end = r->data + len;
+	hc->flags = WH_CTX_TRACEPOINT;
+	return true;
+}
+
+/**
+ * wasmhook_tracepoint - run the Wasm tracepoint hook named in @rec on the record copy in @rec.
+ * @rec: the trampoline's struct wh_tp_rec (slot id, record length, record bytes).
+ * @rec__sz: its size.
+ * @m0__map: map the Wasm program sees as map 0.
+ * @m1__map: map 1.
+ * @m2__map: map 2.
+ *
+ * The hook reads the record with ctx_read; its entry argument is the record length.
+ *
+ * Return: the Wasm program's result, the slot's trap value on a trap, 0 if the slot is empty.
+ */
+__bpf_kfunc int wasmhook_tracepoint(void *rec, u32 rec__sz, void *m0__map, void *m1__map,
+				    void *m2__map)
+{
+	struct bpf_map *maps[3] = { m0__map, m1__map, m2__map };
+	struct wh_hook_ctx hc = {
+		.maps = maps,
+		.nmaps = 3,
+	};
+	u32 slot;
+
+	if (!wh_tp_ctx(&hc, rec, rec__sz, &slot))
+		return 0;
+	return wh_run(slot, WH_HOOK_TRACEPOINT, &hc, (u32)(hc.data_end - hc.data), 0, false);
+}
+
+/**
+ * wasmhook_tracepoint16 - run the Wasm tracepoint hook named in @rec with 16 maps.
+ * @rec: the trampoline's struct wh_tp_rec.
+ * @rec__sz: its size.
+ * @token: what the last wasmhook_maps() returned.
+ * @nmaps: how many maps the hook declares.
+ *
+ * Return: as wasmhook_tracepoint().
+ */
+__bpf_kfunc int wasmhook_tracepoint16(void *rec, u32 rec__sz, u32 token, u32 nmaps)
+{
+	struct bpf_map *maps[WH_MAX_MAPS];
+	struct wh_hook_ctx hc = {
+		.maps = maps,
+	};
+	u32 slot;
+
+	if (!wh_tp_ctx(&hc, rec, rec__sz, &slot))
+		return 0;
+	return wh_run16(slot, WH_HOOK_TRACEPOINT, &hc, (u32)(hc.data_end - hc.data), 0, token,
+			nmaps);
+}
+
 __bpf_kfunc_end_defs();
 
 BTF_KFUNCS_START(wasmhook_xdp_ids)
@@ -1101,6 +1180,25 @@ BTF_ID_FLAGS(func, wasmhook_maps)
 BTF_ID_FLAGS(func, wasmhook_ev_pop)
 BTF_KFUNCS_END(wasmhook_tc_ids)
 
+BTF_KFUNCS_START(wasmhook_tp_ids)
+BTF_ID_FLAGS(func, wasmhook_tracepoint)
+BTF_ID_FLAGS(func, wasmhook_tracepoint16)
+BTF_ID_FLAGS(func, wasmhook_maps)
+BTF_ID_FLAGS(func, wasmhook_ev_pop)
+BTF_KFUNCS_END(wasmhook_tp_ids)
+
+/*
+ * Registering for BPF_PROG_TYPE_TRACEPOINT registers for the kernel's whole tracing kfunc hook
+ * (fentry/fexit, raw tracepoints, perf events, LSM too, some of them sleepable): only classic
+ * tracepoint programs may call these.
+ */
+static int wasmhook_tp_filter(const struct bpf_prog *prog, u32 kfunc_id)
+{
+	if (!btf_id_set8_contains(&wasmhook_tp_ids, kfunc_id))
+		return 0;
+	return prog->type == BPF_PROG_TYPE_TRACEPOINT && !prog->sleepable ? 0 : -EACCES;
+}
+
 /* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */
 static int wasmhook_kprobe_filter(const struct bpf_prog *prog, u32 kfunc_id)
 {
@@ -1117,6 +1215,12 @@ static const struct btf_kfunc_id_set wasmhook_xdp_set = {
 static const struct btf_kfunc_id_set wasmhook_tc_set = {
 	.owner = THIS_MODULE,
 	.set = &wasmhook_tc_ids,
+};
+
+static const struct btf_kfunc_id_set wasmhook_tp_set = {
+	.owner = THIS_MODULE,
+	.set = &wasmhook_tp_ids,
+	.filter = wasmhook_tp_filter,
 };
 
 static const struct btf_kfunc_id_set wasmhook_kprobe_set = {
@@ -1138,6 +1242,9 @@ int wasmhook_c_register(void)
 		return ret;
 	/* tc (sched_cls), attached through tcx links (or clsact, where the kernel has it). */
 	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_SCHED_CLS, &wasmhook_tc_set);
+	if (ret)
+		return ret;
+	ret = register_btf_kfunc_id_set(BPF_PROG_TYPE_TRACEPOINT, &wasmhook_tp_set);
 	if (ret)
 		return ret;
 	return register_btf_kfunc_id_set(BPF_PROG_TYPE_KPROBE, &wasmhook_kprobe_set);

@@ -258,10 +258,13 @@ struct KernelEnv {
     slot: u32,
     /// [`Slot::read_kernel`]; false in the start function.
     read_kernel: bool,
+    /// A tracepoint hook: `data..data_end` is the trace record copy (`ctx_read`), not a packet.
+    tracepoint: bool,
 }
 
-impl abi::HookEnv for KernelEnv {
-    fn packet(&mut self) -> &mut [u8] {
+impl KernelEnv {
+    /// `data..data_end` of this run's context, or an empty slice.
+    fn data(&mut self) -> &mut [u8] {
         if self.ctx.is_null() {
             return &mut [];
         }
@@ -271,9 +274,26 @@ impl abi::HookEnv for KernelEnv {
             return &mut [];
         }
         let len = (ctx.data_end as usize).wrapping_sub(ctx.data as usize);
-        // SAFETY: `data..data_end` is the packet of the xdp_buff this run was called for; the
-        // packet stays in place and writable for the duration of the XDP program.
+        // SAFETY: `data..data_end` is the packet of the xdp_buff or skb this run was called
+        // for (in place and writable for the duration of the program), or the tracepoint
+        // trampoline's per-CPU record buffer (bounded by its verifier-checked size in C).
         unsafe { core::slice::from_raw_parts_mut(ctx.data, len) }
+    }
+}
+
+impl abi::HookEnv for KernelEnv {
+    fn packet(&mut self) -> &mut [u8] {
+        if self.tracepoint {
+            return &mut [];
+        }
+        self.data()
+    }
+
+    fn record(&mut self) -> Option<&[u8]> {
+        if !self.tracepoint {
+            return None;
+        }
+        Some(self.data())
     }
 
     fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
@@ -446,7 +466,12 @@ impl Slot {
         let inst = unsafe { &mut *pc.inst.get() };
         let mut fuel = self.fuel;
         let mut host: KernelHost =
-            abi::AbiHost(KernelEnv { ctx, slot: self.id, read_kernel: self.read_kernel });
+            abi::AbiHost(KernelEnv {
+            ctx,
+            slot: self.id,
+            read_kernel: self.read_kernel,
+            tracepoint: self.hook == HookKind::Tracepoint,
+        });
         let verdict = match inst.call_entry(self.entry, arg as i32, &mut fuel, &mut host) {
             Ok(v) if self.hook.valid_result(v) => v,
             Ok(_) => {
@@ -580,7 +605,7 @@ fn build_slot(
 ) -> core::result::Result<KBox<Slot>, Refusal> {
     let max_fuel = match hook {
         // A kprobe may fire with interrupts off: a smaller bound on one run.
-        HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
+        HookKind::Kprobe | HookKind::Tracepoint => uapi::MAX_KPROBE_FUEL,
         HookKind::Xdp | HookKind::Tc => uapi::MAX_FUEL,
     };
     let fuel = match req.fuel {
@@ -609,12 +634,16 @@ fn build_slot(
     let module = Module::compile(wasm, &limits, &AbiImports, unsafe { code.take_static() })?;
     let module = KBox::new(module, GFP_KERNEL).map_err(|_| refuse(ENOMEM, "out of memory"))?;
 
-    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp, kprobe or tc, as the hook kind asks)"))?;
+    let entry = module.export_func(hook.entry()).ok_or_else(|| refuse(EINVAL, "no entry export (xdp, kprobe, tc or tracepoint, as the hook kind asks)"))?;
     // Imported functions come first in the function index space.
     let mut writes_packet = false;
     let mut f = 0u32;
     while let Some(id) = module.func_host_id(f) {
         writes_packet |= matches!(id, abi::id::PKT_WRITE | abi::id::CSUM_REPLACE | abi::id::CSUM_L4_REPLACE);
+        // A tracepoint has no registers and no packet: refuse what could only read zeros.
+        if !hook.may_import(id) {
+            return Err(refuse(EINVAL, "a tracepoint hook cannot import kprobe_arg, kprobe_ret or the packet functions (read the record with ctx_read)"));
+        }
         f = f.wrapping_add(1);
     }
     let instance_bytes = module.instance_bytes();
@@ -633,7 +662,7 @@ fn build_slot(
     // The start function runs here, once, at LOAD, in process context: no packet, registers or
     // maps (the host functions see a NULL context and answer 0 / -EINVAL). The other CPUs get
     // copies of the started instance.
-    let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0, read_kernel: false });
+    let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0, read_kernel: false, tracepoint: false });
     // SAFETY: taken once; the instance is dropped before `mem0` (field order in `PerCpu`).
     let inst0 = Instance::new(module_ref, unsafe { mem0.take_static() }, &mut fuel_left, &mut host)
         .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
@@ -758,6 +787,9 @@ fn may_load(file: &File, hook: HookKind) -> core::result::Result<(), Refusal> {
         }
         HookKind::Kprobe if !(capable(file, CAP_PERFMON) || capable(file, CAP_SYS_ADMIN)) => {
             Err(refuse(EPERM, "a kprobe hook needs CAP_PERFMON"))
+        }
+        HookKind::Tracepoint if !(capable(file, CAP_PERFMON) || capable(file, CAP_SYS_ADMIN)) => {
+            Err(refuse(EPERM, "a tracepoint hook needs CAP_PERFMON"))
         }
         // SAFETY: asks the LSM layer; process context.
         HookKind::Kprobe if unsafe { wasmhook_c_lockdown_read_kernel() } != 0 => {

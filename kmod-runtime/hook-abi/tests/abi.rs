@@ -547,12 +547,19 @@ fn v2_results_reach_the_hook_through_the_engine() {
 #[test]
 fn hook_kinds_round_trip_and_check_their_verdicts() {
     use wasmhook_hook_abi::{tc_verdict, HookKind};
-    for k in [HookKind::Xdp, HookKind::Kprobe, HookKind::Tc] {
+    for k in [
+        HookKind::Xdp,
+        HookKind::Kprobe,
+        HookKind::Tc,
+        HookKind::Tracepoint,
+    ] {
         assert_eq!(HookKind::from_u32(k.to_u32()), Some(k));
     }
     assert_eq!(HookKind::Tc.to_u32(), 3, "the wire value is ABI");
     assert_eq!(HookKind::Tc.entry(), "tc");
-    assert_eq!(HookKind::from_u32(4), None);
+    assert_eq!(HookKind::Tracepoint.to_u32(), 4, "the wire value is ABI");
+    assert_eq!(HookKind::Tracepoint.entry(), "tracepoint");
+    assert_eq!(HookKind::from_u32(5), None);
     // tc: TC_ACT_OK, TC_ACT_SHOT and (v2) TC_ACT_REDIRECT; -1 (TC_ACT_UNSPEC) is not a verdict.
     let ok: Vec<i32> = (-2..10).filter(|v| HookKind::Tc.valid_result(*v)).collect();
     assert_eq!(ok, [tc_verdict::OK, tc_verdict::SHOT, tc_verdict::REDIRECT]);
@@ -771,4 +778,88 @@ fn v2_ringbuf_declarations() {
     );
     assert_eq!(MapType::from_u32(27), Some(MapType::RingBuf));
     assert_eq!(MapType::RingBuf.since(), 2);
+}
+
+/// A tracepoint environment: [`FakeEnv`] plus a record.
+struct TpEnv(FakeEnv, Option<Vec<u8>>);
+
+impl HookEnv for TpEnv {
+    fn packet(&mut self) -> &mut [u8] {
+        self.0.packet()
+    }
+    fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
+        self.0.map_sizes(idx)
+    }
+    fn map_lookup(&mut self, idx: u32, key: &[u8], value: &mut [u8]) -> i32 {
+        self.0.map_lookup(idx, key, value)
+    }
+    fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32 {
+        self.0.map_update(idx, key, value, flags)
+    }
+    fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32 {
+        self.0.map_delete(idx, key)
+    }
+    fn ktime_ns(&mut self) -> u64 {
+        0
+    }
+    fn trace(&mut self, _msg: &[u8]) {}
+    fn kprobe_arg(&mut self, _n: u32) -> u64 {
+        0
+    }
+    wasmhook_hook_abi::no_task_context!();
+    fn map_push(&mut self, idx: u32, value: &[u8], flags: u64) -> i32 {
+        self.0.map_push(idx, value, flags)
+    }
+    fn map_pop(&mut self, idx: u32, value: &mut [u8]) -> i32 {
+        self.0.map_pop(idx, value)
+    }
+    fn map_peek(&mut self, idx: u32, value: &mut [u8]) -> i32 {
+        self.0.map_peek(idx, value)
+    }
+    fn record(&mut self) -> Option<&[u8]> {
+        self.1.as_deref()
+    }
+}
+
+#[test]
+fn ctx_read_is_bounded_by_the_record_copy() {
+    let mut env = TpEnv(FakeEnv::default(), Some((0u8..16).collect()));
+    let mut mem = vec![0u8; 64];
+    let rd = |env: &mut TpEnv, mem: &mut [u8], off: i32, ptr: i32, len: i32| {
+        let mut out = [Val::I32(-99)];
+        dispatch(
+            env,
+            id::CTX_READ,
+            mem,
+            &[Val::I32(off), Val::I32(ptr), Val::I32(len)],
+            &mut out,
+        )
+        .map(|_| out[0])
+    };
+    assert_eq!(rd(&mut env, &mut mem, 4, 8, 4), Ok(Val::I32(4)));
+    assert_eq!(&mem[8..12], &[4, 5, 6, 7]);
+    assert_eq!(rd(&mut env, &mut mem, 0, 0, 16), Ok(Val::I32(16)));
+    assert_eq!(rd(&mut env, &mut mem, 0, 0, 0), Ok(Val::I32(0)));
+    // past the copy: -EFAULT; negative: -EINVAL; past Wasm memory: a trap
+    assert_eq!(rd(&mut env, &mut mem, 12, 0, 5), Ok(Val::I32(-14)));
+    assert_eq!(rd(&mut env, &mut mem, i32::MAX, 0, 2), Ok(Val::I32(-14)));
+    assert_eq!(rd(&mut env, &mut mem, -1, 0, 2), Ok(Val::I32(-22)));
+    assert_eq!(rd(&mut env, &mut mem, 0, 0, -2), Ok(Val::I32(-22)));
+    assert_eq!(
+        rd(&mut env, &mut mem, 0, 60, 8),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    // not a tracepoint hook: -EINVAL
+    let mut other = TpEnv(FakeEnv::default(), None);
+    assert_eq!(rd(&mut other, &mut mem, 0, 0, 1), Ok(Val::I32(-22)));
+    assert_eq!(
+        resolve(
+            "wasmhook",
+            "ctx_read",
+            &[ValType::I32, ValType::I32, ValType::I32],
+            &[ValType::I32]
+        ),
+        Some(id::CTX_READ)
+    );
+    assert_eq!(wasmhook_hook_abi::since(id::CTX_READ), 2);
 }

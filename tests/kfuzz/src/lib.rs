@@ -716,9 +716,9 @@ pub fn make_input(seed: u64, index: u64) -> Input {
         .unwrap_or(1);
     if rng.chance(1, 25) {
         // the other kind than the module was made for, or no kind at all
-        hook = rng.pick(&[1, 2, 0, 3, 0xffff_ffff]);
+        hook = rng.pick(&[1, 2, 0, 3, 4, 0xffff_ffff]);
     }
-    let max_fuel = if hook == 2 {
+    let max_fuel = if hook == 2 || hook == 4 {
         uapi::MAX_KPROBE_FUEL
     } else {
         uapi::MAX_FUEL
@@ -814,7 +814,7 @@ pub fn predict_load(i: &Input) -> bool {
         return false;
     };
     let max_fuel = match hook {
-        HookKind::Kprobe => uapi::MAX_KPROBE_FUEL,
+        HookKind::Kprobe | HookKind::Tracepoint => uapi::MAX_KPROBE_FUEL,
         HookKind::Xdp | HookKind::Tc => uapi::MAX_FUEL,
     };
     if i.fuel > max_fuel
@@ -850,6 +850,13 @@ pub fn predict_load(i: &Input) -> bool {
     let Some(entry) = module.export_func(hook.entry()) else {
         return false;
     };
+    let mut f = 0u32;
+    while let Some(id) = module.func_host_id(f) {
+        if !hook.may_import(id) {
+            return false;
+        }
+        f += 1;
+    }
     match module.func_type(entry) {
         Some((p, r)) if p == [ValType::I32] && r == [ValType::I32] => {}
         _ => return false,

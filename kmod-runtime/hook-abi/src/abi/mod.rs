@@ -35,6 +35,12 @@ pub const IMPORT_MODULE: &str = "wasmhook";
 pub const XDP_ENTRY: &str = "xdp";
 /// Entry export of a kprobe hook: `(reserved: i32) -> i32` (the argument is 0 in v1).
 pub const KPROBE_ENTRY: &str = "kprobe";
+/// Entry export of a tracepoint hook: `(record_len: i32) -> i32`, where `record_len` is the bytes
+/// of the trace record the hook can read with `ctx_read` (the result is ignored, as for kprobes).
+pub const TRACEPOINT_ENTRY: &str = "tracepoint";
+/// Most bytes of a trace record a tracepoint trampoline copies for the hook (the record's fixed
+/// part plus a bounded tail for `__data_loc` data); `ctx_read` reads only inside the copy.
+pub const MAX_TP_RECORD: u32 = 512;
 /// Entry export of a tc (sched_cls) hook, ABI v2: `(packet_len: i32) -> verdict: i32`, where
 /// `packet_len` is the whole skb's length (`skb->len`) and `pkt_len()` the bytes the hook can
 /// read (the linear part, `skb_headlen`).
@@ -87,6 +93,9 @@ pub enum HookKind {
     Kprobe,
     /// A tc (sched_cls) program on an interface's ingress or egress: entry `tc` (ABI v2).
     Tc,
+    /// A classic tracepoint (`BPF_PROG_TYPE_TRACEPOINT`): entry `tracepoint`, which reads the
+    /// trace record with `ctx_read` (ABI v2).
+    Tracepoint,
 }
 
 impl HookKind {
@@ -96,6 +105,7 @@ impl HookKind {
             HookKind::Xdp => 1,
             HookKind::Kprobe => 2,
             HookKind::Tc => 3,
+            HookKind::Tracepoint => 4,
         }
     }
     /// Decodes a wire value.
@@ -104,6 +114,7 @@ impl HookKind {
             1 => Some(HookKind::Xdp),
             2 => Some(HookKind::Kprobe),
             3 => Some(HookKind::Tc),
+            4 => Some(HookKind::Tracepoint),
             _ => None,
         }
     }
@@ -113,13 +124,14 @@ impl HookKind {
             HookKind::Xdp => XDP_ENTRY,
             HookKind::Kprobe => KPROBE_ENTRY,
             HookKind::Tc => TC_ENTRY,
+            HookKind::Tracepoint => TRACEPOINT_ENTRY,
         }
     }
     /// Whether `v` is a verdict this hook kind may return.
     pub const fn valid_result(self, v: i32) -> bool {
         match self {
             HookKind::Xdp => v >= verdict::ABORTED && v <= verdict::MAX_WASM,
-            HookKind::Kprobe => true,
+            HookKind::Kprobe | HookKind::Tracepoint => true,
             HookKind::Tc => {
                 v == tc_verdict::OK || v == tc_verdict::SHOT || v == tc_verdict::REDIRECT
             }
@@ -133,6 +145,32 @@ impl HookKind {
                 (self, v),
                 (HookKind::Xdp, verdict::REDIRECT) | (HookKind::Tc, tc_verdict::REDIRECT)
             )
+    }
+    /// Whether a hook of this kind may import host function `id`. A tracepoint hook has no
+    /// registers and no packet: `kprobe_arg`, `kprobe_ret` and the packet functions could only
+    /// answer zeros or errors there, so the module refuses them at LOAD (read the record with
+    /// `ctx_read`). Every other kind may import every host function.
+    pub const fn may_import(self, id: u32) -> bool {
+        match self {
+            HookKind::Tracepoint => !matches!(
+                id,
+                id::KPROBE_ARG
+                    | id::KPROBE_RET
+                    | id::PKT_LEN
+                    | id::PKT_READ
+                    | id::PKT_WRITE
+                    | id::PKT_U8
+                    | id::PKT_U16
+                    | id::PKT_U32
+                    | id::REDIRECT
+                    | id::ADJUST_HEAD
+                    | id::ADJUST_TAIL
+                    | id::ADJUST_META
+                    | id::CSUM_REPLACE
+                    | id::CSUM_L4_REPLACE
+            ),
+            _ => true,
+        }
     }
     /// Short name, as the CLIs spell it (`xdp`, `kprobe`, `tc`).
     pub const fn name(self) -> &'static str {
@@ -157,7 +195,7 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 30] = [
+pub const HOST_FNS: [HostFn; 31] = [
     HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
@@ -190,6 +228,8 @@ pub const HOST_FNS: [HostFn; 30] = [
     HostFn { name: "adjust_meta", params: &[I32], results: &[I32], doc: "adjust_meta(delta): move the XDP metadata start by delta bytes; 0, -22 (EINVAL), -13 (EACCES: length not a multiple of 4 or above 252) or -95 (EOPNOTSUPP: not XDP or no metadata support) (v2)" },
     HostFn { name: "csum_replace", params: &[I32, I32, I32, I32], results: &[I32], doc: "csum_replace(off, from, to, size): fix the 16-bit ones' complement checksum at packet offset off after a field changed from `from` to `to` (size 2 or 4 bytes, values as pkt_u16/pkt_u32 read them), RFC 1624; 0, -22 (EINVAL: size, off+2 past the packet) or -95 (EOPNOTSUPP: no packet) (v2)" },
     HostFn { name: "csum_l4_replace", params: &[I32, I32, I32, I32], results: &[I32], doc: "csum_l4_replace(off, from, to, flags): as csum_replace for a TCP/UDP checksum; flags bits 0-3 = size (2 or 4), 0x10 = the field is in the pseudo-header, 0x20 = UDP (a 0 checksum stays 0, a result 0 becomes 0xffff); 0, -22 or -95 (v2)" },
+    // Trace records (v2)
+    HostFn { name: "ctx_read", params: &[I32, I32, I32], results: &[I32], doc: "ctx_read(off, dst, len): copy len bytes of the trace record at off into memory (tracepoint hooks); len, -14 (EFAULT: off+len past the copied record) or -22 (EINVAL: negative off/len, not a tracepoint hook) (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -226,6 +266,7 @@ pub mod id {
     pub const ADJUST_META: u32 = 27;
     pub const CSUM_REPLACE: u32 = 28;
     pub const CSUM_L4_REPLACE: u32 = 29;
+    pub const CTX_READ: u32 = 30;
 }
 
 /// `csum_l4_replace` flags (the values of `bpf_l4_csum_replace`'s).
@@ -368,6 +409,7 @@ fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
         id::RINGBUF_OUTPUT => MAP_OP_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
         id::TRACE => TRACE_FUEL.saturating_add(len(1) / BYTES_PER_FUEL),
         id::PROBE_READ_KERNEL => PROBE_READ_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
+        id::CTX_READ => len(2) / BYTES_PER_FUEL,
         _ => 0,
     }
 }
@@ -492,6 +534,12 @@ pub trait HookEnv {
     /// [`csum_flags`], else an IPv4 header checksum with `flags` = the field size): 0 or -errno.
     fn csum_replace(&mut self, _off: i32, _from: u32, _to: u32, _flags: i32, _l4: bool) -> i32 {
         -errno::EOPNOTSUPP
+    }
+
+    /// The trace record a tracepoint hook reads with `ctx_read` (the trampoline's bounded copy);
+    /// `None` for every other hook kind, where `ctx_read` is -EINVAL.
+    fn record(&mut self) -> Option<&[u8]> {
+        None
     }
 }
 
@@ -886,6 +934,28 @@ pub fn dispatch_slots<E: HookEnv>(
             let flags = arg_i32(slots, 3)?;
             let rc = env.csum_replace(off, from, to, flags, id == id::CSUM_L4_REPLACE);
             ret_i32(slots, rc)
+        }
+        id::CTX_READ => {
+            let off = arg_i32(slots, 0)?;
+            let ptr = arg_i32(slots, 1)?;
+            let len = arg_i32(slots, 2)?;
+            if off < 0 || len < 0 {
+                return ret_i32(slots, -errno::EINVAL);
+            }
+            let Some(rec) = env.record() else {
+                return ret_i32(slots, -errno::EINVAL);
+            };
+            let Some(rr) = pkt_range(rec.len(), off, len) else {
+                return ret_i32(slots, -errno::EFAULT);
+            };
+            let mr = mem_range(mem, ptr, rr.len())?;
+            let (Some(src), Some(dst)) = (rec.get(rr), mem.get_mut(mr)) else {
+                return Err(Trap::MemoryOutOfBounds);
+            };
+            if !copy_bytes(dst, src) {
+                return Err(Trap::MemoryOutOfBounds);
+            }
+            ret_i32(slots, len)
         }
         _ => Err(Trap::Host(0)),
     }
