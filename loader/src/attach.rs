@@ -20,7 +20,8 @@ use aya::maps::{MapData, MapInfo};
 use aya::programs::links::FdLink;
 use aya::programs::tc::TcAttachOptions;
 use aya::programs::{
-    KProbe, LinkOrder, ProbeKind, ProgramInfo, SchedClassifier, TcAttachType, UProbe, Xdp, XdpMode,
+    KProbe, LinkOrder, ProbeKind, ProgramInfo, SchedClassifier, TcAttachType, TracePoint, UProbe,
+    Xdp, XdpMode,
 };
 use aya_obj::programs::XdpAttachType;
 use wasmhook_bpf_trampoline as tramp;
@@ -36,6 +37,7 @@ use crate::kfunc::{self, ModuleBtf};
 pub const PIN_ROOT: &str = "/sys/fs/bpf/wasmload";
 const BPF_PROG_TYPE_KPROBE: u32 = 2;
 const BPF_PROG_TYPE_SCHED_CLS: u32 = 3;
+const BPF_PROG_TYPE_TRACEPOINT: u32 = 5;
 const BPF_PROG_TYPE_XDP: u32 = 6;
 const BPF_XDP: u32 = 37;
 
@@ -56,6 +58,11 @@ pub enum Target {
     /// A uprobe on function `symbol` (`NAME` or `NAME+OFFSET`) of ELF file `binary`: a kprobe
     /// hook, run for every process that calls it.
     Uprobe { binary: PathBuf, symbol: String },
+    /// A classic tracepoint `CATEGORY:NAME` (checked against tracefs), with its record layout.
+    Tracepoint {
+        spec: String,
+        format: crate::tracefs::Format,
+    },
 }
 
 impl Target {
@@ -67,6 +74,7 @@ impl Target {
                 HookKind::Kprobe
             }
             Target::Tc { .. } => HookKind::Tc,
+            Target::Tracepoint { .. } => HookKind::Tracepoint,
         }
     }
 }
@@ -150,6 +158,10 @@ fn prog_of(kind: HookKind, obj: &aya_obj::Object) -> (&'static str, &'static str
             (tramp::TC16_PROG, "classifier"),
             (tramp::TC_PROG, "classifier"),
         ],
+        HookKind::Tracepoint => &[
+            (tramp::TRACEPOINT16_PROG, "tracepoint"),
+            (tramp::TRACEPOINT_PROG, "tracepoint"),
+        ],
     };
     let last = candidates[candidates.len() - 1];
     candidates
@@ -192,7 +204,8 @@ fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
 }
 
 /// Loads trampoline object `elf` for `kind`, with maps from `decls` (bound to pinned maps per
-/// `binds`), `wh_cfg[0] = slot`, and the kfunc call patched for module BTF `btf`.
+/// `binds`), `wh_cfg[0] = slot` (and, for a tracepoint, `wh_cfg[2] = tp_len`, the record bytes
+/// to copy), and the kfunc call patched for module BTF `btf`.
 pub fn load_trampoline(
     elf: &[u8],
     kind: HookKind,
@@ -200,6 +213,7 @@ pub fn load_trampoline(
     decls: &MapDecls,
     binds: &[(String, PathBuf)],
     btf: &ModuleBtf,
+    tp_len: u32,
 ) -> Result<Loaded> {
     for (name, _) in binds {
         if !decls.iter().any(|d| d.name() == name) {
@@ -248,8 +262,9 @@ pub fn load_trampoline(
             // [0] = slot; the 16-map trampolines have more: [1] the declared map count, above
             // which the module refuses map indices; [2] whether the hook declares a ring buffer
             // (then its staged records are emitted after each run); [3] the records the ring
-            // buffer refused (the trampoline counts them).
-            let entries = m.max_entries().clamp(1, 4);
+            // buffer refused (the trampoline counts them). The tracepoint trampolines have [4]:
+            // how many record bytes to copy.
+            let entries = m.max_entries().clamp(1, 5);
             let d = MapData::create(
                 aya_obj::Map::new_from_params(2, 4, 4, entries, 0),
                 name,
@@ -269,6 +284,10 @@ pub fn load_trampoline(
             if entries > 2 && ringbuf_index(decls).is_some() {
                 bpf::map_update(d.fd().as_fd(), &2u32.to_le_bytes(), &1u32.to_le_bytes())
                     .context("cannot turn events on in wh_cfg")?;
+            }
+            if entries > 4 {
+                bpf::map_update(d.fd().as_fd(), &4u32.to_le_bytes(), &tp_len.to_le_bytes())
+                    .context("cannot write the record length into wh_cfg")?;
             }
             cfg = Some(d);
         } else if let Some(i) = tramp::HOOK_MAPS16.iter().position(|n| n == name) {
@@ -393,6 +412,7 @@ pub fn load_trampoline(
         HookKind::Kprobe => (BPF_PROG_TYPE_KPROBE, 0),
         // tcx links check the attach type at link time, not at load time.
         HookKind::Tc => (BPF_PROG_TYPE_SCHED_CLS, 0),
+        HookKind::Tracepoint => (BPF_PROG_TYPE_TRACEPOINT, 0),
     };
     let license = obj.license.to_str().unwrap_or("GPL").to_owned();
     let prog = kfunc::prog_load(&kfunc::ProgLoad {
@@ -458,6 +478,8 @@ fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
         Some(HookKind::Kprobe)
     } else if has(&[tramp::TC_PROG, tramp::TC16_PROG]) {
         Some(HookKind::Tc)
+    } else if has(&[tramp::TRACEPOINT_PROG, tramp::TRACEPOINT16_PROG]) {
+        Some(HookKind::Tracepoint)
     } else {
         None
     }
@@ -473,6 +495,8 @@ pub fn builtin_trampoline(kind: HookKind, decls: &MapDecls) -> &'static [u8] {
         (HookKind::Kprobe, true) => tramp::KPROBE16_OBJ,
         (HookKind::Tc, false) => tramp::TC_OBJ,
         (HookKind::Tc, true) => tramp::TC16_OBJ,
+        (HookKind::Tracepoint, false) => tramp::TRACEPOINT_OBJ,
+        (HookKind::Tracepoint, true) => tramp::TRACEPOINT16_OBJ,
     }
 }
 
@@ -630,8 +654,12 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         },
     )?;
     rb.slot = Some(slot);
-    let loaded =
-        load_trampoline(&elf, kind, slot, &hook.maps, &opts.binds, &btf).with_context(|| {
+    let tp_len = match &opts.target {
+        Target::Tracepoint { format, .. } => format.copy_len(),
+        _ => 0,
+    };
+    let loaded = load_trampoline(&elf, kind, slot, &hook.maps, &opts.binds, &btf, tp_len)
+        .with_context(|| {
             format!(
                 "{}: cannot load the {} trampoline",
                 file.display(),
@@ -710,6 +738,15 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             FdLink::try_from(p.take_link(id)?)
                 .context("the uprobe was attached without a BPF link; cannot pin it")?
         }
+        Target::Tracepoint { spec, .. } => {
+            let (cat, name) = crate::tracefs::split(spec)?;
+            let mut p = TracePoint::from_pin(dir.join("prog"))?;
+            let id = p
+                .attach(cat, name)
+                .with_context(|| format!("cannot attach to tracepoint {spec}"))?;
+            FdLink::try_from(p.take_link(id)?)
+                .context("the tracepoint was attached without a BPF link; cannot pin it")?
+        }
         Target::Tc { iface, direction } => {
             let mut p = SchedClassifier::from_pin(dir.join("prog"))?;
             let id = p
@@ -740,6 +777,9 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         Target::Kretprobe { symbol } => format!("kretprobe {symbol}"),
         Target::Tc { iface, direction } => format!("tc {iface} {}", direction_name(*direction)),
         Target::Uprobe { binary, symbol } => format!("uprobe {}:{symbol}", binary.display()),
+        Target::Tracepoint { spec, format } => {
+            format!("tracepoint {spec} record {}B", format.copy_len())
+        }
     };
     println!(
         "{}: {target} prog {} slot {slot} pinned {}",
@@ -799,6 +839,10 @@ pub fn read(name: &str) -> Result<Attachment> {
         bpf::LinkTarget::Kprobe { symbol } => ("kprobe", symbol),
         bpf::LinkTarget::Kretprobe { symbol } => ("kretprobe", symbol),
         bpf::LinkTarget::Uprobe { file, offset } => ("uprobe", format!("{file}+{offset:#x}")),
+        bpf::LinkTarget::Tracepoint { name } => (
+            "tracepoint",
+            crate::tracefs::category_of(&name).unwrap_or(name),
+        ),
         bpf::LinkTarget::Tcx { ifindex, egress } => (
             "tc",
             format!(

@@ -107,6 +107,8 @@ pub enum LinkTarget {
     Kretprobe { symbol: String },
     /// A uprobe at byte `offset` of ELF file `file`.
     Uprobe { file: String, offset: u32 },
+    /// A classic tracepoint (the event name, without its category).
+    Tracepoint { name: String },
     /// tc through a tcx link on interface index, ingress or egress.
     Tcx { ifindex: u32, egress: bool },
     /// Something else (link type).
@@ -153,6 +155,13 @@ pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> 
             LinkTarget::Uprobe {
                 file: String::from_utf8_lossy(&name[..end]).into_owned(),
                 offset: get32(&info, 36),
+            }
+        }
+        // BPF_PERF_EVENT_TRACEPOINT = 5: tp_name u64 @24, name_len u32 @32.
+        LINK_PERF_EVENT if get32(&info, 16) == 5 => {
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            LinkTarget::Tracepoint {
+                name: String::from_utf8_lossy(&name[..end]).into_owned(),
             }
         }
         t => LinkTarget::Other(t),

@@ -23,6 +23,7 @@ mod kfunc;
 mod mapcheck;
 mod run;
 mod test;
+mod tracefs;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -93,6 +94,7 @@ enum Cmd {
     ///   wasmload attach --kretprobe do_sys_openat2 open_errors.wat
     ///   wasmload attach --tc veth0 --direction egress --on-trap drop acct.wasm
     ///   wasmload attach --uprobe /usr/lib/x86_64-linux-gnu/libc.so.6:malloc allocs.wasm
+    ///   wasmload attach --tracepoint sched:sched_process_exec --verbose execs.wasm
     ///   wasmload attach --xdp eth0 --map policy=/sys/fs/bpf/shared_policy filter.wasm
     #[command(verbatim_doc_comment)]
     #[command(group(clap::ArgGroup::new("target").required(true)))]
@@ -123,6 +125,14 @@ enum Cmd {
         /// tc direction: packets the interface receives (ingress) or sends (egress).
         #[arg(long, value_enum, requires = "tc")]
         direction: Option<Direction>,
+        /// Attach as a classic tracepoint hook on CATEGORY:NAME (see
+        /// /sys/kernel/tracing/events/): the hook's entry `tracepoint` runs for every event and
+        /// reads the trace record with `ctx_read`. Needs the same capabilities as a kprobe hook.
+        #[arg(long, value_name = "CATEGORY:NAME", group = "target")]
+        tracepoint: Option<String>,
+        /// Print the tracepoint's record layout (field offsets and sizes) before attaching.
+        #[arg(long, short)]
+        verbose: bool,
         /// Attachment and slot name (default: the file name up to its first dot), 1-15 of
         /// [A-Za-z0-9_-].
         #[arg(long)]
@@ -241,6 +251,7 @@ enum Hook {
     Xdp,
     Kprobe,
     Tc,
+    Tracepoint,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -348,6 +359,7 @@ fn slot_cmd(cmd: SlotCmd) -> Result<()> {
                 Hook::Xdp => HookKind::Xdp,
                 Hook::Kprobe => HookKind::Kprobe,
                 Hook::Tc => HookKind::Tc,
+                Hook::Tracepoint => HookKind::Tracepoint,
             };
             let on_trap = trap_verdict(hook, on_trap)? as u32;
             let opts = dev::LoadOpts {
@@ -534,7 +546,7 @@ fn garbage_ioctls() -> Result<()> {
 /// The wire value of `--on-trap` for a hook of `kind` (a kprobe's result is ignored: 0).
 fn trap_verdict(kind: HookKind, t: OnTrap) -> Result<i32> {
     Ok(match (kind, t) {
-        (HookKind::Kprobe, _) => 0,
+        (HookKind::Kprobe | HookKind::Tracepoint, _) => 0,
         (HookKind::Xdp, OnTrap::Aborted) => verdict::ABORTED,
         (HookKind::Xdp, OnTrap::Drop) => verdict::DROP,
         (HookKind::Xdp, OnTrap::Pass) => verdict::PASS,
@@ -556,6 +568,8 @@ fn attach_cmd(
     kretprobe: Option<String>,
     uprobe: Option<String>,
     tc: Option<(String, Option<Direction>)>,
+    tracepoint: Option<String>,
+    verbose: bool,
     name: Option<String>,
     fuel: u64,
     on_trap: OnTrap,
@@ -568,7 +582,28 @@ fn attach_cmd(
     {
         bail!("--uprobe {spec}: give only one of --xdp, --tc, --kprobe, --kretprobe, --uprobe");
     }
+    if let Some(spec) = &tracepoint
+        && (xdp.is_some()
+            || kprobe.is_some()
+            || kretprobe.is_some()
+            || tc.is_some()
+            || uprobe.is_some())
+    {
+        bail!(
+            "--tracepoint {spec}: give only one of --xdp, --tc, --kprobe, --kretprobe, --uprobe, \
+             --tracepoint"
+        );
+    }
     let target = match (xdp, kprobe, kretprobe, tc) {
+        (None, None, None, None) if tracepoint.is_some() => {
+            let spec = tracepoint.unwrap_or_default();
+            // Checked (and its layout read) before anything is loaded.
+            let format = tracefs::read(&spec)?;
+            if verbose {
+                eprint!("{}", format.layout());
+            }
+            attach::Target::Tracepoint { spec, format }
+        }
         (None, None, None, None) if uprobe.is_some() => {
             let spec = uprobe.unwrap_or_default();
             match spec.rsplit_once(':') {
@@ -604,8 +639,8 @@ fn attach_cmd(
             }
         }
         _ => bail!(
-            "give exactly one of --xdp IFACE, --tc IFACE, --kprobe SYMBOL, --kretprobe SYMBOL or \
-             --uprobe BINARY:SYMBOL"
+            "give exactly one of --xdp IFACE, --tc IFACE, --kprobe SYMBOL, --kretprobe SYMBOL, \
+             --uprobe BINARY:SYMBOL or --tracepoint CATEGORY:NAME"
         ),
     };
     let mut binds = Vec::new();
@@ -728,6 +763,8 @@ fn main() -> ExitCode {
             uprobe,
             tc,
             direction,
+            tracepoint,
+            verbose,
             name,
             fuel,
             on_trap,
@@ -741,6 +778,8 @@ fn main() -> ExitCode {
             kretprobe,
             uprobe,
             tc.map(|t| (t, direction)),
+            tracepoint,
+            verbose,
             name,
             fuel,
             on_trap,

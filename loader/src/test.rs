@@ -593,7 +593,7 @@ pub fn run_kernel(
         },
     )?;
     let res = (|| -> Result<Vec<i32>> {
-        let loaded = attach::load_trampoline(&elf, kind, slot, &hook.maps, &[], &btf)?;
+        let loaded = attach::load_trampoline(&elf, kind, slot, &hook.maps, &[], &btf, 0)?;
         // aya takes programs from pins: pin briefly under a private name.
         std::fs::create_dir_all(attach::PIN_ROOT)?;
         // bpffs refuses names with dots.

@@ -8,7 +8,8 @@ use std::fmt;
 use wasmhook_hook_abi::maps::{self, MapDecls};
 use wasmhook_hook_abi::uapi::{MAX_MEM_PAGES, MAX_WASM_BYTES};
 use wasmhook_hook_abi::{
-    host_fn, HookKind, ValType, IMPORT_MODULE, KPROBE_ENTRY, MAX_MAPS, TC_ENTRY, XDP_ENTRY,
+    host_fn, HookKind, ValType, HOST_FNS, IMPORT_MODULE, KPROBE_ENTRY, MAX_MAPS, TC_ENTRY,
+    TRACEPOINT_ENTRY, XDP_ENTRY,
 };
 use wasmparser::{
     CompositeInnerType, ExternalKind, FuncType, Parser, Payload, TypeRef, ValidPayload, Validator,
@@ -193,6 +194,7 @@ pub fn parse_kind(s: &str) -> Option<HookKind> {
         "xdp" => Some(HookKind::Xdp),
         "kprobe" => Some(HookKind::Kprobe),
         "tc" => Some(HookKind::Tc),
+        "tracepoint" => Some(HookKind::Tracepoint),
         _ => None,
     }
 }
@@ -207,6 +209,8 @@ struct Collect {
     types: Vec<Option<FuncType>>,
     func_types: Vec<u32>,
     exports: Vec<(String, ExternalKind, u32, u64)>,
+    /// Host functions imported: host id, name, byte offset of the import.
+    host_imports: Vec<(u32, String, u64)>,
     maps_sections: u32,
 }
 
@@ -370,6 +374,9 @@ impl Collect {
             );
             return;
         };
+        if let (Some(id), Some(o)) = (HOST_FNS.iter().position(|f| f.name == h.name), off) {
+            self.host_imports.push((id as u32, h.name.to_owned(), o));
+        }
         let Some(f) = self.func_type(t) else { return };
         let params: Option<Vec<ValType>> = f.params().iter().map(vt).collect();
         let results: Option<Vec<ValType>> = f.results().iter().map(vt).collect();
@@ -386,20 +393,25 @@ impl Collect {
 
     fn finish(&mut self, hook: Option<HookKind>, complete: bool) {
         let has = |name: &str| self.exports.iter().any(|e| e.0 == name);
-        let entries: Vec<&str> = [XDP_ENTRY, KPROBE_ENTRY, TC_ENTRY]
+        let entries: Vec<&str> = [XDP_ENTRY, KPROBE_ENTRY, TC_ENTRY, TRACEPOINT_ENTRY]
             .into_iter()
             .filter(|e| has(e))
             .collect();
         let kind = match (hook, entries.as_slice()) {
             (Some(k), _) => Some(k),
-            (None, [one]) => [HookKind::Xdp, HookKind::Kprobe, HookKind::Tc]
-                .into_iter()
-                .find(|k| k.entry() == *one),
+            (None, [one]) => [
+                HookKind::Xdp,
+                HookKind::Kprobe,
+                HookKind::Tc,
+                HookKind::Tracepoint,
+            ]
+            .into_iter()
+            .find(|k| k.entry() == *one),
             (None, []) => {
                 if complete {
                     self.problem(
                         None,
-                        "no entry point: a hook exports `xdp`, `tc` or `kprobe` with type (i32) -> i32",
+                        "no entry point: a hook exports `xdp`, `tc`, `kprobe` or `tracepoint` with type (i32) -> i32",
                         Ctx::None,
                     );
                 }
@@ -422,6 +434,19 @@ impl Collect {
         };
         self.r.kind = kind;
         if let Some(k) = kind {
+            for (id, name, off) in self.host_imports.clone() {
+                if !k.may_import(id) {
+                    self.problem(
+                        Some(off),
+                        format!(
+                            "host function `{name}` is not available to {} hooks (a tracepoint \
+                             has no registers and no packet: read the record with ctx_read)",
+                            kind_name(k)
+                        ),
+                        Ctx::Import(IMPORT_MODULE.to_owned(), name),
+                    );
+                }
+            }
             let entry = k.entry();
             match self.exports.iter().find(|e| e.0 == entry).cloned() {
                 None if complete => self.problem(
@@ -480,6 +505,7 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
         types: Vec::new(),
         func_types: Vec::new(),
         exports: Vec::new(),
+        host_imports: Vec::new(),
         maps_sections: 0,
     };
     if bytes.len() > MAX_WASM_BYTES as usize {

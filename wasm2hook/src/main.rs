@@ -1,7 +1,7 @@
 //! `wasm2hook`: check, package and inspect wasmhook hooks.
 //!
 //! ```text
-//! wasm2hook check hook.wasm [--hook xdp|tc|kprobe]   validate against the Hook ABI (v2)
+//! wasm2hook check hook.wasm [--hook xdp|tc|kprobe|tracepoint]   validate against the Hook ABI (v2)
 //! wasm2hook build hook.wasm -o hook.o [--hook ...]   eBPF ELF object: trampoline + Wasm
 //! wasm2hook inspect hook.wasm|hook.o [--json]        entry, imports, maps, memory, sizes
 //! ```
@@ -37,8 +37,8 @@ enum Cmd {
     Check {
         /// The .wasm file.
         file: PathBuf,
-        /// Hook kind (default: inferred from the `xdp` / `tc` / `kprobe` export).
-        #[arg(long, value_parser = ["xdp", "tc", "kprobe"])]
+        /// Hook kind (default: inferred from the `xdp` / `tc` / `kprobe` / `tracepoint` export).
+        #[arg(long, value_parser = ["xdp", "tc", "kprobe", "tracepoint"])]
         hook: Option<String>,
     },
     /// Check, then write an eBPF ELF object: the trampoline program plus section `wasmhook.wasm`.
@@ -49,7 +49,7 @@ enum Cmd {
         #[arg(short = 'o', long = "output")]
         output: PathBuf,
         /// Hook kind (default: inferred).
-        #[arg(long, value_parser = ["xdp", "tc", "kprobe"])]
+        #[arg(long, value_parser = ["xdp", "tc", "kprobe", "tracepoint"])]
         hook: Option<String>,
     },
     /// Show a hook's entry, imports, maps, memory and sizes (from a .wasm or a built .o).
@@ -164,6 +164,8 @@ pub fn build_object_maps(
         (HookKind::Kprobe, true) => t::KPROBE16_OBJ,
         (HookKind::Tc, false) => t::TC_OBJ,
         (HookKind::Tc, true) => t::TC16_OBJ,
+        (HookKind::Tracepoint, false) => t::TRACEPOINT_OBJ,
+        (HookKind::Tracepoint, true) => t::TRACEPOINT16_OBJ,
     };
     let mut new = vec![elf::NewSection {
         name: WASM_SECTION,
