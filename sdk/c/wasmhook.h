@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * wasmhook.h - write wasmhook hooks (XDP / tc / kprobe programs in WebAssembly) in C.
+ * wasmhook.h - write wasmhook hooks (XDP / tc / kprobe / tracepoint programs in WebAssembly) in C.
  * Hook ABI v2 (v1 plus tc hooks and the context/kretprobe functions): docs/hook-abi.md (a hook
  * using only v1 functions imports only those). Header-only, no libc.
  *
@@ -110,6 +110,10 @@ WH_IMPORT(map_peek) wh_i32 wh_map_peek(wh_i32 map, void *value);
 /* ABI v2: one record of len (1..1024) bytes, delivered when the run returns (at most 32 records
  * and 4096 bytes per run); 0, -7 (too long), -28 (this run's queue is full) or -22 */
 WH_IMPORT(ringbuf_output) wh_i32 wh_ringbuf_output(wh_i32 map, const void *data, wh_i32 len, wh_i64 flags);
+/* ABI v2, tracepoint hooks: copies trace record bytes [off, off+len) into dst (the record as
+ * /sys/kernel/tracing/events/CAT/NAME/format lays it out); len, WH_EFAULT past the copied
+ * record, WH_EINVAL (negative off/len, not a tracepoint hook). */
+WH_IMPORT(ctx_read) wh_i32 wh_ctx_read(wh_i32 off, void *dst, wh_i32 len);
 
 /* An IPv4 lpm_trie key: prefix length in bits (host order), address in network order. Look an
  * address up with prefixlen 32. */
@@ -139,6 +143,8 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
 #define WASMHOOK_TC(arg) __attribute__((export_name("tc"))) int tc(arg)
 /* WASMHOOK_KPROBE(int reserved) { ... return 0; } ; use wh_kprobe_arg(n) for arguments */
 #define WASMHOOK_KPROBE(arg) __attribute__((export_name("kprobe"))) int kprobe(arg)
+/* WASMHOOK_TRACEPOINT(int len) { ... return 0; } ; len = the record bytes wh_ctx_read can read */
+#define WASMHOOK_TRACEPOINT(arg) __attribute__((export_name("tracepoint"))) int tracepoint(arg)
 
 /* ---- map declarations: the "wasmhook.maps" custom section ----
  * List the maps with an X-macro, then declare them once:

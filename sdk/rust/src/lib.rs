@@ -1,4 +1,4 @@
-//! Write wasmhook hooks in Rust: XDP, tc and kprobe programs compiled to WebAssembly
+//! Write wasmhook hooks in Rust: XDP, tc, kprobe and tracepoint programs compiled to WebAssembly
 //! (`wasm32v1-none`) that run inside the kernel (Hook ABI v2, `docs/hook-abi.md`; v1 hooks are
 //! unchanged).
 //!
@@ -292,6 +292,66 @@ macro_rules! trace {
     }};
 }
 
+/// The context of a tracepoint hook: the trace record, as the event's format file in
+/// `/sys/kernel/tracing/events/CATEGORY/NAME/format` lays it out (`wasmload attach --verbose`
+/// prints it). Reads are bounded by the copy the trampoline made ([`Record::len`] bytes):
+/// a read past it is `None`. ABI v2.
+#[derive(Debug)]
+pub struct Record {
+    len: u32,
+}
+
+impl Record {
+    /// The record of the current run, `len` bytes long (what [`tracepoint!`] passes).
+    pub const fn current(len: u32) -> Self {
+        Record { len }
+    }
+    /// Bytes of the record the hook can read.
+    pub const fn len(&self) -> u32 {
+        self.len
+    }
+    /// Whether the hook can read nothing (the kernel could not copy the record).
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    /// Fills `dst` from record offset `off`; `None` if that is past the record.
+    pub fn read_into(&self, off: u32, dst: &mut [u8]) -> Option<()> {
+        let (off, len) = (i32::try_from(off).ok()?, i32::try_from(dst.len()).ok()?);
+        // SAFETY: `dst` is valid for `len` writable bytes.
+        let rc = unsafe { sys::ctx_read(off, dst.as_mut_ptr(), len) };
+        (rc == len).then_some(())
+    }
+    /// `N` bytes at `off`.
+    pub fn bytes<const N: usize>(&self, off: u32) -> Option<[u8; N]> {
+        let mut b = [0u8; N];
+        self.read_into(off, &mut b)?;
+        Some(b)
+    }
+    /// A native-endian (little-endian) u32 field, such as `pid_t pid`.
+    pub fn u32(&self, off: u32) -> Option<u32> {
+        self.bytes(off).map(u32::from_le_bytes)
+    }
+    /// A native-endian i32 field.
+    pub fn i32(&self, off: u32) -> Option<i32> {
+        self.bytes(off).map(i32::from_le_bytes)
+    }
+    /// A native-endian u64 field.
+    pub fn u64(&self, off: u32) -> Option<u64> {
+        self.bytes(off).map(u64::from_le_bytes)
+    }
+    /// The string of the `__data_loc char[]` field at `off` (a u32 of `len << 16 | offset`)
+    /// into `dst`, NUL-padded and cut to `dst.len() - 1` bytes so it stays NUL-terminated; its
+    /// length without the NUL. `None` if the field or its data is past the copy.
+    pub fn data_loc_str(&self, off: u32, dst: &mut [u8]) -> Option<usize> {
+        let loc = self.u32(off)?;
+        dst.fill(0);
+        let at = loc & 0xffff;
+        let n = ((loc >> 16) as usize).min(dst.len().saturating_sub(1));
+        self.read_into(at, &mut dst[..n])?;
+        Some(dst[..n].iter().position(|c| *c == 0).unwrap_or(n))
+    }
+}
+
 /// The context of a kprobe hook: the probed function's arguments.
 #[derive(Debug)]
 pub struct Kprobe {
@@ -389,6 +449,23 @@ macro_rules! kprobe {
         #[unsafe(no_mangle)]
         pub extern "C" fn kprobe(_reserved: i32) -> i32 {
             $name(&$crate::Kprobe::current());
+            0
+        }
+    };
+}
+
+/// Defines the tracepoint entry: `tracepoint!(fn name(rec: &Record) { ... })`.
+/// Exports `tracepoint(record_len: i32) -> i32` (ABI v2; the result is ignored, 0 is returned).
+#[macro_export]
+macro_rules! tracepoint {
+    ($(#[$m:meta])* fn $name:ident ($ctx:ident : $cty:ty) $body:block) => {
+        $(#[$m])*
+        fn $name($ctx: $cty) $body
+
+        /// Hook ABI v2 tracepoint entry.
+        #[unsafe(no_mangle)]
+        pub extern "C" fn tracepoint(len: i32) -> i32 {
+            $name(&$crate::Record::current(len.max(0) as u32));
             0
         }
     };

@@ -116,6 +116,8 @@ pub struct MockEnv {
     pub kernel_base: u64,
     /// Records passed to `ringbuf_output`: (map index, bytes).
     pub events: Vec<(u32, Vec<u8>)>,
+    /// The trace record `ctx_read` reads (a tracepoint hook's run); `None` elsewhere.
+    pub record: Option<Vec<u8>>,
 }
 
 impl MockEnv {

@@ -70,6 +70,9 @@ extern "C" {
     pub fn csum_replace(off: i32, from: i32, to: i32, size: i32) -> i32;
     /// v2: incremental L4 checksum fix-up at `off` (flags as `bpf_l4_csum_replace`); 0 or -errno.
     pub fn csum_l4_replace(off: i32, from: i32, to: i32, flags: i32) -> i32;
+    /// v2, tracepoints: copies trace record bytes `[off, off+len)` to `dst`; `len`, -14 past
+    /// the copied record, -22 (negative `off`/`len`, not a tracepoint hook).
+    pub fn ctx_read(off: i32, dst: *mut u8, len: i32) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -276,6 +279,32 @@ mod host {
     /// See [`redirect`].
     pub unsafe fn csum_l4_replace(_off: i32, _from: i32, _to: i32, _flags: i32) -> i32 {
         -95
+    }
+    /// v2, tracepoints: copies trace record bytes `[off, off+len)` to `dst`; `len` or -errno.
+    pub unsafe fn ctx_read(off: i32, dst: *mut u8, len: i32) -> i32 {
+        if off < 0 || len < 0 {
+            return -22;
+        }
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            let Some(rec) = e.record.as_ref() else {
+                return -22;
+            };
+            let end = (off as usize).saturating_add(len as usize);
+            match rec.get(off as usize..end) {
+                Some(b) => {
+                    // SAFETY: the caller passes `len` writable bytes at `dst`.
+                    unsafe { core::ptr::copy_nonoverlapping(b.as_ptr(), dst, b.len()) };
+                    len
+                }
+                None => -14,
+            }
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = dst;
+            -22
+        }
     }
     /// v2: peeks at a queue's or stack's next value, or tests a bloom filter; 0, -2 or -errno.
     pub unsafe fn map_peek(map: i32, value: *mut u8) -> i32 {

@@ -209,6 +209,49 @@ mod kprobe_entry {
     }
 }
 
+mod tracepoint_entry {
+    use crate::Record;
+    std::thread_local! {
+        static SEEN: core::cell::RefCell<(u32, u32, [u8; 16], usize)> =
+            const { core::cell::RefCell::new((0, 0, [0; 16], 0)) };
+    }
+    crate::tracepoint!(
+        fn exec(rec: &Record) {
+            let mut name = [0u8; 16];
+            let n = rec.data_loc_str(8, &mut name).unwrap_or(99);
+            SEEN.with(|s| *s.borrow_mut() = (rec.len(), rec.u32(12).unwrap_or(0), name, n));
+        }
+    );
+    #[test]
+    fn tracepoint_entry_reads_fields_and_data_loc_strings() {
+        crate::mock::reset(&[], &[]);
+        // sched_process_exec's layout: common fields, __data_loc filename @8, pid @12,
+        // old_pid @16, then the string.
+        let mut rec = std::vec![0u8; 20];
+        rec[8..12].copy_from_slice(&((10u32 << 16) | 20).to_le_bytes());
+        rec[12..16].copy_from_slice(&4321u32.to_le_bytes());
+        rec.extend_from_slice(b"/bin/true\0");
+        crate::mock::with(|e| e.record = Some(rec.clone()));
+        assert_eq!(tracepoint(30), 0);
+        let (len, pid, name, n) = SEEN.with(|s| *s.borrow());
+        assert_eq!((len, pid, n), (30, 4321, 9));
+        assert_eq!(&name[..10], b"/bin/true\0");
+        let r = Record::current(30);
+        assert_eq!(r.u32(28), None, "past the record");
+        assert_eq!(
+            r.u64(0),
+            Some(u64::from_le_bytes(rec[..8].try_into().unwrap()))
+        );
+        // a string longer than the buffer is cut and stays NUL-terminated
+        let mut short = [0xffu8; 5];
+        assert_eq!(r.data_loc_str(8, &mut short), Some(4));
+        assert_eq!(&short, b"/bin\0");
+        // no record (not a tracepoint hook): every read is None
+        crate::mock::with(|e| e.record = None);
+        assert_eq!(r.u32(12), None);
+    }
+}
+
 #[test]
 fn v2_task_and_kernel_reads() {
     mock::reset(&[], &[]);
