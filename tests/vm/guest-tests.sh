@@ -261,6 +261,9 @@ suite events-tests.sh
 # Packet actions (redirect, XDP_TX, adjust_head/tail/meta, checksums: Hook ABI v2).
 suite pkt-tests.sh
 
+# Tracepoint hooks (sched:sched_process_exec records read with ctx_read, events, refusals).
+suite tp-tests.sh
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
