@@ -264,6 +264,9 @@ suite pkt-tests.sh
 # Tracepoint hooks (sched:sched_process_exec records read with ctx_read, events, refusals).
 suite tp-tests.sh
 
+# The ported execsnoop (examples/execsnoop) against its native twin, on the same execs.
+suite execsnoop-tests.sh
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi

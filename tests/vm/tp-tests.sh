@@ -9,9 +9,10 @@
 A=/sys/fs/bpf/wasmload
 TP=sched:sched_process_exec
 dump_u64() { # pinned map $1 (u32 key -> u64 value): one "KEY VALUE" line per entry, decimal,
-	# from one bpftool run (so the execs bpftool itself makes are not half counted)
-	bpftool map dump pinned "$1" 2>/dev/null |
-		sed -n 's/^key: *\([0-9a-f ]*\) value: *\([0-9a-f ]*\)$/\1 \2/p' |
+	# from one bpftool run with nothing else running (its own exec is counted before it reads;
+	# a pipeline's other commands would exec while it reads)
+	bpftool map dump pinned "$1" >/tmp/tp-dump 2>/dev/null
+	sed -n 's/^key: *\([0-9a-f ]*\) value: *\([0-9a-f ]*\)$/\1 \2/p' /tmp/tp-dump |
 		while read -r k0 k1 k2 k3 v0 v1 v2 v3 v4 v5 v6 v7; do
 			echo "$((0x$k3$k2$k1$k0)) $((0x$v7$v6$v5$v4$v3$v2$v1$v0))"
 		done

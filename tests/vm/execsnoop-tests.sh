@@ -4,9 +4,7 @@
 # (native/execsnoop_native.bpf.c, loaded and read by its libbpf user half execsnoop_user) and
 # the Wasm port (attached with `wasmload attach --tracepoint sched:sched_process_exec`, read
 # with `wasmload events`) watch the same execs at the same time; their lines must be identical.
-# NOT RUN YET: it needs `wasmload attach --tracepoint` and the Wasm port (examples/execsnoop/
-# README.md). When both land it moves to tests/vm/execsnoop-tests.sh, sourced by guest-tests.sh
-# (module insmod'ed; uses its pass/fail/log helpers).
+# Sourced by guest-tests.sh (module insmod'ed; uses its pass/fail/log helpers).
 
 FIELDS=pid:u32,tid:u32,uid:u32,old_pid:u32,comm:str16,filename:str128
 # The execs the test makes (others in the window, the tools' own, are left out of the compare).
