@@ -195,7 +195,8 @@ enum Cmd {
     },
     /// Detach an attachment, unpin everything, unload its slot.
     Detach { name: String },
-    /// Run an XDP or tc hook on packets and print each verdict (`packet 1: DROP`, `packet 1: SHOT`).
+    /// Run an XDP or tc hook on packets and print each verdict (`packet 1: DROP`, `packet 1: SHOT`),
+    /// or a tracepoint hook on trace records (`record 1: ran`).
     ///
     /// In user space by default (the kernel's engine and host functions, in-memory maps per the
     /// hook's declarations, maps start empty); with --kernel through the module, the trampoline
@@ -215,6 +216,15 @@ enum Cmd {
         /// header on, as tc ingress and egress see it.
         #[arg(long, value_name = "FILE", group = "hook")]
         tc: Option<PathBuf>,
+        /// A tracepoint hook (.wasm, .wat or hook object), run in user space on each --record
+        /// (the kernel has no BPF_PROG_TEST_RUN for tracepoint programs: attach it to see it
+        /// run there). Prints `record N: ran` and the ring buffer records it emitted.
+        #[arg(long, value_name = "FILE", group = "hook")]
+        tracepoint: Option<PathBuf>,
+        /// A trace record as hex, laid out as the event's format file says (`wasmload attach
+        /// --tracepoint CAT:NAME --verbose` prints the offsets); repeatable.
+        #[arg(long, value_name = "HEX", requires = "tracepoint")]
+        record: Vec<String>,
         /// A packet as hex (Ethernet frame); repeatable.
         #[arg(long, value_name = "HEX")]
         packet: Vec<String>,
@@ -698,6 +708,7 @@ fn test_cmd(
             .map(|verdict| test::RunOut {
                 verdict,
                 events: Vec::new(),
+                trapped: false,
             })
             .collect()
     } else {
@@ -708,6 +719,49 @@ fn test_cmd(
             "packet {}: {}",
             i + 1,
             test::verdict_name(kind, i64::from(r.verdict))
+        );
+        for (m, data) in &r.events {
+            let name = hook.maps.get(*m as usize).map_or("?", |d| d.name());
+            let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+            println!("  event {name} len={}: {hex}", data.len());
+        }
+    }
+    Ok(())
+}
+
+/// `wasmload test --tracepoint FILE --record HEX...`: user space only.
+fn test_tracepoint(
+    file: &Path,
+    records: &[String],
+    packets: &[String],
+    kernel: bool,
+    fuel: u64,
+    map_value: &[String],
+) -> Result<()> {
+    if kernel {
+        bail!(
+            "--tracepoint runs in user space only: the kernel has no BPF_PROG_TEST_RUN for \
+             tracepoint programs (attach it with `wasmload attach --tracepoint CAT:NAME`)"
+        );
+    }
+    if !packets.is_empty() {
+        bail!("a tracepoint hook reads trace records: give them with --record HEX, not --packet");
+    }
+    if records.is_empty() {
+        bail!(
+            "give at least one --record HEX (the trace record, as the event's format lays it out)"
+        );
+    }
+    let hook = hookfile::read(file)?;
+    let recs = test::packets(records, None).context("--record")?;
+    let seeds =
+        test::map_values(&hook.maps, map_value).with_context(|| file.display().to_string())?;
+    let runs = test::run_user_seeded(HookKind::Tracepoint, file, &hook, fuel, 0, &recs, &seeds)?;
+    for (i, r) in runs.iter().enumerate() {
+        println!(
+            "record {}: {}",
+            i + 1,
+            if r.trapped { "trapped" } else { "ran" }
         );
         for (m, data) in &r.events {
             let name = hook.maps.get(*m as usize).map_or("?", |d| d.name());
@@ -800,13 +854,18 @@ fn main() -> ExitCode {
         Cmd::Test {
             xdp,
             tc,
+            tracepoint,
+            record,
             packet,
             pcap,
             kernel,
             fuel,
             on_trap,
             map_value,
-        } => test_cmd(xdp, tc, packet, pcap, kernel, fuel, on_trap, map_value),
+        } => match tracepoint {
+            Some(file) => test_tracepoint(&file, &record, &packet, kernel, fuel, &map_value),
+            None => test_cmd(xdp, tc, packet, pcap, kernel, fuel, on_trap, map_value),
+        },
         Cmd::Slot(cmd) => slot_cmd(cmd),
         Cmd::Debug(DebugCmd::GarbageIoctls) => garbage_ioctls(),
     };

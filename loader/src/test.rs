@@ -140,13 +140,22 @@ impl UserMaps {
 
 #[derive(Debug)]
 struct PacketEnv<'a> {
+    /// The packet, or for a tracepoint hook the trace record.
     packet: Vec<u8>,
     maps: &'a mut UserMaps,
+    /// A tracepoint hook: `packet` is the record `ctx_read` reads, and there is no packet.
+    tracepoint: bool,
 }
 
 impl abi::HookEnv for PacketEnv<'_> {
     fn packet(&mut self) -> &mut [u8] {
+        if self.tracepoint {
+            return &mut [];
+        }
         &mut self.packet
+    }
+    fn record(&mut self) -> Option<&[u8]> {
+        self.tracepoint.then_some(&self.packet[..])
     }
     fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
         let d = self.maps.decls.get(idx as usize)?;
@@ -469,6 +478,8 @@ pub struct RunOut {
     /// The ring buffer records the run emitted: (map index, bytes). A trapped run emits none,
     /// as in the kernel, where only a run that returns has its records taken.
     pub events: Vec<(u32, Vec<u8>)>,
+    /// The run trapped (the verdict is the trap verdict).
+    pub trapped: bool,
 }
 
 /// As [`run_user`], with the maps seeded first (`--map-value`).
@@ -500,6 +511,20 @@ pub fn run_user_seeded(
             file.display()
         )
     })?;
+    // As the module: a tracepoint's imports are checked, and it runs with its record.
+    let mut fi = 0u32;
+    while let Some(id) = module.func_host_id(fi) {
+        if !kind.may_import(id) {
+            let name = abi::HOST_FNS.get(id as usize).map_or("?", |h| h.name);
+            bail!(
+                "{}: a {} hook cannot import `{name}` (a tracepoint has no registers and no \
+                 packet: read the record with ctx_read)",
+                file.display(),
+                kind.name()
+            );
+        }
+        fi += 1;
+    }
     let mut maps = UserMaps {
         decls: hook.maps,
         data: vec![HashMap::new(); hook.maps.len()],
@@ -511,6 +536,7 @@ pub fn run_user_seeded(
             let mut env = PacketEnv {
                 packet: Vec::new(),
                 maps: &mut maps,
+                tracepoint: false,
             };
             if sd.key.is_empty() {
                 abi::HookEnv::map_push(&mut env, sd.idx as u32, &sd.value, 0)
@@ -528,6 +554,7 @@ pub fn run_user_seeded(
     let mut host = AbiHost(PacketEnv {
         packet: Vec::new(),
         maps: &mut maps,
+        tracepoint: false,
     });
     let mut f = fuel;
     let mut inst = Instance::new(&module, &mut mem, &mut f, &mut host).map_err(|t| {
@@ -537,26 +564,28 @@ pub fn run_user_seeded(
             t.message()
         )
     })?;
+    host.0.tracepoint = kind == HookKind::Tracepoint;
     for p in pkts {
         host.0.packet = p.clone();
         host.0.maps.events.clear();
         let mut res = [Val::I32(0)];
         let mut f = fuel;
         let len = i32::try_from(p.len()).unwrap_or(i32::MAX);
-        let v = match inst.invoke(func, &[Val::I32(len)], &mut res, &mut f, &mut host) {
+        let (v, trapped) = match inst.invoke(func, &[Val::I32(len)], &mut res, &mut f, &mut host) {
             Ok(()) => match res[0] {
-                Val::I32(v) if kind.valid_result(v) => v,
-                _ => on_trap,
+                Val::I32(v) if kind.valid_result(v) => (v, false),
+                _ => (on_trap, true),
             },
             Err(t) => {
                 eprintln!("trap: {}", t.message());
                 host.0.maps.events.clear();
-                on_trap
+                (on_trap, true)
             }
         };
         out.push(RunOut {
             verdict: v,
             events: std::mem::take(&mut host.0.maps.events),
+            trapped,
         });
     }
     Ok(out)
@@ -676,6 +705,51 @@ mod tests {
         assert_eq!(runs[1].verdict, 1);
         assert_eq!(runs[1].events.len(), abi::MAX_EVENTS_PER_RUN);
         assert!(runs[1].events.iter().all(|(_, d)| d == b"BIGFRAME"));
+    }
+
+    #[test]
+    fn tracepoint_hooks_read_their_record_and_refuse_packet_imports() {
+        // tp_exec.wat emits pid, old_pid, the record length, ctx_read's answer for the
+        // filename, the filename and comm (160 bytes) per run.
+        let h = hook("tests/vm/wasm/tp_exec.wat");
+        let mut rec = vec![0u8; 20];
+        rec[8..12].copy_from_slice(&((10u32 << 16) | 20).to_le_bytes());
+        rec[12..16].copy_from_slice(&42u32.to_le_bytes());
+        rec[16..20].copy_from_slice(&41u32.to_le_bytes());
+        rec.extend_from_slice(b"/bin/true\0");
+        let short = rec[..16].to_vec(); // the filename's data past the record
+        let runs = run_user_seeded(
+            HookKind::Tracepoint,
+            Path::new("tp_exec.wat"),
+            &h,
+            100_000,
+            0,
+            &[rec, short],
+            &[],
+        )
+        .unwrap();
+        let ev = &runs[0].events[0].1;
+        assert_eq!(ev.len(), 160);
+        let u = |e: &[u8], i: usize| u32::from_le_bytes(e[i..i + 4].try_into().unwrap());
+        assert_eq!((u(ev, 0), u(ev, 4), u(ev, 8), u(ev, 12)), (42, 41, 30, 10));
+        assert_eq!((u(ev, 16) as i32, u(ev, 20) as i32), (-14, -22));
+        assert_eq!(&ev[24..34], b"/bin/true\0");
+        let ev = &runs[1].events[0].1;
+        assert_eq!((u(ev, 0), u(ev, 8), u(ev, 12) as i32), (42, 16, -14));
+        assert!(!runs[0].trapped && !runs[1].trapped);
+        // a tracepoint hook importing pkt_read is refused, as the module refuses it
+        let bad = hook("tests/vm/wasm/tp_pkt.wat");
+        let e = run_user_seeded(
+            HookKind::Tracepoint,
+            Path::new("tp_pkt.wat"),
+            &bad,
+            100_000,
+            0,
+            &[vec![0; 4]],
+            &[],
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("cannot import `pkt_read`"), "{e}");
     }
 
     #[test]
