@@ -37,6 +37,36 @@ static __always_inline int wh_verdict(int ret)
 	return ret;
 }
 
+#ifdef WH_XDP
+/*
+ * The XDP trampolines (WH_XDP) also have the hook's devmap: a hook that declares one
+ * (BPF_MAP_TYPE_DEVMAP or DEVMAP_HASH) gets it bound here by the loader, as well as at its
+ * index among the hook maps; the others get this one-entry placeholder, never used.
+ */
+static long (*bpf_redirect_map)(void *map, __u64 key, __u64 flags) = (void *)BPF_FUNC_redirect_map;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} wh_dev SEC(".maps");
+
+/*
+ * As wh_verdict, and a redirect_map() verdict, which the module encodes as
+ * XDP_REDIRECT | 1 << 8 | fallback << 9 | key << 11 (bit 8 is never set for an XDP
+ * redirect(): XDP takes no BPF_F_INGRESS), becomes bpf_redirect_map(&wh_dev, key, fallback).
+ */
+static __always_inline int wh_xdp_verdict(int ret)
+{
+	__u32 v = (__u32)ret;
+
+	if ((v & 0x1ff) == (XDP_REDIRECT | 1 << 8))
+		return bpf_redirect_map(&wh_dev, v >> 11, (v >> 9) & 3);
+	return wh_verdict(ret);
+}
+#endif
+
 extern int wasmhook_xdp(struct xdp_md *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_kprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;
 extern int wasmhook_kretprobe(struct pt_regs *ctx, __u32 slot, void *m0, void *m1, void *m2) __ksym;

@@ -4,6 +4,7 @@
  * wasmhook module's kfunc and returns its verdict. Maps wh_m0..wh_m2 are the Wasm hook's maps
  * 0..2 (the loader creates them or binds pinned ones before loading).
  */
+#define WH_XDP
 #include "trampoline.h"
 
 SEC("xdp")
@@ -14,7 +15,7 @@ int wasm_xdp(struct xdp_md *ctx)
 
 	if (!slot)
 		return XDP_PASS;
-	return wh_verdict(wasmhook_xdp(ctx, *slot, &wh_m0, &wh_m1, &wh_m2));
+	return wh_xdp_verdict(wasmhook_xdp(ctx, *slot, &wh_m0, &wh_m1, &wh_m2));
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -32,6 +32,8 @@ pub const TC_PROG: &str = "wasm_tc";
 pub const CFG_MAP: &str = "wh_cfg";
 /// The 16-map trampolines' ring buffer map: the loader binds the hook's ringbuf map here.
 pub const EVENTS_MAP: &str = "wh_ev";
+/// The XDP trampolines' devmap: the loader binds the hook's devmap here (`redirect_map`).
+pub const DEVMAP_MAP: &str = "wh_dev";
 /// Names of the maps handed to the Wasm hook as maps 0, 1, 2 (the 16-map trampolines go on
 /// with [`HOOK_MAPS16`]).
 pub const HOOK_MAPS: [&str; 3] = ["wh_m0", "wh_m1", "wh_m2"];

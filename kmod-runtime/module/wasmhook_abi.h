@@ -22,6 +22,10 @@
 /* Packet actions: the largest ifindex a REDIRECT verdict can carry (verdict | ingress << 8 |
  * ifindex << 9), and csum_l4_replace's flags (abi::csum_flags). */
 #define WH_REDIRECT_MAX_IFINDEX ((1u << 23) - 1)
+/* redirect_map(): XDP_REDIRECT | WH_REDIRECT_MAP | fallback << 9 | key << 11, key at most
+ * WH_REDIRECT_MAX_KEY (abi::verdict::REDIRECT_MAP_MAX_KEY). */
+#define WH_REDIRECT_MAP (1u << 8)
+#define WH_REDIRECT_MAX_KEY ((1u << 21) - 1)
 #define WH_CSUM_SIZE_MASK 0xf
 #define WH_CSUM_PSEUDO_HDR 0x10
 #define WH_CSUM_MANGLED_0 0x20
@@ -32,11 +36,14 @@
 #define WH_HOST_ADJUST_META 27
 #define WH_HOST_CSUM_REPLACE 28
 #define WH_HOST_CSUM_L4_REPLACE 29
+#define WH_HOST_REDIRECT_MAP 31
 /* wh_hook_ctx flags */
 #define WH_CTX_RETPROBE 1	/* a kretprobe: the registers are those at the function's return */
 #define WH_CTX_TRACEPOINT 2	/* a tracepoint: data..data_end is the trampoline's record copy */
 /* Most record bytes a tracepoint trampoline copies (bpf-trampoline/trampoline_tp.h WH_TP_MAX). */
 #define WH_TP_MAX 512
+/* sizeof(struct wh_hook_ctx) on 64-bit: wasmhook_main.rs's HookCtx must have the same. */
+#define WH_HOOK_CTX_SIZE 80
 
 #ifdef __KERNEL__
 #include <linux/types.h>
@@ -77,6 +84,7 @@ u64 wasmhook_c_ktime_boot_ns(void);
 int wasmhook_c_probe_read_kernel(struct wh_hook_ctx *ctx, u8 *dst, u32 len, u64 src);
 int wasmhook_c_skb_make_writable(struct wh_hook_ctx *ctx);
 int wasmhook_c_redirect(struct wh_hook_ctx *ctx, u32 ifindex, u64 flags);
+int wasmhook_c_redirect_map(struct wh_hook_ctx *ctx, u32 idx, u32 key, u64 flags);
 int wasmhook_c_xdp_adjust(struct wh_hook_ctx *ctx, u32 which, int delta);
 int wasmhook_c_csum(struct wh_hook_ctx *ctx, int off, u32 from, u32 to, int flags, bool l4);
 void wasmhook_c_trace(u32 slot, const u8 *msg, u32 len);

@@ -56,10 +56,18 @@ struct wh_hook_ctx {
 	u32 ev_token;
 	/* The XDP hook's xdp_buff (NULL otherwise), for the adjust_* host functions. */
 	struct xdp_buff *xdp;
-	/* redirect(): the target of a REDIRECT verdict (ifindex 0: none yet) and BPF_F_INGRESS. */
+	/*
+	 * redirect(): the target of a REDIRECT verdict (ifindex 0: none yet) and BPF_F_INGRESS;
+	 * redirect_map(): redir_map 1, the devmap key in redir_key and the fallback verdict in
+	 * redir_flags. The last call of a run wins.
+	 */
 	u32 redir_ifindex;
 	u32 redir_flags;
+	u32 redir_map;
+	u32 redir_key;
 };
+/* wasmhook_main.rs mirrors this struct (HookCtx) and asserts the same size. */
+static_assert(sizeof(struct wh_hook_ctx) == WH_HOOK_CTX_SIZE);
 
 /*
  * Indexed by slot id % WH_MAX_SLOTS. A slot id also carries a generation (id / WH_MAX_SLOTS,
@@ -528,6 +536,38 @@ int wasmhook_c_redirect(struct wh_hook_ctx *ctx, u32 ifindex, u64 flags)
 		return -EINVAL;
 	ctx->redir_ifindex = ifindex;
 	ctx->redir_flags = (u32)flags;
+	ctx->redir_map = 0;
+	return 0;
+}
+
+/*
+ * redirect_map(map, key, flags): XDP only, as bpf_redirect_map. Map @idx must be a devmap of
+ * this run; the trampoline redirects through its wh_dev, which the loader binds to the hook's
+ * one devmap (a foreign trampoline can only redirect through maps its loader could use anyway).
+ * The encoding keeps the key in 21 bits; @flags is the verdict for a missing entry, as the
+ * helper's low bits (XDP_ABORTED..XDP_TX). The module never touches the devmap's entries: they
+ * hold net_device references that only user space updates (a BPF program cannot either).
+ */
+int wasmhook_c_redirect_map(struct wh_hook_ctx *ctx, u32 idx, u32 key, u64 flags)
+{
+	struct bpf_map *map;
+
+	if (!ctx || !ctx->xdp)
+		return -EOPNOTSUPP;
+	if (idx >= ctx->nmaps || idx >= WH_MAX_MAPS)
+		return -EINVAL;
+	map = ctx->maps[idx];
+	if (!map || (map->map_type != BPF_MAP_TYPE_DEVMAP &&
+		     map->map_type != BPF_MAP_TYPE_DEVMAP_HASH))
+		return -EINVAL;
+	if (key > WH_REDIRECT_MAX_KEY || flags > XDP_TX)
+		return -EINVAL;
+	if (map->map_flags & BPF_F_WRONLY_PROG)
+		return -EPERM;
+	ctx->redir_map = 1;
+	ctx->redir_key = key;
+	ctx->redir_flags = (u32)flags;
+	ctx->redir_ifindex = 0;
 	return 0;
 }
 
@@ -649,14 +689,20 @@ int wasmhook_c_csum(struct wh_hook_ctx *ctx, int off, u32 from, u32 to, int flag
 
 /*
  * The kfunc's return value for verdict @ret: a REDIRECT verdict (@redirect_act) becomes
- * @redirect_act | ingress << 8 | ifindex << 9 for the trampoline's wh_verdict(), or @fail_act
- * when the hook named no target.
+ * @redirect_act | ingress << 8 | ifindex << 9 for the trampoline's wh_verdict(), or, after
+ * redirect_map() (XDP only), XDP_REDIRECT | 1 << 8 | fallback << 9 | key << 11 for
+ * wh_xdp_verdict(); @fail_act when the hook named no target.
  */
 static __always_inline int wh_encode_verdict(const struct wh_hook_ctx *hc, int ret,
 					     int redirect_act, int fail_act)
 {
 	if (ret != redirect_act)
 		return ret;
+	if (hc->redir_map && redirect_act == XDP_REDIRECT) {
+		if (hc->redir_key > WH_REDIRECT_MAX_KEY || hc->redir_flags > XDP_TX)
+			return fail_act;
+		return XDP_REDIRECT | WH_REDIRECT_MAP | hc->redir_flags << 9 | hc->redir_key << 11;
+	}
 	if (!hc->redir_ifindex || hc->redir_ifindex > WH_REDIRECT_MAX_IFINDEX)
 		return fail_act;
 	return redirect_act | (hc->redir_flags & 1) << 8 | hc->redir_ifindex << 9;

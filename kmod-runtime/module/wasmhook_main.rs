@@ -59,12 +59,20 @@ struct HookCtx {
     maps: *mut c_void,
     nmaps: u32,
     flags: u32,
+    /// A 16-map run's fill token (its ring buffer records are staged under it); only C
+    /// touches it.
+    ev_token: u32,
     /// The XDP hook's `struct xdp_buff` (NULL otherwise); only C touches it.
     xdp: *mut c_void,
-    /// The `redirect()` target of this run; only C touches it.
+    /// The `redirect()` / `redirect_map()` target of this run; only C touches it.
     redir_ifindex: u32,
     redir_flags: u32,
+    redir_map: u32,
+    redir_key: u32,
 }
+
+// `WH_HOOK_CTX_SIZE` in wasmhook_abi.h, which C asserts for `struct wh_hook_ctx`.
+const _: () = assert!(core::mem::size_of::<HookCtx>() == 80);
 
 extern "C" {
     fn wasmhook_c_register() -> c_int;
@@ -97,6 +105,7 @@ extern "C" {
     fn wasmhook_c_kprobe_arg(ctx: *mut HookCtx, n: u32) -> u64;
     fn wasmhook_c_skb_make_writable(ctx: *mut HookCtx) -> c_int;
     fn wasmhook_c_redirect(ctx: *mut HookCtx, ifindex: u32, flags: u64) -> c_int;
+    fn wasmhook_c_redirect_map(ctx: *mut HookCtx, idx: u32, key: u32, flags: u64) -> c_int;
     fn wasmhook_c_xdp_adjust(ctx: *mut HookCtx, which: u32, delta: c_int) -> c_int;
     fn wasmhook_c_csum(ctx: *mut HookCtx, off: c_int, from: u32, to: u32, flags: c_int, l4: bool) -> c_int;
     fn wasmhook_c_trace(slot: u32, msg: *const u8, len: u32);
@@ -412,6 +421,12 @@ impl abi::HookEnv for KernelEnv {
         // SAFETY: `ctx` is valid for the run or NULL (the start function); C checks both, the
         // hook kind (an XDP buffer or an skb), the ifindex and the flags.
         unsafe { wasmhook_c_redirect(self.ctx, ifindex, flags) }
+    }
+
+    fn redirect_map(&mut self, idx: u32, key: u32, flags: u64) -> i32 {
+        // SAFETY: as in `redirect`; C checks the hook kind (an XDP buffer), the map index
+        // against the run's maps, the map's type (a devmap), the key and the flags.
+        unsafe { wasmhook_c_redirect_map(self.ctx, idx, key, flags) }
     }
 
     fn adjust_head(&mut self, delta: i32) -> i32 {

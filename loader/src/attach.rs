@@ -182,6 +182,11 @@ pub fn ringbuf_index(decls: &MapDecls) -> Option<usize> {
     decls.iter().position(|d| d.map_type.is_ringbuf())
 }
 
+/// Index of the hook's devmap (a hook declares at most one; XDP hooks only).
+pub fn devmap_index(decls: &MapDecls) -> Option<usize> {
+    decls.iter().position(|d| d.map_type.is_devmap())
+}
+
 fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
     let ty = info.map_type().map(|t| t as u32).unwrap_or(u32::MAX);
     if ty != decl.map_type.to_u32()
@@ -252,6 +257,24 @@ pub fn load_trampoline(
              wasm2hook build, or attach the .wasm)",
             tramp::EVENTS_MAP
         );
+    }
+    if let Some(i) = devmap_index(decls) {
+        let d = decls.get(i).map(|d| d.name()).unwrap_or_default();
+        if kind != HookKind::Xdp {
+            bail!(
+                "the hook declares devmap `{d}`, but a devmap is for XDP hooks (redirect_map \
+                 redirects XDP frames; a {} hook redirects with redirect(ifindex, flags))",
+                kind.name()
+            );
+        }
+        if !obj_maps.iter().any(|(n, _)| n == tramp::DEVMAP_MAP) {
+            bail!(
+                "the hook declares devmap `{d}`, but trampoline `{prog_name}` has no `{}` to \
+                 redirect through (a hook object built before devmaps existed? rebuild it with \
+                 wasm2hook build, or attach the .wasm)",
+                tramp::DEVMAP_MAP
+            );
+        }
     }
     let mut cfg = None;
     let mut hook_maps: Vec<Option<(String, MapData)>> =
@@ -349,9 +372,12 @@ pub fn load_trampoline(
             hook_maps[i] = Some((label, data));
         } else if name == tramp::EVENTS_MAP && ringbuf_index(decls).is_some() {
             // The hook's own ring buffer (bound below).
+        } else if name == tramp::DEVMAP_MAP && devmap_index(decls).is_some() {
+            // The hook's own devmap (bound below).
         } else {
-            // The trampoline's own maps (the ring buffer placeholder, the record buffer): from
-            // their parameters, without the object's BTF ids (no BTF is loaded with them).
+            // The trampoline's own maps (the ring buffer and devmap placeholders, the record
+            // buffer): from their parameters, without the object's BTF ids (no BTF is loaded
+            // with them).
             let def = aya_obj::Map::new_from_params(
                 m.map_type(),
                 m.key_size(),
@@ -380,6 +406,11 @@ pub fn load_trampoline(
                 match &hook_maps[i] {
                     Some((_, d)) => d.fd().as_fd().as_raw_fd(),
                     None => bail!("the hook's ringbuf map {i} was not created"),
+                }
+            } else if let Some(i) = devmap_index(decls).filter(|_| name == tramp::DEVMAP_MAP) {
+                match &hook_maps[i] {
+                    Some((_, d)) => d.fd().as_fd().as_raw_fd(),
+                    None => bail!("the hook's devmap {i} was not created"),
                 }
             } else if let Some(i) = tramp::HOOK_MAPS16.iter().position(|n| n == name) {
                 match &hook_maps[i] {

@@ -423,12 +423,13 @@ mod tests {
             (ins.src_reg(), ins.imm, ins.off),
             (PSEUDO_KFUNC_CALL, 77, 1)
         );
-        // Four map loads (wh_cfg, wh_m0..2) now carry fds (src_reg = BPF_PSEUDO_MAP_FD).
+        // Five map loads (wh_cfg, wh_m0..2, wh_dev for redirect_map verdicts) now carry fds
+        // (src_reg = BPF_PSEUDO_MAP_FD).
         let map_loads = f
             .instructions
             .iter()
             .filter(|i| i.code == 0x18 && i.src_reg() == 1);
-        assert_eq!(map_loads.count(), 4);
+        assert_eq!(map_loads.count(), 5);
     }
 
     /// A minimal BTF blob: header + types + strings.

@@ -159,8 +159,9 @@ impl abi::HookEnv for PacketEnv<'_> {
     }
     fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
         let d = self.maps.decls.get(idx as usize)?;
-        // As in the kernel, a ring buffer takes no map operation but ringbuf_output.
-        if d.map_type.is_ringbuf() {
+        // As in the kernel, a ring buffer takes no map operation but ringbuf_output, a devmap
+        // none but redirect_map.
+        if d.map_type.is_ringbuf() || d.map_type.is_devmap() {
             return None;
         }
         Some((d.key_size as usize, d.value_size as usize))
@@ -429,6 +430,13 @@ pub fn map_values(decls: &MapDecls, args: &[String]) -> Result<Vec<MapValue>> {
         if d.map_type.is_ringbuf() {
             bail!(
                 "--map-value {name}: {name} is a ringbuf: only the hook writes into it (ringbuf_output)"
+            );
+        }
+        if d.map_type.is_devmap() {
+            bail!(
+                "--map-value {name}: {name} is a {}: the hook only redirects through it \
+                 (redirect_map), which wasmload test does not simulate",
+                d.map_type.name()
             );
         }
         let keyless = d.key_size == 0;

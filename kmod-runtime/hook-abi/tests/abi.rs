@@ -863,3 +863,53 @@ fn ctx_read_is_bounded_by_the_record_copy() {
     );
     assert_eq!(wasmhook_hook_abi::since(id::CTX_READ), 2);
 }
+
+#[test]
+fn v2_devmap_declarations_and_redirect_map() {
+    let dm = |t, k, v| MapDecl::new("tx", t, k, v, 8).is_some();
+    for t in [MapType::DevMap, MapType::DevMapHash] {
+        assert!(
+            dm(t, 4, 4) && dm(t, 4, 8),
+            "{t:?}: u32 keys, ifindex or bpf_devmap_val"
+        );
+        assert!(!dm(t, 8, 4) && !dm(t, 4, 16) && !dm(t, 0, 4), "{t:?}");
+        assert!(t.is_devmap() && t.since() == 2);
+        assert_eq!(MapType::from_u32(t.to_u32()), Some(t));
+    }
+    assert_eq!(MapType::DevMap.to_u32(), 14);
+    assert_eq!(MapType::DevMapHash.to_u32(), 25);
+    // one devmap per hook, of either type, refused at the second declaration's offset
+    let mut d = MapDecls::new();
+    assert!(d.push(MapDecl::new("tx", MapType::DevMap, 4, 4, 8).unwrap()));
+    assert!(!d.push(MapDecl::new("tx2", MapType::DevMapHash, 4, 4, 8).unwrap()));
+    let mut buf = [0u8; 64];
+    let n = d.encode(&mut buf).unwrap();
+    buf[1] = 2;
+    let second = [
+        2u8, b't', b'y', 25, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0,
+    ];
+    buf[n..n + second.len()].copy_from_slice(&second);
+    let e = MapDecls::parse(&buf[..n + second.len()]).unwrap_err();
+    assert_eq!(e.offset, n);
+    assert!(e.msg.contains("more than one devmap"), "{}", e.msg);
+
+    // redirect_map: a negative map index is refused before the env; otherwise the env decides
+    // (the default env, like every hook kind but XDP, answers -95 EOPNOTSUPP)
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0u8; 64];
+    let call = |env: &mut FakeEnv, mem: &mut Vec<u8>, map: i32, key: i32, flags: i64| {
+        let mut r = [Val::I32(0)];
+        let args = [Val::I32(map), Val::I32(key), Val::I64(flags)];
+        dispatch(env, id::REDIRECT_MAP, mem, &args, &mut r).map(|()| r[0])
+    };
+    assert_eq!(call(&mut env, &mut mem, -1, 0, 0), Ok(Val::I32(-22)));
+    assert_eq!(call(&mut env, &mut mem, 0, 3, 2), Ok(Val::I32(-95)));
+    assert_eq!(HOST_FNS[id::REDIRECT_MAP as usize].name, "redirect_map");
+    assert_eq!(wasmhook_hook_abi::since(id::REDIRECT_MAP), 2);
+    assert!(!wasmhook_hook_abi::HookKind::Tracepoint.may_import(id::REDIRECT_MAP));
+    assert!(wasmhook_hook_abi::HookKind::Xdp.may_import(id::REDIRECT_MAP));
+    assert_eq!(
+        wasmhook_hook_abi::verdict::REDIRECT_MAP_MAX_KEY,
+        (1 << 21) - 1
+    );
+}

@@ -11,12 +11,14 @@
 //!   [u8] name            ASCII letters, digits, '_'
 //!   u32  map_type        a BPF map type: 1 hash, 2 array, 5 percpu_hash, 6 percpu_array,
 //!                        9 lru_hash, 10 lru_percpu_hash; ABI v2: 11 lpm_trie, 22 queue,
-//!                        23 stack, 27 ringbuf, 30 bloom_filter
-//!   u32  key_size        1..=MAX_MAP_ENTRY (array: 4; lpm_trie: 5.., a u32 prefix length
-//!                        and the data; queue, stack, bloom_filter, ringbuf: 0, no keys)
-//!   u32  value_size      1..=MAX_MAP_ENTRY (ringbuf: 0, its records have any length)
+//!                        23 stack, 27 ringbuf, 30 bloom_filter, 14 devmap, 25 devmap_hash
+//!   u32  key_size        1..=MAX_MAP_ENTRY (array, devmap, devmap_hash: 4; lpm_trie: 5.., a
+//!                        u32 prefix length and the data; queue, stack, bloom_filter, ringbuf:
+//!                        0, no keys)
+//!   u32  value_size      1..=MAX_MAP_ENTRY (ringbuf: 0, its records have any length; devmap,
+//!                        devmap_hash: 4, an ifindex, or 8, a `struct bpf_devmap_val`)
 //!   u32  max_entries     >= 1 (ringbuf: its size in bytes, a power of two from 4096 to
-//!                        MAX_RINGBUF; at most one ringbuf per hook)
+//!                        MAX_RINGBUF; at most one ringbuf and one devmap per hook)
 //! ```
 //! The loader creates an lpm_trie with `BPF_F_NO_PREALLOC` (the kernel allows no other) and a
 //! bloom_filter with the kernel's default of 5 hash functions.
@@ -66,6 +68,11 @@ pub enum MapType {
     /// `BPF_MAP_TYPE_RINGBUF` (ABI v2): records for user space (`ringbuf_output`); no keys,
     /// no values, `max_entries` is its size in bytes.
     RingBuf,
+    /// `BPF_MAP_TYPE_DEVMAP` (ABI v2, XDP hooks): interfaces by index for `redirect_map`;
+    /// user space fills it, a hook only redirects through it.
+    DevMap,
+    /// `BPF_MAP_TYPE_DEVMAP_HASH` (ABI v2, XDP hooks): as [`MapType::DevMap`], keyed by any u32.
+    DevMapHash,
 }
 
 impl MapType {
@@ -83,6 +90,8 @@ impl MapType {
             MapType::Stack => 23,
             MapType::BloomFilter => 30,
             MapType::RingBuf => 27,
+            MapType::DevMap => 14,
+            MapType::DevMapHash => 25,
         }
     }
     /// From the kernel's value.
@@ -99,6 +108,8 @@ impl MapType {
             23 => MapType::Stack,
             30 => MapType::BloomFilter,
             27 => MapType::RingBuf,
+            14 => MapType::DevMap,
+            25 => MapType::DevMapHash,
             _ => return None,
         })
     }
@@ -116,6 +127,8 @@ impl MapType {
             MapType::Stack => "stack",
             MapType::BloomFilter => "bloom_filter",
             MapType::RingBuf => "ringbuf",
+            MapType::DevMap => "devmap",
+            MapType::DevMapHash => "devmap_hash",
         }
     }
     /// Queue, stack and bloom filter maps have no keys (key size 0) and are used with
@@ -130,7 +143,9 @@ impl MapType {
             | MapType::Queue
             | MapType::Stack
             | MapType::BloomFilter
-            | MapType::RingBuf => 2,
+            | MapType::RingBuf
+            | MapType::DevMap
+            | MapType::DevMapHash => 2,
             _ => 1,
         }
     }
@@ -149,6 +164,11 @@ impl MapType {
     /// Array maps need 4-byte keys.
     pub const fn is_array(self) -> bool {
         matches!(self, MapType::Array | MapType::PercpuArray)
+    }
+    /// A devmap (array or hash): used by `redirect_map` only, never by the keyed map calls;
+    /// only XDP hooks may declare one, at most one per hook.
+    pub const fn is_devmap(self) -> bool {
+        matches!(self, MapType::DevMap | MapType::DevMapHash)
     }
 }
 
@@ -193,7 +213,7 @@ impl MapDecl {
         }
         let key_ok = if map_type.is_keyless() || matches!(map_type, MapType::RingBuf) {
             key_size == 0
-        } else if map_type.is_array() {
+        } else if map_type.is_array() || map_type.is_devmap() {
             key_size == 4
         } else if matches!(map_type, MapType::LpmTrie) {
             // a u32 prefix length and at least one byte of data
@@ -203,6 +223,9 @@ impl MapDecl {
         };
         let value_ok = if matches!(map_type, MapType::RingBuf) {
             value_size == 0
+        } else if map_type.is_devmap() {
+            // an ifindex, or struct bpf_devmap_val { u32 ifindex; u32 prog_fd/id }
+            value_size == 4 || value_size == 8
         } else {
             (1..=max).contains(&value_size)
         };
@@ -281,11 +304,12 @@ impl MapDecls {
         self.maps.iter().filter_map(|m| m.as_ref())
     }
 
-    /// Adds a map; `false` if full, the name is taken or it is a second ringbuf.
+    /// Adds a map; `false` if full, the name is taken or it is a second ringbuf or devmap.
     pub fn push(&mut self, m: MapDecl) -> bool {
         let second_ringbuf =
             m.map_type == MapType::RingBuf && self.iter().any(|o| o.map_type == MapType::RingBuf);
-        if second_ringbuf || self.iter().any(|o| o.name() == m.name()) {
+        let second_devmap = m.map_type.is_devmap() && self.iter().any(|o| o.map_type.is_devmap());
+        if second_ringbuf || second_devmap || self.iter().any(|o| o.name() == m.name()) {
             return false;
         }
         match self.maps.get_mut(self.count) {
@@ -335,12 +359,18 @@ impl MapDecls {
             let map_type = MapType::from_u32(ty).ok_or(err(ty_at, "unsupported map type"))?;
             let (k, v, e) = (word(&mut pos)?, word(&mut pos)?, word(&mut pos)?);
             let m = MapDecl::new(name, map_type, k, v, e)
-                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, lpm_trie keys 5-256, queue/stack/bloom_filter keys 0, ringbuf keys and values 0 and a power-of-two size of 4096 to 64 MiB, entries >= 1)"))?;
+                .ok_or(err(start, "bad map declaration (name 1-15 of [A-Za-z0-9_], sizes 1-256, array keys 4 bytes, lpm_trie keys 5-256, queue/stack/bloom_filter keys 0, ringbuf keys and values 0 and a power-of-two size of 4096 to 64 MiB, devmap keys 4 and values 4 or 8, entries >= 1)"))?;
             if m.map_type == MapType::RingBuf && out.iter().any(|o| o.map_type == MapType::RingBuf)
             {
                 return Err(err(
                     start,
                     "more than one ringbuf map declared (a hook has one)",
+                ));
+            }
+            if m.map_type.is_devmap() && out.iter().any(|o| o.map_type.is_devmap()) {
+                return Err(err(
+                    start,
+                    "more than one devmap declared (a hook redirects through one)",
                 ));
             }
             if !out.push(m) {

@@ -65,9 +65,13 @@ pub mod verdict {
     pub const PASS: i32 = 2;
     /// Bounce the packet out of the interface it came in on.
     pub const TX: i32 = 3;
-    /// Send the packet to the interface a `redirect()` call named in this run (ABI v2); without
-    /// one the kernel drops it as [`ABORTED`].
+    /// Send the packet to the interface a `redirect()` call named in this run, or to the devmap
+    /// entry a `redirect_map()` call named (ABI v2); without either the kernel drops it as
+    /// [`ABORTED`].
     pub const REDIRECT: i32 = 4;
+    /// Largest devmap key `redirect_map()` takes: the verdict carries it in 21 bits
+    /// (`XDP_REDIRECT | 1 << 8 | fallback << 9 | key << 11`, docs/hook-abi.md).
+    pub const REDIRECT_MAP_MAX_KEY: u32 = (1 << 21) - 1;
     /// Highest verdict a Wasm XDP hook may return.
     pub const MAX_WASM: i32 = REDIRECT;
 }
@@ -163,6 +167,7 @@ impl HookKind {
                     | id::PKT_U16
                     | id::PKT_U32
                     | id::REDIRECT
+                    | id::REDIRECT_MAP
                     | id::ADJUST_HEAD
                     | id::ADJUST_TAIL
                     | id::ADJUST_META
@@ -195,7 +200,7 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 31] = [
+pub const HOST_FNS: [HostFn; 32] = [
     HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
@@ -230,6 +235,8 @@ pub const HOST_FNS: [HostFn; 31] = [
     HostFn { name: "csum_l4_replace", params: &[I32, I32, I32, I32], results: &[I32], doc: "csum_l4_replace(off, from, to, flags): as csum_replace for a TCP/UDP checksum; flags bits 0-3 = size (2 or 4), 0x10 = the field is in the pseudo-header, 0x20 = UDP (a 0 checksum stays 0, a result 0 becomes 0xffff); 0, -22 or -95 (v2)" },
     // Trace records (v2)
     HostFn { name: "ctx_read", params: &[I32, I32, I32], results: &[I32], doc: "ctx_read(off, dst, len): copy len bytes of the trace record at off into memory (tracepoint hooks); len, -14 (EFAULT: off+len past the copied record) or -22 (EINVAL: negative off/len, not a tracepoint hook) (v2)" },
+    // Redirect through a devmap (v2)
+    HostFn { name: "redirect_map", params: &[I32, I32, I64], results: &[I32], doc: "redirect_map(map, key, flags): the target of this run's XDP_REDIRECT verdict is entry `key` of devmap `map` (bpf_redirect_map); flags = the verdict when the entry is missing (0..=3: XDP_ABORTED, DROP, PASS, TX); 0, -22 (EINVAL: not a devmap, key above 2^21-1, bad flags), -1 (EPERM: a write-only map) or -95 (EOPNOTSUPP: not XDP) (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -267,6 +274,7 @@ pub mod id {
     pub const CSUM_REPLACE: u32 = 28;
     pub const CSUM_L4_REPLACE: u32 = 29;
     pub const CTX_READ: u32 = 30;
+    pub const REDIRECT_MAP: u32 = 31;
 }
 
 /// `csum_l4_replace` flags (the values of `bpf_l4_csum_replace`'s).
@@ -516,6 +524,11 @@ pub trait HookEnv {
     /// Records `ifindex` (and `flags`, bit 0 = ingress) as the target of this run's redirect
     /// verdict: 0 or -errno.
     fn redirect(&mut self, _ifindex: u32, _flags: u64) -> i32 {
+        -errno::EOPNOTSUPP
+    }
+    /// Records entry `key` of devmap `map` as the target of this run's XDP_REDIRECT verdict,
+    /// `flags` the verdict if that entry is missing: 0 or -errno.
+    fn redirect_map(&mut self, _map: u32, _key: u32, _flags: u64) -> i32 {
         -errno::EOPNOTSUPP
     }
     /// `bpf_xdp_adjust_head`: 0 or -errno; afterwards [`HookEnv::packet`] is the new frame.
@@ -916,6 +929,15 @@ pub fn dispatch_slots<E: HookEnv>(
             let ifindex = arg_i32(slots, 0)? as u32;
             let flags = arg_i64(slots, 1)? as u64;
             let rc = env.redirect(ifindex, flags);
+            ret_i32(slots, rc)
+        }
+        id::REDIRECT_MAP => {
+            let Ok(map) = u32::try_from(arg_i32(slots, 0)?) else {
+                return ret_i32(slots, -errno::EINVAL);
+            };
+            let key = arg_i32(slots, 1)? as u32;
+            let flags = arg_i64(slots, 2)? as u64;
+            let rc = env.redirect_map(map, key, flags);
             ret_i32(slots, rc)
         }
         id::ADJUST_HEAD | id::ADJUST_TAIL | id::ADJUST_META => {
