@@ -46,6 +46,10 @@ enum wh_tc_verdict { WH_TC_OK = 0, WH_TC_SHOT = 2, WH_TC_REDIRECT = 7 /* v2 */ }
  * one per hook; written with wh_ringbuf_output, read by `wasmload events` or any ring buffer
  * consumer */
 #define WH_MAP_RINGBUF 27
+/* ABI v2, XDP hooks: key_size 4, value_size 4 (an ifindex) or 8 (struct bpf_devmap_val); at
+ * most one per hook; filled by user space, used only by wh_redirect_map */
+#define WH_MAP_DEVMAP 14
+#define WH_MAP_DEVMAP_HASH 25
 /* wh_ringbuf_output flags */
 #define WH_RB_NO_WAKEUP 1
 #define WH_RB_FORCE_WAKEUP 2
@@ -88,6 +92,10 @@ WH_IMPORT(adjust_tail) wh_i32 wh_adjust_tail(wh_i32 delta);
 WH_IMPORT(adjust_meta) wh_i32 wh_adjust_meta(wh_i32 delta);
 WH_IMPORT(csum_replace) wh_i32 wh_csum_replace(wh_i32 off, wh_i32 from, wh_i32 to, wh_i32 size);
 WH_IMPORT(csum_l4_replace) wh_i32 wh_csum_l4_replace(wh_i32 off, wh_i32 from, wh_i32 to, wh_i32 flags);
+/* XDP: the target of this run's WH_REDIRECT verdict is entry key (<= 2^21-1) of devmap map;
+ * fallback (WH_ABORTED, WH_DROP, WH_PASS or WH_TX) is the verdict if that entry is empty, as
+ * bpf_redirect_map's flags. 0 or -22 / -1 / -95. Return WH_REDIRECT after a 0. */
+WH_IMPORT(redirect_map) wh_i32 wh_redirect_map(wh_i32 map, wh_i32 key, wh_i64 fallback);
 /* tgid << 32 | pid and gid << 32 | uid of `current`: in XDP (softirq) and in interrupts that is
  * whichever task was interrupted, as for eBPF. */
 WH_IMPORT(pid_tgid) wh_i64 wh_pid_tgid(void);
@@ -153,7 +161,8 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
  * X(name, type, key_size, value_size, max_entries): map i (0..15) is the i-th entry and `name`
  * becomes an enum constant equal to i, for wh_map_*(). Names: 1-15 of [A-Za-z0-9_]; sizes 1-256
  * given as integer literals or simple arithmetic (not sizeof: they also go to the assembler);
- * array maps need key_size 4, lpm_trie maps 5-256, queue/stack/bloom filter maps 0 (ABI v2).
+ * array maps need key_size 4, lpm_trie maps 5-256, queue/stack/bloom filter maps 0, ringbuf
+ * maps 0 and value_size 0 (max_entries = its size in bytes), devmaps 4 and 4 or 8 (ABI v2).
  * Checked at compile time with _Static_assert.
  *
  * The section is written with top-level asm, because clang puts section("...") data into the data
@@ -167,10 +176,15 @@ static inline wh_i32 wh_read_kernel_u64(wh_u64 addr, wh_u64 *v) { return wh_prob
 #define WH__COUNT(name, type, k, v, e) "+1"
 #define WH__CHECK(name, type, k, v, e)                                                           \
 	_Static_assert(sizeof(#name) - 1 >= 1 && sizeof(#name) - 1 <= 15, "map name must be 1-15 bytes"); \
-	_Static_assert((v) >= 1 && (v) <= 256, "map value size 1-256");                           \
+	_Static_assert((type) == WH_MAP_RINGBUF ? (v) == 0 : ((v) >= 1 && (v) <= 256),            \
+		       "map value size 1-256 (ringbuf: 0)");                                      \
 	_Static_assert(((type) == WH_MAP_QUEUE || (type) == WH_MAP_STACK ||                       \
-			(type) == WH_MAP_BLOOM_FILTER) ? (k) == 0 : ((k) >= 1 && (k) <= 256),      \
-		       "map key size 1-256 (queue, stack, bloom filter: 0)");                     \
+			(type) == WH_MAP_BLOOM_FILTER || (type) == WH_MAP_RINGBUF) ? (k) == 0      \
+								    : ((k) >= 1 && (k) <= 256),   \
+		       "map key size 1-256 (queue, stack, bloom filter, ringbuf: 0)");            \
+	_Static_assert(((type) != WH_MAP_DEVMAP && (type) != WH_MAP_DEVMAP_HASH) ||               \
+			       ((k) == 4 && ((v) == 4 || (v) == 8)),                               \
+		       "devmap keys are 4 bytes, values 4 (ifindex) or 8 (bpf_devmap_val)");      \
 	_Static_assert(((type) != WH_MAP_ARRAY && (type) != WH_MAP_PERCPU_ARRAY) || (k) == 4,    \
 		       "array maps need 4-byte keys");                                           \
 	_Static_assert((type) != WH_MAP_LPM_TRIE || (k) >= 5,                                    \

@@ -212,6 +212,8 @@ struct Collect {
     /// Host functions imported: host id, name, byte offset of the import.
     host_imports: Vec<(u32, String, u64)>,
     maps_sections: u32,
+    /// Where the `wasmhook.maps` payload starts (for problems about a declared map).
+    maps_at: Option<u64>,
 }
 
 impl Collect {
@@ -304,6 +306,7 @@ impl Collect {
                     );
                     return Ok(());
                 }
+                self.maps_at = Some(c.data_offset());
                 match MapDecls::parse(c.data()) {
                     Ok(d) => {
                         if d.len() > MAX_MAPS as usize {
@@ -447,6 +450,21 @@ impl Collect {
                     );
                 }
             }
+            let devmap = self
+                .r
+                .maps
+                .as_ref()
+                .and_then(|m| m.iter().find(|d| d.map_type.is_devmap()));
+            if let (Some(d), false) = (devmap, k == HookKind::Xdp) {
+                let msg = format!(
+                    "map `{}` is a {}, which only XDP hooks may declare (redirect_map redirects \
+                     XDP frames; a {} hook redirects with redirect)",
+                    d.name(),
+                    d.map_type.name(),
+                    kind_name(k)
+                );
+                self.problem(self.maps_at, msg, Ctx::Section(maps::SECTION.to_owned()));
+            }
             let entry = k.entry();
             match self.exports.iter().find(|e| e.0 == entry).cloned() {
                 None if complete => self.problem(
@@ -507,6 +525,7 @@ pub fn check(bytes: &[u8], hook: Option<HookKind>) -> Report {
         exports: Vec::new(),
         host_imports: Vec::new(),
         maps_sections: 0,
+        maps_at: None,
     };
     if bytes.len() > MAX_WASM_BYTES as usize {
         c.problem(

@@ -345,3 +345,67 @@ fn c_drop_udp_runs_on_the_engine() {
     let (v, _) = run(&wasm, &frame(&[], 6, 0, &[0, 0, 0, 53]), 53);
     assert_eq!(v, PASS);
 }
+
+/// The C SDK declares the v2 map types the kernel parser accepts: a ring buffer (no key, no
+/// value, a size in bytes) and a devmap (u32 keys, ifindex values), and imports redirect_map.
+#[test]
+fn c_sdk_declares_ringbuf_and_devmap() {
+    let dir = scratch();
+    let src = dir.join("c_v2_maps.c");
+    let out = dir.join("c_v2_maps.wasm");
+    std::fs::write(
+        &src,
+        r#"#include "wasmhook.h"
+#define MAPS(X) X(hits, WH_MAP_ARRAY, 4, 8, 1) X(events, WH_MAP_RINGBUF, 0, 0, 4096) \
+                X(tx, WH_MAP_DEVMAP, 4, 4, 8)
+WASMHOOK_MAPS(MAPS)
+WASMHOOK_XDP(int len)
+{
+	wh_i32 n = len;
+	wh_ringbuf_output(events, &n, 4, 0);
+	return wh_redirect_map(tx, 1, WH_PASS) == 0 ? WH_REDIRECT : WH_PASS;
+}
+"#,
+    )
+    .unwrap();
+    let mut cmd = Command::new("clang");
+    cmd.args([
+        "--target=wasm32",
+        "-O2",
+        "-nostdlib",
+        "-Wall",
+        "-Werror",
+        "-I",
+    ])
+    .arg(root().join("sdk/c"))
+    .args(["-Wl,--no-entry", "-Wl,--export=xdp", "-Wl,--strip-debug"])
+    .arg(&src)
+    .arg("-o")
+    .arg(&out);
+    let Some(wasm) = build("c_v2_maps", &mut cmd, &out) else {
+        return;
+    };
+    check_ok(&out);
+    let maps = wasmparser::Parser::new(0)
+        .parse_all(&wasm)
+        .find_map(|p| match p {
+            Ok(wasmparser::Payload::CustomSection(c)) if c.name() == "wasmhook.maps" => {
+                Some(wasmhook_hook_abi::maps::MapDecls::parse(c.data()).unwrap())
+            }
+            _ => None,
+        })
+        .expect("a wasmhook.maps section");
+    let got: Vec<_> = maps
+        .iter()
+        .map(|d| (d.name().to_owned(), d.map_type, d.key_size, d.value_size))
+        .collect();
+    use wasmhook_hook_abi::maps::MapType;
+    assert_eq!(
+        got,
+        vec![
+            ("hits".to_owned(), MapType::Array, 4, 8),
+            ("events".to_owned(), MapType::RingBuf, 0, 0),
+            ("tx".to_owned(), MapType::DevMap, 4, 4),
+        ]
+    );
+}

@@ -63,7 +63,8 @@ pub enum Verdict {
     Pass = 2,
     /// Send back out of the same interface (`XDP_TX`).
     Tx = 3,
-    /// v2: send to the interface named by [`redirect`] in this run (`XDP_REDIRECT`).
+    /// v2: send to the interface named by [`redirect`], or the devmap entry named by
+    /// [`DevMap::redirect`], in this run (`XDP_REDIRECT`).
     Redirect = 4,
 }
 

@@ -51,6 +51,11 @@ pub enum MapType {
     /// `BPF_MAP_TYPE_RINGBUF` (ABI v2): records for user space ([`RingBuf`]); the entry count
     /// is its size in bytes (a power of two, 4096 to 64 MiB).
     RingBuf = 27,
+    /// `BPF_MAP_TYPE_DEVMAP` (ABI v2, XDP hooks): interfaces by index for
+    /// [`DevMap::redirect`]; user space fills it (`bpftool map update ... value IFINDEX`).
+    DevMap = 14,
+    /// `BPF_MAP_TYPE_DEVMAP_HASH` (ABI v2, XDP hooks): as [`MapType::DevMap`], any u32 key.
+    DevMapHash = 25,
 }
 
 /// Flags for [`Map::update`].
@@ -511,6 +516,65 @@ impl<V: Pod> BloomFilter<V> {
     }
 }
 
+/// A handle to the hook's devmap (ABI v2, XDP hooks): interfaces that
+/// [`DevMap::redirect`] sends frames to, as `bpf_redirect_map` does. Made by [`crate::maps!`]
+/// from `name: DevMap<u32, u32> [N]` or `DevMapHash<u32, u32>` (values: an ifindex, or
+/// `[u32; 2]` for `struct bpf_devmap_val`); a hook has at most one. User space fills it
+/// (`bpftool map update pinned PIN key 0 0 0 0 value IFINDEX 0 0 0`); the hook cannot read or
+/// write it, only redirect through it.
+#[derive(Debug)]
+pub struct DevMap<K: Pod, V: Pod> {
+    index: u32,
+    _kv: PhantomData<fn(K) -> V>,
+}
+
+impl<K: Pod, V: Pod> Clone for DevMap<K, V> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<K: Pod, V: Pod> Copy for DevMap<K, V> {}
+
+impl<K: Pod, V: Pod> DevMap<K, V> {
+    /// Key size of the declaration (4).
+    pub const KEY_SIZE: usize = size_of::<K>();
+    /// Value size of the declaration (4 or 8).
+    pub const VALUE_SIZE: usize = size_of::<V>();
+
+    /// A handle to map `index`.
+    pub const fn new(index: u32) -> Self {
+        assert!(index < crate::MAX_MAPS as u32, "map index must be 0..=15");
+        assert!(size_of::<K>() == 4, "devmap keys are u32");
+        assert!(
+            size_of::<V>() == 4 || size_of::<V>() == 8,
+            "devmap values are an ifindex (u32) or struct bpf_devmap_val ([u32; 2])"
+        );
+        DevMap {
+            index,
+            _kv: PhantomData,
+        }
+    }
+    /// The map index passed to the host.
+    pub const fn index(&self) -> u32 {
+        self.index
+    }
+    /// Sends this frame to the interface in entry `key`: return the verdict it gives from the
+    /// entry point. [`Verdict::Redirect`] when the host took the target; then, if entry `key`
+    /// turns out to be empty when the trampoline redirects, the frame gets `fallback` instead
+    /// ([`Verdict::Aborted`], `Drop`, `Pass` or `Tx`, as `bpf_redirect_map`'s flags).
+    /// [`Verdict::Aborted`] when the host refused (a key above 2^21-1, a `Redirect` fallback,
+    /// not an XDP hook), as `bpf_redirect_map` answers bad flags.
+    pub fn redirect(&self, key: u32, fallback: crate::Verdict) -> crate::Verdict {
+        // SAFETY: plain integers.
+        let rc = unsafe { sys::redirect_map(self.index as i32, key as i32, fallback as i64) };
+        if rc == 0 {
+            crate::Verdict::Redirect
+        } else {
+            crate::Verdict::Aborted
+        }
+    }
+}
+
 /// A handle to the hook's ring buffer map (ABI v2): records of type `E` for user space. Made by
 /// [`crate::maps!`] from `name: RingBuf<E> [SIZE]` (SIZE in bytes, a power of two from 4096);
 /// a hook has at most one. `wasmload events` prints the records; any ring buffer consumer
@@ -628,8 +692,10 @@ counter!(u32, u64);
 /// ```
 /// Map types: `Hash`, `Array`, `PercpuHash`, `PercpuArray`, `LruHash`, `LruPercpuHash` (typed
 /// [`Map`] handles), and, ABI v2, `LpmTrie<LpmKey<D>, V>` ([`LpmTrie`]) and the keyless
-/// `Queue<V>`, `Stack<V>`, `BloomFilter<V>` ([`Queue`], [`Stack`], [`BloomFilter`]). Names,
-/// sizes and the count (at most 3) are checked at compile time. Use it once per hook.
+/// `Queue<V>`, `Stack<V>`, `BloomFilter<V>` ([`Queue`], [`Stack`], [`BloomFilter`]),
+/// `RingBuf<E>` ([`RingBuf`]) and, XDP only, `DevMap<u32, V>` / `DevMapHash<u32, V>`
+/// ([`DevMap`]). Names,
+/// sizes and the count (at most 16) are checked at compile time. Use it once per hook.
 ///
 /// ```
 /// use wasmhook_sdk::LpmKey;
@@ -707,6 +773,8 @@ macro_rules! __map_handle {
     (Stack; $v:ty) => { $crate::Stack<$v> };
     (BloomFilter; $v:ty) => { $crate::BloomFilter<$v> };
     (RingBuf; $e:ty) => { $crate::RingBuf<$e> };
+    (DevMap; $k:ty, $v:ty) => { $crate::DevMap<$k, $v> };
+    (DevMapHash; $k:ty, $v:ty) => { $crate::DevMap<$k, $v> };
     ($kind:ident; $k:ty, $v:ty) => { $crate::Map<$k, $v> };
 }
 

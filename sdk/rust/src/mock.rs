@@ -118,6 +118,8 @@ pub struct MockEnv {
     pub events: Vec<(u32, Vec<u8>)>,
     /// The trace record `ctx_read` reads (a tracepoint hook's run); `None` elsewhere.
     pub record: Option<Vec<u8>>,
+    /// The last accepted `redirect_map` call: (map index, key, fallback verdict).
+    pub redirect_map: Option<(u32, u32, u64)>,
 }
 
 impl MockEnv {

@@ -73,6 +73,9 @@ extern "C" {
     /// v2, tracepoints: copies trace record bytes `[off, off+len)` to `dst`; `len`, -14 past
     /// the copied record, -22 (negative `off`/`len`, not a tracepoint hook).
     pub fn ctx_read(off: i32, dst: *mut u8, len: i32) -> i32;
+    /// v2, XDP: the target of this run's XDP_REDIRECT verdict is entry `key` of devmap `map`,
+    /// `flags` the verdict for a missing entry (0..=3); 0 or -errno.
+    pub fn redirect_map(map: i32, key: i32, flags: i64) -> i32;
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -279,6 +282,26 @@ mod host {
     /// See [`redirect`].
     pub unsafe fn csum_l4_replace(_off: i32, _from: i32, _to: i32, _flags: i32) -> i32 {
         -95
+    }
+    /// v2, XDP: the mock checks what the kernel checks that it can (map index, key range,
+    /// flags) and records the call in `MockEnv::redirect_map`; without the mock -EOPNOTSUPP.
+    pub unsafe fn redirect_map(map: i32, key: i32, flags: i64) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            if map < 0 || map as usize >= e.maps.len() {
+                return -22;
+            }
+            if key as u32 > (1 << 21) - 1 || !(0..=3).contains(&flags) {
+                return -22;
+            }
+            e.redirect_map = Some((map as u32, key as u32, flags as u64));
+            0
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (map, key, flags);
+            -95
+        }
     }
     /// v2, tracepoints: copies trace record bytes `[off, off+len)` to `dst`; `len` or -errno.
     pub unsafe fn ctx_read(off: i32, dst: *mut u8, len: i32) -> i32 {

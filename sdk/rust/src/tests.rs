@@ -393,3 +393,41 @@ mod ringbuf {
         let _ = counts;
     }
 }
+
+mod devmap {
+    use crate::Verdict;
+
+    crate::maps! {
+        hits: Array<u32, u64> [1];
+        ports: DevMap<u32, u32> [8];
+    }
+
+    #[test]
+    fn a_devmap_declares_u32_keys_and_redirects_through_the_host() {
+        let d = __WASMHOOK_MAP_DECLS;
+        assert_eq!(
+            (
+                d[1].map_type,
+                d[1].key_size,
+                d[1].value_size,
+                d[1].max_entries
+            ),
+            (crate::MapType::DevMap, 4, 4, 8)
+        );
+        // type 14, key 4, value 4, 8 entries, as the kernel-side parser reads it
+        let at = 2 + 1 + 4 + 16 + 1 + 5;
+        assert_eq!(
+            &__WASMHOOK_MAPS[at..at + 16],
+            &[14, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 8, 0, 0, 0]
+        );
+        crate::mock::reset(&[], &[(4, 8), (4, 4)]);
+        assert_eq!(ports.redirect(3, Verdict::Pass), Verdict::Redirect);
+        assert_eq!(crate::mock::with(|m| m.redirect_map), Some((1, 3, 2)));
+        // A REDIRECT fallback and a key past the verdict's 21 bits are refused: ABORTED, and
+        // the accepted target stays.
+        assert_eq!(ports.redirect(4, Verdict::Redirect), Verdict::Aborted);
+        assert_eq!(ports.redirect(1 << 21, Verdict::Drop), Verdict::Aborted);
+        assert_eq!(crate::mock::with(|m| m.redirect_map), Some((1, 3, 2)));
+        let _ = hits;
+    }
+}
