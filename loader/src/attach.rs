@@ -645,6 +645,15 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             );
         }
     }
+    if let (Some(i), false) = (devmap_index(&hook.maps), kind == HookKind::Xdp) {
+        let d = hook.maps.get(i).map(|d| d.name()).unwrap_or_default();
+        bail!(
+            "{}: the hook declares devmap `{d}`, but a devmap is for XDP hooks (this is a {} \
+             hook: redirect with redirect(ifindex, flags))",
+            file.display(),
+            kind.name()
+        );
+    }
     ensure_root()?;
     let dir = Path::new(PIN_ROOT).join(&opts.name);
     if dir.exists() {
@@ -715,9 +724,14 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     let link: FdLink = match &opts.target {
         Target::Xdp { iface, mode } => {
             let mut p = Xdp::from_pin(dir.join("prog"), XdpAttachType::Interface)?;
-            let id = p
-                .attach(iface, *mode)
-                .with_context(|| format!("cannot attach XDP to {iface} (mode {mode:?})"))?;
+            let id = p.attach(iface, *mode).map_err(|e| {
+                let e = anyhow::Error::from(e);
+                let hint = xdp_attach_hint(iface, *mode, &e);
+                e.context(format!(
+                    "cannot attach XDP to {iface} (mode {}){hint}",
+                    mode_name(*mode)
+                ))
+            })?;
             FdLink::try_from(p.take_link(id)?).with_context(|| {
                 format!(
                     "XDP on {iface} was attached through netlink, not a BPF link; cannot pin it"
@@ -819,6 +833,33 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         dir.display()
     );
     Ok(())
+}
+
+/// What to add to a failed XDP attach: the frags explanation when the driver's answer is one
+/// drivers give for an MTU too large for single-buffer XDP. The trampolines are loaded without
+/// `BPF_F_XDP_HAS_FRAGS` (the module reads a frame's linear part only), so a driver that would
+/// have to hand them multi-buffer frames refuses them: veth answers ERANGE when its peer's MTU
+/// needs more than a page, other drivers EOPNOTSUPP or EINVAL. In skb mode the kernel
+/// linearizes each frame for a program without frags support, so the hook sees all of it.
+fn xdp_attach_hint(iface: &str, mode: XdpMode, e: &anyhow::Error) -> String {
+    let errno = e.chain().find_map(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::raw_os_error)
+    });
+    let frag_errno = matches!(errno, Some(libc::ERANGE | libc::EOPNOTSUPP | libc::EINVAL));
+    let mtu = std::fs::read_to_string(format!("/sys/class/net/{iface}/mtu"))
+        .ok()
+        .and_then(|m| m.trim().parse::<u32>().ok());
+    if mode == XdpMode::Skb || !frag_errno {
+        return String::new();
+    }
+    format!(
+        ": the driver refused a single-buffer XDP program; it does so when the MTU (here {}; \
+         for a veth, its peer's MTU counts) needs multi-buffer frames. wasmhook's XDP \
+         trampolines do not take multi-buffer (frags) frames: lower the MTU, or attach with \
+         --mode skb, where the kernel hands the hook each frame linearized",
+        mtu.map_or_else(|| "unknown".to_owned(), |m| m.to_string())
+    )
 }
 
 fn mode_name(m: XdpMode) -> &'static str {

@@ -166,8 +166,8 @@ enum Cmd {
     Stats { name: String },
     /// Stream the records an attached hook emits with `ringbuf_output`, one line each.
     ///
-    /// The hook declares a ringbuf map (Rust SDK `events: RingBuf [65536]`; C
-    /// WH_MAP(events, WH_RINGBUF, 0, 0, 65536)); it is pinned at
+    /// The hook declares a ringbuf map (Rust SDK `events: RingBuf<Event> [65536]`; C
+    /// X(events, WH_MAP_RINGBUF, 0, 0, 65536) in its WASMHOOK_MAPS list); it is pinned at
     /// /sys/fs/bpf/wasmload/NAME/maps/events, where any ring buffer consumer (libbpf's
     /// ring_buffer__poll, aya's RingBuf) reads the same records.
     ///
