@@ -533,6 +533,18 @@ pub fn run_user_seeded(
         }
         fi += 1;
     }
+    // As wasmload attach: a devmap is for XDP hooks.
+    if let Some(d) = hook.maps.iter().find(|d| d.map_type.is_devmap())
+        && kind != HookKind::Xdp
+    {
+        bail!(
+            "{}: the hook declares devmap `{}`, but a devmap is for XDP hooks (this is a {} \
+             hook: redirect with redirect(ifindex, flags))",
+            file.display(),
+            d.name(),
+            kind.name()
+        );
+    }
     let mut maps = UserMaps {
         decls: hook.maps,
         data: vec![HashMap::new(); hook.maps.len()],
@@ -713,6 +725,40 @@ mod tests {
         assert_eq!(runs[1].verdict, 1);
         assert_eq!(runs[1].events.len(), abi::MAX_EVENTS_PER_RUN);
         assert!(runs[1].events.iter().all(|(_, d)| d == b"BIGFRAME"));
+    }
+
+    #[test]
+    fn a_devmap_is_for_xdp_hooks_and_redirect_map_is_not_simulated() {
+        let tc = hook("tests/vm/wasm/tc_devmap.wat");
+        let e = run_user_seeded(
+            HookKind::Tc,
+            Path::new("tc_devmap.wat"),
+            &tc,
+            1000,
+            0,
+            &[vec![0; 60]],
+            &[],
+        )
+        .unwrap_err();
+        assert!(
+            format!("{e:#}").contains("a devmap is for XDP hooks"),
+            "{e:#}"
+        );
+        // In user space redirect_map answers -95, so pkt_devmap.wat's command 10 drops.
+        let x = hook("tests/vm/wasm/pkt_devmap.wat");
+        let mut f = vec![0u8; 60];
+        f[12..15].copy_from_slice(&[0x88, 0xb5, 10]);
+        let runs = run_user_seeded(
+            HookKind::Xdp,
+            Path::new("pkt_devmap.wat"),
+            &x,
+            100_000,
+            0,
+            &[f],
+            &[],
+        )
+        .unwrap();
+        assert_eq!(runs[0].verdict, 1);
     }
 
     #[test]
