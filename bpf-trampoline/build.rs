@@ -24,6 +24,8 @@ fn main() {
         "wasm_tc16",
         "wasm_tracepoint",
         "wasm_tracepoint16",
+        "wasm_raw_tp",
+        "wasm_raw_tp16",
     ] {
         let c = src.join(format!("{name}.bpf.c"));
         println!("cargo:rerun-if-changed={}", c.display());

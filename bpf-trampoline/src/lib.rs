@@ -70,5 +70,15 @@ pub const TRACEPOINT16_OBJ: &[u8] =
 pub const TRACEPOINT_PROG: &str = "wasm_tracepoint";
 /// Program name of the 16-map tracepoint trampoline (BPF names are at most 15 bytes).
 pub const TRACEPOINT16_PROG: &str = "wasm_tp16";
+/// The raw tracepoint trampoline: program `wasm_raw_tp` in section `raw_tp`. It copies
+/// `wh_cfg[4]` bytes of the tracepoint's u64 arguments into the record buffer and runs the
+/// tracepoint hook on them.
+pub const RAW_TP_OBJ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasm_raw_tp.bpf.o"));
+/// The 16-map raw tracepoint trampoline: program `wasm_raw_tp16` in section `raw_tp`.
+pub const RAW_TP16_OBJ: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/wasm_raw_tp16.bpf.o"));
+/// Program name of the raw tracepoint trampoline.
+pub const RAW_TP_PROG: &str = "wasm_raw_tp";
+/// Program name of the 16-map raw tracepoint trampoline.
+pub const RAW_TP16_PROG: &str = "wasm_raw_tp16";
 /// The tracepoint trampolines' per-CPU record buffer (not a hook map).
 pub const TP_REC_MAP: &str = "wh_rec";

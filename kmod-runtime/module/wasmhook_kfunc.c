@@ -1236,13 +1236,18 @@ BTF_KFUNCS_END(wasmhook_tp_ids)
 /*
  * Registering for BPF_PROG_TYPE_TRACEPOINT registers for the kernel's whole tracing kfunc hook
  * (fentry/fexit, raw tracepoints, perf events, LSM too, some of them sleepable): only classic
- * tracepoint programs may call these.
+ * and raw tracepoint programs (BPF_PROG_TYPE_RAW_TRACEPOINT, never sleepable; not the writable
+ * kind, nor BTF tracepoints, which are BPF_PROG_TYPE_TRACING) may call these, and never
+ * sleepable ones. Both hand the kfunc their trampoline's record copy, never their context.
  */
 static int wasmhook_tp_filter(const struct bpf_prog *prog, u32 kfunc_id)
 {
 	if (!btf_id_set8_contains(&wasmhook_tp_ids, kfunc_id))
 		return 0;
-	return prog->type == BPF_PROG_TYPE_TRACEPOINT && !prog->sleepable ? 0 : -EACCES;
+	if (prog->sleepable)
+		return -EACCES;
+	return prog->type == BPF_PROG_TYPE_TRACEPOINT ||
+		       prog->type == BPF_PROG_TYPE_RAW_TRACEPOINT ? 0 : -EACCES;
 }
 
 /* Uprobes share BPF_PROG_TYPE_KPROBE and may be sleepable: refuse those. */

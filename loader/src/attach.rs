@@ -20,8 +20,8 @@ use aya::maps::{MapData, MapInfo};
 use aya::programs::links::FdLink;
 use aya::programs::tc::TcAttachOptions;
 use aya::programs::{
-    KProbe, LinkOrder, ProbeKind, ProgramInfo, SchedClassifier, TcAttachType, TracePoint, UProbe,
-    Xdp, XdpMode,
+    KProbe, LinkOrder, ProbeKind, ProgramInfo, RawTracePoint, SchedClassifier, TcAttachType,
+    TracePoint, UProbe, Xdp, XdpMode,
 };
 use aya_obj::programs::XdpAttachType;
 use wasmhook_bpf_trampoline as tramp;
@@ -38,6 +38,7 @@ pub const PIN_ROOT: &str = "/sys/fs/bpf/wasmload";
 const BPF_PROG_TYPE_KPROBE: u32 = 2;
 const BPF_PROG_TYPE_SCHED_CLS: u32 = 3;
 const BPF_PROG_TYPE_TRACEPOINT: u32 = 5;
+const BPF_PROG_TYPE_RAW_TRACEPOINT: u32 = 17;
 const BPF_PROG_TYPE_XDP: u32 = 6;
 const BPF_XDP: u32 = 37;
 
@@ -63,6 +64,9 @@ pub enum Target {
         spec: String,
         format: crate::tracefs::Format,
     },
+    /// A raw tracepoint `name` (BPF_PROG_TYPE_RAW_TRACEPOINT) passing `nargs` u64 arguments
+    /// (from the kernel's BTF): a tracepoint hook whose record is the argument array.
+    RawTracepoint { name: String, nargs: u32 },
 }
 
 impl Target {
@@ -74,7 +78,7 @@ impl Target {
                 HookKind::Kprobe
             }
             Target::Tc { .. } => HookKind::Tc,
-            Target::Tracepoint { .. } => HookKind::Tracepoint,
+            Target::Tracepoint { .. } | Target::RawTracepoint { .. } => HookKind::Tracepoint,
         }
     }
 }
@@ -159,6 +163,8 @@ fn prog_of(kind: HookKind, obj: &aya_obj::Object) -> (&'static str, &'static str
             (tramp::TC_PROG, "classifier"),
         ],
         HookKind::Tracepoint => &[
+            (tramp::RAW_TP16_PROG, "raw_tp"),
+            (tramp::RAW_TP_PROG, "raw_tp"),
             (tramp::TRACEPOINT16_PROG, "tracepoint"),
             (tramp::TRACEPOINT_PROG, "tracepoint"),
         ],
@@ -443,6 +449,7 @@ pub fn load_trampoline(
         HookKind::Kprobe => (BPF_PROG_TYPE_KPROBE, 0),
         // tcx links check the attach type at link time, not at load time.
         HookKind::Tc => (BPF_PROG_TYPE_SCHED_CLS, 0),
+        HookKind::Tracepoint if section == "raw_tp" => (BPF_PROG_TYPE_RAW_TRACEPOINT, 0),
         HookKind::Tracepoint => (BPF_PROG_TYPE_TRACEPOINT, 0),
     };
     let license = obj.license.to_str().unwrap_or("GPL").to_owned();
@@ -509,7 +516,12 @@ fn hook_kind_of_object(elf: &[u8]) -> Option<HookKind> {
         Some(HookKind::Kprobe)
     } else if has(&[tramp::TC_PROG, tramp::TC16_PROG]) {
         Some(HookKind::Tc)
-    } else if has(&[tramp::TRACEPOINT_PROG, tramp::TRACEPOINT16_PROG]) {
+    } else if has(&[
+        tramp::TRACEPOINT_PROG,
+        tramp::TRACEPOINT16_PROG,
+        tramp::RAW_TP_PROG,
+        tramp::RAW_TP16_PROG,
+    ]) {
         Some(HookKind::Tracepoint)
     } else {
         None
@@ -552,6 +564,23 @@ pub fn trampoline_for<'a>(
         }
         None => Ok(Cow::Borrowed(builtin_trampoline(kind, &hook.maps))),
     }
+}
+
+/// The raw tracepoint trampoline (3- or 16-map): always the built-in one; a hook object's own
+/// trampoline is a classic tracepoint program, which cannot attach to a raw tracepoint.
+pub fn raw_tp_trampoline<'a>(file: &Path, hook: &'a HookFile) -> Result<Cow<'a, [u8]>> {
+    if hook.trampoline.is_some() {
+        bail!(
+            "{}: a hook object carries a classic tracepoint trampoline; attach the .wasm to a raw \
+             tracepoint",
+            file.display()
+        );
+    }
+    Ok(Cow::Borrowed(if needs_16_maps(&hook.maps) {
+        tramp::RAW_TP16_OBJ
+    } else {
+        tramp::RAW_TP_OBJ
+    }))
 }
 
 /// The kretprobe trampoline: the built-in one, or a hook object's own if it is one (a hook
@@ -634,6 +663,7 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     let kind = opts.target.kind();
     let elf = match &opts.target {
         Target::Kretprobe { .. } => kretprobe_trampoline(file, hook)?,
+        Target::RawTracepoint { .. } => raw_tp_trampoline(file, hook)?,
         _ => trampoline_for(file, hook, kind)?,
     };
     for sd in &opts.seeds {
@@ -696,6 +726,7 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
     rb.slot = Some(slot);
     let tp_len = match &opts.target {
         Target::Tracepoint { format, .. } => format.copy_len(),
+        Target::RawTracepoint { nargs, .. } => nargs.saturating_mul(8),
         _ => 0,
     };
     let loaded = load_trampoline(&elf, kind, slot, &hook.maps, &opts.binds, &btf, tp_len)
@@ -792,6 +823,14 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             FdLink::try_from(p.take_link(id)?)
                 .context("the tracepoint was attached without a BPF link; cannot pin it")?
         }
+        Target::RawTracepoint { name, .. } => {
+            let mut p = RawTracePoint::from_pin(dir.join("prog"))?;
+            let id = p
+                .attach(name)
+                .with_context(|| format!("cannot attach to raw tracepoint {name}"))?;
+            // A raw tracepoint attachment is always a BPF link.
+            FdLink::from(p.take_link(id)?)
+        }
         Target::Tc { iface, direction } => {
             let mut p = SchedClassifier::from_pin(dir.join("prog"))?;
             let id = p
@@ -824,6 +863,9 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
         Target::Uprobe { binary, symbol } => format!("uprobe {}:{symbol}", binary.display()),
         Target::Tracepoint { spec, format } => {
             format!("tracepoint {spec} record {}B", format.copy_len())
+        }
+        Target::RawTracepoint { name, nargs } => {
+            format!("raw_tracepoint {name} args {nargs} (record {}B)", nargs * 8)
         }
     };
     println!(
@@ -915,6 +957,7 @@ pub fn read(name: &str) -> Result<Attachment> {
             "tracepoint",
             crate::tracefs::category_of(&name).unwrap_or(name),
         ),
+        bpf::LinkTarget::RawTracepoint { name } => ("raw_tracepoint", name),
         bpf::LinkTarget::Tcx { ifindex, egress } => (
             "tc",
             format!(

@@ -15,6 +15,8 @@ const BPF_OBJ_GET: u32 = 7;
 const BPF_OBJ_GET_INFO_BY_FD: u32 = 15;
 
 /// `BPF_LINK_TYPE_XDP`.
+/// `BPF_LINK_TYPE_RAW_TRACEPOINT`.
+pub const LINK_RAW_TRACEPOINT: u32 = 1;
 pub const LINK_XDP: u32 = 6;
 /// `BPF_LINK_TYPE_PERF_EVENT`.
 pub const LINK_PERF_EVENT: u32 = 7;
@@ -109,6 +111,8 @@ pub enum LinkTarget {
     Uprobe { file: String, offset: u32 },
     /// A classic tracepoint (the event name, without its category).
     Tracepoint { name: String },
+    /// A raw tracepoint (its name).
+    RawTracepoint { name: String },
     /// tc through a tcx link on interface index, ingress or egress.
     Tcx { ifindex: u32, egress: bool },
     /// Something else (link type).
@@ -118,17 +122,32 @@ pub enum LinkTarget {
 /// Link id, program id and target of link `fd`.
 pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> {
     let mut name = [0u8; 256];
-    // struct bpf_link_info: u32 type, id, prog_id; union at offset 16.
+    // struct bpf_link_info: u32 type, id, prog_id; union at offset 16. Each link type reads
+    // its own union layout on input (a name buffer where another type keeps a length is
+    // EINVAL), so ask for the type with an empty union first.
+    let query = |info: &mut [u8; 128]| -> std::io::Result<()> {
+        let mut a = [0u8; 16];
+        put32(&mut a, 0, fd.as_raw_fd() as u32);
+        put32(&mut a, 4, info.len() as u32);
+        put64(&mut a, 8, info.as_mut_ptr() as u64);
+        sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &mut a).map(|_| ())
+    };
     let mut info = [0u8; 128];
-    // perf_event kprobe: u32 type @16; func_name u64 @24; name_len u32 @32.
-    put64(&mut info, 24, name.as_mut_ptr() as u64);
-    put32(&mut info, 32, name.len() as u32);
-    let mut a = [0u8; 16];
-    put32(&mut a, 0, fd.as_raw_fd() as u32);
-    put32(&mut a, 4, info.len() as u32);
-    put64(&mut a, 8, info.as_mut_ptr() as u64);
-    sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &mut a)?;
+    query(&mut info)?;
     let ty = get32(&info, 0);
+    if ty == LINK_PERF_EVENT {
+        // perf_event kprobe: u32 type @16; func_name u64 @24; name_len u32 @32.
+        info = [0u8; 128];
+        put64(&mut info, 24, name.as_mut_ptr() as u64);
+        put32(&mut info, 32, name.len() as u32);
+        query(&mut info)?;
+    } else if ty == LINK_RAW_TRACEPOINT {
+        // raw_tracepoint: tp_name u64 @16, tp_name_len u32 @24.
+        info = [0u8; 128];
+        put64(&mut info, 16, name.as_mut_ptr() as u64);
+        put32(&mut info, 24, name.len() as u32);
+        query(&mut info)?;
+    }
     let target = match ty {
         LINK_XDP => LinkTarget::Xdp {
             ifindex: get32(&info, 16),
@@ -161,6 +180,12 @@ pub fn link_info(fd: BorrowedFd<'_>) -> std::io::Result<(u32, u32, LinkTarget)> 
         LINK_PERF_EVENT if get32(&info, 16) == 5 => {
             let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
             LinkTarget::Tracepoint {
+                name: String::from_utf8_lossy(&name[..end]).into_owned(),
+            }
+        }
+        LINK_RAW_TRACEPOINT => {
+            let end = name.iter().position(|&c| c == 0).unwrap_or(name.len());
+            LinkTarget::RawTracepoint {
                 name: String::from_utf8_lossy(&name[..end]).into_owned(),
             }
         }

@@ -95,6 +95,7 @@ enum Cmd {
     ///   wasmload attach --tc veth0 --direction egress --on-trap drop acct.wasm
     ///   wasmload attach --uprobe /usr/lib/x86_64-linux-gnu/libc.so.6:malloc allocs.wasm
     ///   wasmload attach --tracepoint sched:sched_process_exec --verbose execs.wasm
+    ///   wasmload attach --raw-tracepoint sys_enter syscalls.wasm
     ///   wasmload attach --xdp eth0 --map policy=/sys/fs/bpf/shared_policy filter.wasm
     #[command(verbatim_doc_comment)]
     #[command(group(clap::ArgGroup::new("target").required(true)))]
@@ -130,6 +131,12 @@ enum Cmd {
         /// reads the trace record with `ctx_read`. Needs the same capabilities as a kprobe hook.
         #[arg(long, value_name = "CATEGORY:NAME", group = "target")]
         tracepoint: Option<String>,
+        /// Attach as a raw tracepoint hook on NAME (e.g. sys_enter, sched_switch): the hook's
+        /// entry `tracepoint` runs with the tracepoint's arguments as its record, u64 each
+        /// (argument i is ctx_read(8 * i, dst, 8); the count comes from the kernel's BTF,
+        /// --verbose prints it). Arguments that are kernel pointers are addresses, not data.
+        #[arg(long, value_name = "NAME", group = "target")]
+        raw_tracepoint: Option<String>,
         /// Print the tracepoint's record layout (field offsets and sizes) before attaching.
         #[arg(long, short)]
         verbose: bool,
@@ -579,6 +586,7 @@ fn attach_cmd(
     uprobe: Option<String>,
     tc: Option<(String, Option<Direction>)>,
     tracepoint: Option<String>,
+    raw_tracepoint: Option<String>,
     verbose: bool,
     name: Option<String>,
     fuel: u64,
@@ -605,6 +613,17 @@ fn attach_cmd(
         );
     }
     let target = match (xdp, kprobe, kretprobe, tc) {
+        (None, None, None, None) if raw_tracepoint.is_some() => {
+            let name = raw_tracepoint.unwrap_or_default();
+            // Checked (and its arguments counted) before anything is loaded.
+            let nargs = tracefs::raw_tp_nargs(&name)?;
+            if verbose {
+                eprintln!(
+                    "raw tracepoint {name}: {nargs} arguments, u64 each, at record offsets 0, 8, ..."
+                );
+            }
+            attach::Target::RawTracepoint { name, nargs }
+        }
         (None, None, None, None) if tracepoint.is_some() => {
             let spec = tracepoint.unwrap_or_default();
             // Checked (and its layout read) before anything is loaded.
@@ -650,7 +669,7 @@ fn attach_cmd(
         }
         _ => bail!(
             "give exactly one of --xdp IFACE, --tc IFACE, --kprobe SYMBOL, --kretprobe SYMBOL, \
-             --uprobe BINARY:SYMBOL or --tracepoint CATEGORY:NAME"
+             --uprobe BINARY:SYMBOL, --tracepoint CATEGORY:NAME or --raw-tracepoint NAME"
         ),
     };
     let mut binds = Vec::new();
@@ -818,6 +837,7 @@ fn main() -> ExitCode {
             tc,
             direction,
             tracepoint,
+            raw_tracepoint,
             verbose,
             name,
             fuel,
@@ -833,6 +853,7 @@ fn main() -> ExitCode {
             uprobe,
             tc.map(|t| (t, direction)),
             tracepoint,
+            raw_tracepoint,
             verbose,
             name,
             fuel,

@@ -225,6 +225,29 @@ pub fn check(fd: BorrowedFd<'_>, what: &str) -> anyhow::Result<String> {
     })
 }
 
+/// How many arguments raw tracepoint `tp` passes, from vmlinux BTF `btf`: the kernel declares
+/// each tracepoint's probe type as `typedef void (*btf_trace_<tp>)(void *__data, <args>)`, so
+/// it is that prototype's parameter count minus the leading `__data`. `None` if there is no
+/// such typedef (no tracepoint of that name).
+pub fn raw_tp_nargs(btf: &[u8], tp: &str) -> Result<Option<u32>, &'static str> {
+    let (types, strs) = parse(btf)?;
+    let want = format!("btf_trace_{tp}");
+    let at = |id: u32| -> Option<&Ty<'_>> { types.get((id as usize).checked_sub(1)?) };
+    let Some(td) = types
+        .iter()
+        .find(|t| t.kind == 8 && name(strs, t.name_off) == want)
+    else {
+        return Ok(None);
+    };
+    let ptr = at(td.size_or_type)
+        .filter(|t| t.kind == 2)
+        .ok_or("btf_trace_ typedef is not a pointer")?;
+    let proto = at(ptr.size_or_type)
+        .filter(|t| t.kind == 13)
+        .ok_or("btf_trace_ typedef does not point to a function prototype")?;
+    Ok(Some((proto.vlen as u32).saturating_sub(1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +328,38 @@ mod tests {
             special_field(&blob(STRS, &[(1, 1, 0, 4, &[32])]), 99).unwrap(),
             None
         );
+    }
+}
+
+#[cfg(test)]
+mod raw_tp_tests {
+    /// BTF with: 1 PTR -> 2, 2 FUNC_PROTO (void *__data, long id), 3 TYPEDEF btf_trace_sys_enter -> 1.
+    fn btf() -> Vec<u8> {
+        let strs = b"\0btf_trace_sys_enter\0__data\0id\0";
+        let w = |v: &mut Vec<u8>, x: u32| v.extend_from_slice(&x.to_le_bytes());
+        let mut t = Vec::new();
+        for x in [0, 2 << 24, 2] {
+            w(&mut t, x); // PTR
+        }
+        for x in [0, 13 << 24 | 2, 0, 21, 0, 28, 0] {
+            w(&mut t, x); // FUNC_PROTO with two params
+        }
+        for x in [1, 8 << 24, 1] {
+            w(&mut t, x); // TYPEDEF
+        }
+        let mut b = vec![0x9f, 0xeb, 1, 0];
+        for x in [24u32, 0, t.len() as u32, t.len() as u32, strs.len() as u32] {
+            w(&mut b, x);
+        }
+        b.extend_from_slice(&t);
+        b.extend_from_slice(strs);
+        b
+    }
+
+    #[test]
+    fn raw_tracepoint_argument_count_comes_from_the_btf_trace_typedef() {
+        let b = btf();
+        assert_eq!(super::raw_tp_nargs(&b, "sys_enter"), Ok(Some(1)));
+        assert_eq!(super::raw_tp_nargs(&b, "sys_exit"), Ok(None));
     }
 }

@@ -185,6 +185,36 @@ pub fn category_of(name: &str) -> Option<String> {
         .map(|e| format!("{}:{name}", e.file_name().to_string_lossy()))
 }
 
+/// The number of u64 arguments raw tracepoint `name` passes, read from the kernel's BTF
+/// (/sys/kernel/btf/vmlinux): an error naming the tracepoint if there is none, or if it has
+/// more arguments than a record holds.
+pub fn raw_tp_nargs(name: &str) -> Result<u32> {
+    let path = "/sys/kernel/btf/vmlinux";
+    if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+        bail!(
+            "--raw-tracepoint {name:?}: a tracepoint name is letters, digits and '_' (e.g. sys_enter)"
+        );
+    }
+    let btf = std::fs::read(path).map_err(|e| {
+        anyhow::anyhow!(
+            "--raw-tracepoint {name}: cannot read {path} ({e}): raw tracepoint hooks need a \
+             kernel with CONFIG_DEBUG_INFO_BTF"
+        )
+    })?;
+    let n = crate::mapcheck::raw_tp_nargs(&btf, name)
+        .map_err(|e| anyhow::anyhow!("--raw-tracepoint {name}: {path}: {e}"))?;
+    let Some(n) = n else {
+        bail!(
+            "--raw-tracepoint {name}: the kernel has no tracepoint `{name}` (no btf_trace_{name} \
+             in {path}; raw tracepoint names have no category: sys_enter, sched_switch, ...)"
+        );
+    };
+    if n.saturating_mul(8) > MAX_TP_RECORD {
+        bail!("--raw-tracepoint {name}: {n} arguments are more than a record holds");
+    }
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
