@@ -295,8 +295,9 @@ macro_rules! trace {
 
 /// The context of a tracepoint hook: the trace record, as the event's format file in
 /// `/sys/kernel/tracing/events/CATEGORY/NAME/format` lays it out (`wasmload attach --verbose`
-/// prints it). Reads are bounded by the copy the trampoline made ([`Record::len`] bytes):
-/// a read past it is `None`. ABI v2.
+/// prints it); for a hook attached with `--raw-tracepoint`, the tracepoint's arguments, u64
+/// each (`rec.u64(8 * i)`). Reads are bounded by the copy the trampoline made
+/// ([`Record::len`] bytes): a read past it is `None`. ABI v2.
 #[derive(Debug)]
 pub struct Record {
     len: u32,
