@@ -99,10 +99,10 @@ int tc_egress_native(struct __sk_buff *skb)
 	const __u8 *end = (const __u8 *)(long)skb->data_end;
 	struct dest_stats fresh = {}, *st;
 	struct mark_key mk = {};
-	__u32 off = 12, l4, *ifindex;
+	__u32 off = 12, *ifindex;
 	__u8 daddr[4], vihl, tos, ntos, *dscp;
 	__u16 proto, from, to;
-	const __u8 *ip;
+	const __u8 *ip, *l4;
 
 	if (data + 14 > end)
 		return TC_ACT_OK;
@@ -129,11 +129,11 @@ int tc_egress_native(struct __sk_buff *skb)
 	__builtin_memcpy(daddr, ip + 16, 4);
 	__builtin_memcpy(mk.daddr, daddr, 4);
 	mk.proto = ip[9];
-	l4 = off + (vihl & 0x0f) * 4;
+	l4 = data + off + (vihl & 0x0f) * 4;
 	if ((mk.proto == IPPROTO_TCP || mk.proto == IPPROTO_UDP) && (be16(ip + 6) & 0x1fff) == 0 &&
-	    data + l4 + 4 <= end) {
-		mk.dport[0] = data[l4 + 2];
-		mk.dport[1] = data[l4 + 3];
+	    l4 + 4 <= end) {
+		mk.dport[0] = l4[2];
+		mk.dport[1] = l4[3];
 	}
 
 	/* Accounting: packets and bytes per destination. */
