@@ -267,6 +267,9 @@ suite tp-tests.sh
 # The ported execsnoop (examples/execsnoop) against its native twin, on the same execs.
 suite execsnoop-tests.sh
 
+# The ported tc egress program (examples/tc-egress) against its native twin, on the same traffic.
+suite tcegress-tests.sh
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
