@@ -270,6 +270,9 @@ suite execsnoop-tests.sh
 # Raw tracepoint hooks (sys_enter's syscall number, the 16-map trampoline, refusals).
 suite rawtp-tests.sh
 
+# The ported tc egress program (examples/tc-egress) against its native twin, on the same traffic.
+suite tcegress-tests.sh
+
 # 12. The kernel log stayed clean (the host checks the full console too).
 t=kernel_log_clean
 if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi

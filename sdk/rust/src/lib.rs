@@ -86,8 +86,8 @@ impl Verdict {
     }
 }
 
-/// What a tc hook decides for a packet (the kernel's `TC_ACT_*`; Hook ABI v2). Redirect is not
-/// available yet.
+/// What a tc hook decides for a packet (the kernel's `TC_ACT_*`; Hook ABI v2). `Redirect` needs
+/// a target named with [`redirect`] in the same run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(i32)]
 pub enum TcVerdict {

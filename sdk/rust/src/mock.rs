@@ -120,6 +120,9 @@ pub struct MockEnv {
     pub record: Option<Vec<u8>>,
     /// The last accepted `redirect_map` call: (map index, key, fallback verdict).
     pub redirect_map: Option<(u32, u32, u64)>,
+    /// The target the last successful `redirect` named: `(ifindex, flags)`. A run's REDIRECT
+    /// verdict goes there; clear it between runs as the kernel does.
+    pub redirect: Option<(u32, u64)>,
 }
 
 impl MockEnv {
@@ -129,6 +132,38 @@ impl MockEnv {
         }
         let end = (off as usize).checked_add(len as usize)?;
         (end <= self.packet.len()).then_some(off as usize..end)
+    }
+    /// `csum_replace` / `csum_l4_replace` on the fake packet: the RFC 1624 update of the
+    /// big-endian 16-bit checksum at `off` after a `size`-byte field went from `from` to `to`,
+    /// with the kernel's argument checks. `mangled_0`: a UDP checksum (0 = none stays 0, a
+    /// computed 0 is written 0xffff). The fake packet has no skb checksum state, so an L4 fix-up
+    /// is that of a checksum complete in the header (as in XDP).
+    pub(crate) fn csum(&mut self, off: i32, from: u32, to: u32, size: i32, mangled_0: bool) -> i32 {
+        let Some(r) = self.range(off, 2) else {
+            return -22;
+        };
+        if (size != 2 && size != 4) || (size == 2 && (from > 0xffff || to > 0xffff)) {
+            return -22;
+        }
+        let old = u16::from_be_bytes([self.packet[r.start], self.packet[r.start + 1]]);
+        if mangled_0 && old == 0 {
+            return 0;
+        }
+        // ~HC' = ~HC + ~m + m' over 16-bit words (a 4-byte field is two words).
+        let words = |v: u32| [(v >> 16) as u16, v as u16];
+        let mut sum = u32::from(!old);
+        for (m, m2) in words(from).into_iter().zip(words(to)) {
+            sum += u32::from(!m) + u32::from(m2);
+        }
+        while sum > 0xffff {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        let mut new = !(sum as u16);
+        if mangled_0 && new == 0 {
+            new = 0xffff;
+        }
+        self.packet[r].copy_from_slice(&new.to_be_bytes());
+        0
     }
     pub(crate) fn be(&self, off: i32, n: i32) -> i64 {
         match self.range(off, n) {

@@ -259,29 +259,63 @@ mod host {
             -22
         }
     }
-    /// v2 packet actions: outside the kernel there is no packet to act on (-EOPNOTSUPP).
-    pub unsafe fn redirect(_ifindex: i32, _flags: i64) -> i32 {
-        -95
+    /// v2: the target of this run's REDIRECT verdict. The mock checks the arguments as the
+    /// kernel does (ifindex 1..=2^23-1, flags 0 or 1 = ingress) and keeps the target in
+    /// `MockEnv::redirect`; without the mock there is no packet (-EOPNOTSUPP).
+    pub unsafe fn redirect(ifindex: i32, flags: i64) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            if !(1..=(1 << 23) - 1).contains(&ifindex) || flags as u64 & !1 != 0 {
+                return -22;
+            }
+            e.redirect = Some((ifindex as u32, flags as u64));
+            e.redirect_map = None; // the last call of a run wins, as in the kernel
+            0
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (ifindex, flags);
+            -95
+        }
     }
-    /// See [`redirect`].
+    /// v2 packet size changes (XDP only): not in the mock or outside the kernel (-EOPNOTSUPP).
     pub unsafe fn adjust_head(_delta: i32) -> i32 {
         -95
     }
-    /// See [`redirect`].
+    /// See [`adjust_head`].
     pub unsafe fn adjust_tail(_delta: i32) -> i32 {
         -95
     }
-    /// See [`redirect`].
+    /// See [`adjust_head`].
     pub unsafe fn adjust_meta(_delta: i32) -> i32 {
         -95
     }
-    /// See [`redirect`].
-    pub unsafe fn csum_replace(_off: i32, _from: i32, _to: i32, _size: i32) -> i32 {
-        -95
+    /// v2: the IPv4 header checksum fix-up; the mock applies it to its packet, without the mock
+    /// there is no packet (-EOPNOTSUPP).
+    pub unsafe fn csum_replace(off: i32, from: i32, to: i32, size: i32) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| e.csum(off, from as u32, to as u32, size, false));
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (off, from, to, size);
+            -95
+        }
     }
-    /// See [`redirect`].
-    pub unsafe fn csum_l4_replace(_off: i32, _from: i32, _to: i32, _flags: i32) -> i32 {
-        -95
+    /// v2: the TCP/UDP checksum fix-up (flags: size in bits 0-3, 0x10 pseudo-header field,
+    /// 0x20 UDP); as [`csum_replace`].
+    pub unsafe fn csum_l4_replace(off: i32, from: i32, to: i32, flags: i32) -> i32 {
+        #[cfg(any(test, feature = "mock"))]
+        return m(|e| {
+            if flags & !(0x0f | 0x10 | 0x20) != 0 {
+                return -22;
+            }
+            e.csum(off, from as u32, to as u32, flags & 0x0f, flags & 0x20 != 0)
+        });
+        #[cfg(not(any(test, feature = "mock")))]
+        {
+            let _ = (off, from, to, flags);
+            -95
+        }
     }
     /// v2, XDP: the mock checks what the kernel checks that it can (map index, key range,
     /// flags) and records the call in `MockEnv::redirect_map`; without the mock -EOPNOTSUPP.
@@ -295,6 +329,7 @@ mod host {
                 return -22;
             }
             e.redirect_map = Some((map as u32, key as u32, flags as u64));
+            e.redirect = None; // the last call of a run wins, as in the kernel
             0
         });
         #[cfg(not(any(test, feature = "mock")))]

@@ -153,14 +153,88 @@ mod entry {
     }
 
     #[test]
-    fn packet_actions_are_refused_outside_the_kernel() {
+    fn adjust_is_refused_outside_the_kernel() {
         use crate::PacketError;
-        assert_eq!(crate::redirect(3, false), Err(PacketError(95)));
+        crate::mock::reset(&[0; 60], &[]);
         assert_eq!(crate::adjust_head(-14), Err(PacketError(95)));
+        assert_eq!(crate::adjust_tail(-1), Err(PacketError(95)));
+        assert_eq!(crate::adjust_meta(-4), Err(PacketError(95)));
+    }
+
+    #[test]
+    fn mock_redirect_keeps_the_target_and_checks_arguments() {
+        use crate::{mock, PacketError};
+        mock::reset(&[0; 60], &[]);
+        assert_eq!(crate::redirect(3, false), Ok(()));
+        assert_eq!(mock::with(|e| e.redirect), Some((3, 0)));
+        assert_eq!(crate::redirect(5, true), Ok(()));
+        assert_eq!(mock::with(|e| e.redirect), Some((5, 1)));
+        assert_eq!(crate::redirect(0, false), Err(PacketError(22)));
+        assert_eq!(crate::redirect(1 << 23, false), Err(PacketError(22)));
+        // SAFETY: plain values.
+        assert_eq!(unsafe { crate::sys::redirect(3, 2) }, -22);
+        assert_eq!(mock::with(|e| e.redirect), Some((5, 1)));
+    }
+
+    /// The ones' complement sum of 16-bit big-endian words, folded.
+    fn sum16(b: &[u8]) -> u16 {
+        let mut s: u32 = b
+            .chunks(2)
+            .map(|w| u32::from(w[0]) << 8 | u32::from(*w.get(1).unwrap_or(&0)))
+            .sum();
+        while s > 0xffff {
+            s = (s & 0xffff) + (s >> 16);
+        }
+        s as u16
+    }
+
+    #[test]
+    fn mock_csum_replace_keeps_the_ipv4_checksum_valid() {
+        use crate::{mock, Packet, PacketError};
+        // An IPv4 header (14 bytes of Ethernet first) with its checksum computed.
+        let mut f = std::vec![0u8; 14];
+        f.extend_from_slice(&[
+            0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0, 10, 9, 0, 1, 10, 9, 0, 2,
+        ]);
+        let c = !sum16(&f[14..34]);
+        f[24..26].copy_from_slice(&c.to_be_bytes());
+        assert_eq!(sum16(&f[14..34]), 0xffff);
+        mock::reset(&f, &[]);
+        let mut pkt = Packet::current();
+        // tos 0 -> 0xb8 (DSCP EF): the word at 14 changes from 0x4500 to 0x45b8.
+        pkt.write(15, &[0xb8]).unwrap();
+        assert_eq!(crate::csum_replace16(24, 0x4500, 0x45b8), Ok(()));
+        let h = mock::with(|e| e.packet[14..34].to_vec());
+        assert_eq!(sum16(&h), 0xffff);
+        assert_ne!(h[10..12], f[24..26]);
+        // A 4-byte field: the destination address.
+        pkt.write(30, &[192, 168, 7, 9]).unwrap();
+        assert_eq!(crate::csum_replace32(24, 0x0a09_0002, 0xc0a8_0709), Ok(()));
+        assert_eq!(sum16(&mock::with(|e| e.packet[14..34].to_vec())), 0xffff);
+        // Past the packet, a bad size, a 2-byte value above 0xffff: refused, nothing written.
+        let before = mock::with(|e| e.packet.clone());
+        assert_eq!(crate::csum_replace16(33, 0, 1), Err(PacketError(22)));
+        // SAFETY: plain values.
+        assert_eq!(unsafe { crate::sys::csum_replace(24, 0, 1, 3) }, -22);
+        // SAFETY: plain values.
+        assert_eq!(unsafe { crate::sys::csum_replace(24, 0x10000, 1, 2) }, -22);
+        assert_eq!(mock::with(|e| e.packet.clone()), before);
+    }
+
+    #[test]
+    fn mock_csum_l4_replace_follows_the_udp_rules() {
+        use crate::{mock, PacketError};
+        // A UDP checksum of 0 (none) stays 0; one that would become 0 is written 0xffff.
+        mock::reset(&[0, 0, 0x12, 0x34], &[]);
+        assert_eq!(crate::csum_l4_replace(0, 1, 2, 0x22), Ok(()));
+        assert_eq!(mock::with(|e| e.packet[..2].to_vec()), std::vec![0, 0]);
+        // ~0x1234 + ~0 + 0x1234 folds to 0xffff: the new checksum is 0, written 0xffff.
+        assert_eq!(crate::csum_l4_replace(2, 0, 0x1234, 0x22), Ok(()));
         assert_eq!(
-            crate::csum_replace16(24, 0x4500, 0x45b8),
-            Err(PacketError(95))
+            mock::with(|e| e.packet[2..].to_vec()),
+            std::vec![0xff, 0xff]
         );
+        assert_eq!(crate::csum_l4_replace(2, 1, 2, 0x42), Err(PacketError(22)));
     }
 }
 
