@@ -16,6 +16,16 @@ use super::{call_host, check_ref_results, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
+/// `Trap::Unreachable`, out of line: with the UNREACHABLE and unused-op arms returning it
+/// directly, LLVM jumped from the jump table straight to the function's exit and so set the
+/// return register to `Trap::Unreachable`'s value before every dispatch (one instruction per
+/// executed op).
+#[cold]
+#[inline(never)]
+fn unreachable_trap() -> Trap {
+    Trap::Unreachable
+}
+
 /// Moves `n` slots from `src` down to `dst` (dst <= src).
 #[inline(always)]
 fn move_slots(stack: &mut [u64], src: usize, dst: usize, n: usize) -> Result<(), Trap> {
@@ -941,7 +951,7 @@ impl Instance<'_, '_> {
                     host_load!(Intrinsic::LoadBe32, |v: i64| v as u64);
                     next!(6);
                 }
-                UNREACHABLE => return Err(Trap::Unreachable),
+                UNREACHABLE => return Err(unreachable_trap()),
                 MEMORY_SIZE => {
                     d!(1) = u64::from(*mem_pages);
                     next!(2);
@@ -1633,7 +1643,7 @@ impl Instance<'_, '_> {
                 I64_TRUNC_SAT_F64_U => {
                     un!(|a: u64| sf::i64_trunc_sat_f64_u(a));
                 }
-                unused_op!() => return Err(Trap::Unreachable),
+                unused_op!() => return Err(unreachable_trap()),
                 // Values above OP_MASK, masked off above. A trap other than the one for unused
                 // numbers, so that LLVM keeps their cases apart from this arm and, with all
                 // `OP_MASK + 1` values named, drops it and the jump table's range check.
