@@ -707,6 +707,38 @@ fn register_code_copy_chains() {
     assert_eq!(call("blk", &v(&[1, 2])), Val::I32(0x2_0001));
 }
 
+/// Consecutive 32-bit constants merge into CONST32X2/CONST32X3, which write in order (call
+/// arguments, local.set of constants over a pending read of the same local, a merged constant
+/// whose last destination is retargeted by `local.set`, a 64-bit constant in between).
+#[test]
+fn register_code_const_chains() {
+    let src = r#"(module
+      (func $mix (param i32 i32 i32 i32) (result i32)
+        local.get 0 i32.const 12 i32.shl
+        local.get 1 i32.const 8 i32.shl i32.or
+        local.get 2 i32.const 4 i32.shl i32.or
+        local.get 3 i32.or)
+      (func (export "args") (result i32)
+        (call $mix (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4)))
+      (func (export "sets") (param i32) (result i32) (local i32 i32 i32)
+        local.get 0
+        i32.const 7 local.set 0
+        i32.const 8 local.set 1
+        i32.const 9 local.set 2
+        i32.const 3 local.set 3
+        local.get 1 local.get 2 local.get 3 call $mix)
+      (func (export "wide") (param i32) (result i64) (local i64 i32)
+        i32.const 5 local.set 2
+        i64.const 0x100000000 local.set 1
+        i32.const 6 local.set 0
+        local.get 1 local.get 0 i64.extend_i32_u i64.add
+        local.get 2 i64.extend_i32_u i64.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(call("args", &[]), Val::I32(0x1234));
+    assert_eq!(call("sets", &[Val::I32(1)]), Val::I32(0x1893));
+    assert_eq!(call("wide", &[Val::I32(0)]), Val::I64(0x1_0000_000b));
+}
+
 /// A select whose condition an i32 compare of two slots or an i32.and with a constant just
 /// computed fuses with it; each form against its unfused value.
 #[test]

@@ -260,9 +260,30 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Emits code writing constant `c` to slot `dst`.
+    /// Emits code writing constant `c` to slot `dst`. A 32-bit constant merges into the last
+    /// instruction of the basic block if that is a CONST32 (into a CONST32X2) or a CONST32X2
+    /// (into a CONST32X3), as `copy` does: call arguments are often runs of constants.
     fn konst(&mut self, dst: u32, c: u64) -> Result<(), Error> {
         if c >> 32 == 0 {
+            if !self.reachable() {
+                return Ok(());
+            }
+            if let Some((at, op)) = self.last_op {
+                let (len, merged) = match op {
+                    ops::CONST32 => (3, ops::CONST32X2),
+                    ops::CONST32X2 => (5, ops::CONST32X3),
+                    _ => (0, 0),
+                };
+                if len != 0 && at.wrapping_add(len) == self.pc() && self.code_get(at) == op {
+                    self.code_set(at, merged)?;
+                    let d = self.pc();
+                    self.emit(dst)?;
+                    self.emit(c as u32)?;
+                    self.last_op = Some((at, merged));
+                    self.last_dst = Some(d);
+                    return Ok(());
+                }
+            }
             self.ins_dst(&[ops::CONST32, dst, c as u32])
         } else {
             self.ins_dst(&[ops::CONST64, dst, c as u32, (c >> 32) as u32])

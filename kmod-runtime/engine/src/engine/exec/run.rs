@@ -632,6 +632,17 @@ impl Instance<'_, '_> {
                     d!(1) = u64::from(imm!(2));
                     next!(3);
                 }
+                CONST32X2 => {
+                    d!(1) = u64::from(imm!(2));
+                    d!(3) = u64::from(imm!(4));
+                    next!(5);
+                }
+                CONST32X3 => {
+                    d!(1) = u64::from(imm!(2));
+                    d!(3) = u64::from(imm!(4));
+                    d!(5) = u64::from(imm!(6));
+                    next!(7);
+                }
                 CONST64 => {
                     d!(1) = u64::from(imm!(2)) | (u64::from(imm!(3)) << 32);
                     next!(4);
