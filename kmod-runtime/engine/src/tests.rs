@@ -739,6 +739,46 @@ fn register_code_const_chains() {
     assert_eq!(call("wide", &[Val::I32(0)]), Val::I64(0x1_0000_000b));
 }
 
+/// Loads and stores at a constant address take it as an immediate (`*_ABS`): every access
+/// kind, the address plus offset past 2^32 (no wrap: a trap), the last bytes of memory.
+#[test]
+fn register_code_constant_addresses() {
+    let src = r#"(module (memory 1)
+      (func (export "kinds") (result i64)
+        (i64.store (i32.const 8) (i64.const -2))
+        (i32.store8 (i32.const 100) (i32.const 0x1ff))
+        (i32.store16 offset=2 (i32.const 100) (i32.const 0x8001))
+        (i64.store32 (i32.const 200) (i64.const 0x1_8000_0000))
+        (f32.store (i32.const 300) (f32.const 1.5))
+        (i64.add
+          (i64.add (i64.load (i32.const 8)) (i64.load8_s (i32.const 8)))
+          (i64.add
+            (i64.extend_i32_u (i32.add (i32.load8_u (i32.const 100)) (i32.load16_s offset=2 (i32.const 100))))
+            (i64.add (i64.load32_u (i32.const 200)) (i64.extend_i32_u (i32.reinterpret_f32 (f32.load (i32.const 300))))))))
+      (func (export "last") (result i32)
+        (i32.store (i32.const 65532) (i32.const 7)) (i32.load offset=65530 (i32.const 2)))
+      (func (export "oob_load") (result i32) (i32.load offset=1 (i32.const 0xffffffff)))
+      (func (export "oob_store") (i32.store16 (i32.const 65535) (i32.const 1))))"#;
+    let kinds = (-2i64)
+        .wrapping_add(-2)
+        .wrapping_add(0xff + (0x8001u16 as i16 as i32) as u32 as i64)
+        .wrapping_add(0x8000_0000)
+        .wrapping_add(0x3fc0_0000);
+    assert_eq!(
+        run1(src, "kinds", &[], 1, 1000).unwrap()[0],
+        Val::I64(kinds)
+    );
+    assert_eq!(run1(src, "last", &[], 1, 1000).unwrap()[0], Val::I32(7));
+    assert_eq!(
+        run1(src, "oob_load", &[], 1, 1000),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        run1(src, "oob_store", &[], 0, 1000),
+        Err(Trap::MemoryOutOfBounds)
+    );
+}
+
 /// A select whose condition an i32 compare of two slots or an i32.and with a constant just
 /// computed fuses with it; each form against its unfused value.
 #[test]

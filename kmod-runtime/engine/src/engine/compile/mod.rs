@@ -1152,6 +1152,10 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let (_, ad, apos) = c.pop_d(ValType::I32.code())?;
                 if c.reachable() {
                     let v = c.use_(vd, vpos)?;
+                    // a constant address is an immediate: no CONST32 to put it in a slot
+                    if let (D::Const(k), Some(abs)) = (ad, ops::mem_abs(op)) {
+                        return c.ins(&[abs, k as u32, v, offset]);
+                    }
                     let a = c.use_(ad, apos)?;
                     c.ins(&[op, a, v, offset])?;
                 }
@@ -1160,6 +1164,10 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.push_vt(vt)?;
                 if c.reachable() {
                     let dst = c.tslot(apos);
+                    // a constant address is an immediate: no CONST32 to put it in a slot
+                    if let (D::Const(k), Some(abs)) = (ad, ops::mem_abs(op)) {
+                        return c.ins_dst(&[abs, dst, k as u32, offset]);
+                    }
                     // the address is the local the last instruction (an i32.add with an
                     // immediate) just wrote: the add and the load become one instruction
                     if let (D::Local(x), Some((at, ops::I32_ADD_IMM)), ops::I32_LOAD) =

@@ -368,6 +368,23 @@ impl Instance<'_, '_> {
                 next!(6);
             }};
         }
+        // load at the constant address `imm + offset`: dst imm offset
+        macro_rules! loadop_abs {
+            ($n:literal, $conv:expr) => {{
+                let bytes = load::<$n>(mem, mem_len, u64::from(imm!(2)), imm!(3))?;
+                d!(1) = ($conv)(bytes);
+                next!(4);
+            }};
+        }
+        // store at the constant address `imm + offset`: imm val offset
+        macro_rules! storeop_abs {
+            ($n:literal, $conv:expr) => {{
+                let v = s!(2);
+                let bytes: [u8; $n] = ($conv)(v);
+                store(mem, mem_len, u64::from(imm!(1)), imm!(3), bytes)?;
+                next!(4);
+            }};
+        }
         macro_rules! storeop {
             ($n:literal, $conv:expr) => {{
                 let v = s!(2);
@@ -1211,6 +1228,29 @@ impl Instance<'_, '_> {
                     d!(1) = u64::from(u32::from_le_bytes(bytes));
                     next!(6);
                 }
+                I32_LOAD_ABS => loadop_abs!(4, ld::u32_le),
+                I64_LOAD_ABS => loadop_abs!(8, ld::u64_le),
+                F32_LOAD_ABS => loadop_abs!(4, ld::u32_le),
+                F64_LOAD_ABS => loadop_abs!(8, ld::u64_le),
+                I32_LOAD8_S_ABS => loadop_abs!(1, ld::i32_s8),
+                I32_LOAD8_U_ABS => loadop_abs!(1, ld::u8),
+                I32_LOAD16_S_ABS => loadop_abs!(2, ld::i32_s16),
+                I32_LOAD16_U_ABS => loadop_abs!(2, ld::u16_le),
+                I64_LOAD8_S_ABS => loadop_abs!(1, ld::i64_s8),
+                I64_LOAD8_U_ABS => loadop_abs!(1, ld::u8),
+                I64_LOAD16_S_ABS => loadop_abs!(2, ld::i64_s16),
+                I64_LOAD16_U_ABS => loadop_abs!(2, ld::u16_le),
+                I64_LOAD32_S_ABS => loadop_abs!(4, ld::i64_s32),
+                I64_LOAD32_U_ABS => loadop_abs!(4, ld::u32_le),
+                I32_STORE_ABS | F32_STORE_ABS => {
+                    storeop_abs!(4, |v: u64| (v as u32).to_le_bytes())
+                }
+                I64_STORE_ABS | F64_STORE_ABS => storeop_abs!(8, |v: u64| v.to_le_bytes()),
+                I32_STORE8_ABS | I64_STORE8_ABS => storeop_abs!(1, |v: u64| [v as u8]),
+                I32_STORE16_ABS | I64_STORE16_ABS => {
+                    storeop_abs!(2, |v: u64| (v as u16).to_le_bytes())
+                }
+                I64_STORE32_ABS => storeop_abs!(4, |v: u64| (v as u32).to_le_bytes()),
                 I32_STORE | F32_STORE => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I64_STORE | F64_STORE => storeop!(8, |v: u64| v.to_le_bytes()),
                 I32_STORE8 | I64_STORE8 => storeop!(1, |v: u64| [v as u8]),
