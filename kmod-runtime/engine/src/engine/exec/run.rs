@@ -420,7 +420,10 @@ impl Instance<'_, '_> {
         }
         // Control transfers land on the start of a basic block, which (when reachable code
         // follows) is a FUEL op: charge it here, exactly as dispatching it next would, and skip
-        // it, so that FUEL does not cost a dispatch of its own.
+        // it, so that FUEL does not cost a dispatch of its own. Only taken branches do this: a
+        // conditional branch that falls through just moves on (`next!`), and if a FUEL op is next
+        // the loop dispatches it. (Checking for FUEL there too made LLVM route every fall-through
+        // back to the loop head through a block of register reloads: ~25 instructions.)
         macro_rules! fuel_block {
             () => {{
                 if pc >= limit {
@@ -525,10 +528,10 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, s!(2) as u32) {
                     pc = imm!(3) as usize;
+                    fuel_block!();
                 } else {
                     next!(4);
                 }
-                fuel_block!();
             }};
         }
         // i32 compare with an immediate and branch: a imm target
@@ -536,10 +539,10 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, imm!(2)) {
                     pc = imm!(3) as usize;
+                    fuel_block!();
                 } else {
                     next!(4);
                 }
-                fuel_block!();
             }};
         }
         // i32 add with an immediate, write the sum, branch on it compared with an immediate:
@@ -550,10 +553,10 @@ impl Instance<'_, '_> {
                 d!(1) = u64::from(v);
                 if ($f)(v, imm!(4)) {
                     pc = imm!(5) as usize;
+                    fuel_block!();
                 } else {
                     next!(6);
                 }
-                fuel_block!();
             }};
         }
         // select on an i32 compare of two slots: dst a b x y
@@ -751,10 +754,10 @@ impl Instance<'_, '_> {
                     d!(1) = u64::from(v);
                     if v != 0 {
                         pc = imm!(4) as usize;
+                        fuel_block!();
                     } else {
                         next!(5);
                     }
-                    fuel_block!();
                 }
                 I32_ADD_IMM_BR_EQ_IMM => abrci!(cmp32::eq),
                 I32_ADD_IMM_BR_NE_IMM => abrci!(cmp32::ne),
@@ -835,28 +838,28 @@ impl Instance<'_, '_> {
                 BR_NZ => {
                     if s!(1) as u32 != 0 {
                         pc = imm!(2) as usize;
+                        fuel_block!();
                     } else {
                         next!(3);
                     }
-                    fuel_block!();
                 }
                 BR_EQZ => {
                     if s!(1) as u32 == 0 {
                         pc = imm!(2) as usize;
+                        fuel_block!();
                     } else {
                         next!(3);
                     }
-                    fuel_block!();
                 }
                 BR_NZ_COPY => {
                     if s!(1) as u32 != 0 {
                         let target = imm!(2) as usize;
                         move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
                         pc = target;
+                        fuel_block!();
                     } else {
                         next!(6);
                     }
-                    fuel_block!();
                 }
                 BR_TABLE => {
                     let n = imm!(2);
