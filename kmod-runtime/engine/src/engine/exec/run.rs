@@ -277,20 +277,11 @@ impl Instance<'_, '_> {
                 .unwrap_or(&[]);
         // Dispatch only below `limit`: then `pc + k < code.len()` for every `k < K_MAX`.
         let limit = code.len().saturating_sub(K_MAX);
-        let Instance {
-            mem,
-            mem_pages,
-            globals,
-            stack,
-            frames,
-            table_hdr,
-            tables,
-            dropped,
-            ..
-        } = self;
-        let (stack, frames, globals) = (&mut **stack, &mut **frames, &mut **globals);
-        let (table_hdr, tables, dropped) = (&mut **table_hdr, &mut **tables, &mut **dropped);
-        let mem = &mut **mem;
+        // The fields every run uses, in locals; the rest (globals, tables, segments, the page
+        // count) stay behind `self` until an instruction needs them: fewer values to load and
+        // spill on entry.
+        let (stack, frames) = (&mut *self.stack, &mut *self.frames);
+        let mem = &mut *self.mem;
         let max_depth = frames.len() / FRAME_WORDS;
         // Invariant for `load`/`store`: `mem_len <= mem.len()`.
         let mut mem_len = mem_len.min(mem.len());
@@ -792,13 +783,13 @@ impl Instance<'_, '_> {
                     next!(6);
                 }
                 GLOBAL_GET => {
-                    let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
+                    let v = *self.globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
                     next!(3);
                 }
                 GLOBAL_SET => {
                     let v = s!(2);
-                    *globals.get_mut(imm!(1) as usize).ok_or(VSE)? = v;
+                    *self.globals.get_mut(imm!(1) as usize).ok_or(VSE)? = v;
                     next!(3);
                 }
                 SELECT => {
@@ -907,15 +898,16 @@ impl Instance<'_, '_> {
                         let (base, size) = {
                             let i = (imm!(2) as usize).wrapping_mul(2);
                             (
-                                table_hdr.get(i).copied().unwrap_or(0) as usize,
-                                table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
+                                self.table_hdr.get(i).copied().unwrap_or(0) as usize,
+                                self.table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
                             )
                         };
                         let i = s!(3) as u32;
                         if i >= size {
                             return Err(Trap::UndefinedElement);
                         }
-                        let r = *tables
+                        let r = *self
+                            .tables
                             .get(base.wrapping_add(i as usize))
                             .ok_or(Trap::UndefinedElement)?;
                         if r == 0 {
@@ -999,12 +991,12 @@ impl Instance<'_, '_> {
                 }
                 UNREACHABLE => return Err(unreachable_trap()),
                 MEMORY_SIZE => {
-                    d!(1) = u64::from(*mem_pages);
+                    d!(1) = u64::from(self.mem_pages);
                     next!(2);
                 }
                 MEMORY_GROW => {
                     let delta = s!(2) as u32;
-                    let old = *mem_pages;
+                    let old = self.mem_pages;
                     let r = match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
                         Some(new) => {
                             charge!((delta as usize).wrapping_mul(PAGE_SIZE));
@@ -1012,7 +1004,7 @@ impl Instance<'_, '_> {
                             mem.get_mut(mem_len..new_len)
                                 .ok_or(Trap::MemoryOutOfBounds)?
                                 .fill(0);
-                            *mem_pages = new;
+                            self.mem_pages = new;
                             mem_len = new_len;
                             u64::from(old)
                         }
@@ -1027,12 +1019,12 @@ impl Instance<'_, '_> {
                     let s = *slot!(b.wrapping_add(1)) as u32;
                     let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
-                    super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
+                    super::memory_init(m, self.dropped, mem, mem_len, [imm!(1), d, s, n])?;
                     next!(3);
                 }
                 DATA_DROP => {
                     let i = m.h.n_elems.wrapping_add(imm!(1) as usize);
-                    if let Some(x) = dropped.get_mut(i) {
+                    if let Some(x) = self.dropped.get_mut(i) {
                         *x = 1;
                     }
                     next!(2);
@@ -1067,54 +1059,57 @@ impl Instance<'_, '_> {
                     next!(2);
                 }
                 TABLE_GET => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(2));
+                    let (base, size) = super::table_bounds(self.table_hdr, imm!(2));
                     let i = s!(3) as u32;
                     if i >= size {
                         return Err(Trap::TableOutOfBounds);
                     }
                     d!(1) = u64::from(
-                        *tables
+                        *self
+                            .tables
                             .get(base.wrapping_add(i as usize))
                             .ok_or(Trap::TableOutOfBounds)?,
                     );
                     next!(4);
                 }
                 TABLE_SET => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(1));
+                    let (base, size) = super::table_bounds(self.table_hdr, imm!(1));
                     let v = s!(3);
                     let i = s!(2) as u32;
                     if i >= size {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    *tables
+                    *self
+                        .tables
                         .get_mut(base.wrapping_add(i as usize))
                         .ok_or(Trap::TableOutOfBounds)? = v as u32;
                     next!(4);
                 }
                 TABLE_SIZE => {
-                    let (_, size) = super::table_bounds(table_hdr, imm!(2));
+                    let (_, size) = super::table_bounds(self.table_hdr, imm!(2));
                     d!(1) = u64::from(size);
                     next!(3);
                 }
                 TABLE_GROW => {
                     let t = imm!(1);
                     let b = imm!(2) as usize;
-                    let (base, size) = super::table_bounds(table_hdr, t);
+                    let (base, size) = super::table_bounds(self.table_hdr, t);
                     let init = *slot!(b) as u32;
                     let n = *slot!(b.wrapping_add(1)) as u32;
                     charge!(n);
                     let cap = m.rec(m.h.o_tables, super::super::module::TABLE_REC, t as usize, 2);
                     let r = match size.checked_add(n).filter(|&s| s <= cap) {
                         Some(new) => {
-                            tables
+                            self.tables
                                 .get_mut(
                                     base.wrapping_add(size as usize)
                                         ..base.wrapping_add(new as usize),
                                 )
                                 .ok_or(Trap::TableOutOfBounds)?
                                 .fill(init);
-                            if let Some(s) =
-                                table_hdr.get_mut((t as usize).wrapping_mul(2).wrapping_add(1))
+                            if let Some(s) = self
+                                .table_hdr
+                                .get_mut((t as usize).wrapping_mul(2).wrapping_add(1))
                             {
                                 *s = new;
                             }
@@ -1126,7 +1121,7 @@ impl Instance<'_, '_> {
                     next!(3);
                 }
                 TABLE_FILL => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(1));
+                    let (base, size) = super::table_bounds(self.table_hdr, imm!(1));
                     let b = imm!(2) as usize;
                     let i = *slot!(b) as u32;
                     let v = *slot!(b.wrapping_add(1)) as u32;
@@ -1136,15 +1131,15 @@ impl Instance<'_, '_> {
                         return Err(Trap::TableOutOfBounds);
                     }
                     let s = base.wrapping_add(i as usize);
-                    tables
+                    self.tables
                         .get_mut(s..s.wrapping_add(n as usize))
                         .ok_or(Trap::TableOutOfBounds)?
                         .fill(v);
                     next!(3);
                 }
                 TABLE_COPY => {
-                    let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
-                    let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
+                    let (dbase, dsize) = super::table_bounds(self.table_hdr, imm!(1));
+                    let (sbase, ssize) = super::table_bounds(self.table_hdr, imm!(2));
                     let b = imm!(3) as usize;
                     let d = *slot!(b) as u32;
                     let s = *slot!(b.wrapping_add(1)) as u32;
@@ -1158,10 +1153,12 @@ impl Instance<'_, '_> {
                     let s = sbase.wrapping_add(s as usize);
                     let d = dbase.wrapping_add(d as usize);
                     let n = n as usize;
-                    if s.saturating_add(n) > tables.len() || d.saturating_add(n) > tables.len() {
+                    if s.saturating_add(n) > self.tables.len()
+                        || d.saturating_add(n) > self.tables.len()
+                    {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    if !super::copy_within(tables, s, d, n) {
+                    if !super::copy_within(self.tables, s, d, n) {
                         return Err(Trap::TableOutOfBounds);
                     }
                     next!(4);
@@ -1174,16 +1171,16 @@ impl Instance<'_, '_> {
                     charge!(n);
                     super::table_init(
                         m,
-                        dropped,
-                        tables,
-                        table_hdr,
-                        globals,
+                        self.dropped,
+                        self.tables,
+                        self.table_hdr,
+                        self.globals,
                         [imm!(1), imm!(2), d, s, n],
                     )?;
                     next!(4);
                 }
                 ELEM_DROP => {
-                    if let Some(x) = dropped.get_mut(imm!(1) as usize) {
+                    if let Some(x) = self.dropped.get_mut(imm!(1) as usize) {
                         *x = 1;
                     }
                     next!(2);
