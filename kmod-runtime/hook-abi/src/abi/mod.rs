@@ -377,6 +377,10 @@ impl<E: HookEnv> Host for AbiHost<E> {
         slots: &mut [u64],
         fuel: &mut u64,
     ) -> Result<(), Trap> {
+        // (the map fast path here too, so that it runs without the call into dispatch_slots)
+        if let Some(r) = map_fast(&mut self.0, id, mem, slots, fuel) {
+            return r;
+        }
         dispatch_slots(&mut self.0, id, mem, slots, fuel)
     }
 
@@ -625,6 +629,27 @@ pub(super) fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
     true
 }
 
+/// Map lookups and updates, the host calls packet filters make most, ahead of everything else:
+/// no fuel-table walk for them (their cost is the flat MAP_OP_FUEL, as `cost_of` says) and no
+/// jump through the table of every function. `None` for any other `id`.
+#[inline(always)]
+fn map_fast<E: HookEnv>(
+    env: &mut E,
+    id: u32,
+    mem: &mut [u8],
+    slots: &mut [u64],
+    fuel: &mut u64,
+) -> Option<Result<(), Trap>> {
+    if id != id::MAP_LOOKUP && id != id::MAP_UPDATE {
+        return None;
+    }
+    if *fuel < MAP_OP_FUEL {
+        return Some(Err(Trap::OutOfFuel));
+    }
+    *fuel = fuel.wrapping_sub(MAP_OP_FUEL);
+    Some(map_op(env, id, mem, slots))
+}
+
 /// `map_lookup`, `map_update` or `map_delete` (`id`) on the call's slots, fuel already charged.
 #[inline(always)]
 fn map_op<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], slots: &mut [u64]) -> Result<(), Trap> {
@@ -764,15 +789,8 @@ pub fn dispatch_slots<E: HookEnv>(
     slots: &mut [u64],
     fuel: &mut u64,
 ) -> Result<(), Trap> {
-    // Map lookups and updates (the host calls packet filters make most) go first: no fuel
-    // table walk for them (their cost is the flat MAP_OP_FUEL, as `cost_of` says) and no jump
-    // through the table of every function.
-    if id == id::MAP_LOOKUP || id == id::MAP_UPDATE {
-        if *fuel < MAP_OP_FUEL {
-            return Err(Trap::OutOfFuel);
-        }
-        *fuel = fuel.wrapping_sub(MAP_OP_FUEL);
-        return map_op(env, id, mem, slots);
+    if let Some(r) = map_fast(env, id, mem, slots, fuel) {
+        return r;
     }
     let cost = cost_of(id, |i| slots.get(i).map_or(0, |v| *v as u32 as i32));
     if cost != 0 {
