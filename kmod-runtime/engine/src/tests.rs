@@ -779,6 +779,49 @@ fn register_code_constant_addresses() {
     );
 }
 
+/// Returns of one value need no copy first (RETURN_CONST32, RETURN from a local, the last
+/// instruction retargeted to slot 0), at the function end, by `return`, by `br` to the function
+/// label, in called functions; branches to the end still return their own value; constants
+/// that do not fit 32 bits take the plain path.
+#[test]
+fn register_code_fast_returns() {
+    let src = r#"(module
+      (func $k (param i32) (result i32)
+        (if (local.get 0) (then (return (i32.const 7))))
+        i32.const 9)
+      (func $loc (param i32 i32) (result i32)
+        (block (drop (br_if 1 (local.get 1) (local.get 0))))
+        local.get 1)
+      (func $tmp (param i32 i32) (result i32)
+        (block (drop (br_if 1 (i32.const 100) (local.get 0))))
+        (i32.add (local.get 0) (local.get 1)))
+      (func $brfn (param i32) (result i64)
+        (block (br_if 0 (local.get 0)) (br 1 (i64.const 0x1_0000_0005)))
+        i64.const -3)
+      (func $rot (param i32 i32) (result i32)
+        (i32.sub (local.get 1) (local.get 0)))
+      (func (export "k") (param i32) (result i32) (call $k (local.get 0)))
+      (func (export "loc") (param i32 i32) (result i32) (call $loc (local.get 0) (local.get 1)))
+      (func (export "tmp") (param i32 i32) (result i32) (call $tmp (local.get 0) (local.get 1)))
+      (func (export "brfn") (param i32) (result i64) (call $brfn (local.get 0)))
+      (func (export "rot") (param i32 i32) (result i32) (call $rot (local.get 0) (local.get 1)))
+      (func (export "direct") (param i32) (result i32) (i32.add (call $k (local.get 0)) (i32.const 1))))"#;
+    let call = |f: &str, args: &[i32]| {
+        let a: Vec<Val> = args.iter().map(|&x| Val::I32(x)).collect();
+        run1(src, f, &a, 1, 100_000).unwrap()[0]
+    };
+    assert_eq!(call("k", &[1]), Val::I32(7));
+    assert_eq!(call("k", &[0]), Val::I32(9));
+    assert_eq!(call("loc", &[1, 5]), Val::I32(5));
+    assert_eq!(call("loc", &[0, 5]), Val::I32(5));
+    assert_eq!(call("tmp", &[1, 5]), Val::I32(100));
+    assert_eq!(call("tmp", &[0, 5]), Val::I32(5));
+    assert_eq!(call("brfn", &[0]), Val::I64(0x1_0000_0005));
+    assert_eq!(call("brfn", &[1]), Val::I64(-3));
+    assert_eq!(call("rot", &[2, 9]), Val::I32(7));
+    assert_eq!(call("direct", &[0]), Val::I32(10));
+}
+
 /// A select whose condition an i32 compare of two slots or an i32.and with a constant just
 /// computed fuses with it; each form against its unfused value.
 #[test]

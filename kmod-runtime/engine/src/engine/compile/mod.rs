@@ -498,12 +498,15 @@ impl Ctx<'_, '_> {
             return Ok(());
         }
         let arity = self.label_arity(depth);
+        let is_fn = depth.wrapping_add(1) == self.ctrl_len;
+        if cond.is_none() && is_fn && self.fast_return(arity)? {
+            return Ok(());
+        }
         let base = self.opd_len.saturating_sub(arity);
         let before = self.pc();
         self.mat_top(arity)?;
         let emitted = self.pc() != before;
         let src = self.sl_range(self.nlocals.wrapping_add(base), arity);
-        let is_fn = depth.wrapping_add(1) == self.ctrl_len;
         if cond.is_none() && is_fn {
             return self.ins(&[ops::RETURN, src, arity as u32]);
         }
@@ -568,6 +571,37 @@ impl Ctx<'_, '_> {
         self.prev_op = None;
         self.last_dst = None;
         Ok(())
+    }
+
+    /// A return of one value that needs no copy into a slot of its own first: a 32-bit
+    /// constant (RETURN_CONST32), a local (RETURN from the local's slot), or the temp the last
+    /// instruction just wrote, retargeted to slot 0 (RETURN from slot 0 moves nothing; the
+    /// instruction reads its operands before it writes). Whether it emitted one.
+    fn fast_return(&mut self, nr: usize) -> Result<bool, Error> {
+        if !self.reachable() || nr != 1 || self.opd_len == 0 {
+            return Ok(false);
+        }
+        let pos = self.opd_len.wrapping_sub(1);
+        match self.desc_get(pos) {
+            D::Const(c) if c >> 32 == 0 => {
+                self.sl(0);
+                self.ins(&[ops::RETURN_CONST32, c as u32])?;
+            }
+            D::Local(i) => self.ins(&[ops::RETURN, i, 1])?,
+            D::Temp => {
+                let s = self.tslot(pos);
+                match self.last_dst {
+                    Some(at) if self.code_get(at) == s => {
+                        let zero = self.sl(0);
+                        self.code_set(at, zero)?;
+                        self.ins(&[ops::RETURN, 0, 1])?;
+                    }
+                    _ => return Ok(false),
+                }
+            }
+            D::Const(_) => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// Type of local `x`.
@@ -829,7 +863,10 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             c.push_params(bt, single)?;
         }
         0x0b => {
-            if c.reachable() {
+            // the function's end reached by falling through: return without materializing
+            // when `fast_return` can (branches to the end land after it, on the plain RETURN)
+            let fast = c.ctrl_len == 1 && c.fast_return(c.label_arity(0))?;
+            if c.reachable() && !fast {
                 c.mat_all()?;
             }
             c.check_frame_end()?;
@@ -943,7 +980,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
         0x0f => {
             let depth = c.ctrl_len.wrapping_sub(1);
             let nr = c.label_arity(depth);
-            if c.reachable() {
+            if c.reachable() && !c.fast_return(nr)? {
                 c.mat_top(nr)?;
                 let base = c.opd_len.saturating_sub(nr);
                 let src = c.sl_range(c.nlocals.wrapping_add(base), nr);

@@ -867,8 +867,13 @@ impl Instance<'_, '_> {
                     pc = target;
                     fuel_block!();
                 }
-                RETURN => {
-                    move_slots(frame, imm!(1) as usize, 0, imm!(2) as usize)?;
+                RETURN | RETURN_CONST32 => {
+                    if op == RETURN {
+                        move_slots(frame, imm!(1) as usize, 0, imm!(2) as usize)?;
+                    } else {
+                        // (slot 0 is in every frame that has this op: the compiler records it)
+                        *slot!(0) = u64::from(imm!(1));
+                    }
                     if depth == 0 {
                         return Ok(());
                     }
