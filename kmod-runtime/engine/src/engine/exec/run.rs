@@ -16,14 +16,15 @@ use super::{call_host, check_ref_results, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
-/// `Trap::Unreachable`, out of line: with the UNREACHABLE and unused-op arms returning it
-/// directly, LLVM jumped from the jump table straight to the function's exit and so set the
-/// return register to `Trap::Unreachable`'s value before every dispatch (one instruction per
-/// executed op).
+/// `Trap::Unreachable`, out of line and opaque: with the UNREACHABLE and unused-op arms
+/// returning a value LLVM knows, it jumped from the jump table straight to the function's exit
+/// and so set the return registers to `Trap::Unreachable` before every dispatch (one or two
+/// instructions per executed op). `black_box` keeps the value unknown even where LLVM sees
+/// through the call (the kernel module's build folded the plain cold function away).
 #[cold]
 #[inline(never)]
 fn unreachable_trap() -> Trap {
-    Trap::Unreachable
+    core::hint::black_box(Trap::Unreachable)
 }
 
 /// Moves `n` slots from `src` down to `dst` (dst <= src).
