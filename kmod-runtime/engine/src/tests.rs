@@ -1426,3 +1426,30 @@ fn call_i32_runs_i32_to_i32_functions_only() {
         Err(Trap::BadSignature)
     );
 }
+
+/// `call_entry` enters a compiled function from the record fields its `EntryI32` carries
+/// (declared locals zeroed on every run), and an exported import through the host.
+#[test]
+fn call_entry_direct_and_imported() {
+    let src = r#"(module
+      (import "env" "double_at" (func $d (param i32) (result i32)))
+      (memory 1) (data (i32.const 0) "\15\00\00\00")
+      (export "imp" (func $d))
+      (func (export "loc") (param i32) (result i32) (local i32 i32)
+        (local.set 2 (i32.add (local.get 2) (local.get 0)))
+        (i32.add (local.get 1) (local.get 2))))"#;
+    let wasm = wat(src);
+    let (mut mbuf, ib) = build(&wasm, &Limits::DEFAULT);
+    let m = Module::compile(&wasm, &Limits::DEFAULT, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut fuel = 1000;
+    let mut host = TestHost::default();
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let loc = m.entry_i32(m.export_func("loc").unwrap()).unwrap();
+    assert_eq!(inst.call_entry(loc, 5, &mut fuel, &mut host), Ok(5));
+    assert_eq!(inst.call_entry(loc, 7, &mut fuel, &mut host), Ok(7));
+    let imp = m.entry_i32(m.export_func("imp").unwrap()).unwrap();
+    assert_eq!(inst.call_entry(imp, 0, &mut fuel, &mut host), Ok(21));
+    assert_eq!(inst.call_entry(imp, 0, &mut fuel, &mut host), Ok(42));
+    assert_eq!(host.calls, 2);
+}

@@ -237,6 +237,15 @@ fn trunc64u(r: Result<u64, sf::FloatToIntError>) -> Result<u64, Trap> {
     trunc64(r.map(|v| v as i64))
 }
 
+/// A compiled function's entry point, declared locals and maximal frame height (its record's
+/// fields 2, 3 and 4), as `run_at` enters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in super::super) struct FuncEntry {
+    pub entry: u32,
+    pub extra: u32,
+    pub maxh: u32,
+}
+
 /// Whether a code area ends with `K_MAX` UNREACHABLE words, as the dispatch invariant of
 /// `run` requires.
 pub(in super::super) fn code_padded(code: &[u32]) -> bool {
@@ -257,9 +266,9 @@ impl Instance<'_, '_> {
         host: &mut dyn super::super::Host,
     ) -> Result<(), Trap> {
         let m = self.module;
-        let hid = m.rec(m.h.o_funcs, FUNC_REC, func as usize, 1);
-        let mem_len = self.mem_len();
+        let [_, hid, entry, extra, maxh, _] = m.func_rec(func as usize);
         if hid != NO_HOST {
+            let mem_len = self.mem_len();
             let mem = self.mem.get_mut(..mem_len).unwrap_or(&mut []);
             call_host(
                 m,
@@ -273,6 +282,23 @@ impl Instance<'_, '_> {
             )?;
             return Ok(());
         }
+        self.run_at(FuncEntry { entry, extra, maxh }, nargs, fuel, host)
+    }
+
+    /// Runs the compiled (not imported) function whose record fields `f` holds, with its
+    /// `nargs` arguments at the bottom of the value stack; leaves its results there. The
+    /// interpreter loop. (`f` is trusted only as far as `run` checks every frame: the maximal
+    /// height against the stack, the entry against the code.)
+    #[inline(always)]
+    pub(super) fn run_at(
+        &mut self,
+        f: FuncEntry,
+        nargs: usize,
+        fuel: &mut u64,
+        host: &mut dyn super::super::Host,
+    ) -> Result<(), Trap> {
+        let m = self.module;
+        let mem_len = self.mem_len();
         let code =
             m.w.get(m.h.o_code..m.h.o_code.wrapping_add(m.h.code_len))
                 .unwrap_or(&[]);
@@ -602,8 +628,7 @@ impl Instance<'_, '_> {
 
         // Enter `func`.
         {
-            let [_, _, entry, extra, maxh, _] = m.func_rec(func as usize);
-            let (extra, maxh) = (extra as usize, maxh as usize);
+            let (entry, extra, maxh) = (f.entry, f.extra as usize, f.maxh as usize);
             if maxh > stack.len() {
                 return Err(VSE);
             }
