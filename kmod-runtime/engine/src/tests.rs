@@ -707,6 +707,121 @@ fn register_code_copy_chains() {
     assert_eq!(call("blk", &v(&[1, 2])), Val::I32(0x2_0001));
 }
 
+/// Consecutive 32-bit constants merge into CONST32X2/CONST32X3, which write in order (call
+/// arguments, local.set of constants over a pending read of the same local, a merged constant
+/// whose last destination is retargeted by `local.set`, a 64-bit constant in between).
+#[test]
+fn register_code_const_chains() {
+    let src = r#"(module
+      (func $mix (param i32 i32 i32 i32) (result i32)
+        local.get 0 i32.const 12 i32.shl
+        local.get 1 i32.const 8 i32.shl i32.or
+        local.get 2 i32.const 4 i32.shl i32.or
+        local.get 3 i32.or)
+      (func (export "args") (result i32)
+        (call $mix (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4)))
+      (func (export "sets") (param i32) (result i32) (local i32 i32 i32)
+        local.get 0
+        i32.const 7 local.set 0
+        i32.const 8 local.set 1
+        i32.const 9 local.set 2
+        i32.const 3 local.set 3
+        local.get 1 local.get 2 local.get 3 call $mix)
+      (func (export "wide") (param i32) (result i64) (local i64 i32)
+        i32.const 5 local.set 2
+        i64.const 0x100000000 local.set 1
+        i32.const 6 local.set 0
+        local.get 1 local.get 0 i64.extend_i32_u i64.add
+        local.get 2 i64.extend_i32_u i64.add))"#;
+    let call = |f: &str, args: &[Val]| run1(src, f, args, 1, 100_000).unwrap()[0];
+    assert_eq!(call("args", &[]), Val::I32(0x1234));
+    assert_eq!(call("sets", &[Val::I32(1)]), Val::I32(0x1893));
+    assert_eq!(call("wide", &[Val::I32(0)]), Val::I64(0x1_0000_000b));
+}
+
+/// Loads and stores at a constant address take it as an immediate (`*_ABS`): every access
+/// kind, the address plus offset past 2^32 (no wrap: a trap), the last bytes of memory.
+#[test]
+fn register_code_constant_addresses() {
+    let src = r#"(module (memory 1)
+      (func (export "kinds") (result i64)
+        (i64.store (i32.const 8) (i64.const -2))
+        (i32.store8 (i32.const 100) (i32.const 0x1ff))
+        (i32.store16 offset=2 (i32.const 100) (i32.const 0x8001))
+        (i64.store32 (i32.const 200) (i64.const 0x1_8000_0000))
+        (f32.store (i32.const 300) (f32.const 1.5))
+        (i64.add
+          (i64.add (i64.load (i32.const 8)) (i64.load8_s (i32.const 8)))
+          (i64.add
+            (i64.extend_i32_u (i32.add (i32.load8_u (i32.const 100)) (i32.load16_s offset=2 (i32.const 100))))
+            (i64.add (i64.load32_u (i32.const 200)) (i64.extend_i32_u (i32.reinterpret_f32 (f32.load (i32.const 300))))))))
+      (func (export "last") (result i32)
+        (i32.store (i32.const 65532) (i32.const 7)) (i32.load offset=65530 (i32.const 2)))
+      (func (export "oob_load") (result i32) (i32.load offset=1 (i32.const 0xffffffff)))
+      (func (export "oob_store") (i32.store16 (i32.const 65535) (i32.const 1))))"#;
+    let kinds = (-2i64)
+        .wrapping_add(-2)
+        .wrapping_add(0xff + (0x8001u16 as i16 as i32) as u32 as i64)
+        .wrapping_add(0x8000_0000)
+        .wrapping_add(0x3fc0_0000);
+    assert_eq!(
+        run1(src, "kinds", &[], 1, 1000).unwrap()[0],
+        Val::I64(kinds)
+    );
+    assert_eq!(run1(src, "last", &[], 1, 1000).unwrap()[0], Val::I32(7));
+    assert_eq!(
+        run1(src, "oob_load", &[], 1, 1000),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        run1(src, "oob_store", &[], 0, 1000),
+        Err(Trap::MemoryOutOfBounds)
+    );
+}
+
+/// Returns of one value need no copy first (RETURN_CONST32, RETURN from a local, the last
+/// instruction retargeted to slot 0), at the function end, by `return`, by `br` to the function
+/// label, in called functions; branches to the end still return their own value; constants
+/// that do not fit 32 bits take the plain path.
+#[test]
+fn register_code_fast_returns() {
+    let src = r#"(module
+      (func $k (param i32) (result i32)
+        (if (local.get 0) (then (return (i32.const 7))))
+        i32.const 9)
+      (func $loc (param i32 i32) (result i32)
+        (block (drop (br_if 1 (local.get 1) (local.get 0))))
+        local.get 1)
+      (func $tmp (param i32 i32) (result i32)
+        (block (drop (br_if 1 (i32.const 100) (local.get 0))))
+        (i32.add (local.get 0) (local.get 1)))
+      (func $brfn (param i32) (result i64)
+        (block (br_if 0 (local.get 0)) (br 1 (i64.const 0x1_0000_0005)))
+        i64.const -3)
+      (func $rot (param i32 i32) (result i32)
+        (i32.sub (local.get 1) (local.get 0)))
+      (func (export "k") (param i32) (result i32) (call $k (local.get 0)))
+      (func (export "loc") (param i32 i32) (result i32) (call $loc (local.get 0) (local.get 1)))
+      (func (export "tmp") (param i32 i32) (result i32) (call $tmp (local.get 0) (local.get 1)))
+      (func (export "brfn") (param i32) (result i64) (call $brfn (local.get 0)))
+      (func (export "rot") (param i32 i32) (result i32) (call $rot (local.get 0) (local.get 1)))
+      (func (export "direct") (param i32) (result i32) (i32.add (call $k (local.get 0)) (i32.const 1))))"#;
+    let call = |f: &str, args: &[i32]| {
+        let a: Vec<Val> = args.iter().map(|&x| Val::I32(x)).collect();
+        run1(src, f, &a, 1, 100_000).unwrap()[0]
+    };
+    assert_eq!(call("k", &[1]), Val::I32(7));
+    assert_eq!(call("k", &[0]), Val::I32(9));
+    assert_eq!(call("loc", &[1, 5]), Val::I32(5));
+    assert_eq!(call("loc", &[0, 5]), Val::I32(5));
+    assert_eq!(call("tmp", &[1, 5]), Val::I32(100));
+    assert_eq!(call("tmp", &[0, 5]), Val::I32(5));
+    assert_eq!(call("brfn", &[0]), Val::I64(0x1_0000_0005));
+    assert_eq!(call("brfn", &[1]), Val::I64(-3));
+    assert_eq!(call("rot", &[2, 9]), Val::I32(7));
+    assert_eq!(call("direct", &[0]), Val::I32(10));
+}
+
 /// A select whose condition an i32 compare of two slots or an i32.and with a constant just
 /// computed fuses with it; each form against its unfused value.
 #[test]
@@ -1310,4 +1425,31 @@ fn call_i32_runs_i32_to_i32_functions_only() {
         inst.call_entry(e2, 1, &mut fuel, &mut host),
         Err(Trap::BadSignature)
     );
+}
+
+/// `call_entry` enters a compiled function from the record fields its `EntryI32` carries
+/// (declared locals zeroed on every run), and an exported import through the host.
+#[test]
+fn call_entry_direct_and_imported() {
+    let src = r#"(module
+      (import "env" "double_at" (func $d (param i32) (result i32)))
+      (memory 1) (data (i32.const 0) "\15\00\00\00")
+      (export "imp" (func $d))
+      (func (export "loc") (param i32) (result i32) (local i32 i32)
+        (local.set 2 (i32.add (local.get 2) (local.get 0)))
+        (i32.add (local.get 1) (local.get 2))))"#;
+    let wasm = wat(src);
+    let (mut mbuf, ib) = build(&wasm, &Limits::DEFAULT);
+    let m = Module::compile(&wasm, &Limits::DEFAULT, &TestImports, &mut mbuf).unwrap();
+    let mut ibuf = vec![0u8; ib];
+    let mut fuel = 1000;
+    let mut host = TestHost::default();
+    let mut inst = Instance::new(&m, &mut ibuf, &mut fuel, &mut host).unwrap();
+    let loc = m.entry_i32(m.export_func("loc").unwrap()).unwrap();
+    assert_eq!(inst.call_entry(loc, 5, &mut fuel, &mut host), Ok(5));
+    assert_eq!(inst.call_entry(loc, 7, &mut fuel, &mut host), Ok(7));
+    let imp = m.entry_i32(m.export_func("imp").unwrap()).unwrap();
+    assert_eq!(inst.call_entry(imp, 0, &mut fuel, &mut host), Ok(21));
+    assert_eq!(inst.call_entry(imp, 0, &mut fuel, &mut host), Ok(42));
+    assert_eq!(host.calls, 2);
 }

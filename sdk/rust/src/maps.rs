@@ -6,6 +6,64 @@ use core::mem::{size_of, MaybeUninit};
 
 use crate::sys;
 
+/// Where map calls stage their key and value on wasm32: one area at a fixed address in linear
+/// memory rather than the caller's stack. A hook whose only addressed locals were map keys and
+/// values then needs no shadow-stack frame (no `__stack_pointer` update on entry and exit), and
+/// the addresses it passes are constants. One area serves every call: a hook instance runs on
+/// one CPU at a time, a map call returns before the next starts, and each call stages its own
+/// key (a lookup writes only the value).
+#[cfg(target_arch = "wasm32")]
+mod stage {
+    use super::Pod;
+    use crate::MAX_MAP_ENTRY;
+
+    #[repr(C, align(16))]
+    struct Area {
+        key: [u8; MAX_MAP_ENTRY],
+        value: [u8; MAX_MAP_ENTRY],
+    }
+    static mut AREA: Area = Area {
+        key: [0; MAX_MAP_ENTRY],
+        value: [0; MAX_MAP_ENTRY],
+    };
+
+    /// The key slot, holding a copy of `key` (at most `MAX_MAP_ENTRY` bytes: `Map::new`).
+    #[inline(always)]
+    pub(super) fn key<K: Pod>(key: &K) -> *const u8 {
+        let p = (&raw mut AREA).cast::<u8>();
+        // SAFETY: `K` fits the slot (`Map::new` checks its size); nothing else refers to the
+        // area (its users only pass its address to the host, which is done with it on return).
+        unsafe { p.cast::<K>().write_unaligned(*key) };
+        p
+    }
+
+    /// The value slot, for the host to write.
+    #[inline(always)]
+    pub(super) fn value_slot() -> *mut u8 {
+        // (`Area` is `repr(C)`: the value slot follows the key slot)
+        (&raw mut AREA).cast::<u8>().wrapping_add(MAX_MAP_ENTRY)
+    }
+
+    /// The value slot, holding a copy of `v`.
+    #[inline(always)]
+    pub(super) fn value<V: Pod>(v: &V) -> *const u8 {
+        let p = value_slot();
+        // SAFETY: as in `key`.
+        unsafe { p.cast::<V>().write_unaligned(*v) };
+        p
+    }
+
+    /// The value the host wrote into the value slot.
+    ///
+    /// # Safety
+    /// The host wrote `size_of::<V>()` bytes there (`V: Pod` accepts any bytes).
+    #[inline(always)]
+    pub(super) unsafe fn read_value<V: Pod>() -> V {
+        // SAFETY: the slot holds `size_of::<V>()` initialized bytes (the caller's contract).
+        unsafe { value_slot().cast::<V>().read_unaligned() }
+    }
+}
+
 /// Plain data that may be a map key or value: `Copy`, no padding, no pointers, and every bit
 /// pattern valid (the kernel copies raw bytes in and out).
 ///
@@ -250,6 +308,21 @@ impl<K: Pod, V: Pod> Map<K, V> {
 
     /// The value for `key`, if present.
     pub fn lookup(&self, key: &K) -> Option<V> {
+        #[cfg(target_arch = "wasm32")]
+        {
+            let k = stage::key(key);
+            // SAFETY: the staged key and the value slot are the map's sizes (`Map::new`
+            // keeps both within the area; `wasm2hook check` matches them with the declaration).
+            let rc = unsafe { sys::map_lookup(self.index as i32, k, stage::value_slot()) };
+            // SAFETY: rc == 0 means the host wrote all bytes of the value slot.
+            (rc == 0).then(|| unsafe { stage::read_value::<V>() })
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        self.lookup_in_frame(key)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    fn lookup_in_frame(&self, key: &K) -> Option<V> {
         let mut v = MaybeUninit::<V>::uninit();
         // SAFETY: `key` is size_of::<K>() readable bytes and `v` size_of::<V>() writable bytes,
         // which are the map's sizes (checked by `wasm2hook check` against the declaration).
@@ -266,6 +339,13 @@ impl<K: Pod, V: Pod> Map<K, V> {
 
     /// Stores `value` for `key`.
     pub fn update(&self, key: &K, value: &V, flags: UpdateFlags) -> Result<(), MapError> {
+        #[cfg(target_arch = "wasm32")]
+        let rc = {
+            let (k, v) = (stage::key(key), stage::value(value));
+            // SAFETY: the staged key and value are the map's sizes.
+            unsafe { sys::map_update(self.index as i32, k, v, flags as i64) }
+        };
+        #[cfg(not(target_arch = "wasm32"))]
         // SAFETY: `key`/`value` are readable for their sizes.
         let rc = unsafe {
             sys::map_update(
@@ -670,9 +750,28 @@ macro_rules! counter {
             /// Adds `delta` to the value for `key` (missing = 0), wrapping. Not atomic across
             /// CPUs: use a per-CPU map for counters. Returns the new value.
             pub fn add(&self, key: &K, delta: $t) -> $t {
-                let v = self.lookup(key).unwrap_or(0).wrapping_add(delta);
-                let _ = self.set(key, &v);
-                v
+                #[cfg(target_arch = "wasm32")]
+                {
+                    // the key is staged once for both calls (a lookup writes only the value)
+                    let k = stage::key(key);
+                    let idx = self.index as i32;
+                    // SAFETY: as in `lookup` and `update`.
+                    let old = match unsafe { sys::map_lookup(idx, k, stage::value_slot()) } {
+                        // SAFETY: rc == 0: the host wrote the value slot.
+                        0 => unsafe { stage::read_value::<$t>() },
+                        _ => 0,
+                    };
+                    let v = old.wrapping_add(delta);
+                    // SAFETY: as in `update`.
+                    let _ = unsafe { sys::map_update(idx, k, stage::value(&v), 0) };
+                    v
+                }
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    let v = self.lookup(key).unwrap_or(0).wrapping_add(delta);
+                    let _ = self.set(key, &v);
+                    v
+                }
             }
         }
     )* };

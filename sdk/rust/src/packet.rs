@@ -52,6 +52,20 @@ impl Packet {
         self.len == 0
     }
 
+    /// `pkt_u8` as the import answers: the byte, or -1 past the end.
+    #[inline(always)]
+    fn u8_raw(&self, off: usize) -> i32 {
+        // SAFETY: the import has no preconditions.
+        unsafe { sys::pkt_u8(off_i32(off)) }
+    }
+
+    /// `pkt_u16` as the import answers: the big-endian u16, or -1 past the end.
+    #[inline(always)]
+    fn u16_raw(&self, off: usize) -> i32 {
+        // SAFETY: the import has no preconditions.
+        unsafe { sys::pkt_u16(off_i32(off)) }
+    }
+
     /// The byte at `off`.
     pub fn u8(&self, off: usize) -> Option<u8> {
         // SAFETY: the import has no preconditions.
@@ -136,16 +150,19 @@ pub mod net {
 
     /// The EtherType after up to [`MAX_VLAN_TAGS`] VLAN tags and the offset of the L3 header.
     pub fn ethertype(pkt: &Packet) -> Option<(u16, usize)> {
+        // On the import's raw answers: -1 (past the end) is no VLAN type, so it leaves the loop
+        // and fails the one conversion at the end, where the caller's own test of the type
+        // can absorb it (one check instead of one per read).
         let mut off = 12;
-        let mut ty = pkt.u16(off)?;
+        let mut ty = pkt.u16_raw(off);
         for _ in 0..MAX_VLAN_TAGS {
-            if ty != ETH_P_8021Q && ty != ETH_P_8021AD {
+            if ty != i32::from(ETH_P_8021Q) && ty != i32::from(ETH_P_8021AD) {
                 break;
             }
             off += 4;
-            ty = pkt.u16(off)?;
+            ty = pkt.u16_raw(off);
         }
-        Some((ty, off + 2))
+        Some((u16::try_from(ty).ok()?, off + 2))
     }
 
     /// The IPv4 header at `off`, if it is one. A view: each field is read from the packet
@@ -164,9 +181,11 @@ pub mod net {
         /// packet read).
         #[inline]
         pub fn parse(pkt: &'p Packet, off: usize) -> Option<Ipv4<'p>> {
-            let vihl = pkt.u8(off)?;
-            let header_len = usize::from(vihl & 0x0f) * 4;
-            if vihl >> 4 != 4 || header_len < 20 {
+            // version 4 in the high nibble and nothing above it: this also refuses -1, the
+            // import's answer past the end (one test for both)
+            let vihl = pkt.u8_raw(off) as u32;
+            let header_len = (vihl & 0x0f) as usize * 4;
+            if vihl & !0x0f != 0x40 || header_len < 20 {
                 return None;
             }
             Some(Ipv4 {

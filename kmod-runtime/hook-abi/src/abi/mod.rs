@@ -385,6 +385,10 @@ impl<E: HookEnv> Host for AbiHost<E> {
         slots: &mut [u64],
         fuel: &mut u64,
     ) -> Result<(), Trap> {
+        // (the map fast path here too, so that it runs without the call into dispatch_slots)
+        if let Some(r) = map_fast(&mut self.0, id, mem, slots, fuel) {
+            return r;
+        }
         dispatch_slots(&mut self.0, id, mem, slots, fuel)
     }
 
@@ -638,7 +642,78 @@ pub(super) fn copy_bytes(dst: &mut [u8], src: &[u8]) -> bool {
     true
 }
 
+/// Map lookups and updates, the host calls packet filters make most, ahead of everything else:
+/// no fuel-table walk for them (their cost is the flat MAP_OP_FUEL, as `cost_of` says) and no
+/// jump through the table of every function. `None` for any other `id`.
+#[inline(always)]
+fn map_fast<E: HookEnv>(
+    env: &mut E,
+    id: u32,
+    mem: &mut [u8],
+    slots: &mut [u64],
+    fuel: &mut u64,
+) -> Option<Result<(), Trap>> {
+    if id != id::MAP_LOOKUP && id != id::MAP_UPDATE {
+        return None;
+    }
+    if *fuel < MAP_OP_FUEL {
+        return Some(Err(Trap::OutOfFuel));
+    }
+    *fuel = fuel.wrapping_sub(MAP_OP_FUEL);
+    Some(map_op(env, id, mem, slots))
+}
+
+/// `map_lookup`, `map_update` or `map_delete` (`id`) on the call's slots, fuel already charged.
+#[inline(always)]
+fn map_op<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], slots: &mut [u64]) -> Result<(), Trap> {
+    let map = arg_i32(slots, 0)?;
+    let key_ptr = arg_i32(slots, 1)?;
+    let Some((ks, vs)) = u32::try_from(map).ok().and_then(|m| env.map_sizes(m)) else {
+        return ret_i32(slots, -errno::EINVAL);
+    };
+    if ks > MAX_MAP_ENTRY || vs > MAX_MAP_ENTRY {
+        return ret_i32(slots, -errno::EINVAL);
+    }
+    let map = map as u32;
+    let kr = mem_range(mem, key_ptr, ks)?;
+    let rc = match id {
+        id::MAP_LOOKUP => {
+            let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
+            if kr.end <= vr.start || vr.end <= kr.start {
+                // disjoint: borrow both in place
+                let (key, value) = key_and_value(mem, kr, vr)?;
+                env.map_lookup(map, key, value)
+            } else {
+                // The value overwrites the key: look up with a copy of the key.
+                let mut key = [0u8; MAX_MAP_ENTRY];
+                let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
+                    return Err(Trap::MemoryOutOfBounds);
+                };
+                if !copy_bytes(kdst, k) {
+                    return Err(Trap::MemoryOutOfBounds);
+                }
+                let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+                env.map_lookup(map, key.get(..ks).unwrap_or(&[]), v)
+            }
+        }
+        id::MAP_UPDATE => {
+            let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
+            let flags = arg_i64(slots, 3)? as u64;
+            let (Some(k), Some(v)) = (mem.get(kr), mem.get(vr)) else {
+                return Err(Trap::MemoryOutOfBounds);
+            };
+            env.map_update(map, k, v, flags)
+        }
+        _ => {
+            let k = mem.get(kr).ok_or(Trap::MemoryOutOfBounds)?;
+            env.map_delete(map, k)
+        }
+    };
+    ret_i32(slots, rc)
+}
+
 /// `(&mem[key], &mut mem[value])` for two disjoint in-bounds ranges.
+#[inline(always)]
 fn key_and_value(
     mem: &mut [u8],
     key: core::ops::Range<usize>,
@@ -727,6 +802,9 @@ pub fn dispatch_slots<E: HookEnv>(
     slots: &mut [u64],
     fuel: &mut u64,
 ) -> Result<(), Trap> {
+    if let Some(r) = map_fast(env, id, mem, slots, fuel) {
+        return r;
+    }
     let cost = cost_of(id, |i| slots.get(i).map_or(0, |v| *v as u32 as i32));
     if cost != 0 {
         if *fuel < cost {
@@ -774,52 +852,7 @@ pub fn dispatch_slots<E: HookEnv>(
             let v = Intrinsic::LoadBe32.eval(env.packet(), arg_i32(slots, 0)?);
             ret_i64(slots, v)
         }
-        id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => {
-            let map = arg_i32(slots, 0)?;
-            let key_ptr = arg_i32(slots, 1)?;
-            let Some((ks, vs)) = u32::try_from(map).ok().and_then(|m| env.map_sizes(m)) else {
-                return ret_i32(slots, -errno::EINVAL);
-            };
-            if ks > MAX_MAP_ENTRY || vs > MAX_MAP_ENTRY {
-                return ret_i32(slots, -errno::EINVAL);
-            }
-            let map = map as u32;
-            let kr = mem_range(mem, key_ptr, ks)?;
-            let rc = match id {
-                id::MAP_LOOKUP => {
-                    let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
-                    if kr.end <= vr.start || vr.end <= kr.start {
-                        // disjoint: borrow both in place
-                        let (key, value) = key_and_value(mem, kr, vr)?;
-                        env.map_lookup(map, key, value)
-                    } else {
-                        // The value overwrites the key: look up with a copy of the key.
-                        let mut key = [0u8; MAX_MAP_ENTRY];
-                        let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
-                            return Err(Trap::MemoryOutOfBounds);
-                        };
-                        if !copy_bytes(kdst, k) {
-                            return Err(Trap::MemoryOutOfBounds);
-                        }
-                        let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
-                        env.map_lookup(map, key.get(..ks).unwrap_or(&[]), v)
-                    }
-                }
-                id::MAP_UPDATE => {
-                    let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
-                    let flags = arg_i64(slots, 3)? as u64;
-                    let (Some(k), Some(v)) = (mem.get(kr), mem.get(vr)) else {
-                        return Err(Trap::MemoryOutOfBounds);
-                    };
-                    env.map_update(map, k, v, flags)
-                }
-                _ => {
-                    let k = mem.get(kr).ok_or(Trap::MemoryOutOfBounds)?;
-                    env.map_delete(map, k)
-                }
-            };
-            ret_i32(slots, rc)
-        }
+        id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => map_op(env, id, mem, slots),
         id::KTIME_NS => {
             let t = env.ktime_ns();
             ret_i64(slots, t as i64)

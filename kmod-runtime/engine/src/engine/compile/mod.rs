@@ -260,9 +260,30 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Emits code writing constant `c` to slot `dst`.
+    /// Emits code writing constant `c` to slot `dst`. A 32-bit constant merges into the last
+    /// instruction of the basic block if that is a CONST32 (into a CONST32X2) or a CONST32X2
+    /// (into a CONST32X3), as `copy` does: call arguments are often runs of constants.
     fn konst(&mut self, dst: u32, c: u64) -> Result<(), Error> {
         if c >> 32 == 0 {
+            if !self.reachable() {
+                return Ok(());
+            }
+            if let Some((at, op)) = self.last_op {
+                let (len, merged) = match op {
+                    ops::CONST32 => (3, ops::CONST32X2),
+                    ops::CONST32X2 => (5, ops::CONST32X3),
+                    _ => (0, 0),
+                };
+                if len != 0 && at.wrapping_add(len) == self.pc() && self.code_get(at) == op {
+                    self.code_set(at, merged)?;
+                    let d = self.pc();
+                    self.emit(dst)?;
+                    self.emit(c as u32)?;
+                    self.last_op = Some((at, merged));
+                    self.last_dst = Some(d);
+                    return Ok(());
+                }
+            }
             self.ins_dst(&[ops::CONST32, dst, c as u32])
         } else {
             self.ins_dst(&[ops::CONST64, dst, c as u32, (c >> 32) as u32])
@@ -477,12 +498,15 @@ impl Ctx<'_, '_> {
             return Ok(());
         }
         let arity = self.label_arity(depth);
+        let is_fn = depth.wrapping_add(1) == self.ctrl_len;
+        if cond.is_none() && is_fn && self.fast_return(arity)? {
+            return Ok(());
+        }
         let base = self.opd_len.saturating_sub(arity);
         let before = self.pc();
         self.mat_top(arity)?;
         let emitted = self.pc() != before;
         let src = self.sl_range(self.nlocals.wrapping_add(base), arity);
-        let is_fn = depth.wrapping_add(1) == self.ctrl_len;
         if cond.is_none() && is_fn {
             return self.ins(&[ops::RETURN, src, arity as u32]);
         }
@@ -547,6 +571,37 @@ impl Ctx<'_, '_> {
         self.prev_op = None;
         self.last_dst = None;
         Ok(())
+    }
+
+    /// A return of one value that needs no copy into a slot of its own first: a 32-bit
+    /// constant (RETURN_CONST32), a local (RETURN from the local's slot), or the temp the last
+    /// instruction just wrote, retargeted to slot 0 (RETURN from slot 0 moves nothing; the
+    /// instruction reads its operands before it writes). Whether it emitted one.
+    fn fast_return(&mut self, nr: usize) -> Result<bool, Error> {
+        if !self.reachable() || nr != 1 || self.opd_len == 0 {
+            return Ok(false);
+        }
+        let pos = self.opd_len.wrapping_sub(1);
+        match self.desc_get(pos) {
+            D::Const(c) if c >> 32 == 0 => {
+                self.sl(0);
+                self.ins(&[ops::RETURN_CONST32, c as u32])?;
+            }
+            D::Local(i) => self.ins(&[ops::RETURN, i, 1])?,
+            D::Temp => {
+                let s = self.tslot(pos);
+                match self.last_dst {
+                    Some(at) if self.code_get(at) == s => {
+                        let zero = self.sl(0);
+                        self.code_set(at, zero)?;
+                        self.ins(&[ops::RETURN, 0, 1])?;
+                    }
+                    _ => return Ok(false),
+                }
+            }
+            D::Const(_) => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// Type of local `x`.
@@ -808,7 +863,10 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
             c.push_params(bt, single)?;
         }
         0x0b => {
-            if c.reachable() {
+            // the function's end reached by falling through: return without materializing
+            // when `fast_return` can (branches to the end land after it, on the plain RETURN)
+            let fast = c.ctrl_len == 1 && c.fast_return(c.label_arity(0))?;
+            if c.reachable() && !fast {
                 c.mat_all()?;
             }
             c.check_frame_end()?;
@@ -922,7 +980,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
         0x0f => {
             let depth = c.ctrl_len.wrapping_sub(1);
             let nr = c.label_arity(depth);
-            if c.reachable() {
+            if c.reachable() && !c.fast_return(nr)? {
                 c.mat_top(nr)?;
                 let base = c.opd_len.saturating_sub(nr);
                 let src = c.sl_range(c.nlocals.wrapping_add(base), nr);
@@ -1131,6 +1189,10 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let (_, ad, apos) = c.pop_d(ValType::I32.code())?;
                 if c.reachable() {
                     let v = c.use_(vd, vpos)?;
+                    // a constant address is an immediate: no CONST32 to put it in a slot
+                    if let (D::Const(k), Some(abs)) = (ad, ops::mem_abs(op)) {
+                        return c.ins(&[abs, k as u32, v, offset]);
+                    }
                     let a = c.use_(ad, apos)?;
                     c.ins(&[op, a, v, offset])?;
                 }
@@ -1139,6 +1201,10 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 c.push_vt(vt)?;
                 if c.reachable() {
                     let dst = c.tslot(apos);
+                    // a constant address is an immediate: no CONST32 to put it in a slot
+                    if let (D::Const(k), Some(abs)) = (ad, ops::mem_abs(op)) {
+                        return c.ins_dst(&[abs, dst, k as u32, offset]);
+                    }
                     // the address is the local the last instruction (an i32.add with an
                     // immediate) just wrote: the add and the load become one instruction
                     if let (D::Local(x), Some((at, ops::I32_ADD_IMM)), ops::I32_LOAD) =

@@ -5,6 +5,7 @@
 mod run;
 
 pub(super) use run::code_padded;
+use run::FuncEntry;
 
 use super::error::{Error, ErrorKind};
 use super::limits::{MAX_HOST_VALUES, PAGE_SIZE};
@@ -494,15 +495,21 @@ pub struct EntryI32 {
     func: u32,
     /// Address of the module it was checked in: an entry of another module is refused.
     module: usize,
+    /// For a compiled function (not an import): where and how `call_entry` enters it, read
+    /// from the module's record once here.
+    code: Option<FuncEntry>,
 }
 
 impl<'a> Module<'a> {
     /// `func` as an [`EntryI32`], if it is a function of type `(i32) -> i32`.
     pub fn entry_i32(&self, func: u32) -> Option<EntryI32> {
         let (params, res) = self.func_type(func)?;
+        let [_, hid, entry, extra, maxh, _] = self.func_rec(func as usize);
+        let code = (hid == super::module::NO_HOST).then_some(FuncEntry { entry, extra, maxh });
         (params == [ValType::I32] && res == [ValType::I32]).then_some(EntryI32 {
             func,
             module: self as *const Module<'a> as usize,
+            code,
         })
     }
 }
@@ -535,7 +542,10 @@ impl Instance<'_, '_> {
             return Err(Trap::BadSignature);
         }
         *self.stack.first_mut().ok_or(Trap::ValueStackExhausted)? = u64::from(arg as u32);
-        self.run(e.func, 1, fuel, host)?;
+        match e.code {
+            Some(f) => self.run_at(f, 1, fuel, host)?,
+            None => self.run(e.func, 1, fuel, host)?,
+        }
         let v = self.stack.first().ok_or(Trap::ValueStackExhausted)?;
         Ok(*v as u32 as i32)
     }

@@ -16,6 +16,17 @@ use super::{call_host, check_ref_results, Instance, FOREIGN_FUNC, FRAME_WORDS};
 
 const VSE: Trap = Trap::ValueStackExhausted;
 
+/// `Trap::Unreachable`, out of line and opaque: with the UNREACHABLE and unused-op arms
+/// returning a value LLVM knows, it jumped from the jump table straight to the function's exit
+/// and so set the return registers to `Trap::Unreachable` before every dispatch (one or two
+/// instructions per executed op). `black_box` keeps the value unknown even where LLVM sees
+/// through the call (the kernel module's build folded the plain cold function away).
+#[cold]
+#[inline(never)]
+fn unreachable_trap() -> Trap {
+    core::hint::black_box(Trap::Unreachable)
+}
+
 /// Moves `n` slots from `src` down to `dst` (dst <= src).
 #[inline(always)]
 fn move_slots(stack: &mut [u64], src: usize, dst: usize, n: usize) -> Result<(), Trap> {
@@ -37,6 +48,31 @@ fn move_slots(stack: &mut [u64], src: usize, dst: usize, n: usize) -> Result<(),
     } else {
         Err(VSE)
     }
+}
+
+/// Zeroes the `n` declared locals at `stack[lo..lo + n]` of a frame being entered. Up to 8
+/// (most functions) as one fixed block of 8 slots when the stack has room: the slots past the
+/// locals are the new frame's temporaries or the free stack above it, dead until written, so
+/// zeroing them too changes nothing, and 8 stores are cheaper than the `memset` call a fill of
+/// variable length becomes. (Frames with no locals skip even that.)
+#[inline(always)]
+fn zero_locals(stack: &mut [u64], lo: usize, n: usize) -> Result<(), Trap> {
+    if n == 0 {
+        return Ok(());
+    }
+    if n <= 8 {
+        if let Some(block) = lo
+            .checked_add(8)
+            .and_then(|end| stack.get_mut(lo..end))
+            .and_then(|b| <&mut [u64; 8]>::try_from(b).ok())
+        {
+            *block = [0; 8];
+            return Ok(());
+        }
+    }
+    let end = lo.checked_add(n).ok_or(VSE)?;
+    stack.get_mut(lo..end).ok_or(VSE)?.fill(0);
+    Ok(())
 }
 
 #[inline(always)]
@@ -201,6 +237,15 @@ fn trunc64u(r: Result<u64, sf::FloatToIntError>) -> Result<u64, Trap> {
     trunc64(r.map(|v| v as i64))
 }
 
+/// A compiled function's entry point, declared locals and maximal frame height (its record's
+/// fields 2, 3 and 4), as `run_at` enters it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in super::super) struct FuncEntry {
+    pub entry: u32,
+    pub extra: u32,
+    pub maxh: u32,
+}
+
 /// Whether a code area ends with `K_MAX` UNREACHABLE words, as the dispatch invariant of
 /// `run` requires.
 pub(in super::super) fn code_padded(code: &[u32]) -> bool {
@@ -221,9 +266,9 @@ impl Instance<'_, '_> {
         host: &mut dyn super::super::Host,
     ) -> Result<(), Trap> {
         let m = self.module;
-        let hid = m.rec(m.h.o_funcs, FUNC_REC, func as usize, 1);
-        let mem_len = self.mem_len();
+        let [_, hid, entry, extra, maxh, _] = m.func_rec(func as usize);
         if hid != NO_HOST {
+            let mem_len = self.mem_len();
             let mem = self.mem.get_mut(..mem_len).unwrap_or(&mut []);
             call_host(
                 m,
@@ -237,25 +282,33 @@ impl Instance<'_, '_> {
             )?;
             return Ok(());
         }
+        self.run_at(FuncEntry { entry, extra, maxh }, nargs, fuel, host)
+    }
+
+    /// Runs the compiled (not imported) function whose record fields `f` holds, with its
+    /// `nargs` arguments at the bottom of the value stack; leaves its results there. The
+    /// interpreter loop. (`f` is trusted only as far as `run` checks every frame: the maximal
+    /// height against the stack, the entry against the code.)
+    #[inline(always)]
+    pub(super) fn run_at(
+        &mut self,
+        f: FuncEntry,
+        nargs: usize,
+        fuel: &mut u64,
+        host: &mut dyn super::super::Host,
+    ) -> Result<(), Trap> {
+        let m = self.module;
+        let mem_len = self.mem_len();
         let code =
             m.w.get(m.h.o_code..m.h.o_code.wrapping_add(m.h.code_len))
                 .unwrap_or(&[]);
         // Dispatch only below `limit`: then `pc + k < code.len()` for every `k < K_MAX`.
         let limit = code.len().saturating_sub(K_MAX);
-        let Instance {
-            mem,
-            mem_pages,
-            globals,
-            stack,
-            frames,
-            table_hdr,
-            tables,
-            dropped,
-            ..
-        } = self;
-        let (stack, frames, globals) = (&mut **stack, &mut **frames, &mut **globals);
-        let (table_hdr, tables, dropped) = (&mut **table_hdr, &mut **tables, &mut **dropped);
-        let mem = &mut **mem;
+        // The fields every run uses, in locals; the rest (globals, tables, segments, the page
+        // count) stay behind `self` until an instruction needs them: fewer values to load and
+        // spill on entry.
+        let (stack, frames) = (&mut *self.stack, &mut *self.frames);
+        let mem = &mut *self.mem;
         let max_depth = frames.len() / FRAME_WORDS;
         // Invariant for `load`/`store`: `mem_len <= mem.len()`.
         let mut mem_len = mem_len.min(mem.len());
@@ -358,6 +411,23 @@ impl Instance<'_, '_> {
                 next!(6);
             }};
         }
+        // load at the constant address `imm + offset`: dst imm offset
+        macro_rules! loadop_abs {
+            ($n:literal, $conv:expr) => {{
+                let bytes = load::<$n>(mem, mem_len, u64::from(imm!(2)), imm!(3))?;
+                d!(1) = ($conv)(bytes);
+                next!(4);
+            }};
+        }
+        // store at the constant address `imm + offset`: imm val offset
+        macro_rules! storeop_abs {
+            ($n:literal, $conv:expr) => {{
+                let v = s!(2);
+                let bytes: [u8; $n] = ($conv)(v);
+                store(mem, mem_len, u64::from(imm!(1)), imm!(3), bytes)?;
+                next!(4);
+            }};
+        }
         macro_rules! storeop {
             ($n:literal, $conv:expr) => {{
                 let v = s!(2);
@@ -368,7 +438,10 @@ impl Instance<'_, '_> {
         }
         // Control transfers land on the start of a basic block, which (when reachable code
         // follows) is a FUEL op: charge it here, exactly as dispatching it next would, and skip
-        // it, so that FUEL does not cost a dispatch of its own.
+        // it, so that FUEL does not cost a dispatch of its own. Only taken branches do this: a
+        // conditional branch that falls through just moves on (`next!`), and if a FUEL op is next
+        // the loop dispatches it. (Checking for FUEL there too made LLVM route every fall-through
+        // back to the loop head through a block of register reloads: ~25 instructions.)
         macro_rules! fuel_block {
             () => {{
                 if pc >= limit {
@@ -473,10 +546,10 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, s!(2) as u32) {
                     pc = imm!(3) as usize;
+                    fuel_block!();
                 } else {
                     next!(4);
                 }
-                fuel_block!();
             }};
         }
         // i32 compare with an immediate and branch: a imm target
@@ -484,10 +557,10 @@ impl Instance<'_, '_> {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, imm!(2)) {
                     pc = imm!(3) as usize;
+                    fuel_block!();
                 } else {
                     next!(4);
                 }
-                fuel_block!();
             }};
         }
         // i32 add with an immediate, write the sum, branch on it compared with an immediate:
@@ -498,10 +571,10 @@ impl Instance<'_, '_> {
                 d!(1) = u64::from(v);
                 if ($f)(v, imm!(4)) {
                     pc = imm!(5) as usize;
+                    fuel_block!();
                 } else {
                     next!(6);
                 }
-                fuel_block!();
             }};
         }
         // select on an i32 compare of two slots: dst a b x y
@@ -555,17 +628,11 @@ impl Instance<'_, '_> {
 
         // Enter `func`.
         {
-            let [_, _, entry, extra, maxh, _] = m.func_rec(func as usize);
-            let (extra, maxh) = (extra as usize, maxh as usize);
+            let (entry, extra, maxh) = (f.entry, f.extra as usize, f.maxh as usize);
             if maxh > stack.len() {
                 return Err(VSE);
             }
-            if extra != 0 {
-                stack
-                    .get_mut(nargs..nargs.wrapping_add(extra))
-                    .ok_or(VSE)?
-                    .fill(0);
-            }
+            zero_locals(stack, nargs, extra)?;
             pc = entry as usize;
             if pc >= limit {
                 return Err(Trap::Unreachable);
@@ -621,6 +688,17 @@ impl Instance<'_, '_> {
                 CONST32 => {
                     d!(1) = u64::from(imm!(2));
                     next!(3);
+                }
+                CONST32X2 => {
+                    d!(1) = u64::from(imm!(2));
+                    d!(3) = u64::from(imm!(4));
+                    next!(5);
+                }
+                CONST32X3 => {
+                    d!(1) = u64::from(imm!(2));
+                    d!(3) = u64::from(imm!(4));
+                    d!(5) = u64::from(imm!(6));
+                    next!(7);
                 }
                 CONST64 => {
                     d!(1) = u64::from(imm!(2)) | (u64::from(imm!(3)) << 32);
@@ -693,10 +771,10 @@ impl Instance<'_, '_> {
                     d!(1) = u64::from(v);
                     if v != 0 {
                         pc = imm!(4) as usize;
+                        fuel_block!();
                     } else {
                         next!(5);
                     }
-                    fuel_block!();
                 }
                 I32_ADD_IMM_BR_EQ_IMM => abrci!(cmp32::eq),
                 I32_ADD_IMM_BR_NE_IMM => abrci!(cmp32::ne),
@@ -731,13 +809,13 @@ impl Instance<'_, '_> {
                     next!(6);
                 }
                 GLOBAL_GET => {
-                    let v = *globals.get(imm!(2) as usize).ok_or(VSE)?;
+                    let v = *self.globals.get(imm!(2) as usize).ok_or(VSE)?;
                     d!(1) = v;
                     next!(3);
                 }
                 GLOBAL_SET => {
                     let v = s!(2);
-                    *globals.get_mut(imm!(1) as usize).ok_or(VSE)? = v;
+                    *self.globals.get_mut(imm!(1) as usize).ok_or(VSE)? = v;
                     next!(3);
                 }
                 SELECT => {
@@ -777,28 +855,28 @@ impl Instance<'_, '_> {
                 BR_NZ => {
                     if s!(1) as u32 != 0 {
                         pc = imm!(2) as usize;
+                        fuel_block!();
                     } else {
                         next!(3);
                     }
-                    fuel_block!();
                 }
                 BR_EQZ => {
                     if s!(1) as u32 == 0 {
                         pc = imm!(2) as usize;
+                        fuel_block!();
                     } else {
                         next!(3);
                     }
-                    fuel_block!();
                 }
                 BR_NZ_COPY => {
                     if s!(1) as u32 != 0 {
                         let target = imm!(2) as usize;
                         move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
                         pc = target;
+                        fuel_block!();
                     } else {
                         next!(6);
                     }
-                    fuel_block!();
                 }
                 BR_TABLE => {
                     let n = imm!(2);
@@ -815,8 +893,13 @@ impl Instance<'_, '_> {
                     pc = target;
                     fuel_block!();
                 }
-                RETURN => {
-                    move_slots(frame, imm!(1) as usize, 0, imm!(2) as usize)?;
+                RETURN | RETURN_CONST32 => {
+                    if op == RETURN {
+                        move_slots(frame, imm!(1) as usize, 0, imm!(2) as usize)?;
+                    } else {
+                        // (slot 0 is in every frame that has this op: the compiler records it)
+                        *slot!(0) = u64::from(imm!(1));
+                    }
                     if depth == 0 {
                         return Ok(());
                     }
@@ -846,15 +929,16 @@ impl Instance<'_, '_> {
                         let (base, size) = {
                             let i = (imm!(2) as usize).wrapping_mul(2);
                             (
-                                table_hdr.get(i).copied().unwrap_or(0) as usize,
-                                table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
+                                self.table_hdr.get(i).copied().unwrap_or(0) as usize,
+                                self.table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
                             )
                         };
                         let i = s!(3) as u32;
                         if i >= size {
                             return Err(Trap::UndefinedElement);
                         }
-                        let r = *tables
+                        let r = *self
+                            .tables
                             .get(base.wrapping_add(i as usize))
                             .ok_or(Trap::UndefinedElement)?;
                         if r == 0 {
@@ -908,12 +992,7 @@ impl Instance<'_, '_> {
                     if new_fp.saturating_add(maxh) > stack.len() {
                         return Err(Trap::CallStackExhausted);
                     }
-                    let lo = new_fp.wrapping_add(np);
-                    let locals = stack.get_mut(lo..lo.wrapping_add(extra)).ok_or(VSE)?;
-                    // (most functions have no extra locals: skip the memset call for them)
-                    if extra != 0 {
-                        locals.fill(0);
-                    }
+                    zero_locals(stack, new_fp.wrapping_add(np), extra)?;
                     let fr = depth.wrapping_mul(FRAME_WORDS);
                     *frames.get_mut(fr).ok_or(Trap::CallStackExhausted)? = next_pc as u32;
                     *frames
@@ -941,14 +1020,14 @@ impl Instance<'_, '_> {
                     host_load!(Intrinsic::LoadBe32, |v: i64| v as u64);
                     next!(6);
                 }
-                UNREACHABLE => return Err(Trap::Unreachable),
+                UNREACHABLE => return Err(unreachable_trap()),
                 MEMORY_SIZE => {
-                    d!(1) = u64::from(*mem_pages);
+                    d!(1) = u64::from(self.mem_pages);
                     next!(2);
                 }
                 MEMORY_GROW => {
                     let delta = s!(2) as u32;
-                    let old = *mem_pages;
+                    let old = self.mem_pages;
                     let r = match old.checked_add(delta).filter(|&n| n <= m.h.mem_max) {
                         Some(new) => {
                             charge!((delta as usize).wrapping_mul(PAGE_SIZE));
@@ -956,7 +1035,7 @@ impl Instance<'_, '_> {
                             mem.get_mut(mem_len..new_len)
                                 .ok_or(Trap::MemoryOutOfBounds)?
                                 .fill(0);
-                            *mem_pages = new;
+                            self.mem_pages = new;
                             mem_len = new_len;
                             u64::from(old)
                         }
@@ -971,12 +1050,12 @@ impl Instance<'_, '_> {
                     let s = *slot!(b.wrapping_add(1)) as u32;
                     let n = *slot!(b.wrapping_add(2)) as u32;
                     charge!(n);
-                    super::memory_init(m, dropped, mem, mem_len, [imm!(1), d, s, n])?;
+                    super::memory_init(m, self.dropped, mem, mem_len, [imm!(1), d, s, n])?;
                     next!(3);
                 }
                 DATA_DROP => {
                     let i = m.h.n_elems.wrapping_add(imm!(1) as usize);
-                    if let Some(x) = dropped.get_mut(i) {
+                    if let Some(x) = self.dropped.get_mut(i) {
                         *x = 1;
                     }
                     next!(2);
@@ -1011,54 +1090,57 @@ impl Instance<'_, '_> {
                     next!(2);
                 }
                 TABLE_GET => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(2));
+                    let (base, size) = super::table_bounds(self.table_hdr, imm!(2));
                     let i = s!(3) as u32;
                     if i >= size {
                         return Err(Trap::TableOutOfBounds);
                     }
                     d!(1) = u64::from(
-                        *tables
+                        *self
+                            .tables
                             .get(base.wrapping_add(i as usize))
                             .ok_or(Trap::TableOutOfBounds)?,
                     );
                     next!(4);
                 }
                 TABLE_SET => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(1));
+                    let (base, size) = super::table_bounds(self.table_hdr, imm!(1));
                     let v = s!(3);
                     let i = s!(2) as u32;
                     if i >= size {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    *tables
+                    *self
+                        .tables
                         .get_mut(base.wrapping_add(i as usize))
                         .ok_or(Trap::TableOutOfBounds)? = v as u32;
                     next!(4);
                 }
                 TABLE_SIZE => {
-                    let (_, size) = super::table_bounds(table_hdr, imm!(2));
+                    let (_, size) = super::table_bounds(self.table_hdr, imm!(2));
                     d!(1) = u64::from(size);
                     next!(3);
                 }
                 TABLE_GROW => {
                     let t = imm!(1);
                     let b = imm!(2) as usize;
-                    let (base, size) = super::table_bounds(table_hdr, t);
+                    let (base, size) = super::table_bounds(self.table_hdr, t);
                     let init = *slot!(b) as u32;
                     let n = *slot!(b.wrapping_add(1)) as u32;
                     charge!(n);
                     let cap = m.rec(m.h.o_tables, super::super::module::TABLE_REC, t as usize, 2);
                     let r = match size.checked_add(n).filter(|&s| s <= cap) {
                         Some(new) => {
-                            tables
+                            self.tables
                                 .get_mut(
                                     base.wrapping_add(size as usize)
                                         ..base.wrapping_add(new as usize),
                                 )
                                 .ok_or(Trap::TableOutOfBounds)?
                                 .fill(init);
-                            if let Some(s) =
-                                table_hdr.get_mut((t as usize).wrapping_mul(2).wrapping_add(1))
+                            if let Some(s) = self
+                                .table_hdr
+                                .get_mut((t as usize).wrapping_mul(2).wrapping_add(1))
                             {
                                 *s = new;
                             }
@@ -1070,7 +1152,7 @@ impl Instance<'_, '_> {
                     next!(3);
                 }
                 TABLE_FILL => {
-                    let (base, size) = super::table_bounds(table_hdr, imm!(1));
+                    let (base, size) = super::table_bounds(self.table_hdr, imm!(1));
                     let b = imm!(2) as usize;
                     let i = *slot!(b) as u32;
                     let v = *slot!(b.wrapping_add(1)) as u32;
@@ -1080,15 +1162,15 @@ impl Instance<'_, '_> {
                         return Err(Trap::TableOutOfBounds);
                     }
                     let s = base.wrapping_add(i as usize);
-                    tables
+                    self.tables
                         .get_mut(s..s.wrapping_add(n as usize))
                         .ok_or(Trap::TableOutOfBounds)?
                         .fill(v);
                     next!(3);
                 }
                 TABLE_COPY => {
-                    let (dbase, dsize) = super::table_bounds(table_hdr, imm!(1));
-                    let (sbase, ssize) = super::table_bounds(table_hdr, imm!(2));
+                    let (dbase, dsize) = super::table_bounds(self.table_hdr, imm!(1));
+                    let (sbase, ssize) = super::table_bounds(self.table_hdr, imm!(2));
                     let b = imm!(3) as usize;
                     let d = *slot!(b) as u32;
                     let s = *slot!(b.wrapping_add(1)) as u32;
@@ -1102,10 +1184,12 @@ impl Instance<'_, '_> {
                     let s = sbase.wrapping_add(s as usize);
                     let d = dbase.wrapping_add(d as usize);
                     let n = n as usize;
-                    if s.saturating_add(n) > tables.len() || d.saturating_add(n) > tables.len() {
+                    if s.saturating_add(n) > self.tables.len()
+                        || d.saturating_add(n) > self.tables.len()
+                    {
                         return Err(Trap::TableOutOfBounds);
                     }
-                    if !super::copy_within(tables, s, d, n) {
+                    if !super::copy_within(self.tables, s, d, n) {
                         return Err(Trap::TableOutOfBounds);
                     }
                     next!(4);
@@ -1118,16 +1202,16 @@ impl Instance<'_, '_> {
                     charge!(n);
                     super::table_init(
                         m,
-                        dropped,
-                        tables,
-                        table_hdr,
-                        globals,
+                        self.dropped,
+                        self.tables,
+                        self.table_hdr,
+                        self.globals,
                         [imm!(1), imm!(2), d, s, n],
                     )?;
                     next!(4);
                 }
                 ELEM_DROP => {
-                    if let Some(x) = dropped.get_mut(imm!(1) as usize) {
+                    if let Some(x) = self.dropped.get_mut(imm!(1) as usize) {
                         *x = 1;
                     }
                     next!(2);
@@ -1190,6 +1274,29 @@ impl Instance<'_, '_> {
                     d!(1) = u64::from(u32::from_le_bytes(bytes));
                     next!(6);
                 }
+                I32_LOAD_ABS => loadop_abs!(4, ld::u32_le),
+                I64_LOAD_ABS => loadop_abs!(8, ld::u64_le),
+                F32_LOAD_ABS => loadop_abs!(4, ld::u32_le),
+                F64_LOAD_ABS => loadop_abs!(8, ld::u64_le),
+                I32_LOAD8_S_ABS => loadop_abs!(1, ld::i32_s8),
+                I32_LOAD8_U_ABS => loadop_abs!(1, ld::u8),
+                I32_LOAD16_S_ABS => loadop_abs!(2, ld::i32_s16),
+                I32_LOAD16_U_ABS => loadop_abs!(2, ld::u16_le),
+                I64_LOAD8_S_ABS => loadop_abs!(1, ld::i64_s8),
+                I64_LOAD8_U_ABS => loadop_abs!(1, ld::u8),
+                I64_LOAD16_S_ABS => loadop_abs!(2, ld::i64_s16),
+                I64_LOAD16_U_ABS => loadop_abs!(2, ld::u16_le),
+                I64_LOAD32_S_ABS => loadop_abs!(4, ld::i64_s32),
+                I64_LOAD32_U_ABS => loadop_abs!(4, ld::u32_le),
+                I32_STORE_ABS | F32_STORE_ABS => {
+                    storeop_abs!(4, |v: u64| (v as u32).to_le_bytes())
+                }
+                I64_STORE_ABS | F64_STORE_ABS => storeop_abs!(8, |v: u64| v.to_le_bytes()),
+                I32_STORE8_ABS | I64_STORE8_ABS => storeop_abs!(1, |v: u64| [v as u8]),
+                I32_STORE16_ABS | I64_STORE16_ABS => {
+                    storeop_abs!(2, |v: u64| (v as u16).to_le_bytes())
+                }
+                I64_STORE32_ABS => storeop_abs!(4, |v: u64| (v as u32).to_le_bytes()),
                 I32_STORE | F32_STORE => storeop!(4, |v: u64| (v as u32).to_le_bytes()),
                 I64_STORE | F64_STORE => storeop!(8, |v: u64| v.to_le_bytes()),
                 I32_STORE8 | I64_STORE8 => storeop!(1, |v: u64| [v as u8]),
@@ -1633,7 +1740,7 @@ impl Instance<'_, '_> {
                 I64_TRUNC_SAT_F64_U => {
                     un!(|a: u64| sf::i64_trunc_sat_f64_u(a));
                 }
-                unused_op!() => return Err(Trap::Unreachable),
+                unused_op!() => return Err(unreachable_trap()),
                 // Values above OP_MASK, masked off above. A trap other than the one for unused
                 // numbers, so that LLVM keeps their cases apart from this arm and, with all
                 // `OP_MASK + 1` values named, drops it and the jump table's range check.
