@@ -56,4 +56,33 @@ static __always_inline struct wh_tp_rec *wh_tp_copy(void *ctx)
 	return r;
 }
 
+/*
+ * A tracepoint trampoline FN in section SECNAME: "tracepoint" (a classic tracepoint, whose
+ * context is the trace record) or "raw_tp" (a raw tracepoint, whose context is its u64
+ * arguments); both copy their context and run the hook on the copy. WH_TP_TRAMPOLINE passes maps
+ * wh_m0..wh_m2; WH_TP_TRAMPOLINE16 (after trampoline16.h) wh_m0..wh_m15 through WH_RUN16.
+ */
+#define WH_TP_TRAMPOLINE(SECNAME, FN)                                                            \
+	SEC(SECNAME) int FN(void *ctx)                                                           \
+	{                                                                                        \
+		struct wh_tp_rec *r = wh_tp_copy(ctx);                                           \
+		if (!r)                                                                          \
+			return 0;                                                                \
+		wasmhook_tracepoint(r, sizeof(*r), &wh_m0, &wh_m1, &wh_m2);                      \
+		return 0;                                                                        \
+	}
+
+/* WH_RUN16's run kfunc, with the slot taken from the record buffer. */
+#define WH_TP_RUN16(rec, slot, token, nmaps) wasmhook_tracepoint16(rec, sizeof(*(rec)), token, nmaps)
+
+#define WH_TP_TRAMPOLINE16(SECNAME, FN)                                                          \
+	SEC(SECNAME) int FN(void *ctx)                                                           \
+	{                                                                                        \
+		struct wh_tp_rec *r = wh_tp_copy(ctx);                                           \
+		if (!r)                                                                          \
+			return 0;                                                                \
+		WH_RUN16(WH_TP_RUN16, r, 0);                                                     \
+		return 0;                                                                        \
+	}
+
 #endif

@@ -12,15 +12,6 @@
 #include "trampoline.h"
 #include "trampoline_tp.h"
 
-SEC("raw_tp")
-int wasm_raw_tp(void *ctx)
-{
-	struct wh_tp_rec *r = wh_tp_copy(ctx);
-
-	if (!r)
-		return 0;
-	wasmhook_tracepoint(r, sizeof(*r), &wh_m0, &wh_m1, &wh_m2);
-	return 0;
-}
+WH_TP_TRAMPOLINE("raw_tp", wasm_raw_tp)
 
 char LICENSE[] SEC("license") = "GPL";

@@ -8,15 +8,6 @@
 #include "trampoline.h"
 #include "trampoline_tp.h"
 
-SEC("tracepoint")
-int wasm_tracepoint(void *ctx)
-{
-	struct wh_tp_rec *r = wh_tp_copy(ctx);
-
-	if (!r)
-		return 0;
-	wasmhook_tracepoint(r, sizeof(*r), &wh_m0, &wh_m1, &wh_m2);
-	return 0;
-}
+WH_TP_TRAMPOLINE("tracepoint", wasm_tracepoint)
 
 char LICENSE[] SEC("license") = "GPL";

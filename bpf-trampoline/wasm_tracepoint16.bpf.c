@@ -7,18 +7,6 @@
 #include "trampoline16.h"
 #include "trampoline_tp.h"
 
-/* WH_RUN16's run kfunc, with the slot taken from the record buffer. */
-#define WH_TP_RUN16(rec, slot, token, nmaps) wasmhook_tracepoint16(rec, sizeof(*(rec)), token, nmaps)
-
-SEC("tracepoint")
-int wasm_tp16(void *ctx)
-{
-	struct wh_tp_rec *r = wh_tp_copy(ctx);
-
-	if (!r)
-		return 0;
-	WH_RUN16(WH_TP_RUN16, r, 0);
-	return 0;
-}
+WH_TP_TRAMPOLINE16("tracepoint", wasm_tp16)
 
 char LICENSE[] SEC("license") = "GPL";
