@@ -892,14 +892,16 @@ fn xdp_attach_hint(iface: &str, mode: XdpMode, e: &anyhow::Error) -> String {
     let mtu = std::fs::read_to_string(format!("/sys/class/net/{iface}/mtu"))
         .ok()
         .and_then(|m| m.trim().parse::<u32>().ok());
-    if mode == XdpMode::Skb || !frag_errno {
+    // A jumbo MTU here, or ERANGE: veth's answer when its peer's MTU is too large.
+    let jumbo = mtu.is_none_or(|m| m > 1500) || errno == Some(libc::ERANGE);
+    if mode == XdpMode::Skb || !frag_errno || !jumbo {
         return String::new();
     }
     format!(
-        ": the driver refused a single-buffer XDP program; it does so when the MTU (here {}; \
-         for a veth, its peer's MTU counts) needs multi-buffer frames. wasmhook's XDP \
-         trampolines do not take multi-buffer (frags) frames: lower the MTU, or attach with \
-         --mode skb, where the kernel hands the hook each frame linearized",
+        ": if the MTU needs multi-buffer frames (here {}; for a veth, its peer's MTU counts), \
+         that is why: wasmhook's XDP trampolines are single-buffer programs (no frags), which \
+         such a driver refuses; lower the MTU, or attach with --mode skb, where the kernel \
+         hands the hook each frame linearized",
         mtu.map_or_else(|| "unknown".to_owned(), |m| m.to_string())
     )
 }
