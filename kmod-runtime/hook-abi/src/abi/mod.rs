@@ -385,11 +385,11 @@ impl<E: HookEnv> Host for AbiHost<E> {
         slots: &mut [u64],
         fuel: &mut u64,
     ) -> Result<(), Trap> {
-        // (the map fast path here too, so that it runs without the call into dispatch_slots)
+        // dispatch_slots's two halves, so that the map fast path runs without a call
         if let Some(r) = map_fast(&mut self.0, id, mem, slots, fuel) {
             return r;
         }
-        dispatch_slots(&mut self.0, id, mem, slots, fuel)
+        dispatch_other(&mut self.0, id, mem, slots, fuel)
     }
 
     fn host_bytes(&mut self) -> Option<&[u8]> {
@@ -802,9 +802,21 @@ pub fn dispatch_slots<E: HookEnv>(
     slots: &mut [u64],
     fuel: &mut u64,
 ) -> Result<(), Trap> {
-    if let Some(r) = map_fast(env, id, mem, slots, fuel) {
-        return r;
+    match map_fast(env, id, mem, slots, fuel) {
+        Some(r) => r,
+        None => dispatch_other(env, id, mem, slots, fuel),
     }
+}
+
+/// [`dispatch_slots`] for every `id` but the map fast path's.
+#[inline]
+fn dispatch_other<E: HookEnv>(
+    env: &mut E,
+    id: u32,
+    mem: &mut [u8],
+    slots: &mut [u64],
+    fuel: &mut u64,
+) -> Result<(), Trap> {
     let cost = cost_of(id, |i| slots.get(i).map_or(0, |v| *v as u32 as i32));
     if cost != 0 {
         if *fuel < cost {
