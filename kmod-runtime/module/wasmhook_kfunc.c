@@ -191,14 +191,19 @@ static bool wh_map_keyless(const struct bpf_map *map)
 	       map->map_type == BPF_MAP_TYPE_BLOOM_FILTER;
 }
 
-static struct bpf_map *wh_map(struct wh_hook_ctx *ctx, u32 idx)
+/* Map @idx of this run, any type, or NULL (no such index; no context: the start function). */
+static struct bpf_map *wh_map_any(struct wh_hook_ctx *ctx, u32 idx)
 {
-	struct bpf_map *map;
-
-	/* No context at all while a start function runs at LOAD: there are no maps then. */
 	if (!ctx || idx >= ctx->nmaps || idx >= WH_MAX_MAPS)
 		return NULL;
-	map = ctx->maps[idx];
+	return ctx->maps[idx];
+}
+
+/* Map @idx of this run if it is plain data the keyed and keyless map helpers may copy. */
+static struct bpf_map *wh_map(struct wh_hook_ctx *ctx, u32 idx)
+{
+	struct bpf_map *map = wh_map_any(ctx, idx);
+
 	if (!map || !wh_map_ok(map))
 		return NULL;
 	return map;
@@ -370,10 +375,8 @@ int wasmhook_c_ringbuf_output(struct wh_hook_ctx *ctx, u32 idx, const u8 *data, 
 	struct wh_evq *q;
 	u32 i, off;
 
-	if (!ctx || !ctx->ev_token || idx >= ctx->nmaps || idx >= WH_MAX_MAPS)
-		return -EINVAL;
-	map = ctx->maps[idx];
-	if (!map || map->map_type != BPF_MAP_TYPE_RINGBUF)
+	map = wh_map_any(ctx, idx);
+	if (!map || !ctx->ev_token || map->map_type != BPF_MAP_TYPE_RINGBUF)
 		return -EINVAL;
 	/* BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP, as bpf_ringbuf_output takes. */
 	if (flags & ~(u64)(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP) || !len)
@@ -554,9 +557,7 @@ int wasmhook_c_redirect_map(struct wh_hook_ctx *ctx, u32 idx, u32 key, u64 flags
 
 	if (!ctx || !ctx->xdp)
 		return -EOPNOTSUPP;
-	if (idx >= ctx->nmaps || idx >= WH_MAX_MAPS)
-		return -EINVAL;
-	map = ctx->maps[idx];
+	map = wh_map_any(ctx, idx);
 	if (!map || (map->map_type != BPF_MAP_TYPE_DEVMAP &&
 		     map->map_type != BPF_MAP_TYPE_DEVMAP_HASH))
 		return -EINVAL;
