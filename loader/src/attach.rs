@@ -193,6 +193,22 @@ pub fn devmap_index(decls: &MapDecls) -> Option<usize> {
     decls.iter().position(|d| d.map_type.is_devmap())
 }
 
+/// Refuses a devmap in a hook of any kind but XDP (`redirect_map` redirects XDP frames).
+pub fn check_devmap_kind(decls: &MapDecls, kind: HookKind) -> Result<()> {
+    let Some(d) = decls.iter().find(|d| d.map_type.is_devmap()) else {
+        return Ok(());
+    };
+    if kind != HookKind::Xdp {
+        bail!(
+            "the hook declares devmap `{}`, but a devmap is for XDP hooks (this is a {} hook: \
+             redirect with redirect(ifindex, flags))",
+            d.name(),
+            kind.name()
+        );
+    }
+    Ok(())
+}
+
 fn check_bound(decl: &MapDecl, pin: &Path, info: &MapInfo) -> Result<()> {
     let ty = info.map_type().map(|t| t as u32).unwrap_or(u32::MAX);
     if ty != decl.map_type.to_u32()
@@ -264,15 +280,9 @@ pub fn load_trampoline(
             tramp::EVENTS_MAP
         );
     }
+    check_devmap_kind(decls, kind)?;
     if let Some(i) = devmap_index(decls) {
         let d = decls.get(i).map(|d| d.name()).unwrap_or_default();
-        if kind != HookKind::Xdp {
-            bail!(
-                "the hook declares devmap `{d}`, but a devmap is for XDP hooks (redirect_map \
-                 redirects XDP frames; a {} hook redirects with redirect(ifindex, flags))",
-                kind.name()
-            );
-        }
         if !obj_maps.iter().any(|(n, _)| n == tramp::DEVMAP_MAP) {
             bail!(
                 "the hook declares devmap `{d}`, but trampoline `{prog_name}` has no `{}` to \
@@ -675,15 +685,7 @@ pub fn attach(file: &Path, hook: &HookFile, opts: &AttachOpts) -> Result<()> {
             );
         }
     }
-    if let (Some(i), false) = (devmap_index(&hook.maps), kind == HookKind::Xdp) {
-        let d = hook.maps.get(i).map(|d| d.name()).unwrap_or_default();
-        bail!(
-            "{}: the hook declares devmap `{d}`, but a devmap is for XDP hooks (this is a {} \
-             hook: redirect with redirect(ifindex, flags))",
-            file.display(),
-            kind.name()
-        );
-    }
+    check_devmap_kind(&hook.maps, kind).with_context(|| file.display().to_string())?;
     ensure_root()?;
     let dir = Path::new(PIN_ROOT).join(&opts.name);
     if dir.exists() {

@@ -534,17 +534,8 @@ pub fn run_user_seeded(
         fi += 1;
     }
     // As wasmload attach: a devmap is for XDP hooks.
-    if let Some(d) = hook.maps.iter().find(|d| d.map_type.is_devmap())
-        && kind != HookKind::Xdp
-    {
-        bail!(
-            "{}: the hook declares devmap `{}`, but a devmap is for XDP hooks (this is a {} \
-             hook: redirect with redirect(ifindex, flags))",
-            file.display(),
-            d.name(),
-            kind.name()
-        );
-    }
+    crate::attach::check_devmap_kind(&hook.maps, kind)
+        .with_context(|| file.display().to_string())?;
     let mut maps = UserMaps {
         decls: hook.maps,
         data: vec![HashMap::new(); hook.maps.len()],
