@@ -3,36 +3,13 @@
 # Packet actions (Hook ABI v2, issue 13): XDP_TX, XDP and tc redirect, redirect through a
 # devmap (redirect_map), large frames (single-buffer: refused natively, linearized in skb
 # mode), adjust_head pop/push, adjust_tail, adjust_meta, DSCP rewrite with csum_replace, and
-# the refusals (bad arguments,
-# packet actions from a kprobe and a start function), all seen on the wire with raw sockets
-# (tests/vm/tools/pktio.c) or by the receiving stack. Sourced by guest-tests.sh with the module
+# the refusals (bad arguments, packet actions from a kprobe and a start function), all seen on
+# the wire with raw sockets (tests/vm/tools/pktio.c) or by the receiving stack. Sourced by guest-tests.sh with the module
 # loaded; runs alone too (scripts/test-vm --script pkt-tests.sh).
-# Topology: root ns veth0 10.9.0.1 <-> netns `wh` veth1 10.9.0.2 (as attach-tests.sh), plus
-# root ns veth2 <-> netns `wh2` veth3 (no addresses) as the redirect target.
+# Topology (pktnet.sh): root ns veth0 10.9.0.1 <-> netns `wh` veth1 10.9.0.2, plus root ns
+# veth2 <-> netns `wh2` veth3 (no addresses) as the redirect target.
 
-if ! command -v pass >/dev/null 2>&1; then
-	export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-	PASSED=0; FAILED=0; PKT_ALONE=1
-	log() { echo "  | $*"; }
-	pass() { PASSED=$((PASSED + 1)); echo "TEST $1: PASS"; }
-	fail() { FAILED=$((FAILED + 1)); echo "TEST $1: FAIL: $2"; }
-	mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-	insmod /wasmhook.ko
-fi
-
-A=/sys/fs/bpf/wasmload
-IP=/bin/ip
-NS="$IP netns exec wh"
-NS2="$IP netns exec wh2"
-if ! $IP link show veth0 >/dev/null 2>&1; then
-	$IP netns add wh; $IP link add veth0 type veth peer name veth1; $IP link set veth1 netns wh
-	$IP addr add 10.9.0.1/24 dev veth0; $IP link set veth0 up; $IP link set lo up
-	$NS /bin/ip addr add 10.9.0.2/24 dev veth1; $NS /bin/ip link set veth1 up; $NS /bin/ip link set lo up
-fi
-if ! $IP link show veth2 >/dev/null 2>&1; then
-	$IP netns add wh2; $IP link add veth2 type veth peer name veth3; $IP link set veth3 netns wh2
-	$IP link set veth2 up; $NS2 /bin/ip link set veth3 up
-fi
+. /pktnet.sh
 $NS ping -c 1 -W 2 10.9.0.1 >/dev/null 2>&1; ping -c 1 -W 2 10.9.0.2 >/dev/null 2>&1
 sleep 1 # let IPv6 autoconfiguration of the new links settle
 
@@ -356,7 +333,7 @@ else
 	fail $t "attach failed: $(cat /tmp/attach.log)"
 fi
 
-if [ -n "${PKT_ALONE:-}" ]; then
+if [ -n "${WH_ALONE:-}" ]; then
 	t=kernel_log_clean
 	if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
 	echo "VM-TESTS: $PASSED passed, $FAILED failed"

@@ -15,29 +15,7 @@
 # as pkt-tests.sh) as the redirect target; 10.9.5.2 is routed out of veth0 with a permanent
 # neighbour entry naming veth3's MAC.
 
-if ! command -v pass >/dev/null 2>&1; then
-	export PATH=/bin:/sbin:/usr/bin:/usr/sbin
-	PASSED=0; FAILED=0; TCE_ALONE=1
-	log() { echo "  | $*"; }
-	pass() { PASSED=$((PASSED + 1)); echo "TEST $1: PASS"; }
-	fail() { FAILED=$((FAILED + 1)); echo "TEST $1: FAIL: $2"; }
-	mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-	insmod /wasmhook.ko
-fi
-
-A=/sys/fs/bpf/wasmload
-IP=/bin/ip
-NS="$IP netns exec wh"
-NS2="$IP netns exec wh2"
-if ! $IP link show veth0 >/dev/null 2>&1; then
-	$IP netns add wh; $IP link add veth0 type veth peer name veth1; $IP link set veth1 netns wh
-	$IP addr add 10.9.0.1/24 dev veth0; $IP link set veth0 up; $IP link set lo up
-	$NS /bin/ip addr add 10.9.0.2/24 dev veth1; $NS /bin/ip link set veth1 up; $NS /bin/ip link set lo up
-fi
-if ! $IP link show veth2 >/dev/null 2>&1; then
-	$IP netns add wh2; $IP link add veth2 type veth peer name veth3; $IP link set veth3 netns wh2
-	$IP link set veth2 up; $NS2 /bin/ip link set veth3 up
-fi
+. /pktnet.sh
 $IP addr add 10.9.1.1/24 dev veth0 2>/dev/null
 $NS /bin/ip addr add 10.9.1.2/24 dev veth1 2>/dev/null
 M3=$($NS2 cat /sys/class/net/veth3/address)
@@ -203,7 +181,7 @@ $IP route del 10.9.5.0/24 dev veth0 2>/dev/null
 $IP addr del 10.9.1.1/24 dev veth0 2>/dev/null
 $NS /bin/ip addr del 10.9.1.2/24 dev veth1 2>/dev/null
 
-if [ -n "${TCE_ALONE:-}" ]; then
+if [ -n "${WH_ALONE:-}" ]; then
 	t=kernel_log_clean
 	if dmesg | grep -E 'BUG:|WARNING:|UBSAN:|Oops|Call Trace|Kernel panic' >/tmp/bad.log; then fail $t "$(head -5 /tmp/bad.log)"; else pass $t; fi
 	echo "VM-TESTS: $PASSED passed, $FAILED failed"
