@@ -119,3 +119,17 @@ if [ "$u" = "packet 1: PASS " ] && [ "$k" = "$u" ] && ! dmesg | grep -q "maprefu
 else
 	fail $t "user '$u' kernel '$k' $(dmesg | grep maprefuse | tail -2)"
 fi
+
+# M6. Array and per-CPU array answers inside a run (arrayops.wat checks 37 results itself and
+#     passes only if all hold; the module takes these maps without their ops): past the end,
+#     BPF_NOEXIST, bad flags, deletes, unaligned keys and values; user space agrees.
+t=maptypes_array_answers_in_a_run
+u=$(wasmload test --xdp /wasm/arrayops.wat --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
+k=$(wasmload test --kernel --xdp /wasm/arrayops.wat --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
+log "user: $u"
+log "kernel: $k"
+if [ "$u" = "packet 1: PASS " ] && [ "$k" = "$u" ] && ! dmesg | grep -q "arrayops: check failed"; then
+	pass $t
+else
+	fail $t "user '$u' kernel '$k' $(dmesg | grep arrayops | tail -2)"
+fi
