@@ -236,6 +236,43 @@ static struct bpf_map *wh_map_sized(struct wh_hook_ctx *ctx, u32 idx, u32 klen, 
 	return map;
 }
 
+/*
+ * The element of an array or per-CPU array map for @key (4 bytes, checked by the caller), or
+ * NULL past the end: array_map_lookup_elem() and percpu_array_map_lookup_elem() without the
+ * ops call, as the verifier inlines them into BPF programs. Preemption is off during a run, so
+ * this CPU's element stays this CPU's.
+ */
+static __always_inline void *wh_array_elem(struct bpf_map *map, const void *key)
+{
+	struct bpf_array *array = container_of(map, struct bpf_array, map);
+	u32 index = get_unaligned((const u32 *)key);
+
+	if (unlikely(index >= map->max_entries))
+		return NULL;
+	if (map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return this_cpu_ptr(array->pptrs[index & array->index_mask]);
+	return array->value + (u64)array->elem_size * (index & array->index_mask);
+}
+
+static __always_inline bool wh_is_array(const struct bpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_ARRAY || map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/*
+ * A map value copy (the map has no special fields: wh_map_ok). The common 4- and 8-byte values
+ * are one load and one store; either side may be unaligned (Wasm memory).
+ */
+static __always_inline void wh_copy_value(void *dst, const void *src, u32 len)
+{
+	if (len == sizeof(u64))
+		put_unaligned(get_unaligned((const u64 *)src), (u64 *)dst);
+	else if (len == sizeof(u32))
+		put_unaligned(get_unaligned((const u32 *)src), (u32 *)dst);
+	else
+		memcpy(dst, src, len);
+}
+
 /* Copy the value for `key` into `value` (both exactly the map's sizes). */
 int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen,
 			  void *value, u32 vlen)
@@ -248,10 +285,13 @@ int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 	/* BPF_F_WRONLY_PROG: programs may not read it. */
 	if (map->map_flags & BPF_F_WRONLY_PROG)
 		return -EPERM;
-	v = map->ops->map_lookup_elem(map, (void *)key);
+	if (wh_is_array(map))
+		v = wh_array_elem(map, key);
+	else
+		v = map->ops->map_lookup_elem(map, (void *)key);
 	if (!v)
 		return -ENOENT;
-	memcpy(value, v, vlen);
+	wh_copy_value(value, v, vlen);
 	return 0;
 }
 
@@ -268,6 +308,21 @@ int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 	 */
 	if (map->map_flags & BPF_F_RDONLY_PROG)
 		return -EPERM;
+	/*
+	 * Arrays: array_map_update_elem() without the ops call, for flags <= BPF_EXIST on a value
+	 * with no special fields (copy_map_value() is then a plain copy, and there are no fields
+	 * to cancel). Its per-CPU twin writes this CPU's element, as here.
+	 */
+	if (wh_is_array(map)) {
+		void *v = wh_array_elem(map, key);
+
+		if (!v)
+			return -E2BIG;
+		if (flags == BPF_NOEXIST)
+			return -EEXIST;
+		wh_copy_value(v, value, vlen);
+		return 0;
+	}
 	return map->ops->map_update_elem(map, (void *)key, (void *)value, flags);
 }
 

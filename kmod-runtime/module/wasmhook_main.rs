@@ -269,6 +269,10 @@ struct KernelEnv {
     read_kernel: bool,
     /// A tracepoint hook: `data..data_end` is the trace record copy (`ctx_read`), not a packet.
     tracepoint: bool,
+    /// The last map whose sizes C gave this run: its index + 1 (0: none), key and value sizes.
+    /// A run's maps do not change while it runs, and hooks tend to use one map several times
+    /// in a row (a lookup, then an update of the same counter).
+    sized: (u32, u32, u32),
 }
 
 impl KernelEnv {
@@ -306,10 +310,17 @@ impl abi::HookEnv for KernelEnv {
     }
 
     fn map_sizes(&mut self, idx: u32) -> Option<(usize, usize)> {
+        if self.sized.0 == idx.wrapping_add(1) {
+            return Some((self.sized.1 as usize, self.sized.2 as usize));
+        }
         let (mut ks, mut vs) = (0u32, 0u32);
         // SAFETY: `ctx` is valid for the run; the C side checks `idx` and the map type.
         let rc = unsafe { wasmhook_c_map_sizes(self.ctx, idx, &mut ks, &mut vs) };
-        (rc == 0).then_some((ks as usize, vs as usize))
+        if rc != 0 {
+            return None;
+        }
+        self.sized = (idx.wrapping_add(1), ks, vs);
+        Some((ks as usize, vs as usize))
     }
 
     // The C helpers check `key`/`value` lengths against the map (a mismatch is -EINVAL), so the
@@ -486,6 +497,7 @@ impl Slot {
             slot: self.id,
             read_kernel: self.read_kernel,
             tracepoint: self.hook == HookKind::Tracepoint,
+            sized: (0, 0, 0),
         });
         let verdict = match inst.call_entry(self.entry, arg as i32, &mut fuel, &mut host) {
             Ok(v) if self.hook.valid_result(v) => v,
@@ -677,7 +689,13 @@ fn build_slot(
     // The start function runs here, once, at LOAD, in process context: no packet, registers or
     // maps (the host functions see a NULL context and answer 0 / -EINVAL). The other CPUs get
     // copies of the started instance.
-    let mut host = abi::AbiHost(KernelEnv { ctx: core::ptr::null_mut(), slot: 0, read_kernel: false, tracepoint: false });
+    let mut host = abi::AbiHost(KernelEnv {
+        ctx: core::ptr::null_mut(),
+        slot: 0,
+        read_kernel: false,
+        tracepoint: false,
+        sized: (0, 0, 0),
+    });
     // SAFETY: taken once; the instance is dropped before `mem0` (field order in `PerCpu`).
     let inst0 = Instance::new(module_ref, unsafe { mem0.take_static() }, &mut fuel_left, &mut host)
         .map_err(|_| refuse(EINVAL, "instantiation failed (start function or segment trapped)"))?;
