@@ -105,31 +105,27 @@ else
 	fail $t "no qrec attachment"
 fi
 
+# A hook that checks its own answers and passes only if all hold ($2, trace lines "$3: check
+# failed: N"): PASS in user space (wasmload test) and in the kernel (--kernel) alike.
+self_checked() { # test name, hook, trace name
+	u=$(wasmload test --xdp "$2" --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
+	k=$(wasmload test --kernel --xdp "$2" --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
+	log "user: $u"
+	log "kernel: $k"
+	if [ "$u" = "packet 1: PASS " ] && [ "$k" = "$u" ] && ! dmesg | grep -q "$3: check failed"; then
+		pass "$1"
+	else
+		fail "$1" "user '$u' kernel '$k' $(dmesg | grep "$3" | tail -2)"
+	fi
+}
+hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
+
 # M5. The map rules inside a run (maprefuse.wat checks 30 results itself and passes only if
 #     all hold): keyed ops on a queue or bloom filter and push/pop/peek on an lpm_trie are
 #     -EINVAL (no oops), full/empty queues, BPF_EXIST, prefix lengths; user space agrees.
-t=maptypes_refusals_in_a_run
-hex() { od -An -v -tx1 "$1" | tr -d ' \n'; }
-u=$(wasmload test --xdp /wasm/maprefuse.wat --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
-k=$(wasmload test --kernel --xdp /wasm/maprefuse.wat --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
-log "user: $u"
-log "kernel: $k"
-if [ "$u" = "packet 1: PASS " ] && [ "$k" = "$u" ] && ! dmesg | grep -q "maprefuse: check failed"; then
-	pass $t
-else
-	fail $t "user '$u' kernel '$k' $(dmesg | grep maprefuse | tail -2)"
-fi
+self_checked maptypes_refusals_in_a_run /wasm/maprefuse.wat maprefuse
 
 # M6. Array and per-CPU array answers inside a run (arrayops.wat checks 37 results itself and
 #     passes only if all hold; the module takes these maps without their ops): past the end,
 #     BPF_NOEXIST, bad flags, deletes, unaligned keys and values; user space agrees.
-t=maptypes_array_answers_in_a_run
-u=$(wasmload test --xdp /wasm/arrayops.wat --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
-k=$(wasmload test --kernel --xdp /wasm/arrayops.wat --packet "$(hex /pkts/udp.bin)" 2>&1 | tr '\n' ' ')
-log "user: $u"
-log "kernel: $k"
-if [ "$u" = "packet 1: PASS " ] && [ "$k" = "$u" ] && ! dmesg | grep -q "arrayops: check failed"; then
-	pass $t
-else
-	fail $t "user '$u' kernel '$k' $(dmesg | grep arrayops | tail -2)"
-fi
+self_checked maptypes_array_answers_in_a_run /wasm/arrayops.wat arrayops
