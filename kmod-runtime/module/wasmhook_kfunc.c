@@ -326,6 +326,82 @@ int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 	return map->ops->map_update_elem(map, (void *)key, (void *)value, flags);
 }
 
+/* Whether each CPU has its own copy of a map's values (a lookup gives this CPU's). */
+static bool wh_map_percpu(const struct bpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       map->map_type == BPF_MAP_TYPE_PERCPU_HASH ||
+	       map->map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/*
+ * map_add: @delta added to the 4- or 8-byte value for @key in place, what a BPF program does
+ * with __sync_fetch_and_add() on the value bpf_map_lookup_elem() gave it: a locked add where
+ * CPUs share the element, a plain one on this CPU's element of a per-CPU map (preemption is
+ * off). A hash map without the key gets @delta as its new element (BPF_NOEXIST, so an element
+ * another CPU inserted meanwhile is added to instead, once). Array and hash maps only: an
+ * lpm_trie lookup answers for a prefix, not the key. The new value goes to @value. Values are
+ * aligned (array elements and hash values are 8-aligned), and have no special fields
+ * (wh_map_ok).
+ */
+int wasmhook_c_map_add(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen, void *value,
+		       u32 vlen, u64 delta)
+{
+	struct bpf_map *map = wh_map_sized(ctx, idx, klen, vlen, true);
+	void *v;
+	int rc;
+
+	if (!map || (vlen != sizeof(u32) && vlen != sizeof(u64)) ||
+	    map->map_type == BPF_MAP_TYPE_LPM_TRIE)
+		return -EINVAL;
+	/* It reads and writes: both flags refuse it, as the verifier refuses BPF atomics. */
+	if (map->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
+		return -EPERM;
+	if (wh_is_array(map)) {
+		v = wh_array_elem(map, key);
+		if (!v)
+			return -E2BIG;
+	} else {
+		v = map->ops->map_lookup_elem(map, (void *)key);
+		if (!v) {
+			union { u64 q; u32 d; } first;
+
+			if (vlen == sizeof(u64))
+				first.q = delta;
+			else
+				first.d = (u32)delta;
+			rc = map->ops->map_update_elem(map, (void *)key, &first, BPF_NOEXIST);
+			if (rc != -EEXIST) {
+				if (!rc)
+					wh_copy_value(value, &first, vlen);
+				return rc;
+			}
+			v = map->ops->map_lookup_elem(map, (void *)key);
+			/* inserted and deleted again by others in between */
+			if (!v)
+				return -ENOENT;
+		}
+	}
+	if (vlen == sizeof(u64)) {
+		u64 n;
+
+		if (wh_map_percpu(map))
+			n = *(u64 *)v += delta;
+		else
+			n = atomic64_add_return(delta, (atomic64_t *)v);
+		put_unaligned(n, (u64 *)value);
+	} else {
+		u32 n;
+
+		if (wh_map_percpu(map))
+			n = *(u32 *)v += (u32)delta;
+		else
+			n = atomic_add_return((u32)delta, (atomic_t *)v);
+		put_unaligned(n, (u32 *)value);
+	}
+	return 0;
+}
+
 int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen)
 {
 	struct bpf_map *map = wh_map_sized(ctx, idx, klen, 0, false);

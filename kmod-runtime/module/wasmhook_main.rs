@@ -98,6 +98,15 @@ extern "C" {
         flags: u64,
     ) -> c_int;
     fn wasmhook_c_map_delete(ctx: *mut HookCtx, idx: u32, key: *const u8, klen: u32) -> c_int;
+    fn wasmhook_c_map_add(
+        ctx: *mut HookCtx,
+        idx: u32,
+        key: *const u8,
+        klen: u32,
+        value: *mut u8,
+        vlen: u32,
+        delta: u64,
+    ) -> c_int;
     fn wasmhook_c_map_push(ctx: *mut HookCtx, idx: u32, value: *const u8, vlen: u32, flags: u64) -> c_int;
     fn wasmhook_c_map_pop(ctx: *mut HookCtx, idx: u32, value: *mut u8, vlen: u32) -> c_int;
     fn wasmhook_c_map_peek(ctx: *mut HookCtx, idx: u32, value: *mut u8, vlen: u32) -> c_int;
@@ -341,6 +350,13 @@ impl abi::HookEnv for KernelEnv {
     fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32 {
         // SAFETY: as in `map_lookup`; the map reads exactly its key size.
         unsafe { wasmhook_c_map_delete(self.ctx, idx, key.as_ptr(), len32(key)) }
+    }
+
+    fn map_add(&mut self, idx: u32, key: &[u8], value: &mut [u8], delta: u64) -> i32 {
+        let (kl, vl) = (len32(key), len32(value));
+        // SAFETY: as in `map_lookup`: C checks both lengths against the map before it reads
+        // the key or writes the new value.
+        unsafe { wasmhook_c_map_add(self.ctx, idx, key.as_ptr(), kl, value.as_mut_ptr(), vl, delta) }
     }
 
     fn ktime_ns(&mut self) -> u64 {

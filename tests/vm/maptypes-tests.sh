@@ -129,3 +129,35 @@ self_checked maptypes_refusals_in_a_run /wasm/maprefuse.wat maprefuse
 #     passes only if all hold; the module takes these maps without their ops): past the end,
 #     BPF_NOEXIST, bad flags, deletes, unaligned keys and values; user space agrees.
 self_checked maptypes_array_answers_in_a_run /wasm/arrayops.wat arrayops
+
+# M7. map_add inside a run (mapadd.wat checks 38 results itself and passes only if all hold):
+#     arrays, u32 values, per-CPU arrays and hashes, hash inserts until full, refusals; user
+#     space agrees.
+self_checked maptypes_map_add_in_a_run /wasm/mapadd.wat mapadd
+
+# M8. map_add is exact when both CPUs run the hook at once: two concurrent BPF_PROG_TEST_RUNs
+#     of 20000 runs each count 40000 with map_add (key 0). The same hook's lookup + update
+#     count (key 1) is logged for contrast: it may lose increments when the runs overlap.
+t=maptypes_map_add_exact_across_cpus
+u64le() { # the u64 value bpftool prints for pinned map $1, key $2 (4 bytes)
+	set -- $(bpftool map lookup pinned "$1" key $2 2>/dev/null | sed -n 's/.*value: *\([0-9a-f ]*\).*/\1/p')
+	[ $# = 8 ] && echo $((0x$8$7$6$5$4$3$2$1))
+}
+if wasmload attach --xdp lo --mode skb --name cnt2 /wasm/xdp_count2.wat >/tmp/attach.log 2>&1; then
+	for _ in 1 2; do
+		bpftool prog run pinned $A/cnt2/prog data_in /pkts/udp.bin repeat 20000 >/dev/null 2>&1 &
+	done
+	wait
+	exact=$(u64le $A/cnt2/maps/counts "0 0 0 0")
+	rmw=$(u64le $A/cnt2/maps/counts "1 0 0 0")
+	runs=$(wasmload stats cnt2 | sed -n 's/.* runs \([0-9]*\) .*/\1/p' | head -1)
+	wasmload detach cnt2 >/dev/null 2>&1
+	log "runs $runs: map_add counted $exact, lookup + update $rmw (lost $((${runs:-0} - ${rmw:-0})))"
+	if [ "$exact" = 40000 ] && [ "$runs" = 40000 ]; then
+		pass $t
+	else
+		fail $t "runs $runs, map_add counted $exact (want 40000 of both)"
+	fi
+else
+	fail $t "attach failed: $(cat /tmp/attach.log)"
+fi

@@ -95,9 +95,9 @@ if bpftool prog loadall /bpf/foreign_maps.bpf.o $PIN/fm >/tmp/fm.log 2>&1; then
 	rov=$(bpftool map lookup id "$ro" key 0 0 0 0 | sed -n 's/.*"value": \([0-9]*\).*/\1/p')
 	mask=$(bpftool map lookup id "$wo" key 1 0 0 0 | sed -n 's/.*"value": \([0-9]*\).*/\1/p')
 	lkv=$(bpftool map lookup id "$lk" key 0 0 0 0 | tr -d ' \n')
-	log "verdict $v, read-only map value $rov, checks mask $mask (want 31), locked value $lkv"
+	log "verdict $v, read-only map value $rov, checks mask $mask (want 255), locked value $lkv"
 	wasmload slot unload "$sr"
-	if [ "$v" = 2 ] && [ "$rov" = 7 ] && [ "$mask" = 31 ]; then pass $t; else fail $t "verdict $v ro-value $rov mask $mask (want 2 7 31)"; fi
+	if [ "$v" = 2 ] && [ "$rov" = 7 ] && [ "$mask" = 255 ]; then pass $t; else fail $t "verdict $v ro-value $rov mask $mask (want 2 7 255)"; fi
 else
 	fail $t "foreign_maps did not load: $(tail -5 /tmp/fm.log)"
 fi

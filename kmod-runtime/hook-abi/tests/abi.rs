@@ -325,6 +325,52 @@ fn map_lookup_value_may_overlap_or_precede_its_key() {
 }
 
 #[test]
+fn map_add_adds_in_place_and_inserts_missing_keys() {
+    // FakeEnv keeps the default map_add (a lookup, the sum and an update).
+    let mut env = FakeEnv::default();
+    let mut mem = vec![0u8; 64];
+    mem[0..4].copy_from_slice(&5u32.to_le_bytes());
+    let add = |env: &mut FakeEnv, mem: &mut [u8], key: i32, value: i32, delta: i64| {
+        let args = [Val::I32(0), Val::I32(key), Val::I32(value), Val::I64(delta)];
+        call(env, mem, id::MAP_ADD, &args)
+    };
+    // a missing key gets delta; the new value is written to memory
+    assert_eq!(add(&mut env, &mut mem, 0, 8, 3), Ok(Val::I32(0)));
+    assert_eq!(u64::from_le_bytes(mem[8..16].try_into().unwrap()), 3);
+    assert_eq!(env.map[&5u32.to_le_bytes().to_vec()], 3u64.to_le_bytes());
+    // then it adds, wrapping
+    assert_eq!(add(&mut env, &mut mem, 0, 8, -4), Ok(Val::I32(0)));
+    assert_eq!(u64::from_le_bytes(mem[8..16].try_into().unwrap()), u64::MAX);
+    assert_eq!(
+        env.map[&5u32.to_le_bytes().to_vec()],
+        u64::MAX.to_le_bytes()
+    );
+    // the new value may overwrite the key (read first)
+    assert_eq!(add(&mut env, &mut mem, 0, 0, 2), Ok(Val::I32(0)));
+    assert_eq!(u64::from_le_bytes(mem[0..8].try_into().unwrap()), 1);
+    // a map that is not there, a queue (value size fine, no key), a key past memory
+    let args = [Val::I32(1), Val::I32(0), Val::I32(8), Val::I64(1)];
+    assert_eq!(
+        call(&mut env, &mut mem, id::MAP_ADD, &args),
+        Ok(Val::I32(-22))
+    );
+    assert_eq!(
+        add(&mut env, &mut mem, 62, 8, 1),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(
+        add(&mut env, &mut mem, 0, 60, 1),
+        Err(Trap::MemoryOutOfBounds)
+    );
+    assert_eq!(HOST_FNS[id::MAP_ADD as usize].name, "map_add");
+    assert_eq!(wasmhook_hook_abi::since(id::MAP_ADD), 2);
+    assert_eq!(
+        wasmhook_hook_abi::fuel_cost(id::MAP_ADD, &[]),
+        wasmhook_hook_abi::MAP_OP_FUEL
+    );
+}
+
+#[test]
 fn clock_trace_and_kprobe_args() {
     let mut env = FakeEnv::default();
     let mut mem = b"hello from wasm".to_vec();

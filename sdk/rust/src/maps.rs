@@ -747,30 +747,33 @@ impl<E: Pod> RingBuf<E> {
 macro_rules! counter {
     ($($t:ty),*) => { $(
         impl<K: Pod> Map<K, $t> {
-            /// Adds `delta` to the value for `key` (missing = 0), wrapping. Not atomic across
-            /// CPUs: use a per-CPU map for counters. Returns the new value.
+            /// Adds `delta` to the value for `key` in place, wrapping, and returns the new value:
+            /// one `map_add` call, atomic across CPUs like a BPF program's `__sync_fetch_and_add`
+            /// on the looked-up value (a per-CPU map adds to this CPU's value). A hash map
+            /// without `key` gets `delta` as its new element. 0 if the map refused (an array
+            /// index past the end, a full hash map).
             pub fn add(&self, key: &K, delta: $t) -> $t {
+                let idx = self.index as i32;
+                let delta = delta as u64 as i64;
                 #[cfg(target_arch = "wasm32")]
                 {
-                    // the key is staged once for both calls (a lookup writes only the value)
                     let k = stage::key(key);
-                    let idx = self.index as i32;
-                    // SAFETY: as in `lookup` and `update`.
-                    let old = match unsafe { sys::map_lookup(idx, k, stage::value_slot()) } {
+                    // SAFETY: the staged key and the value slot, both the map's sizes (as in
+                    // `lookup`); the host writes the new value into the slot.
+                    match unsafe { sys::map_add(idx, k, stage::value_slot(), delta) } {
                         // SAFETY: rc == 0: the host wrote the value slot.
                         0 => unsafe { stage::read_value::<$t>() },
                         _ => 0,
-                    };
-                    let v = old.wrapping_add(delta);
-                    // SAFETY: as in `update`.
-                    let _ = unsafe { sys::map_update(idx, k, stage::value(&v), 0) };
-                    v
+                    }
                 }
                 #[cfg(not(target_arch = "wasm32"))]
                 {
-                    let v = self.lookup(key).unwrap_or(0).wrapping_add(delta);
-                    let _ = self.set(key, &v);
-                    v
+                    let mut v: $t = 0;
+                    // SAFETY: `key` and `v` are readable/writable for the map's sizes.
+                    let rc = unsafe {
+                        sys::map_add(idx, (key as *const K).cast(), (&raw mut v).cast(), delta)
+                    };
+                    if rc == 0 { v } else { 0 }
                 }
             }
         }

@@ -26,6 +26,9 @@ extern "C" {
     pub fn map_update(map: i32, key: *const u8, value: *const u8, flags: i64) -> i32;
     /// Deletes `key`; 0 or -errno.
     pub fn map_delete(map: i32, key: *const u8) -> i32;
+    /// v2: adds `delta` to the u32/u64 value for `key` in place (atomic across CPUs; a hash map
+    /// gets `delta` as a new element), the new value into `value`; 0 or -errno.
+    pub fn map_add(map: i32, key: *const u8, value: *mut u8, delta: i64) -> i32;
     /// Monotonic clock in ns.
     pub fn ktime_ns() -> i64;
     /// A rate-limited kernel log line (at most 128 bytes).
@@ -224,6 +227,37 @@ mod host {
             let _ = (map, key);
             -22
         }
+    }
+    /// v2: adds `delta` to the u32/u64 value for `key` (a lookup, the sum and an update here:
+    /// one CPU), the new value into `value`; 0 or -errno.
+    pub unsafe fn map_add(map: i32, key: *const u8, value: *mut u8, delta: i64) -> i32 {
+        // SAFETY: the caller's contract, passed on.
+        let rc = unsafe { map_lookup(map, key, value) };
+        if rc != 0 && rc != -2 {
+            return rc;
+        }
+        #[cfg(any(test, feature = "mock"))]
+        let size = m(|e| e.maps.get(map as usize).map_or(0, |mp| mp.value_size));
+        #[cfg(not(any(test, feature = "mock")))]
+        let size = 0usize;
+        // SAFETY: the caller passes value_size writable bytes at `value`.
+        let v = unsafe { core::slice::from_raw_parts_mut(value, size) };
+        if rc == -2 {
+            v.fill(0);
+        }
+        if let Ok(b) = <&mut [u8; 8]>::try_from(&mut *v) {
+            *b = u64::from_le_bytes(*b)
+                .wrapping_add(delta as u64)
+                .to_le_bytes();
+        } else if let Ok(b) = <&mut [u8; 4]>::try_from(&mut *v) {
+            *b = u32::from_le_bytes(*b)
+                .wrapping_add(delta as u32)
+                .to_le_bytes();
+        } else {
+            return -22;
+        }
+        // SAFETY: as above.
+        unsafe { map_update(map, key, value, 0) }
     }
     /// v2: adds `value` to a queue, stack or bloom filter map; 0 or -errno.
     pub unsafe fn map_push(map: i32, value: *const u8, flags: i64) -> i32 {

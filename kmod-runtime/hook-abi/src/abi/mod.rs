@@ -200,7 +200,7 @@ const I32: ValType = ValType::I32;
 const I64: ValType = ValType::I64;
 
 /// Every host function, indexed by host id (the engine's import id).
-pub const HOST_FNS: [HostFn; 32] = [
+pub const HOST_FNS: [HostFn; 33] = [
     HostFn { name: "pkt_len", params: &[], results: &[I32], doc: "readable packet bytes (XDP: the frame; tc: the skb's linear part; 0 in kprobes)" },
     HostFn { name: "pkt_read", params: &[I32, I32, I32], results: &[I32], doc: "pkt_read(off, dst, len): copy packet bytes into memory; len, or -1 if off+len is past the packet" },
     HostFn { name: "pkt_write", params: &[I32, I32, I32], results: &[I32], doc: "pkt_write(off, src, len): copy memory into the packet; len, or -1 if off+len is past the packet" },
@@ -237,6 +237,8 @@ pub const HOST_FNS: [HostFn; 32] = [
     HostFn { name: "ctx_read", params: &[I32, I32, I32], results: &[I32], doc: "ctx_read(off, dst, len): copy len bytes of the trace record at off into memory (tracepoint hooks); len, -14 (EFAULT: off+len past the copied record) or -22 (EINVAL: negative off/len, not a tracepoint hook) (v2)" },
     // Redirect through a devmap (v2)
     HostFn { name: "redirect_map", params: &[I32, I32, I64], results: &[I32], doc: "redirect_map(map, key, flags): the target of this run's XDP_REDIRECT verdict is entry `key` of devmap `map` (bpf_redirect_map); flags = the verdict when the entry is missing (0..=3: XDP_ABORTED, DROP, PASS, TX); 0, -22 (EINVAL: not a devmap, key above 2^21-1, bad flags), -1 (EPERM: a write-only map) or -95 (EOPNOTSUPP: not XDP) (v2)" },
+    // Counters (v2)
+    HostFn { name: "map_add", params: &[I32, I32, I32, I64], results: &[I32], doc: "map_add(map, key, value, delta): add delta to the u32 or u64 value for key of an array or hash map, wrapping, in place (atomic where CPUs share the element, this CPU's on per-CPU maps), inserting delta as a hash map's new element; the new value is written to value; 0, -7 (E2BIG: array index past the end, hash map full), -1 (EPERM: a read-only or write-only map) or -22 (EINVAL: another map type, value size not 4 or 8) (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -275,6 +277,7 @@ pub mod id {
     pub const CSUM_L4_REPLACE: u32 = 29;
     pub const CTX_READ: u32 = 30;
     pub const REDIRECT_MAP: u32 = 31;
+    pub const MAP_ADD: u32 = 32;
 }
 
 /// `csum_l4_replace` flags (the values of `bpf_l4_csum_replace`'s).
@@ -416,7 +419,7 @@ fn cost_of(id: u32, arg: impl Fn(usize) -> i32) -> u64 {
     let len = |i: usize| u64::from(arg(i).max(0) as u32);
     match id {
         id::PKT_READ | id::PKT_WRITE => len(2) / BYTES_PER_FUEL,
-        id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE => MAP_OP_FUEL,
+        id::MAP_LOOKUP | id::MAP_UPDATE | id::MAP_DELETE | id::MAP_ADD => MAP_OP_FUEL,
         id::MAP_PUSH | id::MAP_POP | id::MAP_PEEK => MAP_OP_FUEL,
         id::RINGBUF_OUTPUT => MAP_OP_FUEL.saturating_add(len(2) / BYTES_PER_FUEL),
         id::TRACE => TRACE_FUEL.saturating_add(len(1) / BYTES_PER_FUEL),
@@ -475,6 +478,14 @@ pub trait HookEnv {
     fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32;
     /// 0 or -errno.
     fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32;
+    /// Adds `delta` (truncated to the value's width) to the 4- or 8-byte little-endian value for
+    /// `key`, wrapping: in place, atomically where CPUs share the element; inserting `delta` as a
+    /// hash map's new element. Writes the new value into `value` (exactly value_size bytes).
+    /// 0 or -errno: -E2BIG for an array index past the end or a full hash map. The default,
+    /// for environments with one CPU (benchmarks, tests), is [`map_add_by_update`].
+    fn map_add(&mut self, idx: u32, key: &[u8], value: &mut [u8], delta: u64) -> i32 {
+        map_add_by_update(self, idx, key, value, delta)
+    }
     /// Monotonic nanoseconds.
     fn ktime_ns(&mut self) -> u64;
     /// A trace line (rate limiting is the environment's business).
@@ -653,7 +664,7 @@ fn map_fast<E: HookEnv>(
     slots: &mut [u64],
     fuel: &mut u64,
 ) -> Option<Result<(), Trap>> {
-    if id != id::MAP_LOOKUP && id != id::MAP_UPDATE {
+    if id != id::MAP_LOOKUP && id != id::MAP_UPDATE && id != id::MAP_ADD {
         return None;
     }
     if *fuel < MAP_OP_FUEL {
@@ -663,7 +674,8 @@ fn map_fast<E: HookEnv>(
     Some(map_op(env, id, mem, slots))
 }
 
-/// `map_lookup`, `map_update` or `map_delete` (`id`) on the call's slots, fuel already charged.
+/// `map_lookup`, `map_update`, `map_delete` or `map_add` (`id`) on the call's slots, fuel
+/// already charged.
 #[inline(always)]
 fn map_op<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], slots: &mut [u64]) -> Result<(), Trap> {
     let map = arg_i32(slots, 0)?;
@@ -679,22 +691,17 @@ fn map_op<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], slots: &mut [u64]) -
     let rc = match id {
         id::MAP_LOOKUP => {
             let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
-            if kr.end <= vr.start || vr.end <= kr.start {
-                // disjoint: borrow both in place
-                let (key, value) = key_and_value(mem, kr, vr)?;
-                env.map_lookup(map, key, value)
-            } else {
-                // The value overwrites the key: look up with a copy of the key.
-                let mut key = [0u8; MAX_MAP_ENTRY];
-                let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
-                    return Err(Trap::MemoryOutOfBounds);
-                };
-                if !copy_bytes(kdst, k) {
-                    return Err(Trap::MemoryOutOfBounds);
-                }
-                let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
-                env.map_lookup(map, key.get(..ks).unwrap_or(&[]), v)
+            with_key_value(mem, kr, vr, |key, value| env.map_lookup(map, key, value))?
+        }
+        id::MAP_ADD => {
+            let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
+            let delta = arg_i64(slots, 3)? as u64;
+            if vs != 4 && vs != 8 {
+                return ret_i32(slots, -errno::EINVAL);
             }
+            with_key_value(mem, kr, vr, |key, value| {
+                env.map_add(map, key, value, delta)
+            })?
         }
         id::MAP_UPDATE => {
             let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
@@ -710,6 +717,60 @@ fn map_op<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], slots: &mut [u64]) -
         }
     };
     ret_i32(slots, rc)
+}
+
+/// `f(&mem[key], &mut mem[value])` for in-bounds ranges; where the value overlaps the key, `f`
+/// gets a copy of the key (it reads the key before it writes the value).
+#[inline(always)]
+fn with_key_value(
+    mem: &mut [u8],
+    kr: core::ops::Range<usize>,
+    vr: core::ops::Range<usize>,
+    f: impl FnOnce(&[u8], &mut [u8]) -> i32,
+) -> Result<i32, Trap> {
+    if kr.end <= vr.start || vr.end <= kr.start {
+        // disjoint: borrow both in place
+        let (key, value) = key_and_value(mem, kr, vr)?;
+        return Ok(f(key, value));
+    }
+    let mut key = [0u8; MAX_MAP_ENTRY];
+    let ks = kr.end.wrapping_sub(kr.start);
+    let (Some(k), Some(kdst)) = (mem.get(kr), key.get_mut(..ks)) else {
+        return Err(Trap::MemoryOutOfBounds);
+    };
+    if !copy_bytes(kdst, k) {
+        return Err(Trap::MemoryOutOfBounds);
+    }
+    let v = mem.get_mut(vr).ok_or(Trap::MemoryOutOfBounds)?;
+    Ok(f(key.get(..ks).unwrap_or(&[]), v))
+}
+
+/// [`HookEnv::map_add`] as a lookup (a missing element counts as 0), the sum and an update
+/// (`BPF_ANY`): right where one CPU runs hooks, not atomic. `value` is 4 or 8 bytes (else
+/// -EINVAL).
+pub fn map_add_by_update<E: HookEnv + ?Sized>(
+    env: &mut E,
+    idx: u32,
+    key: &[u8],
+    value: &mut [u8],
+    delta: u64,
+) -> i32 {
+    let rc = env.map_lookup(idx, key, value);
+    if rc == -errno::ENOENT {
+        value.fill(0);
+    } else if rc != 0 {
+        return rc;
+    }
+    if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *value) {
+        *v = u64::from_le_bytes(*v).wrapping_add(delta).to_le_bytes();
+    } else if let Ok(v) = <&mut [u8; 4]>::try_from(&mut *value) {
+        *v = u32::from_le_bytes(*v)
+            .wrapping_add(delta as u32)
+            .to_le_bytes();
+    } else {
+        return -errno::EINVAL;
+    }
+    env.map_update(idx, key, value, 0)
 }
 
 /// `(&mem[key], &mut mem[value])` for two disjoint in-bounds ranges.
