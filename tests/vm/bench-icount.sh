@@ -7,8 +7,8 @@
 # program; the calibration loops (tests/vm/bpf/xdp_loop.bpf.c, JIT images printed for the host
 # to disassemble); the trampoline with no slot (id 0), with a stale id (the right table index,
 # another generation), with the empty Wasm hook (loaded as a slot, and attached with wasmload),
-# the same with kernel.bpf_stats_enabled=1; hooks of four map lookups, map updates or packet
-# reads; the Wasm ICMP filters and the native one.
+# the same with kernel.bpf_stats_enabled=1; hooks of four map lookups, map updates, map_adds or
+# packet reads; the Wasm ICMP filters and the native one.
 # Prints `HOOK icount NAME insns_per_packet=N spread=S` (S: max - min of three runs).
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 N=${WH_BENCH_REPEAT:-20000}
@@ -77,8 +77,8 @@ icount $A/pass/prog trampoline_empty_wasm
 wasmload detach pass >/dev/null
 
 # 2b. Four host calls each (tests/vm/wasm/bench_*.wat): against the empty hook, the in-kernel
-#     cost of one array-map lookup, one array-map update, one packet read.
-for h in lookup4 update4 pkt4; do
+#     cost of one array-map lookup, update and map_add, one packet read.
+for h in lookup4 update4 add4 pkt4; do
 	wasmload attach --xdp lo --mode skb --name "$h" /wasm/bench_$h.wat >/dev/null
 	icount $A/$h/prog "wasm_$h"
 	wasmload detach "$h" >/dev/null

@@ -17,8 +17,8 @@ pub const ICMP_ECHO: u8 = 8;
 maps! {
     /// Map 0, key 0: 1 = drop pings, 0 = allow.
     policy: Array<u32, u32> [1];
-    /// Map 1: packets seen per ICMP type. (Wasm has no atomic map add: concurrent CPUs can
-    /// lose increments; use a PercpuArray for exact counts.)
+    /// Map 1: packets seen per ICMP type (`add` is one in-place `map_add`, exact when CPUs
+    /// count at once, like the native filter's `__sync_fetch_and_add`).
     counts: Array<u32, u64> [256];
 }
 
