@@ -234,7 +234,8 @@ macro_rules! for_each_internal_op {
             0xd6 BR_NZ_COPY 5,     // c target src dst n
             0xd7 BR_TABLE 4,       // idx count src arity, then (target dst) * (count + 1)
             0xd8 RETURN 2,         // src n: results at src.. move to slot 0.., return
-            0xd9 CALL 2,           // func h: args at slot h.. become the callee's locals
+            0xd9 CALL 6,           // func h entry extra maxh np: args at slot h.. become the
+                                   // callee's locals; words 3..6 are the callee's record fields
             0xda CALL_INDIRECT 4,  // type table idx h
             0xdb COPY 2,           // dst src
             0xdc CONST32 2,        // dst imm

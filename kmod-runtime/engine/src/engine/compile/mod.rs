@@ -1022,8 +1022,15 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 } else {
                     c.ins(&[op, h, hid, h, t, n])?;
                 }
-            } else {
-                c.ins(&[ops::CALL, f, h])?;
+            } else if c.reachable() {
+                // A compiled function: the op carries what the call needs from its record
+                // (entry, declared locals, frame height, params), so a call reads no record.
+                // The callee may not be compiled yet: `code::link_calls` copies the fields in
+                // once every body is, following the list of CALLs through word 3 until then.
+                let at = c.pc() as u32;
+                let link = c.bld.calls;
+                c.ins(&[ops::CALL, f, h, link, 0, 0, 0])?;
+                c.bld.calls = at;
             }
         }
         0x11 => {

@@ -345,8 +345,9 @@ impl Instance<'_, '_> {
         // Slot `i` of the current frame (`frame` is `stack[fp..]`), unchecked. Every index the
         // loop passes here is a slot operand of the current function's code (or one of the 3
         // slots from a bulk op's base operand), and the compiler records every slot it emits in
-        // the function's max height `maxh` (FUNC_REC field 4: `i < maxh`; see `Ctx::sl`). Entry
-        // and every call check `fp + maxh <= stack.len()` before running a frame, so
+        // the function's max height `maxh` (FUNC_REC field 4: `i < maxh`; see `Ctx::sl`; a
+        // CALL carries a copy of its callee's in word 5, see `link_calls`). Entry and every call
+        // (`enter_call!`) check `fp + maxh <= stack.len()` before running a frame, so
         // `maxh <= frame.len()`; `stack` never changes length, and a return restores a caller
         // frame that passed the same check.
         macro_rules! slot {
@@ -623,6 +624,40 @@ impl Instance<'_, '_> {
                     }
                     None => host_call!(),
                 }
+            }};
+        }
+
+        // Enters a compiled function whose record fields are `entry extra maxh np`, its frame
+        // at slot `h` of this one, returning to `next_pc`: checks the call depth and that the
+        // callee's maximal height fits the stack (the frame invariant of `slot!`), zeroes its
+        // declared locals, pushes the return frame and charges the entry block's fuel.
+        macro_rules! enter_call {
+            ($h:expr, $entry:expr, $extra:expr, $maxh:expr, $np:expr, $next_pc:expr) => {{
+                let new_fp = fp.wrapping_add($h as usize);
+                let (entry, extra, maxh, np) = (
+                    $entry as usize,
+                    $extra as usize,
+                    $maxh as usize,
+                    $np as usize,
+                );
+                let next_pc: usize = $next_pc;
+                if depth >= max_depth {
+                    return Err(Trap::CallStackExhausted);
+                }
+                if new_fp.saturating_add(maxh) > stack.len() {
+                    return Err(Trap::CallStackExhausted);
+                }
+                zero_locals(stack, new_fp.wrapping_add(np), extra)?;
+                let fr = depth.wrapping_mul(FRAME_WORDS);
+                *frames.get_mut(fr).ok_or(Trap::CallStackExhausted)? = next_pc as u32;
+                *frames
+                    .get_mut(fr.wrapping_add(1))
+                    .ok_or(Trap::CallStackExhausted)? = fp as u32;
+                depth = depth.wrapping_add(1);
+                fp = new_fp;
+                enter_frame!();
+                pc = entry;
+                fuel_block!();
             }};
         }
 
@@ -915,63 +950,63 @@ impl Instance<'_, '_> {
                         .ok_or(Trap::CallStackExhausted)? as usize;
                     enter_frame!();
                 }
-                CALL | CALL_INDIRECT => {
-                    let f: usize;
-                    let h: usize;
-                    let next_pc: usize;
-                    if op == CALL {
-                        f = imm!(1) as usize;
-                        h = imm!(2) as usize;
-                        next_pc = pc.wrapping_add(3);
-                    } else {
-                        let canon = imm!(1);
-                        h = imm!(4) as usize;
-                        let (base, size) = {
-                            let i = (imm!(2) as usize).wrapping_mul(2);
-                            (
-                                self.table_hdr.get(i).copied().unwrap_or(0) as usize,
-                                self.table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
-                            )
-                        };
-                        let i = s!(3) as u32;
-                        if i >= size {
-                            return Err(Trap::UndefinedElement);
-                        }
-                        let r = *self
-                            .tables
-                            .get(base.wrapping_add(i as usize))
-                            .ok_or(Trap::UndefinedElement)?;
-                        if r == 0 {
-                            return Err(Trap::UninitializedElement);
-                        }
-                        f = r.wrapping_sub(1) as usize;
-                        if f as u32 & FOREIGN_FUNC != 0 {
-                            // a linker-provided function of another instance: the host checks
-                            // its signature against the call's type
-                            let id = f as u32 & !FOREIGN_FUNC;
-                            let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                            let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
-                            let top = fp.wrapping_add(h).wrapping_add(np);
-                            call_host(m, canon, id, stack, top, mem, host, fuel)?;
-                            enter_frame!();
-                            next!(5);
-                            continue;
-                        }
-                        if f >= m.h.n_funcs {
-                            return Err(Trap::UninitializedElement);
-                        }
-                        let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
-                        if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
-                            return Err(Trap::IndirectCallTypeMismatch);
-                        }
-                        next_pc = pc.wrapping_add(5);
+                CALL => {
+                    // the callee (a compiled function) as its record has it: entry, declared
+                    // locals, maximal height, params, copied into the op by `link_calls` once
+                    // every body was compiled
+                    debug_assert!(
+                        m.func_rec(imm!(1) as usize)[1..]
+                            == [NO_HOST, imm!(3), imm!(4), imm!(5), imm!(6)],
+                        "CALL words differ from the callee's record"
+                    );
+                    let next_pc = pc.wrapping_add(7);
+                    enter_call!(imm!(2), imm!(3), imm!(4), imm!(5), imm!(6), next_pc);
+                }
+                CALL_INDIRECT => {
+                    let canon = imm!(1);
+                    let h = imm!(4) as usize;
+                    let (base, size) = {
+                        let i = (imm!(2) as usize).wrapping_mul(2);
+                        (
+                            self.table_hdr.get(i).copied().unwrap_or(0) as usize,
+                            self.table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
+                        )
+                    };
+                    let i = s!(3) as u32;
+                    if i >= size {
+                        return Err(Trap::UndefinedElement);
+                    }
+                    let r = *self
+                        .tables
+                        .get(base.wrapping_add(i as usize))
+                        .ok_or(Trap::UndefinedElement)?;
+                    if r == 0 {
+                        return Err(Trap::UninitializedElement);
+                    }
+                    let f = r.wrapping_sub(1) as usize;
+                    if f as u32 & FOREIGN_FUNC != 0 {
+                        // a linker-provided function of another instance: the host checks
+                        // its signature against the call's type
+                        let id = f as u32 & !FOREIGN_FUNC;
+                        let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                        let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
+                        let top = fp.wrapping_add(h).wrapping_add(np);
+                        call_host(m, canon, id, stack, top, mem, host, fuel)?;
+                        enter_frame!();
+                        next!(5);
+                        continue;
+                    }
+                    if f >= m.h.n_funcs {
+                        return Err(Trap::UninitializedElement);
+                    }
+                    let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
+                    if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
+                        return Err(Trap::IndirectCallTypeMismatch);
                     }
                     let [_, hid, entry, extra, maxh, np] = m.func_rec(f);
-                    let (extra, maxh, np) = (extra as usize, maxh as usize, np as usize);
-                    let new_fp = fp.wrapping_add(h);
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                        let top = new_fp.wrapping_add(np);
+                        let top = fp.wrapping_add(h).wrapping_add(np as usize);
                         call_host(
                             m,
                             m.func_type_idx(f as u32),
@@ -983,26 +1018,11 @@ impl Instance<'_, '_> {
                             fuel,
                         )?;
                         enter_frame!();
-                        pc = next_pc;
+                        next!(5);
                         continue;
                     }
-                    if depth >= max_depth {
-                        return Err(Trap::CallStackExhausted);
-                    }
-                    if new_fp.saturating_add(maxh) > stack.len() {
-                        return Err(Trap::CallStackExhausted);
-                    }
-                    zero_locals(stack, new_fp.wrapping_add(np), extra)?;
-                    let fr = depth.wrapping_mul(FRAME_WORDS);
-                    *frames.get_mut(fr).ok_or(Trap::CallStackExhausted)? = next_pc as u32;
-                    *frames
-                        .get_mut(fr.wrapping_add(1))
-                        .ok_or(Trap::CallStackExhausted)? = fp as u32;
-                    depth = depth.wrapping_add(1);
-                    fp = new_fp;
-                    enter_frame!();
-                    pc = entry as usize;
-                    fuel_block!();
+                    let next_pc = pc.wrapping_add(5);
+                    enter_call!(h as u32, entry, extra, maxh, np, next_pc);
                 }
                 CALL_HOST => {
                     host_call!();
