@@ -286,6 +286,7 @@ fn count(wasm: &[u8], limits: &Limits, imports: &dyn Imports) -> Result<Header, 
         n_imported_tables: 0,
         n_imported_memories: 0,
         n_defined_funcs: 0,
+        calls: u32::MAX,
     };
     decode::decode_pass(&mut bld, wasm)?;
     let mut h = bld.h;
@@ -389,6 +390,7 @@ impl<'a> Module<'a> {
             n_imported_tables: 0,
             n_imported_memories: 0,
             n_defined_funcs: 0,
+            calls: u32::MAX,
         };
         decode::decode_pass(&mut bld, wasm)?;
         let mut h = bld.h;

@@ -41,6 +41,10 @@ pub(super) struct Builder<'x> {
     pub n_imported_tables: usize,
     pub n_imported_memories: usize,
     pub n_defined_funcs: usize,
+    /// Code offset of the last Wasm-to-Wasm CALL compiled, `u32::MAX` if none: the head of the
+    /// list (linked through each CALL's word 3) that `code::link_calls` fills in once every
+    /// body is compiled.
+    pub calls: u32,
 }
 
 impl<'x> Builder<'x> {

@@ -345,8 +345,9 @@ impl Instance<'_, '_> {
         // Slot `i` of the current frame (`frame` is `stack[fp..]`), unchecked. Every index the
         // loop passes here is a slot operand of the current function's code (or one of the 3
         // slots from a bulk op's base operand), and the compiler records every slot it emits in
-        // the function's max height `maxh` (FUNC_REC field 4: `i < maxh`; see `Ctx::sl`). Entry
-        // and every call check `fp + maxh <= stack.len()` before running a frame, so
+        // the function's max height `maxh` (FUNC_REC field 4: `i < maxh`; see `Ctx::sl`; a
+        // CALL carries a copy of its callee's in word 5, see `link_calls`). Entry and every call
+        // (`enter_call!`) check `fp + maxh <= stack.len()` before running a frame, so
         // `maxh <= frame.len()`; `stack` never changes length, and a return restores a caller
         // frame that passed the same check.
         macro_rules! slot {
@@ -437,11 +438,13 @@ impl Instance<'_, '_> {
             }};
         }
         // Control transfers land on the start of a basic block, which (when reachable code
-        // follows) is a FUEL op: charge it here, exactly as dispatching it next would, and skip
-        // it, so that FUEL does not cost a dispatch of its own. Only taken branches do this: a
-        // conditional branch that falls through just moves on (`next!`), and if a FUEL op is next
-        // the loop dispatches it. (Checking for FUEL there too made LLVM route every fall-through
-        // back to the loop head through a block of register reloads: ~25 instructions.)
+        // follows) is a FUEL op: charge it, exactly as dispatching it next would, and skip it,
+        // so that FUEL does not cost a dispatch of its own. Branches and CALL have the amount
+        // and the target past the FUEL op in their words (`take!`, `goto!`); CALL_INDIRECT,
+        // whose callee is known only at run time, reads the callee's FUEL op here. A conditional
+        // branch that falls through just moves on (`next!`), and if a FUEL op is next the loop
+        // dispatches it. (Checking for FUEL there too made LLVM route every fall-through back to
+        // the loop head through a block of register reloads: ~25 instructions.)
         macro_rules! fuel_block {
             () => {{
                 if pc >= limit {
@@ -455,6 +458,32 @@ impl Instance<'_, '_> {
                     *fuel = fuel.wrapping_sub(n);
                     next!(2);
                 }
+            }};
+        }
+        // A taken branch, its target in word `k` and its fuel in word `k + 1`: the compiler put
+        // the fuel of the block it enters there and moved the target past that block's FUEL op
+        // (`Ctx::finish_branches`), so the branch charges the block as dispatching its FUEL
+        // would, without reading it. The target is checked against `limit` (the dispatch
+        // invariant) as every transfer's is.
+        macro_rules! take {
+            ($k:expr) => {{
+                const T: usize = $k;
+                let n = imm!(T + 1);
+                goto!(imm!(T), n);
+            }};
+        }
+        // Jumps to `target`, charging `n` fuel (a branch's target and fuel words).
+        macro_rules! goto {
+            ($target:expr, $n:expr) => {{
+                let n = u64::from($n);
+                pc = $target as usize;
+                if pc >= limit {
+                    return Err(Trap::Unreachable);
+                }
+                if *fuel < n {
+                    return Err(Trap::OutOfFuel);
+                }
+                *fuel = fuel.wrapping_sub(n);
             }};
         }
         macro_rules! un {
@@ -545,10 +574,9 @@ impl Instance<'_, '_> {
         macro_rules! brc {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, s!(2) as u32) {
-                    pc = imm!(3) as usize;
-                    fuel_block!();
+                    take!(3);
                 } else {
-                    next!(4);
+                    next!(5);
                 }
             }};
         }
@@ -556,10 +584,9 @@ impl Instance<'_, '_> {
         macro_rules! brci {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, imm!(2)) {
-                    pc = imm!(3) as usize;
-                    fuel_block!();
+                    take!(3);
                 } else {
-                    next!(4);
+                    next!(5);
                 }
             }};
         }
@@ -570,10 +597,9 @@ impl Instance<'_, '_> {
                 let v = (s!(2) as u32).wrapping_add(imm!(3));
                 d!(1) = u64::from(v);
                 if ($f)(v, imm!(4)) {
-                    pc = imm!(5) as usize;
-                    fuel_block!();
+                    take!(5);
                 } else {
-                    next!(6);
+                    next!(7);
                 }
             }};
         }
@@ -626,6 +652,34 @@ impl Instance<'_, '_> {
             }};
         }
 
+        // Makes the frame of a compiled function whose record fields are `extra maxh np` the
+        // current one, at slot `h` of this one, returning to `next_pc`: checks the call depth and
+        // that the callee's maximal height fits the stack (the frame invariant of `slot!`),
+        // zeroes its declared locals and pushes the return frame. The caller then jumps to the
+        // entry.
+        macro_rules! enter_call {
+            ($h:expr, $extra:expr, $maxh:expr, $np:expr, $next_pc:expr) => {{
+                let new_fp = fp.wrapping_add($h as usize);
+                let (extra, maxh, np) = ($extra as usize, $maxh as usize, $np as usize);
+                let next_pc: usize = $next_pc;
+                if depth >= max_depth {
+                    return Err(Trap::CallStackExhausted);
+                }
+                if new_fp.saturating_add(maxh) > stack.len() {
+                    return Err(Trap::CallStackExhausted);
+                }
+                zero_locals(stack, new_fp.wrapping_add(np), extra)?;
+                let fr = depth.wrapping_mul(FRAME_WORDS);
+                *frames.get_mut(fr).ok_or(Trap::CallStackExhausted)? = next_pc as u32;
+                *frames
+                    .get_mut(fr.wrapping_add(1))
+                    .ok_or(Trap::CallStackExhausted)? = fp as u32;
+                depth = depth.wrapping_add(1);
+                fp = new_fp;
+                enter_frame!();
+            }};
+        }
+
         // Enter `func`.
         {
             let (entry, extra, maxh) = (f.entry, f.extra as usize, f.maxh as usize);
@@ -649,7 +703,7 @@ impl Instance<'_, '_> {
         // word. It holds on entry (`pc < limit` is checked above, the padding at compile time).
         // An instruction read at `pc < limit` moves on by its length `k <= K_MAX` (`next!`), so
         // to below `limit + K_MAX = code.len()`; every other change of `pc` (branches, calls,
-        // returns) checks `pc < limit` before the next dispatch (`fuel_block!`, RETURN). A
+        // returns) checks `pc < limit` before the next dispatch (`goto!`, `fuel_block!`, RETURN). A
         // padding word is UNREACHABLE, whose arm reads no immediate and leaves the loop. So the
         // op word and the immediates an arm reads through `imm!` are in bounds without a check
         // per dispatch.
@@ -770,10 +824,9 @@ impl Instance<'_, '_> {
                     let v = (s!(2) as u32).wrapping_add(imm!(3));
                     d!(1) = u64::from(v);
                     if v != 0 {
-                        pc = imm!(4) as usize;
-                        fuel_block!();
+                        take!(4);
                     } else {
-                        next!(5);
+                        next!(6);
                     }
                 }
                 I32_ADD_IMM_BR_EQ_IMM => abrci!(cmp32::eq),
@@ -842,40 +895,31 @@ impl Instance<'_, '_> {
                     d!(1) = v;
                     next!(6);
                 }
-                JUMP => {
-                    pc = imm!(1) as usize;
-                    fuel_block!();
-                }
+                JUMP => take!(1),
                 BR => {
-                    let target = imm!(1) as usize;
-                    move_slots(frame, imm!(2) as usize, imm!(3) as usize, imm!(4) as usize)?;
-                    pc = target;
-                    fuel_block!();
+                    move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
+                    take!(1);
                 }
                 BR_NZ => {
                     if s!(1) as u32 != 0 {
-                        pc = imm!(2) as usize;
-                        fuel_block!();
+                        take!(2);
                     } else {
-                        next!(3);
+                        next!(4);
                     }
                 }
                 BR_EQZ => {
                     if s!(1) as u32 == 0 {
-                        pc = imm!(2) as usize;
-                        fuel_block!();
+                        take!(2);
                     } else {
-                        next!(3);
+                        next!(4);
                     }
                 }
                 BR_NZ_COPY => {
                     if s!(1) as u32 != 0 {
-                        let target = imm!(2) as usize;
-                        move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
-                        pc = target;
-                        fuel_block!();
+                        move_slots(frame, imm!(4) as usize, imm!(5) as usize, imm!(6) as usize)?;
+                        take!(2);
                     } else {
-                        next!(6);
+                        next!(7);
                     }
                 }
                 BR_TABLE => {
@@ -883,15 +927,13 @@ impl Instance<'_, '_> {
                     let src = imm!(3) as usize;
                     let arity = imm!(4) as usize;
                     let i = (s!(1) as u32).min(n) as usize;
-                    let e = pc.wrapping_add(5).wrapping_add(i.wrapping_mul(2));
-                    let target = code.get(e).copied().ok_or(Trap::Unreachable)? as usize;
-                    let newh = code
-                        .get(e.wrapping_add(1))
-                        .copied()
-                        .ok_or(Trap::Unreachable)? as usize;
-                    move_slots(frame, src, newh, arity)?;
-                    pc = target;
-                    fuel_block!();
+                    let e = pc.wrapping_add(5).wrapping_add(i.wrapping_mul(3));
+                    let [target, n, newh] = code
+                        .get(e..e.wrapping_add(3))
+                        .and_then(|w| <[u32; 3]>::try_from(w).ok())
+                        .ok_or(Trap::Unreachable)?;
+                    move_slots(frame, src, newh as usize, arity)?;
+                    goto!(target, n);
                 }
                 RETURN | RETURN_CONST32 => {
                     if op == RETURN {
@@ -915,63 +957,77 @@ impl Instance<'_, '_> {
                         .ok_or(Trap::CallStackExhausted)? as usize;
                     enter_frame!();
                 }
-                CALL | CALL_INDIRECT => {
-                    let f: usize;
-                    let h: usize;
-                    let next_pc: usize;
-                    if op == CALL {
-                        f = imm!(1) as usize;
-                        h = imm!(2) as usize;
-                        next_pc = pc.wrapping_add(3);
-                    } else {
-                        let canon = imm!(1);
-                        h = imm!(4) as usize;
-                        let (base, size) = {
-                            let i = (imm!(2) as usize).wrapping_mul(2);
-                            (
-                                self.table_hdr.get(i).copied().unwrap_or(0) as usize,
-                                self.table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
-                            )
-                        };
-                        let i = s!(3) as u32;
-                        if i >= size {
-                            return Err(Trap::UndefinedElement);
-                        }
-                        let r = *self
-                            .tables
-                            .get(base.wrapping_add(i as usize))
-                            .ok_or(Trap::UndefinedElement)?;
-                        if r == 0 {
-                            return Err(Trap::UninitializedElement);
-                        }
-                        f = r.wrapping_sub(1) as usize;
-                        if f as u32 & FOREIGN_FUNC != 0 {
-                            // a linker-provided function of another instance: the host checks
-                            // its signature against the call's type
-                            let id = f as u32 & !FOREIGN_FUNC;
-                            let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                            let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
-                            let top = fp.wrapping_add(h).wrapping_add(np);
-                            call_host(m, canon, id, stack, top, mem, host, fuel)?;
-                            enter_frame!();
-                            next!(5);
-                            continue;
-                        }
-                        if f >= m.h.n_funcs {
-                            return Err(Trap::UninitializedElement);
-                        }
-                        let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
-                        if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
-                            return Err(Trap::IndirectCallTypeMismatch);
-                        }
-                        next_pc = pc.wrapping_add(5);
+                CALL => {
+                    // the callee (a compiled function) as its record has it: entry (past the
+                    // entry block's FUEL op, whose amount is word 7), declared locals, maximal
+                    // height, params, copied into the op by `link_calls` once every body was
+                    // compiled
+                    debug_assert!(
+                        {
+                            let [_, hid, e, x, mh, n] = m.func_rec(imm!(1) as usize);
+                            let fe = e.wrapping_add(1) as usize;
+                            let entry = match code.get(e as usize) {
+                                Some(&FUEL) => {
+                                    [e.wrapping_add(2), code.get(fe).copied().unwrap_or(0)]
+                                }
+                                _ => [e, 0],
+                            };
+                            hid == NO_HOST
+                                && [x, mh, n] == [imm!(4), imm!(5), imm!(6)]
+                                && entry == [imm!(3), imm!(7)]
+                        },
+                        "CALL words differ from the callee's record"
+                    );
+                    let (entry, n) = (imm!(3), imm!(7));
+                    let next_pc = pc.wrapping_add(8);
+                    enter_call!(imm!(2), imm!(4), imm!(5), imm!(6), next_pc);
+                    goto!(entry, n);
+                }
+                CALL_INDIRECT => {
+                    let canon = imm!(1);
+                    let h = imm!(4) as usize;
+                    let (base, size) = {
+                        let i = (imm!(2) as usize).wrapping_mul(2);
+                        (
+                            self.table_hdr.get(i).copied().unwrap_or(0) as usize,
+                            self.table_hdr.get(i.wrapping_add(1)).copied().unwrap_or(0),
+                        )
+                    };
+                    let i = s!(3) as u32;
+                    if i >= size {
+                        return Err(Trap::UndefinedElement);
+                    }
+                    let r = *self
+                        .tables
+                        .get(base.wrapping_add(i as usize))
+                        .ok_or(Trap::UndefinedElement)?;
+                    if r == 0 {
+                        return Err(Trap::UninitializedElement);
+                    }
+                    let f = r.wrapping_sub(1) as usize;
+                    if f as u32 & FOREIGN_FUNC != 0 {
+                        // a linker-provided function of another instance: the host checks
+                        // its signature against the call's type
+                        let id = f as u32 & !FOREIGN_FUNC;
+                        let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
+                        let np = m.rec(m.h.o_types, TYPE_REC, canon as usize, 1) as usize;
+                        let top = fp.wrapping_add(h).wrapping_add(np);
+                        call_host(m, canon, id, stack, top, mem, host, fuel)?;
+                        enter_frame!();
+                        next!(5);
+                        continue;
+                    }
+                    if f >= m.h.n_funcs {
+                        return Err(Trap::UninitializedElement);
+                    }
+                    let t = m.rec(m.h.o_funcs, FUNC_REC, f, 0) as usize;
+                    if m.rec(m.h.o_types, TYPE_REC, t, 3) != canon {
+                        return Err(Trap::IndirectCallTypeMismatch);
                     }
                     let [_, hid, entry, extra, maxh, np] = m.func_rec(f);
-                    let (extra, maxh, np) = (extra as usize, maxh as usize, np as usize);
-                    let new_fp = fp.wrapping_add(h);
                     if hid != NO_HOST {
                         let mem = mem.get_mut(..mem_len).unwrap_or(&mut []);
-                        let top = new_fp.wrapping_add(np);
+                        let top = fp.wrapping_add(h).wrapping_add(np as usize);
                         call_host(
                             m,
                             m.func_type_idx(f as u32),
@@ -983,24 +1039,11 @@ impl Instance<'_, '_> {
                             fuel,
                         )?;
                         enter_frame!();
-                        pc = next_pc;
+                        next!(5);
                         continue;
                     }
-                    if depth >= max_depth {
-                        return Err(Trap::CallStackExhausted);
-                    }
-                    if new_fp.saturating_add(maxh) > stack.len() {
-                        return Err(Trap::CallStackExhausted);
-                    }
-                    zero_locals(stack, new_fp.wrapping_add(np), extra)?;
-                    let fr = depth.wrapping_mul(FRAME_WORDS);
-                    *frames.get_mut(fr).ok_or(Trap::CallStackExhausted)? = next_pc as u32;
-                    *frames
-                        .get_mut(fr.wrapping_add(1))
-                        .ok_or(Trap::CallStackExhausted)? = fp as u32;
-                    depth = depth.wrapping_add(1);
-                    fp = new_fp;
-                    enter_frame!();
+                    let next_pc = pc.wrapping_add(5);
+                    enter_call!(h, extra, maxh, np, next_pc);
                     pc = entry as usize;
                     fuel_block!();
                 }
