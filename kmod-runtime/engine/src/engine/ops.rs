@@ -227,18 +227,15 @@ macro_rules! for_each_internal_op {
         $m! {
             0xd0 UNREACHABLE 0,
             0xd1 FUEL 1,           // n: charge n fuel
-            // (every branch target word is followed by a fuel word: what the branch charges
-            // when taken, see `Ctx::finish_branches`)
-            0xd2 JUMP 2,           // target fuel
-            0xd3 BR 5,             // target fuel src dst n: copy n slots src -> dst, jump
-            0xd4 BR_NZ 3,          // c target fuel: jump if slot c (i32) != 0
-            0xd5 BR_EQZ 3,         // c target fuel: jump if slot c (i32) == 0
-            0xd6 BR_NZ_COPY 6,     // c target fuel src dst n
-            0xd7 BR_TABLE 4,       // idx count src arity, then (target fuel dst) * (count + 1)
+            0xd2 JUMP 1,           // target
+            0xd3 BR 4,             // target src dst n: copy n slots src -> dst, jump
+            0xd4 BR_NZ 2,          // c target: jump if slot c (i32) != 0
+            0xd5 BR_EQZ 2,         // c target: jump if slot c (i32) == 0
+            0xd6 BR_NZ_COPY 5,     // c target src dst n
+            0xd7 BR_TABLE 4,       // idx count src arity, then (target dst) * (count + 1)
             0xd8 RETURN 2,         // src n: results at src.. move to slot 0.., return
-            0xd9 CALL 7,           // func h entry extra maxh np fuel: args at slot h.. become
-                                   // the callee's locals; words 3..7 from its record and entry
-                                   // block (`link_calls`)
+            0xd9 CALL 6,           // func h entry extra maxh np: args at slot h.. become the
+                                   // callee's locals; words 3..6 are the callee's record fields
             0xda CALL_INDIRECT 4,  // type table idx h
             0xdb COPY 2,           // dst src
             0xdc CONST32 2,        // dst imm
@@ -303,27 +300,27 @@ macro_rules! for_each_internal_op {
             0x117 I64_LE_U_IMM 3,
             0x118 I64_GE_S_IMM 3,
             0x119 I64_GE_U_IMM 3,
-            // i32 compare and branch: a b target fuel / a imm target fuel
-            0x11a BR_I32_EQ 4,
-            0x11b BR_I32_NE 4,
-            0x11c BR_I32_LT_S 4,
-            0x11d BR_I32_LT_U 4,
-            0x11e BR_I32_GT_S 4,
-            0x11f BR_I32_GT_U 4,
-            0x120 BR_I32_LE_S 4,
-            0x121 BR_I32_LE_U 4,
-            0x122 BR_I32_GE_S 4,
-            0x123 BR_I32_GE_U 4,
-            0x124 BR_I32_EQ_IMM 4,
-            0x125 BR_I32_NE_IMM 4,
-            0x126 BR_I32_LT_S_IMM 4,
-            0x127 BR_I32_LT_U_IMM 4,
-            0x128 BR_I32_GT_S_IMM 4,
-            0x129 BR_I32_GT_U_IMM 4,
-            0x12a BR_I32_LE_S_IMM 4,
-            0x12b BR_I32_LE_U_IMM 4,
-            0x12c BR_I32_GE_S_IMM 4,
-            0x12d BR_I32_GE_U_IMM 4,
+            // i32 compare and branch: a b target / a imm target
+            0x11a BR_I32_EQ 3,
+            0x11b BR_I32_NE 3,
+            0x11c BR_I32_LT_S 3,
+            0x11d BR_I32_LT_U 3,
+            0x11e BR_I32_GT_S 3,
+            0x11f BR_I32_GT_U 3,
+            0x120 BR_I32_LE_S 3,
+            0x121 BR_I32_LE_U 3,
+            0x122 BR_I32_GE_S 3,
+            0x123 BR_I32_GE_U 3,
+            0x124 BR_I32_EQ_IMM 3,
+            0x125 BR_I32_NE_IMM 3,
+            0x126 BR_I32_LT_S_IMM 3,
+            0x127 BR_I32_LT_U_IMM 3,
+            0x128 BR_I32_GT_S_IMM 3,
+            0x129 BR_I32_GT_U_IMM 3,
+            0x12a BR_I32_LE_S_IMM 3,
+            0x12b BR_I32_LE_U_IMM 3,
+            0x12c BR_I32_GE_S_IMM 3,
+            0x12d BR_I32_GE_U_IMM 3,
             // loads whose address is an i32.add with an immediate: dst a imm offset, address
             // `(a + imm) mod 2^32 + offset` (numbered `LOAD_ADD_IMM + (load op - I32_LOAD)`)
             0x12e I32_LOAD_ADD_IMM 4,
@@ -340,20 +337,19 @@ macro_rules! for_each_internal_op {
             0x139 I64_LOAD16_U_ADD_IMM 4,
             0x13a I64_LOAD32_S_ADD_IMM 4,
             0x13b I64_LOAD32_U_ADD_IMM 4,
-            // i32.add with an immediate, then branch on the sum: dst a imm target fuel
-            // (sum != 0) / dst a imm cmp_imm target fuel (sum compared with cmp_imm); the sum
-            // is written to dst
-            0x13c I32_ADD_IMM_BR_NZ 5,
-            0x13d I32_ADD_IMM_BR_EQ_IMM 6,
-            0x13e I32_ADD_IMM_BR_NE_IMM 6,
-            0x13f I32_ADD_IMM_BR_LT_S_IMM 6,
-            0x140 I32_ADD_IMM_BR_LT_U_IMM 6,
-            0x141 I32_ADD_IMM_BR_GT_S_IMM 6,
-            0x142 I32_ADD_IMM_BR_GT_U_IMM 6,
-            0x143 I32_ADD_IMM_BR_LE_S_IMM 6,
-            0x144 I32_ADD_IMM_BR_LE_U_IMM 6,
-            0x145 I32_ADD_IMM_BR_GE_S_IMM 6,
-            0x146 I32_ADD_IMM_BR_GE_U_IMM 6,
+            // i32.add with an immediate, then branch on the sum: dst a imm target (sum != 0) /
+            // dst a imm cmp_imm target (sum compared with cmp_imm); the sum is written to dst
+            0x13c I32_ADD_IMM_BR_NZ 4,
+            0x13d I32_ADD_IMM_BR_EQ_IMM 5,
+            0x13e I32_ADD_IMM_BR_NE_IMM 5,
+            0x13f I32_ADD_IMM_BR_LT_S_IMM 5,
+            0x140 I32_ADD_IMM_BR_LT_U_IMM 5,
+            0x141 I32_ADD_IMM_BR_GT_S_IMM 5,
+            0x142 I32_ADD_IMM_BR_GT_U_IMM 5,
+            0x143 I32_ADD_IMM_BR_LE_S_IMM 5,
+            0x144 I32_ADD_IMM_BR_LE_U_IMM 5,
+            0x145 I32_ADD_IMM_BR_GE_S_IMM 5,
+            0x146 I32_ADD_IMM_BR_GE_U_IMM 5,
             // loads at a scaled index: dst a shift imm offset, address
             // `((a << shift) + imm) mod 2^32 + offset` (numbered `SCALED + (load op - I32_LOAD)`)
             0x147 I32_LOAD_SCALED 5,
@@ -501,8 +497,6 @@ macro_rules! define_internal {
             #[doc = concat!("Internal op `", stringify!($name), "`.")]
             pub const $name: u32 = $code;
             const _: () = assert!($code <= OP_MASK);
-            // (the op word and its immediates fit the `K_MAX` words `imm!` may read)
-            const _: () = assert!($imm < K_MAX);
         )*
         /// Number of immediate words following an internal op (excluding BR_TABLE's targets).
         #[allow(dead_code)]

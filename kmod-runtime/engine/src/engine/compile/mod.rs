@@ -80,9 +80,6 @@ pub(super) struct Ctx<'b, 'x> {
     /// Declared locals `np + i` (bit `i`) still holding their initial zero: valid in the
     /// function's first basic block only (cleared when the next one starts).
     fresh: u64,
-    /// Code offset of the last branch fuel word emitted (NIL if none): the head of the list,
-    /// linked through the fuel words, that `finish_branches` fills in.
-    fuel_sites: u32,
 }
 
 impl Ctx<'_, '_> {
@@ -399,57 +396,17 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Emits a branch target word for label `depth` (patched later for forward labels) and
-    /// its fuel word.
+    /// Emits a branch target word for label `depth` (patched later for forward labels).
     fn target(&mut self, depth: usize) -> Result<(), Error> {
         if self.ctrl_get(depth, C_KIND) == K_LOOP {
             let pc = self.ctrl_get(depth, C_LOOP_PC);
-            self.emit(pc)?;
+            self.emit(pc)
         } else {
             let head = self.ctrl_get(depth, C_PATCH);
             let at = self.pc() as u32;
             self.emit(head)?;
-            self.ctrl_set(depth, C_PATCH, at)?;
+            self.ctrl_set(depth, C_PATCH, at)
         }
-        self.fuel_word()
-    }
-
-    /// Emits the fuel word that follows every branch target word: what a taken branch
-    /// charges, the fuel of the block it enters, which is known only once the function is
-    /// compiled (`finish_branches`); until then the word links the list of them.
-    fn fuel_word(&mut self) -> Result<(), Error> {
-        let at = self.pc() as u32;
-        let link = self.fuel_sites;
-        self.emit(link)?;
-        self.fuel_sites = at;
-        Ok(())
-    }
-
-    /// Once the function is compiled (every target resolved, every block's fuel final): each
-    /// branch whose target starts with a FUEL op gets that op's amount in its fuel word and
-    /// its target moved past the op (the branch charges the block and skips its FUEL, exactly
-    /// as dispatching it would); any other target (the function's final RETURN) costs 0.
-    fn finish_branches(&mut self) -> Result<(), Error> {
-        let mut at = self.fuel_sites;
-        let mut guard = self.bld.code_len;
-        while at != NIL {
-            let (w, tw) = (at as usize, (at as usize).wrapping_sub(1));
-            if guard == 0 || w >= self.pc() || w == 0 {
-                return Err(self.verr(ErrorKind::BufferTooSmall));
-            }
-            guard = guard.wrapping_sub(1);
-            at = self.code_get(w);
-            let t = self.code_get(tw) as usize;
-            let (t, n) = if t < self.pc() && self.code_get(t) == ops::FUEL {
-                (t.wrapping_add(2), self.code_get(t.wrapping_add(1)))
-            } else {
-                (t, 0)
-            };
-            self.code_set(tw, t as u32)?;
-            self.code_set(w, n)?;
-        }
-        self.fuel_sites = NIL;
-        Ok(())
     }
 
     /// Resolves a patch list to `dest`.
@@ -783,7 +740,6 @@ pub(super) fn compile_body(
         prev_op: None,
         last_dst: None,
         fresh: 0,
-        fuel_sites: NIL,
     };
     c.push_ctrl(K_BLOCK, t, NONE)?;
     c.new_block()?;
@@ -798,7 +754,6 @@ pub(super) fn compile_body(
         c.at = r.pos();
         instr(&mut c, r)?;
     }
-    c.finish_branches()?;
     let max_h = c.max_h;
     if max_h > c.bld.limits.value_stack() as usize {
         return Err(Error::new(ErrorKind::LimitExceeded, r.pos()));
@@ -878,7 +833,6 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 let at = c.pc();
                 c.emit(NIL)?;
                 c.ctrl_set(0, C_ELSE_PATCH, at as u32)?;
-                c.fuel_word()?;
                 c.new_block()?;
             }
             c.push_params(bt, single)?;
@@ -1075,7 +1029,7 @@ fn instr(c: &mut Ctx<'_, '_>, r: &mut Reader<'_>) -> Result<(), Error> {
                 // once every body is, following the list of CALLs through word 3 until then.
                 let at = c.pc() as u32;
                 let link = c.bld.calls;
-                c.ins(&[ops::CALL, f, h, link, 0, 0, 0, 0])?;
+                c.ins(&[ops::CALL, f, h, link, 0, 0, 0])?;
                 c.bld.calls = at;
             }
         }

@@ -73,9 +73,8 @@ pub(super) fn decode(
 }
 
 /// Fills in every Wasm-to-Wasm CALL's words 3..6 with its callee's record fields 2..5 (entry,
-/// declared locals, maximal frame height, params) and word 7 with the fuel of the callee's entry
-/// block (the entry then past its FUEL op), now that every body is compiled: the interpreter
-/// enters the callee from the op alone. The CALLs are listed through word 3 from
+/// declared locals, maximal frame height, params), now that every body is compiled: the
+/// interpreter enters the callee from the op alone. The CALLs are listed through word 3 from
 /// `Builder::calls` (`compile`'s CALL arm); each listed site must hold a CALL of a compiled
 /// function, and the list ends within as many steps as there are code words, or the module is
 /// refused. Every CALL the compiler emits is listed (none is ever removed from the code again:
@@ -88,7 +87,7 @@ fn link_calls(bld: &mut Builder<'_>, offset: usize) -> Result<(), Error> {
         let pc = at as usize;
         let f = bld.get(bld.h.o_code.wrapping_add(pc).wrapping_add(1)) as usize;
         if guard == 0
-            || pc.saturating_add(8) > bld.code_len
+            || pc.saturating_add(7) > bld.code_len
             || bld.get(bld.h.o_code.wrapping_add(pc)) != ops::CALL
             || f < bld.h.n_imported_funcs
             || f >= bld.h.n_funcs
@@ -101,14 +100,6 @@ fn link_calls(bld: &mut Builder<'_>, offset: usize) -> Result<(), Error> {
         for k in 0..4 {
             let v = bld.get_rec(bld.h.o_funcs, FUNC_REC, f, 2usize.wrapping_add(k));
             bld.set(w.wrapping_add(k), v)?;
-        }
-        // the entry block's fuel in word 7 and the entry past its FUEL op (a call charges the
-        // block as a taken branch does, see `Ctx::finish_branches`)
-        let entry = bld.get(w) as usize;
-        let e = bld.h.o_code.wrapping_add(entry);
-        if entry < bld.code_len && bld.get(e) == ops::FUEL {
-            bld.set(w, entry.wrapping_add(2) as u32)?;
-            bld.set(w.wrapping_add(4), bld.get(e.wrapping_add(1)))?;
         }
     }
     bld.calls = u32::MAX;

@@ -438,13 +438,11 @@ impl Instance<'_, '_> {
             }};
         }
         // Control transfers land on the start of a basic block, which (when reachable code
-        // follows) is a FUEL op: charge it, exactly as dispatching it next would, and skip it,
-        // so that FUEL does not cost a dispatch of its own. Branches and CALL have the amount
-        // and the target past the FUEL op in their words (`take!`, `goto!`); CALL_INDIRECT,
-        // whose callee is known only at run time, reads the callee's FUEL op here. A conditional
-        // branch that falls through just moves on (`next!`), and if a FUEL op is next the loop
-        // dispatches it. (Checking for FUEL there too made LLVM route every fall-through back to
-        // the loop head through a block of register reloads: ~25 instructions.)
+        // follows) is a FUEL op: charge it here, exactly as dispatching it next would, and skip
+        // it, so that FUEL does not cost a dispatch of its own. Only taken branches do this: a
+        // conditional branch that falls through just moves on (`next!`), and if a FUEL op is next
+        // the loop dispatches it. (Checking for FUEL there too made LLVM route every fall-through
+        // back to the loop head through a block of register reloads: ~25 instructions.)
         macro_rules! fuel_block {
             () => {{
                 if pc >= limit {
@@ -458,32 +456,6 @@ impl Instance<'_, '_> {
                     *fuel = fuel.wrapping_sub(n);
                     next!(2);
                 }
-            }};
-        }
-        // A taken branch, its target in word `k` and its fuel in word `k + 1`: the compiler put
-        // the fuel of the block it enters there and moved the target past that block's FUEL op
-        // (`Ctx::finish_branches`), so the branch charges the block as dispatching its FUEL
-        // would, without reading it. The target is checked against `limit` (the dispatch
-        // invariant) as every transfer's is.
-        macro_rules! take {
-            ($k:expr) => {{
-                const T: usize = $k;
-                let n = imm!(T + 1);
-                goto!(imm!(T), n);
-            }};
-        }
-        // Jumps to `target`, charging `n` fuel (a branch's target and fuel words).
-        macro_rules! goto {
-            ($target:expr, $n:expr) => {{
-                let n = u64::from($n);
-                pc = $target as usize;
-                if pc >= limit {
-                    return Err(Trap::Unreachable);
-                }
-                if *fuel < n {
-                    return Err(Trap::OutOfFuel);
-                }
-                *fuel = fuel.wrapping_sub(n);
             }};
         }
         macro_rules! un {
@@ -574,9 +546,10 @@ impl Instance<'_, '_> {
         macro_rules! brc {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, s!(2) as u32) {
-                    take!(3);
+                    pc = imm!(3) as usize;
+                    fuel_block!();
                 } else {
-                    next!(5);
+                    next!(4);
                 }
             }};
         }
@@ -584,9 +557,10 @@ impl Instance<'_, '_> {
         macro_rules! brci {
             ($f:expr) => {{
                 if ($f)(s!(1) as u32, imm!(2)) {
-                    take!(3);
+                    pc = imm!(3) as usize;
+                    fuel_block!();
                 } else {
-                    next!(5);
+                    next!(4);
                 }
             }};
         }
@@ -597,9 +571,10 @@ impl Instance<'_, '_> {
                 let v = (s!(2) as u32).wrapping_add(imm!(3));
                 d!(1) = u64::from(v);
                 if ($f)(v, imm!(4)) {
-                    take!(5);
+                    pc = imm!(5) as usize;
+                    fuel_block!();
                 } else {
-                    next!(7);
+                    next!(6);
                 }
             }};
         }
@@ -652,15 +627,19 @@ impl Instance<'_, '_> {
             }};
         }
 
-        // Makes the frame of a compiled function whose record fields are `extra maxh np` the
-        // current one, at slot `h` of this one, returning to `next_pc`: checks the call depth and
-        // that the callee's maximal height fits the stack (the frame invariant of `slot!`),
-        // zeroes its declared locals and pushes the return frame. The caller then jumps to the
-        // entry.
+        // Enters a compiled function whose record fields are `entry extra maxh np`, its frame
+        // at slot `h` of this one, returning to `next_pc`: checks the call depth and that the
+        // callee's maximal height fits the stack (the frame invariant of `slot!`), zeroes its
+        // declared locals, pushes the return frame and charges the entry block's fuel.
         macro_rules! enter_call {
-            ($h:expr, $extra:expr, $maxh:expr, $np:expr, $next_pc:expr) => {{
+            ($h:expr, $entry:expr, $extra:expr, $maxh:expr, $np:expr, $next_pc:expr) => {{
                 let new_fp = fp.wrapping_add($h as usize);
-                let (extra, maxh, np) = ($extra as usize, $maxh as usize, $np as usize);
+                let (entry, extra, maxh, np) = (
+                    $entry as usize,
+                    $extra as usize,
+                    $maxh as usize,
+                    $np as usize,
+                );
                 let next_pc: usize = $next_pc;
                 if depth >= max_depth {
                     return Err(Trap::CallStackExhausted);
@@ -677,6 +656,8 @@ impl Instance<'_, '_> {
                 depth = depth.wrapping_add(1);
                 fp = new_fp;
                 enter_frame!();
+                pc = entry;
+                fuel_block!();
             }};
         }
 
@@ -703,7 +684,7 @@ impl Instance<'_, '_> {
         // word. It holds on entry (`pc < limit` is checked above, the padding at compile time).
         // An instruction read at `pc < limit` moves on by its length `k <= K_MAX` (`next!`), so
         // to below `limit + K_MAX = code.len()`; every other change of `pc` (branches, calls,
-        // returns) checks `pc < limit` before the next dispatch (`goto!`, `fuel_block!`, RETURN). A
+        // returns) checks `pc < limit` before the next dispatch (`fuel_block!`, RETURN). A
         // padding word is UNREACHABLE, whose arm reads no immediate and leaves the loop. So the
         // op word and the immediates an arm reads through `imm!` are in bounds without a check
         // per dispatch.
@@ -824,9 +805,10 @@ impl Instance<'_, '_> {
                     let v = (s!(2) as u32).wrapping_add(imm!(3));
                     d!(1) = u64::from(v);
                     if v != 0 {
-                        take!(4);
+                        pc = imm!(4) as usize;
+                        fuel_block!();
                     } else {
-                        next!(6);
+                        next!(5);
                     }
                 }
                 I32_ADD_IMM_BR_EQ_IMM => abrci!(cmp32::eq),
@@ -895,31 +877,40 @@ impl Instance<'_, '_> {
                     d!(1) = v;
                     next!(6);
                 }
-                JUMP => take!(1),
+                JUMP => {
+                    pc = imm!(1) as usize;
+                    fuel_block!();
+                }
                 BR => {
-                    move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
-                    take!(1);
+                    let target = imm!(1) as usize;
+                    move_slots(frame, imm!(2) as usize, imm!(3) as usize, imm!(4) as usize)?;
+                    pc = target;
+                    fuel_block!();
                 }
                 BR_NZ => {
                     if s!(1) as u32 != 0 {
-                        take!(2);
+                        pc = imm!(2) as usize;
+                        fuel_block!();
                     } else {
-                        next!(4);
+                        next!(3);
                     }
                 }
                 BR_EQZ => {
                     if s!(1) as u32 == 0 {
-                        take!(2);
+                        pc = imm!(2) as usize;
+                        fuel_block!();
                     } else {
-                        next!(4);
+                        next!(3);
                     }
                 }
                 BR_NZ_COPY => {
                     if s!(1) as u32 != 0 {
-                        move_slots(frame, imm!(4) as usize, imm!(5) as usize, imm!(6) as usize)?;
-                        take!(2);
+                        let target = imm!(2) as usize;
+                        move_slots(frame, imm!(3) as usize, imm!(4) as usize, imm!(5) as usize)?;
+                        pc = target;
+                        fuel_block!();
                     } else {
-                        next!(7);
+                        next!(6);
                     }
                 }
                 BR_TABLE => {
@@ -927,13 +918,15 @@ impl Instance<'_, '_> {
                     let src = imm!(3) as usize;
                     let arity = imm!(4) as usize;
                     let i = (s!(1) as u32).min(n) as usize;
-                    let e = pc.wrapping_add(5).wrapping_add(i.wrapping_mul(3));
-                    let [target, n, newh] = code
-                        .get(e..e.wrapping_add(3))
-                        .and_then(|w| <[u32; 3]>::try_from(w).ok())
-                        .ok_or(Trap::Unreachable)?;
-                    move_slots(frame, src, newh as usize, arity)?;
-                    goto!(target, n);
+                    let e = pc.wrapping_add(5).wrapping_add(i.wrapping_mul(2));
+                    let target = code.get(e).copied().ok_or(Trap::Unreachable)? as usize;
+                    let newh = code
+                        .get(e.wrapping_add(1))
+                        .copied()
+                        .ok_or(Trap::Unreachable)? as usize;
+                    move_slots(frame, src, newh, arity)?;
+                    pc = target;
+                    fuel_block!();
                 }
                 RETURN | RETURN_CONST32 => {
                     if op == RETURN {
@@ -958,30 +951,16 @@ impl Instance<'_, '_> {
                     enter_frame!();
                 }
                 CALL => {
-                    // the callee (a compiled function) as its record has it: entry (past the
-                    // entry block's FUEL op, whose amount is word 7), declared locals, maximal
-                    // height, params, copied into the op by `link_calls` once every body was
-                    // compiled
+                    // the callee (a compiled function) as its record has it: entry, declared
+                    // locals, maximal height, params, copied into the op by `link_calls` once
+                    // every body was compiled
                     debug_assert!(
-                        {
-                            let [_, hid, e, x, mh, n] = m.func_rec(imm!(1) as usize);
-                            let fe = e.wrapping_add(1) as usize;
-                            let entry = match code.get(e as usize) {
-                                Some(&FUEL) => {
-                                    [e.wrapping_add(2), code.get(fe).copied().unwrap_or(0)]
-                                }
-                                _ => [e, 0],
-                            };
-                            hid == NO_HOST
-                                && [x, mh, n] == [imm!(4), imm!(5), imm!(6)]
-                                && entry == [imm!(3), imm!(7)]
-                        },
+                        m.func_rec(imm!(1) as usize)[1..]
+                            == [NO_HOST, imm!(3), imm!(4), imm!(5), imm!(6)],
                         "CALL words differ from the callee's record"
                     );
-                    let (entry, n) = (imm!(3), imm!(7));
-                    let next_pc = pc.wrapping_add(8);
-                    enter_call!(imm!(2), imm!(4), imm!(5), imm!(6), next_pc);
-                    goto!(entry, n);
+                    let next_pc = pc.wrapping_add(7);
+                    enter_call!(imm!(2), imm!(3), imm!(4), imm!(5), imm!(6), next_pc);
                 }
                 CALL_INDIRECT => {
                     let canon = imm!(1);
@@ -1043,9 +1022,7 @@ impl Instance<'_, '_> {
                         continue;
                     }
                     let next_pc = pc.wrapping_add(5);
-                    enter_call!(h, extra, maxh, np, next_pc);
-                    pc = entry as usize;
-                    fuel_block!();
+                    enter_call!(h as u32, entry, extra, maxh, np, next_pc);
                 }
                 CALL_HOST => {
                     host_call!();
