@@ -990,22 +990,20 @@ mod tests {
         assert_eq!(v, [2]);
     }
 
+    /// Runs tests/vm/wasm/`name`, an XDP hook that checks its own answers and passes only if
+    /// all hold (the VM tests run the same hook in the kernel), on one UDP packet: PASS.
+    fn assert_self_checks_pass(name: &str) {
+        let h = hook(&format!("tests/vm/wasm/{name}"));
+        let v = run_user(HookKind::Xdp, Path::new(name), &h, 100_000, 0, &[udp(1)]).unwrap();
+        assert_eq!(v, [2], "{name}");
+    }
+
     #[test]
     fn v2_map_rules_hold_in_user_space() {
         // maprefuse.wat checks 30 map results itself (keyless/keyed refusals, a full and an
         // empty queue, BPF_EXIST, bloom membership, longest-prefix match) and passes only if
         // all hold; the VM test runs it in the kernel too.
-        let h = hook("tests/vm/wasm/maprefuse.wat");
-        let v = run_user(
-            HookKind::Xdp,
-            Path::new("maprefuse.wat"),
-            &h,
-            100_000,
-            0,
-            &[udp(1)],
-        )
-        .unwrap();
-        assert_eq!(v, [2]);
+        assert_self_checks_pass("maprefuse.wat");
     }
 
     #[test]
@@ -1014,17 +1012,7 @@ mod tests {
         // bad flags, deletes, unaligned keys and values) and passes only if all hold; the VM
         // test runs it in the kernel too. Here an update past the end used to store a phantom
         // element and a delete used to succeed.
-        let h = hook("tests/vm/wasm/arrayops.wat");
-        let v = run_user(
-            HookKind::Xdp,
-            Path::new("arrayops.wat"),
-            &h,
-            100_000,
-            0,
-            &[udp(1)],
-        )
-        .unwrap();
-        assert_eq!(v, [2]);
+        assert_self_checks_pass("arrayops.wat");
     }
 
     #[test]
@@ -1032,17 +1020,7 @@ mod tests {
         // mapadd.wat checks 38 map_add results itself (arrays, u32 values, per-CPU maps, hash
         // inserts until full, refusals) and passes only if all hold; the VM test runs it in the
         // kernel too.
-        let h = hook("tests/vm/wasm/mapadd.wat");
-        let v = run_user(
-            HookKind::Xdp,
-            Path::new("mapadd.wat"),
-            &h,
-            100_000,
-            0,
-            &[udp(1)],
-        )
-        .unwrap();
-        assert_eq!(v, [2]);
+        assert_self_checks_pass("mapadd.wat");
     }
 
     #[test]
