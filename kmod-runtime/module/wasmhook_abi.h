@@ -68,8 +68,8 @@ int wasmhook_c_map_lookup(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32
 int wasmhook_c_map_update(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen,
 			  const void *value, u32 vlen, u64 flags);
 int wasmhook_c_map_delete(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen);
-int wasmhook_c_map_add(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen, void *value,
-		       u32 vlen, u64 delta);
+int wasmhook_c_map_add(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen, u32 field,
+		       void *value, u32 vlen, u64 delta);
 int wasmhook_c_map_push(struct wh_hook_ctx *ctx, u32 idx, const void *value, u32 vlen, u64 flags);
 int wasmhook_c_map_pop(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen);
 int wasmhook_c_map_peek(struct wh_hook_ctx *ctx, u32 idx, void *value, u32 vlen);

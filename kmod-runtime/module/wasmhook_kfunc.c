@@ -334,25 +334,56 @@ static bool wh_map_percpu(const struct bpf_map *map)
 	       map->map_type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
+/* The largest value map_add inserts (hook-abi's MAX_MAP_ENTRY, which the Rust side enforces). */
+#define WH_MAX_VALUE 256
+
 /*
- * map_add: @delta added to the 4- or 8-byte value for @key in place, what a BPF program does
- * with __sync_fetch_and_add() on the value bpf_map_lookup_elem() gave it: a locked add where
- * CPUs share the element, a plain one on this CPU's element of a per-CPU map (preemption is
- * off). A hash map without the key gets @delta as its new element (BPF_NOEXIST, so an element
- * another CPU inserted meanwhile is added to instead, once). Array and hash maps only: an
- * lpm_trie lookup answers for a prefix, not the key. The new value goes to @value. Values are
- * aligned (array elements and hash values are 8-aligned), and have no special fields
- * (wh_map_ok).
+ * map_add's insert into a hash map without @key: a zero value with the @width-byte counter at
+ * @field = @delta, as BPF_NOEXIST (-EEXIST: another CPU inserted it meanwhile).
  */
-int wasmhook_c_map_add(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen, void *value,
-		       u32 vlen, u64 delta)
+static noinline int wh_map_add_insert(struct bpf_map *map, const void *key, u32 field,
+				      u32 width, u64 delta, void *value)
 {
-	struct bpf_map *map = wh_map_sized(ctx, idx, klen, vlen, true);
+	u8 buf[WH_MAX_VALUE] __aligned(8) = {};
+	int rc;
+
+	if (map->value_size > sizeof(buf))
+		return -EINVAL;
+	if (width == sizeof(u64))
+		*(u64 *)(buf + field) = delta;
+	else
+		*(u32 *)(buf + field) = (u32)delta;
+	rc = map->ops->map_update_elem(map, (void *)key, buf, BPF_NOEXIST);
+	if (!rc)
+		wh_copy_value(value, buf + field, width);
+	return rc;
+}
+
+/*
+ * map_add: @delta added in place to a counter of the value for @key, what a BPF program does
+ * with __sync_fetch_and_add() on a field of the value bpf_map_lookup_elem() gave it: a locked
+ * add where CPUs share the element, a plain one on this CPU's element of a per-CPU map
+ * (preemption is off). The counter (hook-abi's counter_width) is the whole value if it is 4
+ * bytes (@field 0), else the u64 at byte offset @field, a multiple of 8 inside a value whose
+ * size is a multiple of 8; @vlen is its width. A hash map without the key gets a zero value
+ * with the counter = @delta (BPF_NOEXIST, so an element another CPU inserted meanwhile is
+ * added to instead, once). Array and hash maps only: an lpm_trie lookup answers for a prefix,
+ * not the key. The counter's new value goes to @value. Counters are aligned (array elements and
+ * hash values are 8-aligned), and values have no special fields (wh_map_ok).
+ */
+int wasmhook_c_map_add(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 klen, u32 field,
+		       void *value, u32 vlen, u64 delta)
+{
+	struct bpf_map *map = wh_map_sized(ctx, idx, klen, 0, false);
+	u32 vs;
 	void *v;
 	int rc;
 
-	if (!map || (vlen != sizeof(u32) && vlen != sizeof(u64)) ||
-	    map->map_type == BPF_MAP_TYPE_LPM_TRIE)
+	if (!map || map->map_type == BPF_MAP_TYPE_LPM_TRIE)
+		return -EINVAL;
+	vs = map->value_size;
+	if (vs == sizeof(u32) ? field != 0 || vlen != sizeof(u32) :
+	    vs % 8 || field % 8 || vlen != sizeof(u64) || field > vs - 8)
 		return -EINVAL;
 	/* It reads and writes: both flags refuse it, as the verifier refuses BPF atomics. */
 	if (map->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
@@ -364,24 +395,16 @@ int wasmhook_c_map_add(struct wh_hook_ctx *ctx, u32 idx, const void *key, u32 kl
 	} else {
 		v = map->ops->map_lookup_elem(map, (void *)key);
 		if (!v) {
-			union { u64 q; u32 d; } first;
-
-			if (vlen == sizeof(u64))
-				first.q = delta;
-			else
-				first.d = (u32)delta;
-			rc = map->ops->map_update_elem(map, (void *)key, &first, BPF_NOEXIST);
-			if (rc != -EEXIST) {
-				if (!rc)
-					wh_copy_value(value, &first, vlen);
+			rc = wh_map_add_insert(map, key, field, vlen, delta, value);
+			if (rc != -EEXIST)
 				return rc;
-			}
 			v = map->ops->map_lookup_elem(map, (void *)key);
 			/* inserted and deleted again by others in between */
 			if (!v)
 				return -ENOENT;
 		}
 	}
+	v = (u8 *)v + field;
 	if (vlen == sizeof(u64)) {
 		u64 n;
 

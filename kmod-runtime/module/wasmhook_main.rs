@@ -103,6 +103,7 @@ extern "C" {
         idx: u32,
         key: *const u8,
         klen: u32,
+        field: u32,
         value: *mut u8,
         vlen: u32,
         delta: u64,
@@ -352,11 +353,14 @@ impl abi::HookEnv for KernelEnv {
         unsafe { wasmhook_c_map_delete(self.ctx, idx, key.as_ptr(), len32(key)) }
     }
 
-    fn map_add(&mut self, idx: u32, key: &[u8], value: &mut [u8], delta: u64) -> i32 {
+    fn map_add(&mut self, idx: u32, key: &[u8], field: usize, value: &mut [u8], delta: u64) -> i32 {
         let (kl, vl) = (len32(key), len32(value));
-        // SAFETY: as in `map_lookup`: C checks both lengths against the map before it reads
-        // the key or writes the new value.
-        unsafe { wasmhook_c_map_add(self.ctx, idx, key.as_ptr(), kl, value.as_mut_ptr(), vl, delta) }
+        let field = u32::try_from(field).unwrap_or(u32::MAX);
+        // SAFETY: as in `map_lookup`: C checks the key length and the counter (`field`, and
+        // `vl` its width) against the map before it reads the key or writes `vl` bytes.
+        unsafe {
+            wasmhook_c_map_add(self.ctx, idx, key.as_ptr(), kl, field, value.as_mut_ptr(), vl, delta)
+        }
     }
 
     fn ktime_ns(&mut self) -> u64 {

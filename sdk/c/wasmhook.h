@@ -71,9 +71,10 @@ WH_IMPORT(pkt_u32) wh_i64 wh_pkt_u32(wh_i32 off);
 WH_IMPORT(map_lookup) wh_i32 wh_map_lookup(wh_i32 map, const void *key, void *value);
 WH_IMPORT(map_update) wh_i32 wh_map_update(wh_i32 map, const void *key, const void *value, wh_i64 flags);
 WH_IMPORT(map_delete) wh_i32 wh_map_delete(wh_i32 map, const void *key);
-/* v2: adds delta to the u32/u64 value for key in place (atomic across CPUs; a hash map gets
- * delta as a new element); the new value into *value. 0 or -errno. */
-WH_IMPORT(map_add) wh_i32 wh_map_add(wh_i32 map, const void *key, void *value, wh_i64 delta);
+/* v2: adds delta in place to the counter at byte offset field of the value for key (the whole
+ * value if it is 4 bytes, else a u64 at a multiple of 8; atomic across CPUs; a hash map gets a
+ * zero value with the counter = delta); the counter's new value into *value. 0 or -errno. */
+WH_IMPORT(map_add) wh_i32 wh_map_add(wh_i32 map, const void *key, void *value, wh_i32 field, wh_i64 delta);
 WH_IMPORT(ktime_ns) wh_i64 wh_ktime_ns(void);
 WH_IMPORT(trace) void wh_trace(const void *ptr, wh_i32 len);
 WH_IMPORT(kprobe_arg) wh_i64 wh_kprobe_arg(wh_i32 n);
@@ -237,7 +238,7 @@ static inline wh_i32 wh_ethertype(wh_i32 *l3)
 static inline void wh_count(wh_i32 map, wh_u32 key, wh_u64 delta)
 {
 	wh_u64 v;
-	wh_map_add(map, &key, &v, (wh_i64)delta);
+	wh_map_add(map, &key, &v, 0, (wh_i64)delta);
 }
 
 static inline void wh_trace_str(const char *s)

@@ -130,9 +130,9 @@ self_checked maptypes_refusals_in_a_run /wasm/maprefuse.wat maprefuse
 #     BPF_NOEXIST, bad flags, deletes, unaligned keys and values; user space agrees.
 self_checked maptypes_array_answers_in_a_run /wasm/arrayops.wat arrayops
 
-# M7. map_add inside a run (mapadd.wat checks 38 results itself and passes only if all hold):
-#     arrays, u32 values, per-CPU arrays and hashes, hash inserts until full, refusals; user
-#     space agrees.
+# M7. map_add inside a run (mapadd.wat checks 51 results itself and passes only if all hold):
+#     arrays, u32 values, per-CPU arrays and hashes, hash inserts until full, u64 fields of
+#     larger values, refusals; user space agrees.
 self_checked maptypes_map_add_in_a_run /wasm/mapadd.wat mapadd
 
 # M8. map_add is exact when both CPUs run the hook at once: two concurrent BPF_PROG_TEST_RUNs

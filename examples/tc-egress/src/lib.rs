@@ -26,8 +26,8 @@ pub const PACKETS: usize = 0;
 pub const BYTES: usize = 1;
 
 maps! {
-    /// Destination -> [packets, bytes]. (No atomic add from Wasm: CPUs sending to the same
-    /// destination at once can lose increments, as with a non-atomic BPF update.)
+    /// Destination -> [packets, bytes], counted with `add_at` (exact when CPUs send to the
+    /// same destination at once).
     dests: Hash<[u8; 4], [u64; 2]> [1024];
     /// [daddr 4, proto, pad, dport 2] -> DSCP.
     marks: Hash<[u8; 8], u8> [256];
@@ -89,11 +89,10 @@ tc!(
             return TcVerdict::Ok;
         };
 
-        // Accounting. A full map refuses new destinations; an error only loses a count.
-        let mut c = dests.lookup(&f.daddr).unwrap_or([0; 2]);
-        c[PACKETS] += 1;
-        c[BYTES] += u64::from(wire_len);
-        let _ = dests.set(&f.daddr, &c);
+        // Accounting, in place and atomic across CPUs (the native program's
+        // __sync_fetch_and_add). A full map refuses new destinations; that only loses a count.
+        dests.add_at(&f.daddr, PACKETS, 1);
+        dests.add_at(&f.daddr, BYTES, u64::from(wire_len));
 
         // DSCP marking: the tos byte's upper six bits, and the header checksum after the
         // change of its 16-bit word (version/IHL, tos).

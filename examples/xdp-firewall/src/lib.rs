@@ -31,8 +31,8 @@ pub const DROPPED: usize = 2;
 maps! {
     /// Source prefix -> action.
     rules: LpmTrie<LpmKey<[u8; 4]>, u32> [1024];
-    /// Source address -> [packets, bytes, dropped]. (No atomic add from Wasm: CPUs handling
-    /// the same source at once can lose increments, as with a non-atomic BPF update.)
+    /// Source address -> [packets, bytes, dropped], counted with `add_at` (exact when CPUs
+    /// handle the same source at once).
     sources: LruHash<[u8; 4], [u64; 3]> [4096];
     /// Key 0: the default action.
     policy: Array<u32, u32> [1];
@@ -56,12 +56,13 @@ xdp!(
         };
         let src = src.to_be_bytes();
         let drop = action(src) == ACTION_DROP;
-        let mut c = sources.lookup(&src).unwrap_or([0; 3]);
-        c[PACKETS] += 1;
-        c[BYTES] += pkt.len() as u64;
-        c[DROPPED] += u64::from(drop);
-        // A full LRU map evicts; an error here only loses a count, never the verdict.
-        let _ = sources.set(&src, &c);
+        // In place and atomic across CPUs (the native program's __sync_fetch_and_add). A full
+        // LRU map evicts; an error here only loses a count, never the verdict.
+        sources.add_at(&src, PACKETS, 1);
+        sources.add_at(&src, BYTES, pkt.len() as u64);
+        if drop {
+            sources.add_at(&src, DROPPED, 1);
+        }
         if drop {
             Verdict::Drop
         } else {

@@ -331,7 +331,13 @@ fn map_add_adds_in_place_and_inserts_missing_keys() {
     let mut mem = vec![0u8; 64];
     mem[0..4].copy_from_slice(&5u32.to_le_bytes());
     let add = |env: &mut FakeEnv, mem: &mut [u8], key: i32, value: i32, delta: i64| {
-        let args = [Val::I32(0), Val::I32(key), Val::I32(value), Val::I64(delta)];
+        let args = [
+            Val::I32(0),
+            Val::I32(key),
+            Val::I32(value),
+            Val::I32(0),
+            Val::I64(delta),
+        ];
         call(env, mem, id::MAP_ADD, &args)
     };
     // a missing key gets delta; the new value is written to memory
@@ -348,12 +354,37 @@ fn map_add_adds_in_place_and_inserts_missing_keys() {
     // the new value may overwrite the key (read first)
     assert_eq!(add(&mut env, &mut mem, 0, 0, 2), Ok(Val::I32(0)));
     assert_eq!(u64::from_le_bytes(mem[0..8].try_into().unwrap()), 1);
-    // a map that is not there, a queue (value size fine, no key), a key past memory
-    let args = [Val::I32(1), Val::I32(0), Val::I32(8), Val::I64(1)];
+    // a map that is not there, a key or a counter past memory
+    let args = [
+        Val::I32(1),
+        Val::I32(0),
+        Val::I32(8),
+        Val::I32(0),
+        Val::I64(1),
+    ];
     assert_eq!(
         call(&mut env, &mut mem, id::MAP_ADD, &args),
         Ok(Val::I32(-22))
     );
+    // map 0's values are 8 bytes: field 0 only
+    for field in [8, 4, -8] {
+        let args = [
+            Val::I32(0),
+            Val::I32(0),
+            Val::I32(8),
+            Val::I32(field),
+            Val::I64(1),
+        ];
+        assert_eq!(
+            call(&mut env, &mut mem, id::MAP_ADD, &args),
+            Ok(Val::I32(-22))
+        );
+    }
+    assert_eq!(wasmhook_hook_abi::counter_width(16, 8), Some(8));
+    assert_eq!(wasmhook_hook_abi::counter_width(4, 0), Some(4));
+    assert_eq!(wasmhook_hook_abi::counter_width(12, 0), None);
+    assert_eq!(wasmhook_hook_abi::counter_width(16, 12), None);
+    assert_eq!(wasmhook_hook_abi::counter_width(2, 0), None);
     assert_eq!(
         add(&mut env, &mut mem, 62, 8, 1),
         Err(Trap::MemoryOutOfBounds)

@@ -760,7 +760,7 @@ macro_rules! counter {
                     let k = stage::key(key);
                     // SAFETY: the staged key and the value slot, both the map's sizes (as in
                     // `lookup`); the host writes the new value into the slot.
-                    match unsafe { sys::map_add(idx, k, stage::value_slot(), delta) } {
+                    match unsafe { sys::map_add(idx, k, stage::value_slot(), 0, delta) } {
                         // SAFETY: rc == 0: the host wrote the value slot.
                         0 => unsafe { stage::read_value::<$t>() },
                         _ => 0,
@@ -771,7 +771,7 @@ macro_rules! counter {
                     let mut v: $t = 0;
                     // SAFETY: `key` and `v` are readable/writable for the map's sizes.
                     let rc = unsafe {
-                        sys::map_add(idx, (key as *const K).cast(), (&raw mut v).cast(), delta)
+                        sys::map_add(idx, (key as *const K).cast(), (&raw mut v).cast(), 0, delta)
                     };
                     if rc == 0 { v } else { 0 }
                 }
@@ -780,6 +780,49 @@ macro_rules! counter {
     )* };
 }
 counter!(u32, u64);
+
+impl<K: Pod, const N: usize> Map<K, [u64; N]> {
+    /// Adds `delta` to counter `i` of the value for `key` in place, wrapping, and returns its
+    /// new value: one `map_add` call, atomic across CPUs like a BPF program's
+    /// `__sync_fetch_and_add(&v->field, delta)` (a per-CPU map adds to this CPU's value). A hash
+    /// map without `key` gets a zero value with counter `i` = `delta`. 0 if the map refused
+    /// (an array index past the end, a full hash map) or `i >= N`.
+    pub fn add_at(&self, key: &K, i: usize, delta: u64) -> u64 {
+        if i >= N {
+            return 0;
+        }
+        let (idx, field, delta) = (self.index as i32, (i * 8) as i32, delta as i64);
+        #[cfg(target_arch = "wasm32")]
+        {
+            let k = stage::key(key);
+            // SAFETY: the staged key, and the value slot for the counter's 8 bytes.
+            match unsafe { sys::map_add(idx, k, stage::value_slot(), field, delta) } {
+                // SAFETY: rc == 0: the host wrote the counter into the slot.
+                0 => unsafe { stage::read_value::<u64>() },
+                _ => 0,
+            }
+        }
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let mut v = 0u64;
+            // SAFETY: `key` is readable for the map's key size, `v` writable for 8 bytes.
+            let rc = unsafe {
+                sys::map_add(
+                    idx,
+                    (key as *const K).cast(),
+                    (&raw mut v).cast(),
+                    field,
+                    delta,
+                )
+            };
+            if rc == 0 {
+                v
+            } else {
+                0
+            }
+        }
+    }
+}
 
 /// Declares the hook's maps: typed handles (constants named as written, map 0 first) and the
 /// `wasmhook.maps` custom section describing them to the loader.

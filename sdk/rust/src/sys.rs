@@ -26,9 +26,10 @@ extern "C" {
     pub fn map_update(map: i32, key: *const u8, value: *const u8, flags: i64) -> i32;
     /// Deletes `key`; 0 or -errno.
     pub fn map_delete(map: i32, key: *const u8) -> i32;
-    /// v2: adds `delta` to the u32/u64 value for `key` in place (atomic across CPUs; a hash map
-    /// gets `delta` as a new element), the new value into `value`; 0 or -errno.
-    pub fn map_add(map: i32, key: *const u8, value: *mut u8, delta: i64) -> i32;
+    /// v2: adds `delta` in place to the counter at byte offset `field` of the value for `key`
+    /// (the whole value if it is 4 bytes, else a u64; atomic across CPUs; a hash map gets a
+    /// zero value with the counter = `delta`), its new value into `value`; 0 or -errno.
+    pub fn map_add(map: i32, key: *const u8, value: *mut u8, field: i32, delta: i64) -> i32;
     /// Monotonic clock in ns.
     pub fn ktime_ns() -> i64;
     /// A rate-limited kernel log line (at most 128 bytes).
@@ -228,36 +229,40 @@ mod host {
             -22
         }
     }
-    /// v2: adds `delta` to the u32/u64 value for `key` (a lookup, the sum and an update here:
-    /// one CPU), the new value into `value`; 0 or -errno.
-    pub unsafe fn map_add(map: i32, key: *const u8, value: *mut u8, delta: i64) -> i32 {
-        // SAFETY: the caller's contract, passed on.
-        let rc = unsafe { map_lookup(map, key, value) };
-        if rc != 0 && rc != -2 {
-            return rc;
-        }
+    /// v2: adds `delta` to the counter at byte offset `field` of the value for `key` (a
+    /// lookup, the sum and an update here: one CPU), its new value into `value` (the counter's
+    /// width); 0 or -errno (-22 for a field the kernel refuses).
+    pub unsafe fn map_add(map: i32, key: *const u8, value: *mut u8, field: i32, delta: i64) -> i32 {
         #[cfg(any(test, feature = "mock"))]
         let size = m(|e| e.maps.get(map as usize).map_or(0, |mp| mp.value_size));
         #[cfg(not(any(test, feature = "mock")))]
         let size = 0usize;
-        // SAFETY: the caller passes value_size writable bytes at `value`.
-        let v = unsafe { core::slice::from_raw_parts_mut(value, size) };
-        if rc == -2 {
-            v.fill(0);
+        let f = field as usize;
+        let width = match size {
+            4 if field == 0 => 4,
+            _ if size.is_multiple_of(8) && field >= 0 && f.is_multiple_of(8) && f + 8 <= size => 8,
+            _ => return -22,
+        };
+        let mut whole = [0u8; crate::MAX_MAP_ENTRY];
+        // SAFETY: the caller's contract, passed on; `whole` holds value_size bytes.
+        let rc = unsafe { map_lookup(map, key, whole.as_mut_ptr()) };
+        if rc != 0 && rc != -2 {
+            return rc;
         }
-        if let Ok(b) = <&mut [u8; 8]>::try_from(&mut *v) {
+        let c = &mut whole[f..f + width];
+        if let Ok(b) = <&mut [u8; 8]>::try_from(&mut *c) {
             *b = u64::from_le_bytes(*b)
                 .wrapping_add(delta as u64)
                 .to_le_bytes();
-        } else if let Ok(b) = <&mut [u8; 4]>::try_from(&mut *v) {
+        } else if let Ok(b) = <&mut [u8; 4]>::try_from(&mut *c) {
             *b = u32::from_le_bytes(*b)
                 .wrapping_add(delta as u32)
                 .to_le_bytes();
-        } else {
-            return -22;
         }
+        // SAFETY: the caller passes the counter's width of writable bytes at `value`.
+        unsafe { core::ptr::copy_nonoverlapping(c.as_ptr(), value, width) };
         // SAFETY: as above.
-        unsafe { map_update(map, key, value, 0) }
+        unsafe { map_update(map, key, whole.as_ptr(), 0) }
     }
     /// v2: adds `value` to a queue, stack or bloom filter map; 0 or -errno.
     pub unsafe fn map_push(map: i32, value: *const u8, flags: i64) -> i32 {

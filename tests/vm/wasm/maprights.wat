@@ -8,7 +8,7 @@
 (module
   (import "wasmhook" "map_lookup" (func $lookup (param i32 i32 i32) (result i32)))
   (import "wasmhook" "map_update" (func $update (param i32 i32 i32 i64) (result i32)))
-  (import "wasmhook" "map_add" (func $add (param i32 i32 i32 i64) (result i32)))
+  (import "wasmhook" "map_add" (func $add (param i32 i32 i32 i32 i64) (result i32)))
   (memory 1)
   ;; key at 0 (u32), value at 8, spare value buffer at 64, mask at 128
   (func (export "xdp") (param $len i32) (result i32)
@@ -25,11 +25,11 @@
       (then (local.set $m (i64.or (local.get $m) (i64.const 8)))))
     (if (i32.eq (call $update (i32.const 2) (i32.const 0) (i32.const 64) (i64.const 0)) (i32.const -22))
       (then (local.set $m (i64.or (local.get $m) (i64.const 16)))))
-    (if (i32.eq (call $add (i32.const 0) (i32.const 0) (i32.const 64) (i64.const 1)) (i32.const -1))
+    (if (i32.eq (call $add (i32.const 0) (i32.const 0) (i32.const 64) (i32.const 0) (i64.const 1)) (i32.const -1))
       (then (local.set $m (i64.or (local.get $m) (i64.const 32)))))
-    (if (i32.eq (call $add (i32.const 1) (i32.const 0) (i32.const 64) (i64.const 1)) (i32.const -1))
+    (if (i32.eq (call $add (i32.const 1) (i32.const 0) (i32.const 64) (i32.const 0) (i64.const 1)) (i32.const -1))
       (then (local.set $m (i64.or (local.get $m) (i64.const 64)))))
-    (if (i32.eq (call $add (i32.const 2) (i32.const 0) (i32.const 64) (i64.const 1)) (i32.const -22))
+    (if (i32.eq (call $add (i32.const 2) (i32.const 0) (i32.const 64) (i32.const 0) (i64.const 1)) (i32.const -22))
       (then (local.set $m (i64.or (local.get $m) (i64.const 128)))))
     (i32.store (i32.const 0) (i32.const 1))
     (i64.store (i32.const 128) (local.get $m))

@@ -6,7 +6,7 @@
   (import "wasmhook" "pkt_u8" (func $u8 (param i32) (result i32)))
   (import "wasmhook" "pkt_u16" (func $u16 (param i32) (result i32)))
   (import "wasmhook" "map_lookup" (func $lookup (param i32 i32 i32) (result i32)))
-  (import "wasmhook" "map_add" (func $add (param i32 i32 i32 i64) (result i32)))
+  (import "wasmhook" "map_add" (func $add (param i32 i32 i32 i32 i64) (result i32)))
   (memory 1)
   (@custom "wasmhook.maps" "\01\02\06policy\02\00\00\00\04\00\00\00\04\00\00\00\01\00\00\00\06counts\02\00\00\00\04\00\00\00\08\00\00\00\00\01\00\00")
   ;; memory: key at 0 (u32), counts value at 8 (u64), policy value at 16 (u32)
@@ -35,7 +35,7 @@
     (if (i32.lt_s (local.get $t) (i32.const 0)) (then (return (i32.const 2))))
     ;; counts[t] += 1, in place (atomic across CPUs)
     (i32.store (i32.const 0) (local.get $t))
-    (drop (call $add (i32.const 1) (i32.const 0) (i32.const 8) (i64.const 1)))
+    (drop (call $add (i32.const 1) (i32.const 0) (i32.const 8) (i32.const 0) (i64.const 1)))
     ;; echo request and policy[0] == 1 -> drop
     (if (i32.eq (local.get $t) (i32.const 8))
       (then

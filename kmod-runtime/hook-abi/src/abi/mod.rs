@@ -238,7 +238,7 @@ pub const HOST_FNS: [HostFn; 33] = [
     // Redirect through a devmap (v2)
     HostFn { name: "redirect_map", params: &[I32, I32, I64], results: &[I32], doc: "redirect_map(map, key, flags): the target of this run's XDP_REDIRECT verdict is entry `key` of devmap `map` (bpf_redirect_map); flags = the verdict when the entry is missing (0..=3: XDP_ABORTED, DROP, PASS, TX); 0, -22 (EINVAL: not a devmap, key above 2^21-1, bad flags), -1 (EPERM: a write-only map) or -95 (EOPNOTSUPP: not XDP) (v2)" },
     // Counters (v2)
-    HostFn { name: "map_add", params: &[I32, I32, I32, I64], results: &[I32], doc: "map_add(map, key, value, delta): add delta to the u32 or u64 value for key of an array or hash map, wrapping, in place (atomic where CPUs share the element, this CPU's on per-CPU maps), inserting delta as a hash map's new element; the new value is written to value; 0, -7 (E2BIG: array index past the end, hash map full), -1 (EPERM: a read-only or write-only map) or -22 (EINVAL: another map type, value size not 4 or 8) (v2)" },
+    HostFn { name: "map_add", params: &[I32, I32, I32, I32, I64], results: &[I32], doc: "map_add(map, key, value, field, delta): add delta to a counter in the value for key of an array or hash map, wrapping, in place (atomic where CPUs share the element, this CPU's on per-CPU maps), inserting a zero value with the counter = delta as a hash map's new element; the counter is the whole value if its size is 4 (field 0), else the u64 at byte offset field (a multiple of 8 inside a value whose size is a multiple of 8); its new value is written to value; 0, -7 (E2BIG: array index past the end, hash map full), -1 (EPERM: a read-only or write-only map) or -22 (EINVAL: another map type, a bad field) (v2)" },
 ];
 
 /// Host id of `pkt_len`, and so on: the position in [`HOST_FNS`].
@@ -478,13 +478,15 @@ pub trait HookEnv {
     fn map_update(&mut self, idx: u32, key: &[u8], value: &[u8], flags: u64) -> i32;
     /// 0 or -errno.
     fn map_delete(&mut self, idx: u32, key: &[u8]) -> i32;
-    /// Adds `delta` (truncated to the value's width) to the 4- or 8-byte little-endian value for
-    /// `key`, wrapping: in place, atomically where CPUs share the element; inserting `delta` as a
-    /// hash map's new element. Writes the new value into `value` (exactly value_size bytes).
-    /// 0 or -errno: -E2BIG for an array index past the end or a full hash map. The default,
-    /// for environments with one CPU (benchmarks, tests), is [`map_add_by_update`].
-    fn map_add(&mut self, idx: u32, key: &[u8], value: &mut [u8], delta: u64) -> i32 {
-        map_add_by_update(self, idx, key, value, delta)
+    /// Adds `delta` (truncated to the counter's width) to the little-endian counter at byte
+    /// offset `field` of the value for `key` (checked by the caller: [`counter_width`]),
+    /// wrapping: in place, atomically where CPUs share the element; a hash map without `key`
+    /// gets a zero value with the counter = `delta`. Writes the counter's new value into `value`
+    /// (exactly its width). 0 or -errno: -E2BIG for an array index past the end or a full hash
+    /// map. The default, for environments with one CPU (benchmarks, tests), is
+    /// [`map_add_by_update`].
+    fn map_add(&mut self, idx: u32, key: &[u8], field: usize, value: &mut [u8], delta: u64) -> i32 {
+        map_add_by_update(self, idx, key, field, value, delta)
     }
     /// Monotonic nanoseconds.
     fn ktime_ns(&mut self) -> u64;
@@ -694,13 +696,18 @@ fn map_op<E: HookEnv>(env: &mut E, id: u32, mem: &mut [u8], slots: &mut [u64]) -
             with_key_value(mem, kr, vr, |key, value| env.map_lookup(map, key, value))?
         }
         id::MAP_ADD => {
-            let vr = mem_range(mem, arg_i32(slots, 2)?, vs)?;
-            let delta = arg_i64(slots, 3)? as u64;
-            if vs != 4 && vs != 8 {
+            let field = arg_i32(slots, 3)?;
+            let delta = arg_i64(slots, 4)? as u64;
+            let Some(w) = usize::try_from(field)
+                .ok()
+                .and_then(|f| counter_width(vs, f))
+            else {
                 return ret_i32(slots, -errno::EINVAL);
-            }
+            };
+            let vr = mem_range(mem, arg_i32(slots, 2)?, w)?;
+            let field = field as usize;
             with_key_value(mem, kr, vr, |key, value| {
-                env.map_add(map, key, value, delta)
+                env.map_add(map, key, field, value, delta)
             })?
         }
         id::MAP_UPDATE => {
@@ -745,32 +752,58 @@ fn with_key_value(
     Ok(f(key.get(..ks).unwrap_or(&[]), v))
 }
 
-/// [`HookEnv::map_add`] as a lookup (a missing element counts as 0), the sum and an update
-/// (`BPF_ANY`): right where one CPU runs hooks, not atomic. `value` is 4 or 8 bytes (else
-/// -EINVAL).
+/// The width of `map_add`'s counter at byte offset `field` of a `vs`-byte value: the whole
+/// value if it is 4 bytes (field 0), else a u64 at a multiple of 8 inside a value whose size is
+/// a multiple of 8; `None` for any other field.
+pub fn counter_width(vs: usize, field: usize) -> Option<usize> {
+    match vs {
+        4 if field == 0 => Some(4),
+        _ if vs.is_multiple_of(8) && field.is_multiple_of(8) && field.checked_add(8)? <= vs => {
+            Some(8)
+        }
+        _ => None,
+    }
+}
+
+/// [`HookEnv::map_add`] as a lookup (a missing element counts as zero), the sum and an update
+/// (`BPF_ANY`): right where one CPU runs hooks, not atomic. `value` has the counter's width.
 pub fn map_add_by_update<E: HookEnv + ?Sized>(
     env: &mut E,
     idx: u32,
     key: &[u8],
+    field: usize,
     value: &mut [u8],
     delta: u64,
 ) -> i32 {
-    let rc = env.map_lookup(idx, key, value);
+    let Some((_, vs)) = env.map_sizes(idx) else {
+        return -errno::EINVAL;
+    };
+    let mut buf = [0u8; MAX_MAP_ENTRY];
+    let Some(whole) = buf.get_mut(..vs) else {
+        return -errno::EINVAL;
+    };
+    let rc = env.map_lookup(idx, key, whole);
     if rc == -errno::ENOENT {
-        value.fill(0);
+        whole.fill(0);
     } else if rc != 0 {
         return rc;
     }
-    if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *value) {
+    let Some(c) = whole.get_mut(field..field.saturating_add(value.len())) else {
+        return -errno::EINVAL;
+    };
+    if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *c) {
         *v = u64::from_le_bytes(*v).wrapping_add(delta).to_le_bytes();
-    } else if let Ok(v) = <&mut [u8; 4]>::try_from(&mut *value) {
+    } else if let Ok(v) = <&mut [u8; 4]>::try_from(&mut *c) {
         *v = u32::from_le_bytes(*v)
             .wrapping_add(delta as u32)
             .to_le_bytes();
     } else {
         return -errno::EINVAL;
     }
-    env.map_update(idx, key, value, 0)
+    if !copy_bytes(value, c) {
+        return -errno::EINVAL;
+    }
+    env.map_update(idx, key, whole, 0)
 }
 
 /// `(&mem[key], &mut mem[value])` for two disjoint in-bounds ranges.
@@ -832,7 +865,7 @@ pub fn dispatch<E: HookEnv>(
     {
         return Err(Trap::Host(1));
     }
-    let mut slots = [0u64; 4];
+    let mut slots = [0u64; 5];
     for (s, a) in slots.iter_mut().zip(args) {
         *s = match *a {
             Val::I32(v) => u64::from(v as u32),
