@@ -161,6 +161,24 @@ impl abi::HookEnv for BenchEnv {
             _ => -abi::errno::EINVAL,
         }
     }
+    // In place, as the module adds to an array element (the counter's width is value.len()).
+    fn map_add(&mut self, idx: u32, key: &[u8], field: usize, value: &mut [u8], delta: u64) -> i32 {
+        let Some(c) = self
+            .slot(idx, key)
+            .and_then(|v| v.get_mut(field..field + value.len()))
+        else {
+            return -abi::errno::E2BIG;
+        };
+        if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *c) {
+            *v = u64::from_le_bytes(*v).wrapping_add(delta).to_le_bytes();
+        } else if let Ok(v) = <&mut [u8; 4]>::try_from(&mut *c) {
+            *v = u32::from_le_bytes(*v)
+                .wrapping_add(delta as u32)
+                .to_le_bytes();
+        }
+        value.copy_from_slice(c);
+        0
+    }
     fn map_delete(&mut self, _idx: u32, _key: &[u8]) -> i32 {
         -abi::errno::EINVAL
     }
