@@ -144,26 +144,34 @@ impl Ctx<'_, '_> {
     /// COPY (into a COPY2) or a COPY2 (into a COPY3): these copy in order, so the merged copy
     /// behaves as the sequence, and its last dst word can be retargeted like a COPY's.
     fn copy(&mut self, dst: u32, src: u32) -> Result<(), Error> {
+        self.ins_merged([ops::COPY, ops::COPY2, ops::COPY3], dst, src)
+    }
+
+    /// Emits `op dst w` for `[op, op2, op3] = ops`, merged into the last instruction of the
+    /// basic block if that is an `op` (into an `op2`) or an `op2` (into an `op3`): the merged
+    /// op does its pairs in order, as the sequence would, and its last dst word can be
+    /// retargeted like an `op`'s (COPY, CONST32).
+    fn ins_merged(&mut self, ops: [u32; 3], dst: u32, w: u32) -> Result<(), Error> {
         if !self.reachable() {
             return Ok(());
         }
         if let Some((at, op)) = self.last_op {
             let (len, merged) = match op {
-                ops::COPY => (3, ops::COPY2),
-                ops::COPY2 => (5, ops::COPY3),
+                _ if op == ops[0] => (3, ops[1]),
+                _ if op == ops[1] => (5, ops[2]),
                 _ => (0, 0),
             };
             if len != 0 && at.wrapping_add(len) == self.pc() && self.code_get(at) == op {
                 self.code_set(at, merged)?;
                 let d = self.pc();
                 self.emit(dst)?;
-                self.emit(src)?;
+                self.emit(w)?;
                 self.last_op = Some((at, merged));
                 self.last_dst = Some(d);
                 return Ok(());
             }
         }
-        self.ins_dst(&[ops::COPY, dst, src])
+        self.ins_dst(&[ops[0], dst, w])
     }
 
     /// Records slot `s` as used by the function (the frame's max height covers it).
@@ -265,26 +273,11 @@ impl Ctx<'_, '_> {
     /// (into a CONST32X3), as `copy` does: call arguments are often runs of constants.
     fn konst(&mut self, dst: u32, c: u64) -> Result<(), Error> {
         if c >> 32 == 0 {
-            if !self.reachable() {
-                return Ok(());
-            }
-            if let Some((at, op)) = self.last_op {
-                let (len, merged) = match op {
-                    ops::CONST32 => (3, ops::CONST32X2),
-                    ops::CONST32X2 => (5, ops::CONST32X3),
-                    _ => (0, 0),
-                };
-                if len != 0 && at.wrapping_add(len) == self.pc() && self.code_get(at) == op {
-                    self.code_set(at, merged)?;
-                    let d = self.pc();
-                    self.emit(dst)?;
-                    self.emit(c as u32)?;
-                    self.last_op = Some((at, merged));
-                    self.last_dst = Some(d);
-                    return Ok(());
-                }
-            }
-            self.ins_dst(&[ops::CONST32, dst, c as u32])
+            self.ins_merged(
+                [ops::CONST32, ops::CONST32X2, ops::CONST32X3],
+                dst,
+                c as u32,
+            )
         } else {
             self.ins_dst(&[ops::CONST64, dst, c as u32, (c >> 32) as u32])
         }
