@@ -169,12 +169,8 @@ impl abi::HookEnv for BenchEnv {
         else {
             return -abi::errno::E2BIG;
         };
-        if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *c) {
-            *v = u64::from_le_bytes(*v).wrapping_add(delta).to_le_bytes();
-        } else if let Ok(v) = <&mut [u8; 4]>::try_from(&mut *c) {
-            *v = u32::from_le_bytes(*v)
-                .wrapping_add(delta as u32)
-                .to_le_bytes();
+        if !abi::add_to_counter(c, delta) {
+            return -abi::errno::EINVAL;
         }
         value.copy_from_slice(c);
         0

@@ -765,6 +765,22 @@ pub fn counter_width(vs: usize, field: usize) -> Option<usize> {
     }
 }
 
+/// Adds `delta` (truncated to the counter's width), wrapping, to the little-endian counter
+/// `c`, 4 or 8 bytes: `map_add`'s arithmetic for environments that hold map values as bytes.
+/// False for any other length.
+pub fn add_to_counter(c: &mut [u8], delta: u64) -> bool {
+    if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *c) {
+        *v = u64::from_le_bytes(*v).wrapping_add(delta).to_le_bytes();
+    } else if let Ok(v) = <&mut [u8; 4]>::try_from(c) {
+        *v = u32::from_le_bytes(*v)
+            .wrapping_add(delta as u32)
+            .to_le_bytes();
+    } else {
+        return false;
+    }
+    true
+}
+
 /// [`HookEnv::map_add`] as a lookup (a missing element counts as zero), the sum and an update
 /// (`BPF_ANY`): right where one CPU runs hooks, not atomic. `value` has the counter's width.
 pub fn map_add_by_update<E: HookEnv + ?Sized>(
@@ -791,13 +807,7 @@ pub fn map_add_by_update<E: HookEnv + ?Sized>(
     let Some(c) = whole.get_mut(field..field.saturating_add(value.len())) else {
         return -errno::EINVAL;
     };
-    if let Ok(v) = <&mut [u8; 8]>::try_from(&mut *c) {
-        *v = u64::from_le_bytes(*v).wrapping_add(delta).to_le_bytes();
-    } else if let Ok(v) = <&mut [u8; 4]>::try_from(&mut *c) {
-        *v = u32::from_le_bytes(*v)
-            .wrapping_add(delta as u32)
-            .to_le_bytes();
-    } else {
+    if !add_to_counter(c, delta) {
         return -errno::EINVAL;
     }
     if !copy_bytes(value, c) {
